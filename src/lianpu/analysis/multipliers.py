@@ -1,0 +1,154 @@
+"""Multipliers 乘数 (Miller & Blair 2009, ch. 2.5 and 6).
+
+For an intensity row s (effect per unit of gross output: 1 for output, v = VA/x for value
+added, w = compensation/x for income, F/x for a satellite):
+
+- ``form="final_demand"``: total (direct + indirect [+ induced]) effect per unit of final
+  demand for sector j, m_j = (s' L)_j — obtained by one transposed solve Lᵀ m = s;
+- ``form="direct_effect"``: m_j / s_j, the Type I/II multiplier in the ONS / RIMS II sense
+  (total effect per unit of the sector's own direct effect); NaN where s_j = 0.
+
+``type="II"`` closes the model with respect to households (M&B §2.5.1): labour income
+(``compensation_row``) becomes a row and household consumption (``household_columns``) a
+column of the augmented Ā; the multiplier is the first n entries of s̄'L̄ with s̄ = [s, 0]
+("truncated" Type II, households' own output excluded). Household consumption in a
+competitive table includes imported goods, which overstates induced effects; prefer the
+domestic view (``table.domestic()``) or a non-competitive table when that matters.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..core import coefficients as coef
+from ..core import leontief as leo
+from ..core.errors import TableError, message
+
+KINDS = ("output", "value_added", "income")
+NAMES = {
+    "output": ("产出乘数", "output multiplier"),
+    "value_added": ("增加值乘数", "value-added multiplier"),
+    "income": ("收入乘数", "income multiplier"),
+}
+
+
+def intensity(table, kind: str) -> tuple[np.ndarray, str]:
+    """Direct effect per unit of gross output for ``kind`` and the unit of the effect."""
+    if kind == "output":
+        return np.ones(table.n), table.unit
+    if kind == "value_added":
+        return coef.calc_S(table.value_added_[None, :], table.x_)[0], table.unit
+    if kind == "income":
+        if table.compensation_row is None:
+            raise TableError(message(table.name, "no compensation-of-employees row, so income "
+                                     "multipliers are undefined", argument="kind",
+                                     expected="a table with compensation_row set (NBS: VA001)"))
+        row = list(table.primary_labels.index).index(table.compensation_row)
+        return coef.calc_S(table.V_[row][None, :], table.x_)[0], table.unit
+    if kind in table.satellites:
+        sat = table.satellites[kind]
+        return coef.calc_S(sat.values[None, :], table.x_)[0], sat.unit
+    known = list(KINDS) + list(table.satellites)
+    raise TableError(message(table.name, f"unknown multiplier kind {kind!r}", argument="kind",
+                             expected=f"one of {known}"))
+
+
+def household_closure(table, households=None):
+    """(hr, hc): labour income per unit output (n,) and household consumption per unit of
+    total labour income (n,) for the Type II closure."""
+    if table.is_multiregional:
+        raise TableError(message(table.name, "Type II (households endogenous) is not defined here "
+                                 "for multi-regional tables", argument="type",
+                                 expected="type='I' for an MRIO table"))
+    cols = tuple(households) if households else table.household_columns
+    if not cols:
+        raise TableError(message(
+            table.name, "the table has no household-consumption column, so Type II cannot close "
+            "households", argument="households",
+            found=f"final-demand columns {list(table.final_demand_labels.index)}",
+            expected="households=('TC',) to treat all final consumption as household spending "
+                     "(an approximation you choose explicitly)"))
+    fd = list(table.final_demand_labels.index)
+    for c in cols:
+        if c not in fd:
+            raise TableError(message(table.name, "unknown household column", argument="households",
+                                     found=repr(c), expected=f"one of {fd}"))
+    hr, _ = intensity(table, "income")
+    income = float(table.V_[list(table.primary_labels.index).index(table.compensation_row)].sum())
+    if income <= 0:
+        raise TableError(message(table.name, "total labour income is not positive",
+                                 row=table.compensation_row, found=income, expected="> 0"))
+    hc = table.Y_[:, [fd.index(c) for c in cols]].sum(axis=1) / income
+    return hr, hc
+
+
+def _type2_factor(table, households):
+    key = ("_type2", tuple(households or table.household_columns))
+    cache = table.__dict__.setdefault("_lianpu_cache", {})
+    if key not in cache:
+        hr, hc = household_closure(table, households)
+        Abar = leo.close_households(table.A_, hr, hc)
+        labels = list(table.label("en")) + ["households"]
+        cache[key] = leo.leontief_factor(Abar, labels=labels, table=table.name)
+    return cache[key]
+
+
+def multipliers(table, kind: str = "output", type: str = "I", form: str = "final_demand",
+                households=None) -> pd.Series:
+    """Multipliers by sector (index: sector code, or (region, sector)).
+
+    Parameters
+    ----------
+    table : IOTable
+    kind : "output" | "value_added" | "income" | a satellite name
+    type : "I" (households exogenous) or "II" (households endogenous)
+    form : "final_demand" (effect per unit of final demand) or "direct_effect"
+        (total effect ÷ direct effect)
+    households : final-demand columns to close for Type II (default: the table's
+        ``household_columns``, e.g. NBS FU101 + FU102)
+
+    Returns
+    -------
+    Series with ``attrs``: unit, kind, type, form, table, name_zh, name_en.
+
+    Examples
+    --------
+    >>> import lianpu, numpy as np
+    >>> t = lianpu.IOTable.from_arrays([[150, 500], [200, 100]], [350, 1700])
+    >>> lianpu.multipliers(t, "output").round(5).tolist()
+    [1.51815, 1.45215]
+    """
+    if type not in ("I", "II"):
+        raise ValueError(f"argument 'type': found {type!r}, expected 'I' or 'II'")
+    if form not in ("final_demand", "direct_effect"):
+        raise ValueError(f"argument 'form': found {form!r}, expected 'final_demand' or 'direct_effect'")
+    s, unit = intensity(table, kind)
+    if type == "I":
+        m = leo.left_solve(table.factor, s)
+    else:
+        m = leo.left_solve(_type2_factor(table, households), np.append(s, 0.0))[: table.n]
+    if form == "direct_effect":
+        m = np.divide(m, s, out=np.full_like(m, np.nan), where=s != 0)
+        unit_txt = "ratio of total to direct effect"
+    elif kind == "output":
+        unit_txt = f"{table.unit} of output per {table.unit} of final demand"
+    else:
+        unit_txt = f"{unit} per {table.unit} of final demand"
+    zh, en = NAMES.get(kind, (f"{kind}乘数", f"{kind} multiplier"))
+    out = pd.Series(m, index=table.index, name=f"{kind}_multiplier_type{type}")
+    out.attrs.update(unit=unit_txt, kind=kind, type=type, form=form, table=table.name,
+                     name_zh=f"{zh}（{'I' if type == 'I' else 'II'}型）",
+                     name_en=f"Type {type} {en}")
+    return out
+
+
+def leontief_inverse(table) -> pd.DataFrame:
+    """Explicit L = (I − A)⁻¹ 完全需要系数 as a labelled frame (formed from the cached LU)."""
+    L = leo.calc_L(table.factor)
+    return pd.DataFrame(L, index=table.index, columns=table.index)
+
+
+def ghosh_inverse(table) -> pd.DataFrame:
+    """Explicit G = (I − B)⁻¹ 完全分配系数/戈什逆矩阵 as a labelled frame."""
+    G = leo.calc_G(table.factor_ghosh)
+    return pd.DataFrame(G, index=table.index, columns=table.index)

@@ -1,0 +1,118 @@
+"""The backend seam: where a factorization of I − A (or I − B) is made and solved.
+
+Analyses never call LAPACK themselves; they ask a backend for a :class:`Factor` and call
+``solve`` (x = M⁻¹ b) or ``solve_transposed`` (x = M⁻ᵀ b). A GPU array library slots in by
+registering one more backend (``register_backend("cupy", CupyBackend)``) whose factor returns
+NumPy arrays; nothing in the analyses changes.
+"""
+from __future__ import annotations
+
+from typing import Callable, Protocol
+
+import numpy as np
+import scipy.linalg as sla
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from .errors import ProductivityError
+
+
+class Factor(Protocol):
+    """A factorized square matrix M (n×n)."""
+
+    n: int
+    backend: str
+
+    def solve(self, b: np.ndarray) -> np.ndarray:
+        """Return M⁻¹ b for b of shape (n,) or (n, k)."""
+
+    def solve_transposed(self, b: np.ndarray) -> np.ndarray:
+        """Return M⁻ᵀ b for b of shape (n,) or (n, k)."""
+
+
+class DenseFactor:
+    """LU with partial pivoting from LAPACK getrf (scipy.linalg.lu_factor), reused for every solve."""
+
+    backend = "dense"
+
+    def __init__(self, M: np.ndarray):
+        M = np.asarray(M, dtype=float)
+        self.n = M.shape[0]
+        with np.errstate(all="ignore"):
+            self._lu, self._piv = sla.lu_factor(M, check_finite=False)
+        d = np.abs(np.diag(self._lu))
+        scale = max(np.abs(M).max(initial=0.0), 1.0)
+        bad = np.flatnonzero(~np.isfinite(d) | (d <= scale * np.finfo(float).eps * self.n))
+        if bad.size:
+            raise ProductivityError(
+                f"I − A is singular: zero pivot at position {int(bad[0])} of the LU factorization "
+                f"(found {bad.size} zero pivot(s), expected none)"
+            )
+
+    def solve(self, b):
+        return sla.lu_solve((self._lu, self._piv), np.asarray(b, dtype=float), check_finite=False)
+
+    def solve_transposed(self, b):
+        return sla.lu_solve((self._lu, self._piv), np.asarray(b, dtype=float), trans=1,
+                            check_finite=False)
+
+
+class SparseFactor:
+    """SuperLU (scipy.sparse.linalg.splu) for sparse I − A; solves accept dense right-hand sides."""
+
+    backend = "sparse"
+
+    def __init__(self, M):
+        M = sp.csc_matrix(M, dtype=float)
+        self.n = M.shape[0]
+        try:
+            self._lu = spla.splu(M)
+        except RuntimeError as exc:  # SuperLU reports "Factor is exactly singular"
+            raise ProductivityError(f"I − A is singular: {exc} (expected a non-singular matrix)") from exc
+
+    def solve(self, b):
+        return self._lu.solve(np.asarray(b, dtype=float))
+
+    def solve_transposed(self, b):
+        return self._lu.solve(np.asarray(b, dtype=float), trans="T")
+
+
+_BACKENDS: dict[str, Callable[[object], Factor]] = {
+    "dense": DenseFactor,
+    "sparse": SparseFactor,
+}
+
+#: below this share of non-zeros (and above SPARSE_MIN_N sectors) "auto" picks sparse LU
+SPARSE_DENSITY = 0.05
+SPARSE_MIN_N = 400
+
+
+def register_backend(name: str, factory: Callable[[object], Factor]) -> None:
+    """Register a factorization backend under ``name`` (e.g. a CuPy one)."""
+    _BACKENDS[name] = factory
+
+
+def backends() -> list[str]:
+    return sorted(_BACKENDS)
+
+
+def choose_backend(M, backend: str = "auto") -> str:
+    """Pick 'sparse' for large sparse matrices, 'dense' otherwise, unless told."""
+    if backend != "auto":
+        if backend not in _BACKENDS:
+            raise ValueError(f"argument 'backend': unknown backend {backend!r} "
+                             f"(expected one of {', '.join(['auto'] + backends())})")
+        return backend
+    n = M.shape[0]
+    nnz = M.nnz if sp.issparse(M) else np.count_nonzero(M)
+    if n >= SPARSE_MIN_N and nnz / (n * n) < SPARSE_DENSITY:
+        return "sparse"
+    return "dense"
+
+
+def factorize(M, backend: str = "auto") -> Factor:
+    """Factorize the square matrix M with the chosen backend."""
+    name = choose_backend(M, backend)
+    if name == "dense" and sp.issparse(M):
+        M = M.toarray()
+    return _BACKENDS[name](M)

@@ -1,0 +1,67 @@
+"""Error types and the one template for their text.
+
+Every message names the table (or file), the place (row/column/argument), what was found
+and what was expected::
+
+    cn_io_2020_42.csv: row '07', column 'GO': found 'abc', expected a number
+"""
+from __future__ import annotations
+
+
+class LianpuError(Exception):
+    """Base class: a user-facing error with a one-line message."""
+
+
+class TableError(LianpuError, ValueError):
+    """A table's content is malformed (shape, labels, numbers, signs)."""
+
+
+class BalanceError(TableError):
+    """Row or column totals do not balance beyond tolerance."""
+
+
+class ProductivityError(TableError):
+    """I − A is singular or its solution is not positive: the table is not productive."""
+
+
+class FormatError(LianpuError, ValueError):
+    """A file is not in the layout its reader expects, or no reader knows it."""
+
+
+class DatasetError(LianpuError, KeyError):
+    """Unknown dataset id, or dataset not in the cache."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class DownloadError(LianpuError, OSError):
+    """A download failed: HTTP error, interrupted transfer or checksum mismatch."""
+
+
+def where(table: str | None, *, row=None, column=None, argument=None) -> str:
+    """Format the location prefix 'TABLE: row R, column C' of an error message."""
+    parts = []
+    if row is not None:
+        parts.append(f"row {row!r}")
+    if column is not None:
+        parts.append(f"column {column!r}")
+    if argument is not None:
+        parts.append(f"argument {argument!r}")
+    loc = ", ".join(parts)
+    head = table or "table"
+    return f"{head}: {loc}" if loc else head
+
+
+def message(table, problem: str, *, found=None, expected=None, row=None, column=None,
+            argument=None) -> str:
+    """Build an error message following the template (location: problem: found X, expected Y)."""
+    text = f"{where(table, row=row, column=column, argument=argument)}: {problem}"
+    detail = []
+    if found is not None:
+        detail.append(f"found {found}")
+    if expected is not None:
+        detail.append(f"expected {expected}")
+    if detail:
+        text += " (" + ", ".join(detail) + ")"
+    return text

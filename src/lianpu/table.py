@@ -1,0 +1,426 @@
+"""The labelled layer: an immutable input-output table.
+
+:class:`IOTable` holds the textbook blocks (Miller & Blair symbols) as arrays and exposes
+them as labelled pandas objects. It never mutates: ``with_*`` methods and views such as
+:meth:`IOTable.domestic` return new tables. Expensive derived objects (the LU factorization
+of I − A) are cached on the instance; since the instance cannot change, they cannot go stale.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from types import MappingProxyType
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .core import coefficients as coef
+from .core import leontief as leo
+from .core import validation as val
+from .core.errors import TableError, message
+
+#: final-demand categories where negative entries are legitimate (inventory change, imports,
+#: and discrepancy); matched on the category code (last level for multi-regional columns)
+NEGATIVE_OK_FD = {"FU202", "IM", "ERR", "INVNT", "CONS_ABR", "CONS_NONRES", "IMPO", "CHINV",
+                  "INV", "EXPO_NEG"}
+#: primary-input rows where negative entries are legitimate (net taxes, subsidies, and
+#: OECD's taxes-less-subsidies rows; operating surplus can be negative in a loss year)
+NEGATIVE_OK_VA = {"VA002", "VA004", "TXS_IMP_FNL", "TXS_INT_FNL", "VALU", "VA", "taxes",
+                  "TLS", "net_taxes"}
+
+
+@dataclass(frozen=True)
+class Satellite:
+    """An environmental or social extension row: amount per sector (n,), in ``unit``.
+
+    ``final_demand`` optionally holds direct emissions of final-demand categories (k,), e.g.
+    household fuel combustion, kept separate from production."""
+
+    name: str
+    values: np.ndarray
+    unit: str
+    name_zh: str = ""
+    name_en: str = ""
+    final_demand: np.ndarray | None = None
+
+
+def _label_frame(codes, zh=None, en=None, index_name="code") -> pd.DataFrame:
+    if isinstance(codes, pd.MultiIndex):
+        idx = codes
+    else:
+        idx = pd.Index([str(c) for c in codes], name=index_name)
+    n = len(idx)
+    return pd.DataFrame({"name_zh": list(zh) if zh is not None else [""] * n,
+                         "name_en": list(en) if en is not None else [""] * n}, index=idx)
+
+
+@dataclass(frozen=True, eq=False)
+class IOTable:
+    """An input-output table (competitive or non-competitive imports, single- or multi-region).
+
+    Arrays (use the labelled properties ``Z``, ``Y``, ... to read them):
+
+    - ``Z_`` (n, n) intermediate flows of domestic (or all, if competitive) products;
+    - ``Y_`` (n, k) final demand, one column per category (imports as a negative column
+      ``IM`` in competitive tables);
+    - ``V_`` (p, n) primary inputs (value-added rows and, e.g., taxes);
+    - ``x_`` (n,) gross output;
+    - ``Zm_`` (n, n) and ``Ym_`` (n, k) imported-product blocks (non-competitive tables);
+    - ``discrepancy_`` (n,) the table's own statistical discrepancy column (ERR), if any.
+
+    Labels: ``sectors`` (index: code, or (region, code) for MRIO; columns name_zh, name_en),
+    ``final_demand_labels`` and ``primary_labels`` likewise.
+    """
+
+    Z_: np.ndarray
+    Y_: np.ndarray
+    V_: np.ndarray
+    x_: np.ndarray
+    sectors: pd.DataFrame
+    final_demand_labels: pd.DataFrame
+    primary_labels: pd.DataFrame
+    value_added_rows: tuple = ()
+    compensation_row: str | None = None
+    household_columns: tuple = ()
+    Zm_: np.ndarray | None = None
+    Ym_: np.ndarray | None = None
+    discrepancy_: np.ndarray | None = None
+    satellites: Mapping[str, Satellite] = field(default_factory=dict)
+    unit: str = ""
+    year: int | None = None
+    source: str = ""
+    name: str = "table"
+    imports: str = "competitive"  # or "non-competitive"
+    rtol: float = 1e-4
+    allow_negative_flows: bool = False
+    notes: tuple = ()
+
+    # ------------------------------------------------------------------ construction
+    def __post_init__(self):
+        t = self.name
+        n = len(self.sectors)
+        if n == 0:
+            raise TableError(message(t, "the table has no sectors", found=0, expected="≥ 1"))
+        codes = list(self.sectors.index)
+        val.check_unique("sector", codes, t)
+        val.check_unique("final-demand", list(self.final_demand_labels.index), t)
+        val.check_unique("primary-input", list(self.primary_labels.index), t)
+        k, p = len(self.final_demand_labels), len(self.primary_labels)
+        fd = list(self.final_demand_labels.index)
+        pr = list(self.primary_labels.index)
+        set_ = lambda a, v: object.__setattr__(self, a, v)  # noqa: E731 (frozen dataclass)
+        set_("Z_", val.as_matrix("Z", self.Z_, (n, n), t, codes, codes))
+        set_("Y_", val.as_matrix("Y", self.Y_, (n, k), t, codes, fd))
+        set_("V_", val.as_matrix("V", self.V_, (p, n), t, pr, codes))
+        set_("x_", val.as_vector("x", self.x_, n, t, codes))
+        if self.Zm_ is not None:
+            set_("Zm_", val.as_matrix("Zm", self.Zm_, (n, n), t, codes, codes))
+            Ym = self.Ym_ if self.Ym_ is not None else np.zeros((n, k))
+            set_("Ym_", val.as_matrix("Ym", Ym, (n, k), t, codes, fd))
+            set_("imports", "non-competitive")
+        if self.discrepancy_ is not None:
+            set_("discrepancy_", val.as_vector("discrepancy", self.discrepancy_, n, t, codes))
+        if not self.value_added_rows:
+            set_("value_added_rows", tuple(pr))
+        for r in self.value_added_rows:
+            if r not in pr:
+                raise TableError(message(t, "value_added_rows names an unknown primary-input row",
+                                         found=repr(r), expected=f"one of {pr}"))
+        if self.compensation_row is not None and self.compensation_row not in pr:
+            raise TableError(message(t, "compensation_row is not a primary-input row",
+                                     found=repr(self.compensation_row), expected=f"one of {pr}"))
+        for c in self.household_columns:
+            if c not in fd:
+                raise TableError(message(t, "household_columns names an unknown final-demand column",
+                                         found=repr(c), expected=f"one of {fd}"))
+        sats = {}
+        for key, s in dict(self.satellites).items():
+            vals = val.as_vector(f"satellite {key!r}", s.values, n, t, codes)
+            fdv = None if s.final_demand is None else val.as_vector(
+                f"satellite {key!r} final demand", s.final_demand, k, t, fd)
+            sats[key] = replace(s, values=vals, final_demand=fdv)
+        set_("satellites", MappingProxyType(sats))
+        for a in ("Z_", "Y_", "V_", "x_", "Zm_", "Ym_", "discrepancy_"):
+            arr = getattr(self, a)
+            if arr is not None:
+                arr.setflags(write=False)
+        if not self.allow_negative_flows:
+            val.check_nonnegative("Z (intermediate flows)", self.Z_, t, codes, codes)
+            if self.Zm_ is not None:
+                val.check_nonnegative("Zm (imported intermediate flows)", self.Zm_, t, codes, codes)
+            ok = [j for j, c in enumerate(fd) if _last(c) in NEGATIVE_OK_FD]
+            val.check_nonnegative("Y (final demand)", self.Y_, t, codes, fd, allowed_columns=ok)
+            okv = [i for i, r in enumerate(pr) if _last(r) in NEGATIVE_OK_VA]
+            val.check_nonnegative("V (primary inputs)", self.V_.T, t, codes, pr, allowed_columns=okv)
+            if (self.x_ < 0).any():
+                i = int(np.argmax(self.x_ < 0))
+                raise TableError(message(t, "negative gross output", row=val._lab(codes, i),
+                                         column="x", found=f"{self.x_[i]:.6g}", expected="≥ 0"))
+        val.check_balance(self.balance, t)
+
+    @classmethod
+    def from_arrays(cls, Z, Y, V=None, x=None, *, sectors=None, names_zh=None, names_en=None,
+                    final_demand=None, primary=None, regions=None, **kw) -> "IOTable":
+        """Build a table from plain arrays.
+
+        ``x`` defaults to Z·1 + Y·1; ``V`` defaults to one row ``VA`` = x − 1'Z (value added
+        as the balancing item). ``sectors`` are codes (default '1'..'n'); ``regions`` (one per
+        sector) turns the index into (region, sector).
+        """
+        Z = np.asarray(Z, dtype=float)
+        Y = np.asarray(Y, dtype=float)
+        if Y.ndim == 1:
+            Y = Y[:, None]
+        n = Z.shape[0]
+        x = coef.calc_x(Z, Y) if x is None else np.asarray(x, dtype=float)
+        if V is None:
+            V = (x - Z.sum(axis=0))[None, :]
+            primary = primary or ["VA"]
+        V = np.asarray(V, dtype=float)
+        if V.ndim == 1:
+            V = V[None, :]
+        codes = [str(s) for s in (sectors if sectors is not None else range(1, n + 1))]
+        if regions is not None:
+            idx = pd.MultiIndex.from_arrays([[str(r) for r in regions], codes],
+                                            names=["region", "sector"])
+        else:
+            idx = codes
+        fd = final_demand or [f"FD{j + 1}" for j in range(Y.shape[1])]
+        pr = primary or [f"VA{i + 1:03d}" for i in range(V.shape[0])]
+        return cls(Z, Y, V, x, sectors=_label_frame(idx, names_zh, names_en),
+                   final_demand_labels=_label_frame(fd, index_name="category"),
+                   primary_labels=_label_frame(pr, index_name="row"), **kw)
+
+    @classmethod
+    def from_frames(cls, Z: pd.DataFrame, Y: pd.DataFrame, V: pd.DataFrame | None = None,
+                    x=None, value_added_rows=None, satellites=None, sectors=None, regions=None,
+                    unit=None, **kw) -> "IOTable":
+        """Build a table from labelled frames (index/columns are the sector codes).
+
+        ``sectors``: optional DataFrame indexed by code with columns name_zh/name_en.
+        ``satellites``: {name: Series by sector} or {name: Satellite}.
+        """
+        name = kw.get("name", "table")
+        if list(map(str, Z.index)) != list(map(str, Z.columns)):
+            raise TableError(message(name, "Z's row and column labels differ",
+                                     found=f"{list(Z.index)[:3]}… vs {list(Z.columns)[:3]}…",
+                                     expected="the same sector codes in the same order"))
+        codes = list(Z.index)
+        for nm, fr in (("Y", Y),) + ((("V", V.T),) if V is not None else ()):
+            if list(map(str, fr.index)) != list(map(str, codes)):
+                raise TableError(message(name, f"{nm}'s sector labels do not match Z's",
+                                         found=f"{list(fr.index)[:3]}…", expected=f"{codes[:3]}…"))
+        zh = en = None
+        if sectors is not None:
+            s = sectors.reindex([str(c) for c in codes]) if not isinstance(Z.index, pd.MultiIndex) \
+                else sectors.reindex(Z.index)
+            zh, en = s.get("name_zh"), s.get("name_en")
+        sats = {}
+        for k_, v_ in (satellites or {}).items():
+            sats[k_] = v_ if isinstance(v_, Satellite) else Satellite(
+                k_, pd.Series(v_).reindex(codes).to_numpy(float), unit="")
+        t = cls.from_arrays(Z.to_numpy(float), Y.to_numpy(float),
+                            None if V is None else V.to_numpy(float),
+                            None if x is None else np.asarray(x, float),
+                            sectors=[c[-1] if isinstance(c, tuple) else c for c in codes],
+                            regions=regions if regions is not None else (
+                                [c[0] for c in codes] if isinstance(Z.index, pd.MultiIndex) else None),
+                            names_zh=zh, names_en=en, final_demand=[str(c) for c in Y.columns],
+                            primary=None if V is None else [str(r) for r in V.index],
+                            value_added_rows=tuple(value_added_rows or ()), satellites=sats,
+                            unit=unit or "", **kw)
+        return t
+
+    # ------------------------------------------------------------------ labelled views
+    @property
+    def n(self) -> int:
+        return self.x_.shape[0]
+
+    @property
+    def index(self) -> pd.Index:
+        return self.sectors.index
+
+    @property
+    def is_multiregional(self) -> bool:
+        return isinstance(self.sectors.index, pd.MultiIndex)
+
+    @property
+    def regions(self) -> list[str]:
+        return list(dict.fromkeys(self.index.get_level_values(0))) if self.is_multiregional else []
+
+    def _frame(self, a, rows, cols):
+        return pd.DataFrame(a, index=rows, columns=cols, copy=False)
+
+    @property
+    def Z(self) -> pd.DataFrame:
+        return self._frame(self.Z_, self.index, self.index)
+
+    @property
+    def Y(self) -> pd.DataFrame:
+        return self._frame(self.Y_, self.index, self.final_demand_labels.index)
+
+    @property
+    def V(self) -> pd.DataFrame:
+        return self._frame(self.V_, self.primary_labels.index, self.index)
+
+    @property
+    def x(self) -> pd.Series:
+        return pd.Series(self.x_, index=self.index, name="x")
+
+    @property
+    def Zm(self) -> pd.DataFrame | None:
+        return None if self.Zm_ is None else self._frame(self.Zm_, self.index, self.index)
+
+    @property
+    def Ym(self) -> pd.DataFrame | None:
+        return None if self.Ym_ is None else self._frame(self.Ym_, self.index,
+                                                         self.final_demand_labels.index)
+
+    @property
+    def F(self) -> pd.DataFrame:
+        """Satellite rows (k, n) with units in ``.attrs['units']``."""
+        df = pd.DataFrame({k: s.values for k, s in self.satellites.items()}, index=self.index).T
+        df.attrs["units"] = {k: s.unit for k, s in self.satellites.items()}
+        return df
+
+    @property
+    def A(self) -> pd.DataFrame:
+        return self._frame(self.A_, self.index, self.index)
+
+    @property
+    def B(self) -> pd.DataFrame:
+        return self._frame(self.B_, self.index, self.index)
+
+    def label(self, lang: str = "zh") -> pd.Series:
+        """Sector display names in ``lang`` (falls back to the other language, then the code)."""
+        main, other = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+        s = self.sectors[main].where(self.sectors[main].astype(bool), self.sectors[other])
+        codes = pd.Series(["/".join(map(str, c)) if isinstance(c, tuple) else c for c in self.index],
+                          index=self.index)
+        return s.where(s.astype(bool), codes)
+
+    # ------------------------------------------------------------------ derived (cached)
+    @cached_property
+    def A_(self) -> np.ndarray:
+        """Technical coefficients (domestic for non-competitive tables)."""
+        a = coef.calc_A(self.Z_, self.x_)
+        a.setflags(write=False)
+        return a
+
+    @cached_property
+    def B_(self) -> np.ndarray:
+        b = coef.calc_B(self.Z_, self.x_)
+        b.setflags(write=False)
+        return b
+
+    @cached_property
+    def factor(self):
+        """LU factorization of I − A, made once per table and reused by every analysis."""
+        return leo.leontief_factor(self.A_, labels=list(self.label("en")), table=self.name)
+
+    @cached_property
+    def factor_ghosh(self):
+        """LU factorization of I − B (Ghosh)."""
+        return leo.leontief_factor(self.B_, labels=list(self.label("en")), table=self.name)
+
+    @cached_property
+    def balance(self) -> val.BalanceReport:
+        return val.balance_report(self.Z_, self.Y_, self.V_, self.x_, Zm=self.Zm_,
+                                  discrepancy=self.discrepancy_, labels=list(self.index),
+                                  rtol=self.rtol)
+
+    @property
+    def value_added_(self) -> np.ndarray:
+        """Value added by sector (sum of ``value_added_rows``), shape (n,)."""
+        rows = [list(self.primary_labels.index).index(r) for r in self.value_added_rows]
+        return self.V_[rows].sum(axis=0)
+
+    @property
+    def final_demand_total_(self) -> np.ndarray:
+        """f = Y·1 (+ ERR), the right-hand side with x = L f; shape (n,)."""
+        f = self.Y_.sum(axis=1)
+        return f + self.discrepancy_ if self.discrepancy_ is not None else f
+
+    @property
+    def imports_total_(self) -> np.ndarray | None:
+        """Imports by product: Zm·1 + Ym·1 (non-competitive) or −IM (competitive), or None."""
+        if self.Zm_ is not None:
+            return self.Zm_.sum(axis=1) + self.Ym_.sum(axis=1)
+        fd = list(self.final_demand_labels.index)
+        if "IM" in fd:
+            return -self.Y_[:, fd.index("IM")]
+        return None
+
+    # ------------------------------------------------------------------ new tables
+    def evolve(self, **changes) -> "IOTable":
+        """A new table with some fields replaced (validated again)."""
+        return replace(self, **changes)
+
+    def with_satellite(self, name: str, values, unit: str, *, name_zh: str = "",
+                       name_en: str = "", final_demand=None) -> "IOTable":
+        """A new table with satellite ``name`` added (or replaced). ``values`` by sector."""
+        if isinstance(values, pd.Series):
+            values = values.reindex(self.index).to_numpy(float)
+        sats = dict(self.satellites)
+        sats[name] = Satellite(name, np.asarray(values, float), unit, name_zh, name_en,
+                               None if final_demand is None else np.asarray(final_demand, float))
+        return self.evolve(satellites=sats)
+
+    def domestic(self, method: str = "import_proportionality") -> "IOTable":
+        """The non-competitive (domestic-technology) view of a competitive table.
+
+        ``import_proportionality`` (the standard assumption when import matrices are not
+        published, e.g. OECD TiVA and NBS practice): every user of product i buys the same
+        imported share μ_i = m_i / (Σ_j z_ij + Σ_k y_ik), the denominator being domestic use
+        (intermediate plus final use other than exports). Then Z_d = (1 − μ) ⊙ Z,
+        Zm = μ ⊙ Z, and likewise for final use; exports stay domestic and the IM column is
+        dropped because imports now sit in Zm/Ym. Row and column balances are preserved.
+        Already non-competitive tables are returned unchanged.
+        """
+        if self.imports == "non-competitive":
+            return self
+        if method != "import_proportionality":
+            raise ValueError(f"argument 'method': unknown method {method!r} "
+                             "(expected 'import_proportionality')")
+        fd = list(self.final_demand_labels.index)
+        if "IM" not in fd:
+            raise TableError(message(self.name, "cannot split imports: no imports column",
+                                     column="IM", expected="a competitive table with an IM column"))
+        im = -self.Y_[:, fd.index("IM")]
+        use_cols = [j for j, c in enumerate(fd) if c not in ("IM", "EX", "ERR")]
+        use = self.Z_.sum(axis=1) + self.Y_[:, use_cols].sum(axis=1)
+        mu = np.divide(im, use, out=np.zeros_like(im), where=use > 0)
+        if (mu < 0).any() or (mu > 1).any():
+            i = int(np.argmax((mu < 0) | (mu > 1)))
+            raise TableError(message(self.name, "imports exceed domestic use, so the import share "
+                                     "is outside [0, 1]", row=self.index[i], column="IM",
+                                     found=f"{mu[i]:.4g}", expected="0 ≤ m_i / use_i ≤ 1"))
+        keep = [j for j, c in enumerate(fd) if c != "IM"]
+        Y = self.Y_[:, keep].copy()
+        Ym = np.zeros_like(Y)
+        kept = [fd[j] for j in keep]
+        for jj, c in enumerate(kept):
+            if c not in ("EX", "ERR"):
+                Ym[:, jj] = mu * Y[:, jj]
+                Y[:, jj] = (1 - mu) * Y[:, jj]
+        return self.evolve(Z_=(1 - mu)[:, None] * self.Z_, Zm_=mu[:, None] * self.Z_, Y_=Y,
+                           Ym_=Ym, final_demand_labels=self.final_demand_labels.loc[kept],
+                           household_columns=tuple(c for c in self.household_columns if c in kept),
+                           imports="non-competitive",
+                           notes=self.notes + ("domestic view by import proportionality",))
+
+    # ------------------------------------------------------------------ I/O shortcuts
+    def save(self, path) -> None:
+        """Native lossless format (Parquet + JSON metadata); see :mod:`lianpu.readers.native`."""
+        from .readers.native import save
+        save(self, path)
+
+    def __repr__(self) -> str:
+        reg = f", {len(self.regions)} regions" if self.is_multiregional else ""
+        return (f"<IOTable {self.name!r}: {self.n} sectors{reg}, {self.imports} imports, "
+                f"year={self.year}, unit={self.unit!r}>")
+
+
+def _last(c):
+    return c[-1] if isinstance(c, tuple) else c
