@@ -13,6 +13,7 @@ registers one exactly as lianpu registers its own (see pyproject.toml).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -38,7 +39,12 @@ def readers() -> dict[str, Reader]:
     if _cache is None:
         found = {}
         for ep in entry_points(group="lianpu.readers"):
-            reader = ep.load()
+            try:
+                reader = ep.load()
+            except Exception as exc:  # a broken plug-in must not take the others down
+                warnings.warn(f"lianpu reader plug-in {ep.name!r} ({ep.value}) failed to load: "
+                              f"{type(exc).__name__}: {exc}", RuntimeWarning, stacklevel=2)
+                continue
             found[reader.name] = reader
         _cache = found
     return _cache
