@@ -158,6 +158,7 @@ class IOTable:
                 raise TableError(message(t, "negative gross output", row=val._lab(codes, i),
                                          column="x", found=f"{self.x_[i]:.6g}", expected="≥ 0"))
         val.check_balance(self.balance, t)
+        self.factor  # productive? (I − A non-singular, positive solution); cached for reuse
 
     @classmethod
     def from_arrays(cls, Z, Y, V=None, x=None, *, sectors=None, names_zh=None, names_en=None,

@@ -7,6 +7,7 @@ NumPy arrays; nothing in the analyses changes.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Callable, Protocol
 
 import numpy as np
@@ -38,7 +39,9 @@ class DenseFactor:
     def __init__(self, M: np.ndarray):
         M = np.asarray(M, dtype=float)
         self.n = M.shape[0]
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            # a singular matrix is reported below as a ProductivityError, not a warning
+            warnings.simplefilter("ignore", sla.LinAlgWarning)
             self._lu, self._piv = sla.lu_factor(M, check_finite=False)
         d = np.abs(np.diag(self._lu))
         scale = max(np.abs(M).max(initial=0.0), 1.0)

@@ -30,7 +30,10 @@ def leontief_factor(A, backend: str = "auto", labels=None, table: str | None = N
     Productive means I − A is non-singular and (I − A) z = 1 has a strictly positive solution
     (for A ≥ 0 this is equivalent to spectral radius ρ(A) < 1 — Hawkins–Simon / M-matrix).
     """
-    factor = factorize(identity_minus(A), backend)
+    try:
+        factor = factorize(identity_minus(A), backend)
+    except ProductivityError as exc:
+        raise ProductivityError(f"{table or 'table'}: {exc}") from None
     check_productive(factor, labels=labels, table=table)
     return factor
 

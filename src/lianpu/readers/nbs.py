@@ -19,6 +19,7 @@ year, so they are read from the header:
 """
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -48,11 +49,19 @@ UNIT = "10,000 CNY (万元)"
 
 
 def _read_raw(path: Path) -> pd.DataFrame:
+    """All cells as text/None; header taken verbatim (pandas would rename duplicates 'x.1')."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        df = pd.read_excel(path, sheet_name=0, dtype=object, header=0)
-        return df.astype(object).where(df.notna(), None)
-    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    return df.replace({"": None})
+        raw = pd.read_excel(path, sheet_name=0, dtype=object, header=None)
+        raw = raw.astype(object).where(raw.notna(), None)
+    else:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.reader(fh))
+        width = max((len(r) for r in rows), default=0)
+        raw = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+        raw = raw.where(raw != "", None)
+    df = raw.iloc[1:].reset_index(drop=True)
+    df.columns = ["" if c is None else str(c).strip() for c in raw.iloc[0]]
+    return df
 
 
 def _number(df: pd.DataFrame, rows: list[int], cols: list[str], fname: str) -> np.ndarray:
@@ -94,8 +103,7 @@ def read_nbs(path, *, name: str | None = None, year: int | None = None, rtol: fl
     path = Path(path)
     fname = path.name
     df = _read_raw(path)
-    cols = [str(c).strip() for c in df.columns]
-    df.columns = cols
+    cols = list(df.columns)
     if cols[:3] != LEAD:
         raise FormatError(message(fname, "header does not start with the NBS lead columns",
                                   row="header", found=cols[:3], expected=LEAD))

@@ -1,0 +1,276 @@
+"""Fill the dataset cache: download pinned raw files, verify them, convert them.
+
+Every raw file is pinned to a commit and a sha256 digest (``sources.toml``). A download streams
+into a temporary ``.part`` file beside its target and is moved into place only after the whole
+transfer arrived and its digest matched: a failed download never leaves a half-written file
+under the final name, and a good file already in the cache stays as it was.
+
+NBS tables and the OECD series are published as R data files (``.rda``); they are converted to
+the CSV layout of the cache (``cn/nbs/…``, ``cn/oecd-icio-2021/…``), cell for cell as in R (the
+CSVs are byte-identical to those in ``../shared/data``). WIOD files are read as published.
+
+``from_dir`` seeds the cache from a local folder laid out like ``../shared/data`` instead
+(converted CSVs are copied, raw files are verified against their digest first).
+"""
+from __future__ import annotations
+
+import hashlib
+import http.client
+import os
+import shutil
+import tomllib
+import urllib.error
+import urllib.request
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from ..atomic import atomic_open, atomic_path
+from ..core.errors import DownloadError, FormatError, message
+from .cache import data_dir as _data_dir
+from .registry import Dataset, datasets, get
+
+MIRROR_ENV = "LIANPU_MIRROR"
+CHUNK = 1 << 16
+TIMEOUT = 60  # seconds without data before a transfer counts as interrupted
+OECD_RDA = "OECD21ed_CHN_1995to2018.rda"
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """A raw file as published: where to fetch it and the digest it must have.
+
+    ``dir`` is its folder both in the cache and in a mirror laid out like ``../shared/data``.
+    """
+
+    name: str
+    source: str
+    url: str
+    sha256: str
+    dir: str
+
+    @property
+    def path(self) -> str:
+        return f"{self.dir}/{self.name}"
+
+
+@cache
+def _sources() -> dict:
+    text = resources.files(__package__).joinpath("sources.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _raw_name(ds: Dataset) -> str:
+    if ds.format == "nbs":
+        return f"china_{ds.year}_{ds.sectors}.rda"
+    if ds.format == "oecd":
+        return OECD_RDA
+    return Path(ds.path).name  # WIOD: the published .RData file is the dataset
+
+
+def sources_for(id: str, base_url: str | None = None) -> list[RawFile]:
+    """The raw files dataset ``id`` is made from, with URL and sha256 (for ``lianpu download``).
+
+    ``base_url`` replaces the public host with a mirror laid out like ``../shared/data``
+    (``{base_url}/cn/raw/china_2020_42.rda``, ``{base_url}/wiod2013/raw/wiot_2011.RData``).
+    """
+    ds = get(id)
+    src = _sources()[ds.source]
+    name = _raw_name(ds)
+    url = (f"{base_url.rstrip('/')}/{src['dir']}/{name}" if base_url
+           else src["url"].format(file=name))
+    return [RawFile(name=name, source=ds.source, url=url, sha256=src["sha256"][name],
+                    dir=src["dir"])]
+
+
+def download(ids=None, *, data_dir=None, from_dir=None, base_url=None, progress: bool = True,
+             force: bool = False) -> list[Path]:
+    """Put datasets in the cache and return their cached paths, in the order of ``ids``.
+
+    Parameters
+    ----------
+    ids : str, iterable of str or None
+        Registry ids (``cn-nbs-2020-153``); None means every registered dataset (``--all``).
+    data_dir : path, optional
+        The cache folder (default: ``$LIANPU_DATA`` or the user data folder).
+    from_dir : path, optional
+        Seed from this local folder (laid out like ``../shared/data``) instead of the web.
+    base_url : str, optional
+        A mirror laid out like ``../shared/data`` (default: ``$LIANPU_MIRROR``, else the
+        public sources in ``sources.toml``).
+    progress : bool
+        Show a progress bar on stderr while downloading.
+    force : bool
+        Fetch again even if the dataset is cached; the cached file is replaced only once the
+        new one has arrived whole and verified.
+
+    Raises
+    ------
+    DatasetError
+        An unknown id (raised before anything is fetched).
+    DownloadError
+        HTTP error, interrupted transfer, checksum mismatch, or ``from_dir`` lacks the file.
+    """
+    if ids is None:
+        wanted = datasets()
+    else:
+        wanted = [get(i) for i in ([ids] if isinstance(ids, str) else ids)]
+    root = _data_dir(data_dir)
+    base_url = base_url or os.environ.get(MIRROR_ENV) or None
+    done: set[str] = set()      # raw files fetched or verified in this call
+    parsed: dict[Path, dict] = {}  # parsed .rda files: the 24 OECD years share one
+    out = []
+    for ds in wanted:
+        target = root / ds.path
+        if force or not target.is_file():
+            if from_dir is not None:
+                _seed(ds, Path(from_dir), target, parsed)
+            else:
+                _from_web(ds, root, target, base_url, progress, force, done, parsed)
+        out.append(target)
+    return out
+
+
+# ---------------------------------------------------------------------------- web
+def _from_web(ds, root, target, base_url, progress, force, done, parsed):
+    (raw,) = sources_for(ds.id, base_url)
+    local = root / raw.path
+    if raw.name not in done:
+        if force or _sha256(local) != raw.sha256:
+            fetch(raw.url, local, raw.sha256, progress=progress)
+        done.add(raw.name)
+    if local != target:
+        _convert(ds, local, target, parsed)
+
+
+def fetch(url: str, target, sha256: str, *, progress: bool = True) -> Path:
+    """Download ``url`` to ``target`` via a ``.part`` file; keep it only if its digest matches."""
+    target = Path(target)
+    req = urllib.request.Request(url, headers={"User-Agent": "lianpu"})
+    try:
+        resp = urllib.request.urlopen(req, timeout=TIMEOUT)
+    except urllib.error.HTTPError as exc:
+        raise DownloadError(f"{url}: download failed with HTTP status {exc.code} {exc.reason}; "
+                            "nothing was written") from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise DownloadError(f"{url}: cannot connect ({reason}); nothing was written "
+                            "(without internet, use `lianpu download --from DIR` with a local "
+                            "copy)") from None
+    with resp, atomic_path(target) as tmp:
+        length = resp.headers.get("Content-Length", "")
+        total = int(length) if length.isdigit() else None
+        digest, got = hashlib.sha256(), 0
+        with open(tmp, "wb") as fh, _bar(progress, target.name, total) as advance:
+            while True:
+                try:
+                    chunk = resp.read(CHUNK)
+                except (http.client.HTTPException, OSError) as exc:
+                    raise DownloadError(_interrupted(url, got, total, exc)) from None
+                if not chunk:
+                    break
+                fh.write(chunk)
+                digest.update(chunk)
+                got += len(chunk)
+                advance(len(chunk))
+        if total is not None and got != total:
+            raise DownloadError(_interrupted(url, got, total, "connection closed early"))
+        if digest.hexdigest() != sha256:
+            raise DownloadError(message(url, "checksum mismatch, the file was not saved",
+                                        found=f"sha256 {digest.hexdigest()}",
+                                        expected=f"sha256 {sha256}"))
+    return target
+
+
+def _interrupted(url, got, total, why) -> str:
+    of = f" of {total}" if total is not None else ""
+    return (f"{url}: transfer interrupted after {got}{of} bytes ({why}); nothing was written, "
+            "run the download again")
+
+
+@contextmanager
+def _bar(show: bool, name: str, total):
+    """A rich progress bar on stderr; yields ``advance(nbytes)``."""
+    if not show:
+        yield lambda n: None
+        return
+    from rich.console import Console
+    from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                               TimeRemainingColumn, TransferSpeedColumn)
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                  TransferSpeedColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True)) as bar:
+        task = bar.add_task(name, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def _sha256(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------------------- local copy
+def _seed(ds: Dataset, src_root: Path, target: Path, parsed: dict) -> None:
+    (raw,) = sources_for(ds.id)
+    copy = src_root / ds.path
+    raw_copy = src_root / raw.path
+    if raw.path != ds.path and copy.is_file():
+        _copy(copy, target)  # an already converted CSV
+    elif raw_copy.is_file() and raw.path == ds.path:
+        _copy(raw_copy, target, raw.sha256)  # WIOD: the raw file is the dataset
+    elif raw_copy.is_file():
+        _check_sha256(raw_copy, _sha256(raw_copy), raw.sha256)
+        _convert(ds, raw_copy, target, parsed)
+    else:
+        where = raw.path if raw.path == ds.path else f"{ds.path} or {raw.path}"
+        raise DownloadError(f"{src_root}: no local copy of dataset {ds.id!r} "
+                            f"(looked for {where})")
+
+
+def _copy(src: Path, target: Path, sha256: str | None = None) -> None:
+    """Copy atomically; with ``sha256``, keep the copy only if its digest matches."""
+    if target.exists() and src.resolve() == target.resolve():
+        if sha256:
+            _check_sha256(src, _sha256(src), sha256)
+        return
+    with atomic_path(target) as tmp:
+        shutil.copyfile(src, tmp)
+        if sha256:
+            _check_sha256(src, _sha256(tmp), sha256)
+
+
+def _check_sha256(src: Path, found: str | None, expected: str) -> None:
+    if found != expected:
+        raise DownloadError(message(str(src), "checksum mismatch, the file was not copied",
+                                    found=f"sha256 {found}", expected=f"sha256 {expected}"))
+
+
+# ---------------------------------------------------------------------------- conversion
+def _convert(ds: Dataset, rda: Path, target: Path, parsed: dict) -> None:
+    """Write the CSV of NBS/OECD dataset ``ds`` from its verified ``.rda`` file."""
+    if rda not in parsed:
+        import rdata  # heavy: only when converting
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # R classes without a Python constructor
+            parsed[rda] = rdata.read_rda(str(rda))
+    objects = parsed[rda]
+    if ds.format == "nbs":
+        key, frame = f"china_{ds.year}_{ds.sectors}", objects.get(f"china_{ds.year}_{ds.sectors}")
+    else:
+        key = f"OECD21ed_CHN_{ds.year}"
+        frame = objects.get("OECD21ed_CHN_1995to2018", {}).get(key)
+    if frame is None or not hasattr(frame, "to_csv") or list(frame.columns[:1]) != ["Code"]:
+        raise FormatError(message(rda.name, "R object missing or not a table", row=key,
+                                  expected="a data.frame whose first column is 'Code'"))
+    # written as R's data frame holds it: same column order, shortest repr of each double,
+    # empty cells for NA, LF line ends, UTF-8 without BOM
+    with atomic_open(target, "w", encoding="utf-8", newline="") as fh:
+        frame.to_csv(fh, index=False, lineterminator="\n")

@@ -1,0 +1,145 @@
+"""The dataset registry: which public tables lianpu knows by id, and where they sit in the cache.
+
+Ids::
+
+    cn-nbs-{year}-{n}         NBS China IO tables (12 tables, 2002–2020), unit 10,000 CNY
+    cn-oecd-{year}            OECD national IOTs for China, 2021 edition, 1995–2018, million USD
+    wiod2013-{year}           World IO table, WIOD release 2013, 1995–2011, million USD
+    wiod2013-regions-{year}   the same aggregated to 7 world regions, 1995 and 2011
+
+``load_dataset`` reads a cached table; ``lianpu download ID`` (:mod:`lianpu.data.download`) puts
+it in the cache.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from ..core.errors import DatasetError
+from .cache import data_dir as _data_dir
+
+NBS_TABLES = ((2002, 122), (2005, 42), (2007, 135), (2010, 41), (2012, 139), (2015, 42),
+              (2017, 149), (2017, 42), (2018, 153), (2018, 42), (2020, 153), (2020, 42))
+# these three publish imported inputs as separate rows (Origin = Domestic / Imports)
+NBS_NON_COMPETITIVE = {(2017, 42), (2018, 42), (2020, 42)}
+OECD_YEARS = tuple(range(1995, 2019))
+WIOD_YEARS = tuple(range(1995, 2012))
+WIOD_REGION_YEARS = (1995, 2011)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One table in the registry.
+
+    ``path`` is relative to the cache folder; ``format`` is the reader name used to open it;
+    ``source`` is the key of its public source in ``sources.toml`` (``ionet`` or ``wiod``).
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    year: int
+    sectors: int
+    format: str
+    path: str
+    source: str
+    unit: str
+
+
+def _nbs(year: int, n: int) -> Dataset:
+    nc = (year, n) in NBS_NON_COMPETITIVE
+    return Dataset(
+        id=f"cn-nbs-{year}-{n}",
+        title_zh=f"中国{year}年投入产出表（{n}部门{'，非竞争型' if nc else ''}）",
+        title_en=f"China IO table {year} ({n} sectors{', non-competitive imports' if nc else ''})",
+        year=year, sectors=n, format="nbs", path=f"cn/nbs/cn_io_{year}_{n}.csv",
+        source="ionet", unit="10,000 CNY (万元)")
+
+
+def _oecd(year: int) -> Dataset:
+    return Dataset(
+        id=f"cn-oecd-{year}",
+        title_zh=f"OECD中国{year}年投入产出表（2021年版，45部门）",
+        title_en=f"OECD national IO table for China {year} (2021 edition, 45 sectors)",
+        year=year, sectors=45, format="oecd", path=f"cn/oecd-icio-2021/oecd2021_chn_{year}.csv",
+        source="ionet", unit="million USD")
+
+
+def _wiod(year: int, regional: bool) -> Dataset:
+    if regional:
+        return Dataset(
+            id=f"wiod2013-regions-{year}",
+            title_zh=f"世界投入产出表{year}年（WIOD 2013版，7个地区×35部门）",
+            title_en=f"World IO table {year} (WIOD release 2013, 7 world regions × 35 sectors)",
+            year=year, sectors=35, format="wiod", path=f"wiod2013/raw/wiot_regional_{year}.RData",
+            source="wiod", unit="million USD")
+    return Dataset(
+        id=f"wiod2013-{year}",
+        title_zh=f"世界投入产出表{year}年（WIOD 2013版，41个经济体×35部门）",
+        title_en=f"World IO table {year} (WIOD release 2013, 41 economies × 35 sectors)",
+        year=year, sectors=35, format="wiod", path=f"wiod2013/raw/wiot_{year}.RData",
+        source="wiod", unit="million USD")
+
+
+@cache
+def _by_id() -> dict[str, Dataset]:
+    items = ([_nbs(y, n) for y, n in NBS_TABLES] + [_oecd(y) for y in OECD_YEARS]
+             + [_wiod(y, False) for y in WIOD_YEARS] + [_wiod(y, True) for y in WIOD_REGION_YEARS])
+    return {d.id: d for d in items}
+
+
+def datasets() -> list[Dataset]:
+    """All registered datasets, NBS first, then OECD, WIOD and WIOD regions, by year."""
+    return list(_by_id().values())
+
+
+def _expected() -> str:
+    nbs = ", ".join(f"cn-nbs-{y}-{n}" for y, n in NBS_TABLES)
+    return (f"{nbs}, cn-oecd-{OECD_YEARS[0]} … cn-oecd-{OECD_YEARS[-1]}, "
+            f"wiod2013-{WIOD_YEARS[0]} … wiod2013-{WIOD_YEARS[-1]}, "
+            + ", ".join(f"wiod2013-regions-{y}" for y in WIOD_REGION_YEARS))
+
+
+def get(id: str) -> Dataset:
+    """The dataset registered as ``id``; an unknown id is a DatasetError with close matches."""
+    key = str(id).strip().lower()
+    known = _by_id()
+    if key in known:
+        return known[key]
+    close = difflib.get_close_matches(key, known, n=3, cutoff=0.75)
+    if close:
+        names = [repr(c) for c in close]
+        hint = "did you mean " + (", ".join(names[:-1]) + " or " if len(names) > 1 else "") \
+            + names[-1] + "?"
+    else:
+        hint = "expected one of: " + _expected()
+    raise DatasetError(f"unknown dataset {str(id)!r} ({hint})")
+
+
+def path_of(id: str, data_dir=None) -> Path:
+    """Where dataset ``id`` is (or would be) in the cache folder."""
+    return _data_dir(data_dir) / get(id).path
+
+
+def is_cached(id: str, data_dir=None) -> bool:
+    """Whether dataset ``id`` is in the cache folder."""
+    return path_of(id, data_dir).is_file()
+
+
+def load_dataset(id: str, data_dir=None, **kwargs):
+    """Read dataset ``id`` from the cache with its reader; ``kwargs`` go to the reader.
+
+    A dataset not in the cache is a DatasetError naming the command that fetches it.
+    """
+    ds = get(id)
+    root = _data_dir(data_dir)
+    path = root / ds.path
+    if not path.is_file():
+        raise DatasetError(
+            f"dataset {ds.id!r} is not in the cache {root} (run `lianpu download {ds.id}`, "
+            f"or `lianpu download --all --from DIR` with a local copy)")
+    from ..readers.base import open_table  # readers pull in pandas: import only when reading
+    kwargs.setdefault("name", ds.id)
+    return open_table(path, format=ds.format, **kwargs)

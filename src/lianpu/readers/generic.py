@@ -1,0 +1,360 @@
+"""The generic wide template (通用模板): one sheet or CSV a planner fills from a yearbook.
+
+Layout (documented in docs/template.md)::
+
+    code | name_zh | name_en | <sector codes…> | FD:<final-demand codes…> | x
+    <sector rows, in header order: intermediate flows, final demand, optional total output>
+    VA:<code>             primary inputs (numbers in sector columns only)
+    SAT:<name>[<unit>]    satellite rows (sector columns; FD cells all empty or all filled)
+    FD:<code>             optional: names of a final-demand column (no numbers)
+    META:<key>            value in the name_zh column (unit, year, source, name,
+                          value_added_rows, compensation_row, household_columns, notes)
+
+A header starting with ``FD:`` is a final-demand column, ``x`` is gross output, every other
+header is a sector code. If the ``x`` cells are all empty, x = Z·1 + Y·1; with no ``VA:`` rows,
+value added is the balancing row ``VA`` = x − 1'Z. Blank rows are skipped.
+"""
+from __future__ import annotations
+
+import csv
+import math
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..atomic import atomic_open, atomic_path
+from ..core.coefficients import calc_x
+from ..core.errors import FormatError, message
+from ..table import IOTable, Satellite, _label_frame
+from .base import Reader
+
+LEAD = ["code", "name_zh", "name_en"]
+FD, VA, SAT, META, X = "FD:", "VA:", "SAT:", "META:", "x"
+META_KEYS = ("unit", "year", "source", "name", "value_added_rows", "compensation_row",
+             "household_columns", "notes")
+SAT_RE = re.compile(r"^SAT:([^\[\]]+)\[([^\[\]]*)\]$")
+EXCEL = (".xlsx", ".xlsm")
+
+DEFAULT_FINAL_DEMAND = [("HH", "居民消费支出", "Household consumption"),
+                        ("GOV", "政府消费支出", "Government consumption"),
+                        ("GFCF", "固定资本形成总额", "Gross fixed capital formation"),
+                        ("INV", "存货变动", "Changes in inventories"),
+                        ("EX", "出口", "Exports"),
+                        ("IM", "进口（填负数）", "Imports (enter as negative numbers)")]
+DEFAULT_PRIMARY = [("compensation", "劳动者报酬", "Compensation of employees"),
+                   ("net_taxes", "生产税净额", "Net taxes on production"),
+                   ("depreciation", "固定资产折旧", "Depreciation of fixed assets"),
+                   ("surplus", "营业盈余", "Operating surplus")]
+META_HINTS = {"unit": "unit of every flow, e.g. 万元 / 10,000 CNY",
+              "year": "year of the table, e.g. 2020", "source": "where the numbers come from",
+              "name": "short name of the table",
+              "value_added_rows": "VA codes summed as value added (comma list; empty = all)",
+              "compensation_row": "VA code of compensation of employees (for income multipliers)",
+              "household_columns": "FD codes of household consumption (comma list; for Type II)",
+              "notes": "free text"}
+
+
+# ---------------------------------------------------------------------------- reading cells
+def _text(v) -> str | None:
+    """A cell as stripped text (None if empty); integral floats from Excel lose their '.0'."""
+    if v is None:
+        return None
+    if isinstance(v, float):
+        if math.isnan(v):
+            return None
+        if v.is_integer():
+            return str(int(v))
+    s = str(v).strip()
+    return s or None
+
+
+def _read_grid(path: Path) -> list[list]:
+    if path.suffix.lower() in EXCEL:
+        from openpyxl import load_workbook
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            grid = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            wb.close()
+    else:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            grid = [list(r) for r in csv.reader(fh)]
+    grid = [[None if isinstance(c, str) and not c.strip() else c for c in r] for r in grid]
+    width = max((len(r) for r in grid), default=0)
+    grid = [r + [None] * (width - len(r)) for r in grid]
+    while width and all(r[width - 1] is None for r in grid):  # trailing empty columns
+        width -= 1
+        grid = [r[:width] for r in grid]
+    return grid
+
+
+def _num(v, fname, row, col) -> float:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        raise FormatError(message(fname, "cell is empty", row=row, column=col,
+                                  expected="a number (0 for none)"))
+    try:
+        if isinstance(v, bool):
+            raise ValueError
+        f = float(v.strip().replace("\u2212", "-")) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        raise FormatError(message(fname, "cell is not a number", row=row, column=col,
+                                  found=repr(v), expected="a number")) from None
+    if not math.isfinite(f):
+        raise FormatError(message(fname, "cell is not a finite number", row=row, column=col,
+                                  found=repr(v), expected="a finite number"))
+    return f
+
+
+# ---------------------------------------------------------------------------- reader
+def _header(grid, fname):
+    if not grid:
+        raise FormatError(message(fname, "the file is empty", expected="a header row"))
+    head = [_text(c) for c in grid[0]]
+    if head[:3] != LEAD:
+        raise FormatError(message(fname, "header does not start with the template's lead columns",
+                                  row="header", found=head[:3], expected=LEAD))
+    cols = head[3:]
+    for j, c in enumerate(cols):
+        if c is None:
+            raise FormatError(message(fname, "header cell is empty", row="header",
+                                      column=f"#{j + 4}", expected="a sector code, FD:<code> or x"))
+        if cols.count(c) > 1:
+            raise FormatError(message(fname, "duplicated column code", row="header", column=c,
+                                      expected="each code once"))
+        if c.startswith(FD) and not c[len(FD):]:
+            raise FormatError(message(fname, "final-demand column without a code", row="header",
+                                      column=c, expected="FD:<code>, e.g. FD:HH"))
+    sec = [c for c in cols if not c.startswith(FD) and c != X]
+    fd = [c for c in cols if c.startswith(FD)]
+    if not sec:
+        raise FormatError(message(fname, "header has no sector columns", row="header",
+                                  expected="code, name_zh, name_en, <sector codes…>, FD:…"))
+    if not fd:
+        raise FormatError(message(fname, "header has no final-demand column", row="header",
+                                  expected="at least one column FD:<code>, e.g. FD:HH"))
+    return head, sec, fd
+
+
+def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTable:
+    """Read a filled generic template (CSV or XLSX, first sheet) into an :class:`IOTable`."""
+    path = Path(path)
+    fname = path.name
+    grid = _read_grid(path)
+    head, sec, fdc = _header(grid, fname)
+    at = {c: j for j, c in enumerate(head)}
+    kinds: dict[str, list] = {"sector": [], "va": [], "sat": [], "fd": [], "meta": []}
+    seen = set()
+    for ln, r in enumerate(grid[1:], start=2):
+        if all(c is None for c in r):
+            continue
+        code = _text(r[0])
+        if code is None:
+            raise FormatError(message(fname, "row has no code", row=f"line {ln}",
+                                      found=repr(next(c for c in r if c is not None)),
+                                      expected="a sector code, VA:…, SAT:…[…], FD:… or META:…"))
+        if code in seen:
+            raise FormatError(message(fname, "duplicated row code", row=code,
+                                      expected="each code once"))
+        seen.add(code)
+        if code in sec:
+            kind = "sector"
+        elif code.startswith(VA) and code[len(VA):]:
+            kind = "va"
+        elif code.startswith(SAT):
+            if not SAT_RE.match(code):
+                raise FormatError(message(fname, "malformed satellite code", row=code,
+                                          expected="SAT:<name>[<unit>], e.g. SAT:CO2[t]"))
+            kind = "sat"
+        elif code.startswith(FD) and code in fdc:
+            kind = "fd"
+        elif code.startswith(META) and code[len(META):] in META_KEYS:
+            kind = "meta"
+        else:
+            raise FormatError(message(
+                fname, "row code is neither a sector of the header nor VA:, SAT:, FD: or META:",
+                row=code, expected=f"a sector code {sec[:3]}…, VA:<code>, SAT:<name>[<unit>], "
+                f"FD:<header column> or META:<{'|'.join(META_KEYS)}>"))
+        kinds[kind].append((code, r))
+
+    got = [c for c, _ in kinds["sector"]]
+    if got != sec:
+        missing = [c for c in sec if c not in got]
+        if missing:
+            raise FormatError(message(fname, "sector row missing", row=missing[0],
+                                      found=f"{len(got)} sector rows",
+                                      expected=f"{len(sec)} rows with the header's sector codes"))
+        raise FormatError(message(fname, "sector rows are not in the header's order",
+                                  found=got[:5], expected=sec[:5]))
+
+    def block(rows, cols):
+        return np.array([[_num(r[at[c]], fname, code, c) for c in cols] for code, r in rows],
+                        dtype=float).reshape(len(rows), len(cols))
+
+    def empty(rows, cols, why):
+        for code, r in rows:
+            for c in cols:
+                if c in at and r[at[c]] is not None:
+                    raise FormatError(message(fname, "cell must be empty", row=code, column=c,
+                                              found=repr(r[at[c]]), expected=f"empty ({why})"))
+
+    srows = kinds["sector"]
+    Z, Y = block(srows, sec), block(srows, fdc)
+    xcells = [r[at[X]] for _, r in srows] if X in at else []
+    x = calc_x(Z, Y) if all(c is None for c in xcells) else block(srows, [X])[:, 0]
+    empty(kinds["va"], fdc + [X], "primary inputs have numbers in sector columns only")
+    empty(kinds["sat"], [X], "satellites have no total")
+    empty(kinds["fd"] + kinds["meta"], sec + fdc + [X], "this row holds labels only")
+    names = {code: (_text(r[1]) or "", _text(r[2]) or "") for rows in kinds.values()
+             for code, r in rows}
+    va = [c[len(VA):] for c, _ in kinds["va"]]
+    if va:
+        V = block(kinds["va"], sec)
+        pl = _label_frame(va, [names[VA + c][0] for c in va], [names[VA + c][1] for c in va],
+                          index_name="row")
+    else:
+        V = (x - Z.sum(axis=0))[None, :]
+        pl = _label_frame(["VA"], ["增加值"], ["Value added"], index_name="row")
+    sats = {}
+    for code, r in kinds["sat"]:
+        nm, unit = SAT_RE.match(code).groups()
+        fdv = None if all(r[at[c]] is None for c in fdc) else block([(code, r)], fdc)[0]
+        sats[nm] = Satellite(nm, block([(code, r)], sec)[0], unit, *names[code], final_demand=fdv)
+
+    meta = {c[len(META):]: _text(r[1]) for c, r in kinds["meta"] if _text(r[1]) is not None}
+    fd = [c[len(FD):] for c in fdc]
+    year = meta.get("year")
+    if year is not None:
+        if not re.fullmatch(r"\d{4}", year):
+            raise FormatError(message(fname, "not a year", row="META:year", column="name_zh",
+                                      found=repr(year), expected="four digits, e.g. 2020"))
+        year = int(year)
+
+    def codes(key, prefix, allowed):
+        vals = [v.strip() for v in re.split(r"[,，;；]", meta.get(key, "")) if v.strip()]
+        vals = [v[len(prefix):] if v.startswith(prefix) else v for v in vals]
+        for v in vals:
+            if v not in allowed:
+                raise FormatError(message(fname, f"META:{key} names an unknown code",
+                                          row=f"META:{key}", column="name_zh", found=repr(v),
+                                          expected=f"one of {allowed}"))
+        return tuple(vals)
+
+    comp = codes("compensation_row", VA, list(pl.index))
+    if len(comp) > 1:
+        raise FormatError(message(fname, "META:compensation_row names more than one row",
+                                  row="META:compensation_row", column="name_zh",
+                                  found=list(comp), expected="one VA code"))
+    return IOTable(
+        Z, Y, V, x,
+        sectors=_label_frame(sec, [names[c][0] for c in sec], [names[c][1] for c in sec]),
+        final_demand_labels=_label_frame(fd, [names.get(FD + c, ("", ""))[0] for c in fd],
+                                         [names.get(FD + c, ("", ""))[1] for c in fd],
+                                         index_name="category"),
+        primary_labels=pl,
+        value_added_rows=codes("value_added_rows", VA, list(pl.index)),
+        compensation_row=comp[0] if comp else None,
+        household_columns=codes("household_columns", FD, fd), satellites=sats,
+        unit=meta.get("unit", ""), year=year, source=meta.get("source", f"generic template {fname}"),
+        name=name or meta.get("name") or fname, rtol=rtol,
+        notes=(meta["notes"],) if "notes" in meta else ())
+
+
+# ---------------------------------------------------------------------------- template writer
+def _items(arg: str, items) -> list[tuple[str, str, str]]:
+    out = []
+    for it in items:
+        t = (it,) if isinstance(it, str) else tuple(it)
+        if not 1 <= len(t) <= 3 or not str(t[0]).strip():
+            raise ValueError(f"argument {arg!r}: each entry must be code or (code, name_zh, "
+                             f"name_en) with a non-empty code (found {it!r})")
+        out.append(tuple(str(v) for v in t) + ("",) * (3 - len(t)))
+    codes = [c for c, _, _ in out]
+    dup = [c for c in codes if codes.count(c) > 1]
+    if dup:
+        raise ValueError(f"argument {arg!r}: duplicated code {dup[0]!r} (expected unique codes)")
+    return out
+
+
+def write_template(path, sectors, final_demand=None, primary=None, *, satellites=(),
+                   unit: str = "", year: int | None = None, source: str = "") -> Path:
+    """Write an empty (zero-filled) generic template to ``path`` (``.csv`` or ``.xlsx``), atomically.
+
+    ``sectors``, ``final_demand``, ``primary``: codes or (code, name_zh, name_en) tuples
+    (final-demand and primary codes without the ``FD:``/``VA:`` prefix; defaults: NBS-like
+    categories HH, GOV, GFCF, INV, EX, IM and rows compensation, net_taxes, depreciation,
+    surplus). ``satellites``: (name, unit[, name_zh, name_en]) tuples. x cells are left empty
+    (x is then computed as Z·1 + Y·1); fill them to have the balance checked.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".csv",) + EXCEL:
+        raise ValueError(f"argument 'path': unsupported file type {path.suffix!r} "
+                         "(expected .csv or .xlsx)")
+    sec = _items("sectors", sectors)
+    for c, _, _ in sec:
+        if c == X or ":" in c:
+            raise ValueError(f"argument 'sectors': sector code {c!r} is reserved or contains ':' "
+                             "(expected a plain code such as '01')")
+    fd = _items("final_demand", DEFAULT_FINAL_DEMAND if final_demand is None else final_demand)
+    fd = [(c[len(FD):] if c.startswith(FD) else c, zh, en) for c, zh, en in fd]
+    pr = _items("primary", DEFAULT_PRIMARY if primary is None else primary)
+    pr = [(c[len(VA):] if c.startswith(VA) else c, zh, en) for c, zh, en in pr]
+    n, k = len(sec), len(fd)
+    rows = [LEAD + [c for c, _, _ in sec] + [FD + c for c, _, _ in fd] + [X]]
+    rows += [[c, zh, en] + [0] * (n + k) + [None] for c, zh, en in sec]
+    rows += [[VA + c, zh, en] + [0] * n + [None] * (k + 1) for c, zh, en in pr]
+    for s in satellites:
+        nm, su, zh, en = (tuple(s) + ("", ""))[:4]
+        rows.append([f"{SAT}{nm}[{su}]", zh, en] + [0] * n + [None] * (k + 1))
+    rows += [[FD + c, zh, en] + [None] * (n + k + 1) for c, zh, en in fd]
+    prc, fdc = [c for c, _, _ in pr], [c for c, _, _ in fd]
+    values = {"unit": unit, "year": year, "source": source,
+              "compensation_row": "compensation" if "compensation" in prc else None,
+              "household_columns": "HH" if "HH" in fdc else None}
+    rows += [[META + key, values.get(key), META_HINTS[key]] + [None] * (n + k + 1)
+             for key in META_KEYS]
+    if path.suffix.lower() == ".csv":
+        with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
+            csv.writer(fh).writerows([["" if v is None else v for v in r] for r in rows])
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "table"
+        for r in rows:
+            ws.append(r)
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        ws.freeze_panes = "D2"
+        ws.column_dimensions["B"].width = ws.column_dimensions["C"].width = 24
+        with atomic_path(path) as tmp:
+            wb.save(tmp)
+    return path
+
+
+def _guess(path: Path) -> bool:
+    path = Path(path)
+    suf = path.suffix.lower()
+    if suf == ".csv":
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            head = next(csv.reader(fh), [])
+    elif suf in EXCEL:
+        from openpyxl import load_workbook
+        wb = load_workbook(path, read_only=True)
+        try:
+            head = list(next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ()))
+        finally:
+            wb.close()
+    else:
+        return False
+    return [_text(c) for c in head[:3]] == LEAD
+
+
+READER = Reader(
+    name="generic",
+    description="lianpu generic wide template (code, name_zh, name_en, sectors…, FD:…, x; "
+                "rows VA:, SAT:, FD:, META:); CSV or XLSX — see docs/template.md",
+    guess_can_open=_guess,
+    open=read_generic,
+)

@@ -1,0 +1,230 @@
+"""lianpu's native lossless format: one Parquet file.
+
+Layout — a long (sparse) table with four columns::
+
+    block : dictionary-encoded string  Z, Y, V, x, Zm, Ym, discrepancy, sat:<key>, satfd:<key>
+    row   : int32   position in the block (vectors use row only; col = 0)
+    col   : int32
+    value : float64
+
+Only non-zero entries are stored (−0.0 is kept, so arrays come back bit for bit); every block's
+shape is recorded in the metadata, so an all-zero block still round-trips and an absent block
+(e.g. ``Zm`` of a competitive table) stays absent. Labels and metadata travel as JSON in the
+Parquet schema's key-value metadata under key ``b"lianpu"`` (format version 1): label frames
+column by column with their index levels and names, ``value_added_rows`` /
+``compensation_row`` / ``household_columns`` as positions (so tuple labels of multi-regional
+tables survive JSON), satellites' names and units, and the table's scalar fields.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..atomic import atomic_path
+from ..core.errors import FormatError, message
+from ..table import IOTable, Satellite
+from .base import Reader
+
+KEY = b"lianpu"
+VERSION = 1
+ARRAYS = {"Z": "Z_", "Y": "Y_", "V": "V_", "x": "x_", "Zm": "Zm_", "Ym": "Ym_",
+          "discrepancy": "discrepancy_"}
+
+
+# ---------------------------------------------------------------------------- labels <-> JSON
+def _py(v):
+    """A JSON-able Python scalar (numpy scalars → Python; tuples → lists)."""
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, tuple):
+        return [_py(e) for e in v]
+    return v
+
+
+def _frame_to_json(df: pd.DataFrame) -> dict:
+    idx = df.index
+    levels = ([list(map(_py, idx.get_level_values(i))) for i in range(idx.nlevels)]
+              if isinstance(idx, pd.MultiIndex) else [list(map(_py, idx))])
+    return {"index": levels, "index_names": [_py(n) for n in idx.names],
+            "multi": isinstance(idx, pd.MultiIndex),
+            "columns": [[_py(c), list(map(_py, df[c].tolist()))] for c in df.columns]}
+
+
+def _frame_from_json(d: dict) -> pd.DataFrame:
+    if d["multi"]:
+        idx = pd.MultiIndex.from_arrays(d["index"], names=d["index_names"])
+    else:
+        idx = pd.Index(d["index"][0], name=d["index_names"][0])
+    return pd.DataFrame({c: vals for c, vals in d["columns"]}, index=idx)
+
+
+def _positions(labels, wanted) -> list[int]:
+    labels = list(labels)
+    return [labels.index(w) for w in wanted]
+
+
+# ---------------------------------------------------------------------------- save
+def _nonzero(a: np.ndarray):
+    """Positions and values of entries that are not +0.0 (−0.0 counts as non-zero)."""
+    a2 = a if a.ndim == 2 else a[:, None]
+    r, c = np.nonzero((a2 != 0) | np.signbit(a2))
+    return r.astype(np.int32), c.astype(np.int32), a2[r, c].astype(np.float64)
+
+
+def _blocks(table: IOTable) -> dict[str, np.ndarray]:
+    out = {b: getattr(table, a) for b, a in ARRAYS.items() if getattr(table, a) is not None}
+    for key, s in table.satellites.items():
+        out[f"sat:{key}"] = s.values
+        if s.final_demand is not None:
+            out[f"satfd:{key}"] = s.final_demand
+    return out
+
+
+def _metadata(table: IOTable, shapes: dict) -> dict:
+    pr, fd = table.primary_labels.index, table.final_demand_labels.index
+    return {
+        "format": "lianpu-native", "version": VERSION, "shapes": shapes,
+        "sectors": _frame_to_json(table.sectors),
+        "final_demand": _frame_to_json(table.final_demand_labels),
+        "primary": _frame_to_json(table.primary_labels),
+        "value_added_rows": _positions(pr, table.value_added_rows),
+        "compensation_row": (None if table.compensation_row is None
+                             else _positions(pr, [table.compensation_row])[0]),
+        "household_columns": _positions(fd, table.household_columns),
+        "satellites": [{"key": k, "name": s.name, "unit": s.unit, "name_zh": s.name_zh,
+                        "name_en": s.name_en} for k, s in table.satellites.items()],
+        "unit": table.unit, "year": None if table.year is None else int(table.year),
+        "source": table.source, "name": table.name, "imports": table.imports,
+        "rtol": float(table.rtol), "allow_negative_flows": bool(table.allow_negative_flows),
+        "notes": [_py(n) for n in table.notes],
+    }
+
+
+def save(table: IOTable, path) -> None:
+    """Write ``table`` to ``path`` (``*.parquet``) losslessly; atomic (old file kept on failure)."""
+    blocks = _blocks(table)
+    names, rows, cols, vals, codes = [], [], [], [], []
+    for i, (b, a) in enumerate(blocks.items()):
+        r, c, v = _nonzero(np.asarray(a))
+        names.append(b)
+        rows.append(r), cols.append(c), vals.append(v)
+        codes.append(np.full(len(v), i, dtype=np.int32))
+    cat = lambda parts, dt: np.concatenate(parts) if parts else np.zeros(0, dt)  # noqa: E731
+    block = pa.DictionaryArray.from_arrays(pa.array(cat(codes, np.int32)),
+                                           pa.array(names, type=pa.string()))
+    tbl = pa.table({"block": block, "row": pa.array(cat(rows, np.int32)),
+                    "col": pa.array(cat(cols, np.int32)), "value": pa.array(cat(vals, np.float64))})
+    shapes = {b: list(np.shape(a)) for b, a in blocks.items()}
+    meta = json.dumps(_metadata(table, shapes), ensure_ascii=False, allow_nan=True)
+    tbl = tbl.replace_schema_metadata({KEY: meta.encode("utf-8")})
+    with atomic_path(path) as tmp:
+        pq.write_table(tbl, tmp, compression="zstd")
+
+
+# ---------------------------------------------------------------------------- load
+def _read_meta(path: Path) -> dict:
+    fname = path.name
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise FormatError(message(fname, "cannot read the file as Parquet", found=str(exc),
+                                  expected="a lianpu table saved with IOTable.save")) from exc
+    raw = (schema.metadata or {}).get(KEY)
+    if raw is None:
+        raise FormatError(message(fname, "not a lianpu table: the Parquet schema metadata has no "
+                                  "'lianpu' key", expected="a file written by IOTable.save"))
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise FormatError(message(fname, "the 'lianpu' metadata is not valid JSON",
+                                  found=str(exc), expected="JSON")) from exc
+    version = meta.get("version") if isinstance(meta, dict) else None
+    if not isinstance(version, int):
+        raise FormatError(message(fname, "the 'lianpu' metadata has no format version",
+                                  found=repr(version), expected=f"an integer ≤ {VERSION}"))
+    if version > VERSION:
+        raise FormatError(message(fname, f"written in a newer lianpu format (version {version}); "
+                                  "upgrade lianpu to read it", found=f"version {version}",
+                                  expected=f"version ≤ {VERSION}"))
+    return meta
+
+
+def load(path, *, name: str | None = None) -> IOTable:
+    """Read a table written by :func:`save`. ``name`` overrides the stored table name."""
+    path = Path(path)
+    fname = path.name
+    meta = _read_meta(path)
+    shapes = {b: tuple(s) for b, s in meta["shapes"].items()}
+    arrays = {b: np.zeros(s, dtype=np.float64) for b, s in shapes.items()}
+    tbl = pq.read_table(path)
+    for c in ("block", "row", "col", "value"):
+        if c not in tbl.column_names:
+            raise FormatError(message(fname, "column missing from the Parquet data", column=c,
+                                      expected="columns block, row, col, value"))
+    block = tbl.column("block").combine_chunks()
+    if isinstance(block, pa.DictionaryArray):
+        bnames, bcodes = block.dictionary.to_pylist(), block.indices.to_numpy(zero_copy_only=False)
+    else:  # tolerate a plain string column
+        bnames, bcodes = np.unique(block.to_numpy(zero_copy_only=False), return_inverse=True)
+        bnames = list(bnames)
+    rows = tbl.column("row").to_numpy()
+    cols = tbl.column("col").to_numpy()
+    vals = tbl.column("value").to_numpy()
+    for i, b in enumerate(bnames):
+        sel = bcodes == i
+        if not sel.any():
+            continue
+        if b not in arrays:
+            raise FormatError(message(fname, "data block not described in the metadata",
+                                      found=repr(b), expected=f"one of {sorted(arrays)}"))
+        a = arrays[b] if arrays[b].ndim == 2 else arrays[b][:, None]
+        r, c = rows[sel], cols[sel]
+        if r.min() < 0 or c.min() < 0 or r.max() >= a.shape[0] or c.max() >= a.shape[1]:
+            raise FormatError(message(fname, f"block {b!r} has an entry outside its shape",
+                                      found=f"row {r.max()}, col {c.max()}",
+                                      expected=f"shape {shapes[b]}"))
+        a[r, c] = vals[sel]
+
+    pr = _frame_from_json(meta["primary"])
+    fd = _frame_from_json(meta["final_demand"])
+    sats = {}
+    for s in meta["satellites"]:
+        k = s["key"]
+        sats[k] = Satellite(s["name"], arrays[f"sat:{k}"], s["unit"], s["name_zh"], s["name_en"],
+                            arrays.get(f"satfd:{k}"))
+    comp = meta["compensation_row"]
+    return IOTable(
+        arrays["Z"], arrays["Y"], arrays["V"], arrays["x"],
+        sectors=_frame_from_json(meta["sectors"]), final_demand_labels=fd, primary_labels=pr,
+        value_added_rows=tuple(pr.index[i] for i in meta["value_added_rows"]),
+        compensation_row=None if comp is None else pr.index[comp],
+        household_columns=tuple(fd.index[i] for i in meta["household_columns"]),
+        Zm_=arrays.get("Zm"), Ym_=arrays.get("Ym"), discrepancy_=arrays.get("discrepancy"),
+        satellites=sats, unit=meta["unit"], year=meta["year"], source=meta["source"],
+        name=name or meta["name"], imports=meta["imports"], rtol=meta["rtol"],
+        allow_negative_flows=meta["allow_negative_flows"], notes=tuple(meta["notes"]),
+    )
+
+
+def _guess(path: Path) -> bool:
+    path = Path(path)
+    if path.suffix.lower() != ".parquet":
+        return False
+    try:
+        return KEY in (pq.read_schema(path).metadata or {})
+    except Exception:  # sniffing must not raise; a broken file is simply not ours
+        return False
+
+
+READER = Reader(
+    name="native",
+    description="lianpu native lossless table (*.parquet written by IOTable.save: sparse blocks "
+                "+ JSON metadata)",
+    guess_can_open=_guess,
+    open=load,
+)
