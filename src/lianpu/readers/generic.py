@@ -23,36 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..atomic import atomic_open, atomic_path
 from ..core.coefficients import calc_x
 from ..core.errors import FormatError, message
 from ..table import IOTable, Satellite, _label_frame
 from .base import Reader
+from .template import EXCEL, FD, LEAD, META, META_KEYS, SAT, SAT_RE, VA, X, write_template
 
-LEAD = ["code", "name_zh", "name_en"]
-FD, VA, SAT, META, X = "FD:", "VA:", "SAT:", "META:", "x"
-META_KEYS = ("unit", "year", "source", "name", "value_added_rows", "compensation_row",
-             "household_columns", "notes")
-SAT_RE = re.compile(r"^SAT:([^\[\]]+)\[([^\[\]]*)\]$")
-EXCEL = (".xlsx", ".xlsm")
-
-DEFAULT_FINAL_DEMAND = [("HH", "居民消费支出", "Household consumption"),
-                        ("GOV", "政府消费支出", "Government consumption"),
-                        ("GFCF", "固定资本形成总额", "Gross fixed capital formation"),
-                        ("INV", "存货变动", "Changes in inventories"),
-                        ("EX", "出口", "Exports"),
-                        ("IM", "进口（填负数）", "Imports (enter as negative numbers)")]
-DEFAULT_PRIMARY = [("compensation", "劳动者报酬", "Compensation of employees"),
-                   ("net_taxes", "生产税净额", "Net taxes on production"),
-                   ("depreciation", "固定资产折旧", "Depreciation of fixed assets"),
-                   ("surplus", "营业盈余", "Operating surplus")]
-META_HINTS = {"unit": "unit of every flow, e.g. 万元 / 10,000 CNY",
-              "year": "year of the table, e.g. 2020", "source": "where the numbers come from",
-              "name": "short name of the table",
-              "value_added_rows": "VA codes summed as value added (comma list; empty = all)",
-              "compensation_row": "VA code of compensation of employees (for income multipliers)",
-              "household_columns": "FD codes of household consumption (comma list; for Type II)",
-              "notes": "free text"}
+__all__ = ["read_generic", "write_template", "READER"]
 
 
 # ---------------------------------------------------------------------------- reading cells
@@ -258,79 +235,6 @@ def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTabl
         unit=meta.get("unit", ""), year=year, source=meta.get("source", f"generic template {fname}"),
         name=name or meta.get("name") or fname, rtol=rtol,
         notes=(meta["notes"],) if "notes" in meta else ())
-
-
-# ---------------------------------------------------------------------------- template writer
-def _items(arg: str, items) -> list[tuple[str, str, str]]:
-    out = []
-    for it in items:
-        t = (it,) if isinstance(it, str) else tuple(it)
-        if not 1 <= len(t) <= 3 or not str(t[0]).strip():
-            raise ValueError(f"argument {arg!r}: each entry must be code or (code, name_zh, "
-                             f"name_en) with a non-empty code (found {it!r})")
-        out.append(tuple(str(v) for v in t) + ("",) * (3 - len(t)))
-    codes = [c for c, _, _ in out]
-    dup = [c for c in codes if codes.count(c) > 1]
-    if dup:
-        raise ValueError(f"argument {arg!r}: duplicated code {dup[0]!r} (expected unique codes)")
-    return out
-
-
-def write_template(path, sectors, final_demand=None, primary=None, *, satellites=(),
-                   unit: str = "", year: int | None = None, source: str = "") -> Path:
-    """Write an empty (zero-filled) generic template to ``path`` (``.csv`` or ``.xlsx``), atomically.
-
-    ``sectors``, ``final_demand``, ``primary``: codes or (code, name_zh, name_en) tuples
-    (final-demand and primary codes without the ``FD:``/``VA:`` prefix; defaults: NBS-like
-    categories HH, GOV, GFCF, INV, EX, IM and rows compensation, net_taxes, depreciation,
-    surplus). ``satellites``: (name, unit[, name_zh, name_en]) tuples. x cells are left empty
-    (x is then computed as Z·1 + Y·1); fill them to have the balance checked.
-    """
-    path = Path(path)
-    if path.suffix.lower() not in (".csv",) + EXCEL:
-        raise ValueError(f"argument 'path': unsupported file type {path.suffix!r} "
-                         "(expected .csv or .xlsx)")
-    sec = _items("sectors", sectors)
-    for c, _, _ in sec:
-        if c == X or ":" in c:
-            raise ValueError(f"argument 'sectors': sector code {c!r} is reserved or contains ':' "
-                             "(expected a plain code such as '01')")
-    fd = _items("final_demand", DEFAULT_FINAL_DEMAND if final_demand is None else final_demand)
-    fd = [(c[len(FD):] if c.startswith(FD) else c, zh, en) for c, zh, en in fd]
-    pr = _items("primary", DEFAULT_PRIMARY if primary is None else primary)
-    pr = [(c[len(VA):] if c.startswith(VA) else c, zh, en) for c, zh, en in pr]
-    n, k = len(sec), len(fd)
-    rows = [LEAD + [c for c, _, _ in sec] + [FD + c for c, _, _ in fd] + [X]]
-    rows += [[c, zh, en] + [0] * (n + k) + [None] for c, zh, en in sec]
-    rows += [[VA + c, zh, en] + [0] * n + [None] * (k + 1) for c, zh, en in pr]
-    for s in satellites:
-        nm, su, zh, en = (tuple(s) + ("", ""))[:4]
-        rows.append([f"{SAT}{nm}[{su}]", zh, en] + [0] * n + [None] * (k + 1))
-    rows += [[FD + c, zh, en] + [None] * (n + k + 1) for c, zh, en in fd]
-    prc, fdc = [c for c, _, _ in pr], [c for c, _, _ in fd]
-    values = {"unit": unit, "year": year, "source": source,
-              "compensation_row": "compensation" if "compensation" in prc else None,
-              "household_columns": "HH" if "HH" in fdc else None}
-    rows += [[META + key, values.get(key), META_HINTS[key]] + [None] * (n + k + 1)
-             for key in META_KEYS]
-    if path.suffix.lower() == ".csv":
-        with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows([["" if v is None else v for v in r] for r in rows])
-    else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-        wb = Workbook()
-        ws = wb.active
-        ws.title = "table"
-        for r in rows:
-            ws.append(r)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        ws.freeze_panes = "D2"
-        ws.column_dimensions["B"].width = ws.column_dimensions["C"].width = 24
-        with atomic_path(path) as tmp:
-            wb.save(tmp)
-    return path
 
 
 def _guess(path: Path) -> bool:

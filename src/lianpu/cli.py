@@ -1,0 +1,270 @@
+"""The ``lianpu`` command line (typer + rich).
+
+Thin by design: every command calls the library and prints. lianpu errors become one line on
+stderr and exit code 2; ``--json`` prints machine-readable output only (nothing else on stdout).
+"""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .core.errors import LianpuError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="链谱 lianpu — industrial-chain analytics on input-output tables.")
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+DATA_DIR = typer.Option(None, "--data-dir", help="Cache directory (default: $LIANPU_DATA or the "
+                        "user data dir).", show_default=False)
+JSON = typer.Option(False, "--json", help="Machine-readable JSON on stdout only.")
+LANG = typer.Option("zh", "--lang", help="Label language: zh or en.")
+
+
+class UserError(Exception):
+    """A bad flag value detected by the CLI itself."""
+
+
+def _fail(msg: str) -> None:
+    _fail_nonexit(msg)
+    raise typer.Exit(2)
+
+
+def _emit(obj) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
+
+
+def _jsonable(v):
+    if hasattr(v, "item"):
+        return v.item()
+    if isinstance(v, Path):
+        return str(v)
+    raise TypeError(type(v).__name__)
+
+
+def _num(v: float):
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+def _load(source: str, data_dir, fmt=None):
+    from .io import load
+    return load(source, format=fmt, data_dir=data_dir)
+
+
+def _code(c):
+    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
+
+
+# --------------------------------------------------------------------------- datasets
+@app.command()
+def datasets(data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON, lang: str = LANG):
+    """List registry datasets and whether each is in the cache."""
+    from .data import registry
+    rows = [{"id": d.id, "title_zh": d.title_zh, "title_en": d.title_en, "year": d.year,
+             "sectors": d.sectors, "format": d.format, "unit": d.unit,
+             "cached": registry.is_cached(d.id, data_dir)} for d in registry.datasets()]
+    if as_json:
+        return _emit(rows)
+    tab = Table(title="lianpu datasets 数据集")
+    for c in ("id", "title", "sectors", "cached"):
+        tab.add_column(c)
+    for r in rows:
+        tab.add_row(r["id"], r["title_zh"] if lang == "zh" else r["title_en"], str(r["sectors"]),
+                    "✓" if r["cached"] else "—")
+    out.print(tab)
+
+
+@app.command()
+def download(ids: List[str] = typer.Argument(None, help="Dataset ids (see `lianpu datasets`)."),
+             all_: bool = typer.Option(False, "--all", help="All registry datasets."),
+             from_dir: Optional[Path] = typer.Option(None, "--from", help="Seed the cache from a "
+                                                     "local copy laid out like shared/data."),
+             force: bool = typer.Option(False, "--force", help="Fetch again even if cached."),
+             data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Fetch public sources (sha256-verified) into the cache, or seed it with --from DIR."""
+    from .data import download as dl
+    from .data import registry
+    if all_ == bool(ids):
+        _fail("give dataset ids or --all (exactly one of them)")
+    targets = [d.id for d in registry.datasets()] if all_ else list(ids)
+    for i in targets:
+        registry.get(i)  # unknown id → DatasetError before any transfer
+    paths = dl.download(targets, data_dir=data_dir, from_dir=from_dir, force=force,
+                        progress=not as_json)
+    if as_json:
+        return _emit({"ok": True, "datasets": targets, "files": [str(p) for p in paths]})
+    out.print(f"[green]✓[/] {len(targets)} dataset(s) ready in {registry.path_of(targets[0], data_dir).parents[2] if targets else ''}")
+
+
+@app.command()
+def formats(as_json: bool = JSON):
+    """List the table formats lianpu can read."""
+    from .readers.base import readers
+    rows = [{"name": r.name, "description": r.description} for r in readers().values()]
+    if as_json:
+        return _emit(rows)
+    for r in rows:
+        out.print(f"[bold]{r['name']}[/]: {r['description']}")
+
+
+# --------------------------------------------------------------------------- tables
+@app.command()
+def info(source: str = typer.Argument(..., help="Dataset id or table file."),
+         fmt: Optional[str] = typer.Option(None, "--format", help="Reader name (default: detect)."),
+         data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Size, unit, year, imports and the balance report of a table."""
+    t = _load(source, data_dir, fmt)
+    bal = t.balance.to_dict()
+    for part in ("worst_rows", "worst_columns"):
+        for r in bal[part]:
+            r["sector"] = _code(r["sector"])
+    d = {
+        "name": t.name, "source": t.source, "year": t.year, "unit": t.unit, "sectors": t.n,
+        "regions": t.regions, "imports": t.imports,
+        "final_demand": list(map(_code, t.final_demand_labels.index)),
+        "primary_inputs": list(map(_code, t.primary_labels.index)),
+        "value_added_rows": list(t.value_added_rows), "satellites": {
+            k: s.unit for k, s in t.satellites.items()},
+        "gross_output_total": float(t.x_.sum()), "value_added_total": float(t.value_added_.sum()),
+        "intermediate_total": float(t.Z_.sum()), "balance": bal, "notes": list(t.notes),
+    }
+    if as_json:
+        return _emit(d)
+    tab = Table(show_header=False, title=f"{t.name}")
+    for k in ("source", "year", "unit", "sectors", "imports"):
+        tab.add_row(k, str(d[k]))
+    if t.regions:
+        tab.add_row("regions", f"{len(t.regions)}: {', '.join(t.regions[:8])}…")
+    tab.add_row("final demand 最终使用", ", ".join(d["final_demand"]))
+    tab.add_row("gross output 总产出", f"{d['gross_output_total']:,.0f}")
+    tab.add_row("value added 增加值", f"{d['value_added_total']:,.0f}")
+    tab.add_row("balance 平衡", ("ok" if bal["ok"] else "NOT OK") +
+                f" — max row residual {bal['max_row_relative']:.2e}, column "
+                f"{bal['max_column_relative']:.2e} of output (ERR used: "
+                f"{bal['discrepancy_column_used']})")
+    out.print(tab)
+
+
+@app.command()
+def multipliers(source: str = typer.Argument(..., help="Dataset id or table file."),
+                kind: str = typer.Option("output", "--kind", help="output, value_added, income "
+                                         "or a satellite name."),
+                type_: str = typer.Option("I", "--type", help="I or II (households endogenous)."),
+                form: str = typer.Option("final_demand", "--form",
+                                         help="final_demand or direct_effect."),
+                households: Optional[str] = typer.Option(
+                    None, "--households", help="Comma list of final-demand columns closed for "
+                    "Type II (default: the table's household columns)."),
+                top: int = typer.Option(0, "--top", help="Show only the N largest (0 = all)."),
+                domestic: bool = typer.Option(False, "--domestic", help="Use the domestic view "
+                                              "(import proportionality) of a competitive table."),
+                fmt: Optional[str] = typer.Option(None, "--format"),
+                lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Type I/II multipliers by sector, largest first."""
+    from .analysis.multipliers import multipliers as calc
+    if lang not in ("zh", "en"):
+        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
+    if top < 0:
+        raise UserError(f"--top: found {top}, expected ≥ 0")
+    t = _load(source, data_dir, fmt)
+    if domestic:
+        t = t.domestic()
+    hh = tuple(h.strip() for h in households.split(",")) if households else None
+    m = calc(t, kind, type=type_, form=form, households=hh)
+    order = m.sort_values(ascending=False, na_position="last")
+    if top:
+        order = order.head(top)
+    names = t.label(lang)
+    rows = [{"rank": i + 1, "sector": _code(c), "name": names[c], "value": _num(v)}
+            for i, (c, v) in enumerate(order.items())]
+    meta = {k: m.attrs[k] for k in ("kind", "type", "form", "unit")}
+    meta.update(table=t.name, year=t.year, name=m.attrs["name_zh" if lang == "zh" else "name_en"])
+    if as_json:
+        return _emit({**meta, "multipliers": rows})
+    tab = Table(title=f"{meta['name']} — {t.name} ({t.year})", caption=f"unit: {meta['unit']}")
+    tab.add_column("#", justify="right")
+    tab.add_column("code")
+    tab.add_column("部门" if lang == "zh" else "sector")
+    tab.add_column("multiplier", justify="right")
+    for r in rows:
+        tab.add_row(str(r["rank"]), r["sector"], r["name"],
+                    "—" if r["value"] is None else f"{r['value']:.4f}")
+    out.print(tab)
+
+
+@app.command()
+def export(source: str = typer.Argument(..., help="Dataset id or table file."),
+           to: Path = typer.Option(..., "--to", help="FILE.xlsx, FILE.csv or FILE.parquet."),
+           fmt: Optional[str] = typer.Option(None, "--format"),
+           data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Write a table to Excel, CSV (generic template layout) or native Parquet (atomic)."""
+    from .export import export_table
+    t = _load(source, data_dir, fmt)
+    path = export_table(t, to)
+    if as_json:
+        return _emit({"ok": True, "path": str(path)})
+    out.print(f"[green]✓[/] wrote {path}")
+
+
+@app.command()
+def template(to: Path = typer.Option(..., "--to", help="FILE.csv or FILE.xlsx to create."),
+             like: Optional[str] = typer.Option(None, "--like", help="Copy the sector list of "
+                                                "this dataset id or table file."),
+             sectors: int = typer.Option(3, "--sectors", help="Number of sectors when no --like."),
+             data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Write an empty generic template (sectors × final demand) to fill from a yearbook."""
+    from .readers.generic import write_template
+    if like:
+        t = _load(like, data_dir)
+        secs = [(_code(c), r["name_zh"], r["name_en"]) for c, r in t.sectors.iterrows()]
+    else:
+        if sectors < 1:
+            raise UserError(f"--sectors: found {sectors}, expected ≥ 1")
+        secs = [(f"S{i + 1:02d}", f"部门{i + 1}", f"Sector {i + 1}") for i in range(sectors)]
+    write_template(to, sectors=secs)
+    if as_json:
+        return _emit({"ok": True, "path": str(to)})
+    out.print(f"[green]✓[/] wrote template {to}")
+
+
+def main(argv=None) -> int:
+    """Console-script entry point: run the app, translating lianpu errors to exit code 2."""
+    try:
+        rv = app(args=argv, standalone_mode=False, prog_name="lianpu")
+    except (LianpuError, UserError) as exc:
+        _fail_nonexit(str(exc))
+        return 2
+    except (ValueError, KeyError) as exc:  # argument values rejected by the library
+        _fail_nonexit(str(exc).strip("'\""))
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except SystemExit as exc:  # click usage errors in non-standalone mode
+        return int(exc.code or 0)
+    except Exception as exc:  # click's UsageError and friends
+        import click
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            return exc.exit_code
+        if isinstance(exc, click.exceptions.Abort):
+            err.print("aborted")
+            return 1
+        raise
+    return rv if isinstance(rv, int) else 0
+
+
+def _fail_nonexit(msg: str) -> None:
+    """One line on stderr; the message is printed verbatim (no rich markup parsing)."""
+    from rich.text import Text
+    err.print(Text.assemble(("error: ", "bold red"), msg), soft_wrap=True)
+
+
+def run() -> None:  # pragma: no cover - used by `python -m lianpu`
+    sys.exit(main())
