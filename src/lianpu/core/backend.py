@@ -7,6 +7,7 @@ NumPy arrays; nothing in the analyses changes.
 """
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Callable, Protocol
 
@@ -100,7 +101,11 @@ def backends() -> list[str]:
 
 
 def choose_backend(M, backend: str = "auto") -> str:
-    """Pick 'sparse' for large sparse matrices, 'dense' otherwise, unless told."""
+    """Pick 'sparse' for large sparse matrices, 'dense' otherwise, unless told.
+
+    ``auto`` first honours the environment variable ``LIANPU_BACKEND`` (e.g. ``cupy``)."""
+    if backend == "auto" and os.environ.get("LIANPU_BACKEND", "auto") != "auto":
+        backend = os.environ["LIANPU_BACKEND"]
     if backend != "auto":
         if backend not in _BACKENDS:
             raise ValueError(f"argument 'backend': unknown backend {backend!r} "
@@ -111,6 +116,16 @@ def choose_backend(M, backend: str = "auto") -> str:
     if n >= SPARSE_MIN_N and nnz / (n * n) < SPARSE_DENSITY:
         return "sparse"
     return "dense"
+
+
+def _register_optional() -> None:
+    from . import backend_cupy
+
+    if backend_cupy.available():
+        register_backend("cupy", backend_cupy.CupyFactor)
+
+
+_register_optional()
 
 
 def factorize(M, backend: str = "auto") -> Factor:
