@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
+import platformdirs
 import pytest
 
 import lianpu
@@ -21,7 +23,8 @@ def _no_env(monkeypatch):
 def test_ids_counts_and_uniqueness():
     ids = [d.id for d in registry.datasets()]
     assert len(ids) == len(set(ids)) == 12 + 24 + 17 + 2
-    by_format = {f: sum(d.format == f for d in registry.datasets()) for f in ("nbs", "oecd", "wiod")}
+    by_format = {f: sum(d.format == f for d in registry.datasets())
+                 for f in ("nbs", "oecd", "wiod")}
     assert by_format == {"nbs": 12, "oecd": 24, "wiod": 19}
     assert "cn-nbs-2017-149" in ids and "cn-oecd-1995" in ids and "cn-oecd-2018" in ids
     assert "wiod2013-1995" in ids and "wiod2013-2011" in ids
@@ -31,7 +34,8 @@ def test_ids_counts_and_uniqueness():
 
 def test_dataset_fields_and_titles():
     d = registry.get("cn-nbs-2020-153")
-    assert (d.title_zh, d.title_en) == ("中国2020年投入产出表（153部门）", "China IO table 2020 (153 sectors)")
+    assert d.title_zh == "中国2020年投入产出表（153部门）"
+    assert d.title_en == "China IO table 2020 (153 sectors)"
     assert (d.year, d.sectors, d.format, d.path, d.source) == (
         2020, 153, "nbs", "cn/nbs/cn_io_2020_153.csv", "ionet")
     assert d.unit == "10,000 CNY (万元)"
@@ -58,16 +62,15 @@ def test_unknown_id_suggests_close_matches():
 
 
 def test_unknown_id_lists_expected():
-    with pytest.raises(DatasetError, match=r"^unknown dataset 'nope' \(expected one of: "
-                                           r"cn-nbs-2002-122, .*cn-oecd-1995 … cn-oecd-2018, "
-                                           r"wiod2013-1995 … wiod2013-2011, wiod2013-regions-1995"):
+    expected = (r"^unknown dataset 'nope' \(expected one of: cn-nbs-2002-122, .*"
+                r"cn-oecd-1995 … cn-oecd-2018, wiod2013-1995 … wiod2013-2011, "
+                r"wiod2013-regions-1995, wiod2013-regions-2011\)$")
+    with pytest.raises(DatasetError, match=expected):
         registry.get("nope")
 
 
 def test_data_dir_precedence(monkeypatch, tmp_path):
-    import platformdirs
-    assert cache.data_dir() == cache.data_dir(None) == \
-        __import__("pathlib").Path(platformdirs.user_data_dir("lianpu"))
+    assert cache.data_dir() == cache.data_dir(None) == Path(platformdirs.user_data_dir("lianpu"))
     monkeypatch.setenv("LIANPU_DATA", str(tmp_path / "env"))
     assert cache.data_dir() == tmp_path / "env"
     assert cache.data_dir(tmp_path / "flag") == tmp_path / "flag"
