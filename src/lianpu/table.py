@@ -27,7 +27,7 @@ NEGATIVE_OK_FD = {"FU202", "IM", "ERR", "INVNT", "CONS_ABR", "CONS_NONRES", "IMP
 #: primary-input rows where negative entries are legitimate (net taxes, subsidies, and
 #: OECD's taxes-less-subsidies rows; operating surplus can be negative in a loss year)
 NEGATIVE_OK_VA = {"VA002", "VA004", "TXS_IMP_FNL", "TXS_INT_FNL", "VALU", "VA", "taxes",
-                  "TLS", "net_taxes"}
+                  "TLS", "net_taxes", "surplus", "operating_surplus"}
 
 
 @dataclass(frozen=True)

@@ -27,9 +27,9 @@ from ..core.coefficients import calc_x
 from ..core.errors import FormatError, message
 from ..table import IOTable, Satellite, _label_frame
 from .base import Reader
-from .template import EXCEL, FD, LEAD, META, META_KEYS, SAT, SAT_RE, VA, X, write_template
+from .template import EXCEL, FD, LEAD, META, META_KEYS, SAT, SAT_RE, VA, X, write_table, write_template
 
-__all__ = ["read_generic", "write_template", "READER"]
+__all__ = ["read_generic", "write_table", "write_template", "READER"]
 
 
 # ---------------------------------------------------------------------------- reading cells
@@ -147,11 +147,17 @@ def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTabl
             kind = "fd"
         elif code.startswith(META) and code[len(META):] in META_KEYS:
             kind = "meta"
+        elif code.startswith(META):
+            raise FormatError(message(fname, "unknown META key", row=code,
+                                      expected=f"META:<{'|'.join(META_KEYS)}>"))
+        elif code.startswith(FD):
+            raise FormatError(message(fname, "FD: row names no final-demand column of the header",
+                                      row=code, expected=f"one of {fdc}"))
         else:
             raise FormatError(message(
                 fname, "row code is neither a sector of the header nor VA:, SAT:, FD: or META:",
                 row=code, expected=f"a sector code {sec[:3]}…, VA:<code>, SAT:<name>[<unit>], "
-                f"FD:<header column> or META:<{'|'.join(META_KEYS)}>"))
+                "FD:<header column> or META:<key>"))
         kinds[kind].append((code, r))
 
     got = [c for c, _ in kinds["sector"]]
@@ -178,6 +184,10 @@ def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTabl
     srows = kinds["sector"]
     Z, Y = block(srows, sec), block(srows, fdc)
     xcells = [r[at[X]] for _, r in srows] if X in at else []
+    if any(c is None for c in xcells) and not all(c is None for c in xcells):
+        code = srows[[c is None for c in xcells].index(True)][0]
+        raise FormatError(message(fname, "cell is empty", row=code, column=X,
+                                  expected="every x cell filled, or all empty (x = Z·1 + Y·1)"))
     x = calc_x(Z, Y) if all(c is None for c in xcells) else block(srows, [X])[:, 0]
     empty(kinds["va"], fdc + [X], "primary inputs have numbers in sector columns only")
     empty(kinds["sat"], [X], "satellites have no total")

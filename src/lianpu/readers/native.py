@@ -48,19 +48,20 @@ def _py(v):
 
 def _frame_to_json(df: pd.DataFrame) -> dict:
     idx = df.index
-    levels = ([list(map(_py, idx.get_level_values(i))) for i in range(idx.nlevels)]
-              if isinstance(idx, pd.MultiIndex) else [list(map(_py, idx))])
-    return {"index": levels, "index_names": [_py(n) for n in idx.names],
-            "multi": isinstance(idx, pd.MultiIndex),
-            "columns": [[_py(c), list(map(_py, df[c].tolist()))] for c in df.columns]}
+    lv = [idx.get_level_values(i) for i in range(idx.nlevels)]
+    return {"index": [list(map(_py, v)) for v in lv], "index_names": [_py(n) for n in idx.names],
+            "index_dtypes": [str(v.dtype) for v in lv], "multi": isinstance(idx, pd.MultiIndex),
+            "columns": [[_py(c), list(map(_py, df[c].tolist())), str(df[c].dtype)]
+                        for c in df.columns]}
 
 
 def _frame_from_json(d: dict) -> pd.DataFrame:
-    if d["multi"]:
-        idx = pd.MultiIndex.from_arrays(d["index"], names=d["index_names"])
-    else:
-        idx = pd.Index(d["index"][0], name=d["index_names"][0])
-    return pd.DataFrame({c: vals for c, vals in d["columns"]}, index=idx)
+    # dtypes are restored so that frames compare equal dtype for dtype (object vs str)
+    lv = [pd.Index(v, dtype=t) for v, t in zip(d["index"], d["index_dtypes"])]
+    idx = (pd.MultiIndex.from_arrays(lv, names=d["index_names"]) if d["multi"]
+           else lv[0].rename(d["index_names"][0]))
+    return pd.DataFrame({c: pd.Series(v, index=idx, dtype=t) for c, v, t in d["columns"]},
+                        index=idx)
 
 
 def _positions(labels, wanted) -> list[int]:

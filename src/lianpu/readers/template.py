@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import csv
 import re
+
+import numpy as np
 from pathlib import Path
 
 from ..atomic import atomic_open, atomic_path
@@ -76,20 +78,59 @@ def write_template(path, sectors, final_demand=None, primary=None, *, satellites
     fd = [(c[len(FD):] if c.startswith(FD) else c, zh, en) for c, zh, en in fd]
     pr = _items("primary", DEFAULT_PRIMARY if primary is None else primary)
     pr = [(c[len(VA):] if c.startswith(VA) else c, zh, en) for c, zh, en in pr]
-    n, k = len(sec), len(fd)
-    rows = [LEAD + [c for c, _, _ in sec] + [FD + c for c, _, _ in fd] + [X]]
-    rows += [[c, zh, en] + [0] * (n + k) + [None] for c, zh, en in sec]
-    rows += [[VA + c, zh, en] + [0] * n + [None] * (k + 1) for c, zh, en in pr]
-    for s in satellites:
-        nm, su, zh, en = (tuple(s) + ("", ""))[:4]
-        rows.append([f"{SAT}{nm}[{su}]", zh, en] + [0] * n + [None] * (k + 1))
-    rows += [[FD + c, zh, en] + [None] * (n + k + 1) for c, zh, en in fd]
     prc, fdc = [c for c, _, _ in pr], [c for c, _, _ in fd]
-    values = {"unit": unit, "year": year, "source": source,
-              "compensation_row": "compensation" if "compensation" in prc else None,
-              "household_columns": "HH" if "HH" in fdc else None}
-    rows += [[META + key, values.get(key), META_HINTS[key]] + [None] * (n + k + 1)
+    meta = {"unit": unit, "year": year, "source": source,
+            "compensation_row": "compensation" if "compensation" in prc else None,
+            "household_columns": "HH" if "HH" in fdc else None}
+    sats = [(tuple(s) + ("", ""))[:4] for s in satellites]
+    return _write_rows(path, _rows(sec, fd, pr, sats, meta))
+
+
+def _rows(sec, fd, pr, sats, meta, Z=None, Y=None, V=None, x=None, F=None, Ffd=None):
+    """The template grid; zeros (and empty x) where no arrays are given."""
+    n, k = len(sec), len(fd)
+    cell = lambda a, i, m: list(a[i]) if a is not None else [0] * m  # noqa: E731
+    rows = [LEAD + [c for c, _, _ in sec] + [FD + c for c, _, _ in fd] + [X]]
+    rows += [[c, zh, en] + cell(Z, i, n) + cell(Y, i, k) + [None if x is None else x[i]]
+             for i, (c, zh, en) in enumerate(sec)]
+    rows += [[VA + c, zh, en] + cell(V, i, n) + [None] * (k + 1) for i, (c, zh, en) in enumerate(pr)]
+    for i, (nm, su, zh, en) in enumerate(sats):
+        fdv = [None] * k if Ffd is None or Ffd[i] is None else list(Ffd[i])
+        rows.append([f"{SAT}{nm}[{su}]", zh, en] + cell(F, i, n) + fdv + [None])
+    rows += [[FD + c, zh, en] + [None] * (n + k + 1) for c, zh, en in fd]
+    rows += [[META + key, meta.get(key), META_HINTS[key]] + [None] * (n + k + 1)
              for key in META_KEYS]
+    return rows
+
+
+def write_table(table, path) -> Path:
+    """Write a filled single-region, competitive table in the template layout (round-trips
+    through :func:`lianpu.readers.generic.read_generic`); the ERR column becomes ``FD:ERR``."""
+    path = Path(path)
+    if table.is_multiregional or table.Zm_ is not None:
+        raise ValueError(f"{table.name}: the CSV template holds single-region tables with "
+                         "competitive imports only (found "
+                         f"{'regions' if table.is_multiregional else 'import blocks Zm/Ym'}, "
+                         "expected a plain table; export to .parquet or .xlsx instead)")
+    lab = lambda fr: [(str(c), r["name_zh"], r["name_en"]) for c, r in fr.iterrows()]  # noqa: E731
+    fd = lab(table.final_demand_labels)
+    Y = table.Y_
+    if table.discrepancy_ is not None:
+        fd.append(("ERR", "统计误差", "Statistical discrepancy"))
+        Y = np.column_stack([Y, table.discrepancy_])
+    sats = [(k, s.unit, s.name_zh, s.name_en) for k, s in table.satellites.items()]
+    F = np.array([s.values for s in table.satellites.values()]) if sats else None
+    Ffd = [s.final_demand for s in table.satellites.values()] if sats else None
+    meta = {"unit": table.unit, "year": table.year, "source": table.source, "name": table.name,
+            "value_added_rows": ",".join(table.value_added_rows),
+            "compensation_row": table.compensation_row,
+            "household_columns": ",".join(table.household_columns), "notes": "; ".join(table.notes)}
+    rows = _rows(lab(table.sectors), fd, lab(table.primary_labels), sats, meta,
+                 table.Z_, Y, table.V_, table.x_, F, Ffd)
+    return _write_rows(path, rows)
+
+
+def _write_rows(path: Path, rows) -> Path:
     if path.suffix.lower() == ".csv":
         with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
             csv.writer(fh).writerows([["" if v is None else v for v in r] for r in rows])
