@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
-from typing import Mapping, Sequence
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -23,7 +23,9 @@ from .core.errors import TableError, message
 #: final-demand categories where negative entries are legitimate (inventory change, imports,
 #: and discrepancy); matched on the category code (last level for multi-regional columns)
 NEGATIVE_OK_FD = {"FU202", "IM", "ERR", "INVNT", "CONS_ABR", "CONS_NONRES", "IMPO", "CHINV",
-                  "INV", "EXPO_NEG"}
+                  "INV", "EXPO_NEG", "INVEN", "GFCF"}
+#: final-demand categories that are exports (not domestic use) for the import split
+EXPORT_FD = {"EX", "CONS_NONRES"}
 #: primary-input rows where negative entries are legitimate (net taxes, subsidies, and
 #: OECD's taxes-less-subsidies rows; operating surplus can be negative in a loss year)
 NEGATIVE_OK_VA = {"VA002", "VA004", "TXS_IMP_FNL", "TXS_INT_FNL", "VALU", "VA", "taxes",
@@ -374,7 +376,8 @@ class IOTable:
         ``import_proportionality`` (the standard assumption when import matrices are not
         published, e.g. OECD TiVA and NBS practice): every user of product i buys the same
         imported share μ_i = m_i / (Σ_j z_ij + Σ_k y_ik), the denominator being domestic use
-        (intermediate plus final use other than exports). Then Z_d = (1 − μ) ⊙ Z,
+        (intermediate plus final use other than exports — ``EXPORT_FD``: EX, and OECD's purchases by
+        non-residents CONS_NONRES). Then Z_d = (1 − μ) ⊙ Z,
         Zm = μ ⊙ Z, and likewise for final use; exports stay domestic and the IM column is
         dropped because imports now sit in Zm/Ym. Row and column balances are preserved.
         Already non-competitive tables are returned unchanged.
@@ -389,7 +392,7 @@ class IOTable:
             raise TableError(message(self.name, "cannot split imports: no imports column",
                                      column="IM", expected="a competitive table with an IM column"))
         im = -self.Y_[:, fd.index("IM")]
-        use_cols = [j for j, c in enumerate(fd) if c not in ("IM", "EX", "ERR")]
+        use_cols = [j for j, c in enumerate(fd) if c not in {"IM", "ERR"} | EXPORT_FD]
         use = self.Z_.sum(axis=1) + self.Y_[:, use_cols].sum(axis=1)
         mu = np.divide(im, use, out=np.zeros_like(im), where=use > 0)
         if (mu < 0).any() or (mu > 1).any():
@@ -402,7 +405,7 @@ class IOTable:
         Ym = np.zeros_like(Y)
         kept = [fd[j] for j in keep]
         for jj, c in enumerate(kept):
-            if c not in ("EX", "ERR"):
+            if c not in {"ERR"} | EXPORT_FD:
                 Ym[:, jj] = mu * Y[:, jj]
                 Y[:, jj] = (1 - mu) * Y[:, jj]
         return self.evolve(Z_=(1 - mu)[:, None] * self.Z_, Zm_=mu[:, None] * self.Z_, Y_=Y,

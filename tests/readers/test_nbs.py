@@ -2,7 +2,6 @@
 
 Expected labels are copied from the published files (ionet 0.2.2 CSVs); identities are
 Miller & Blair (2009) eq. 2.10 (x = L f) and eq. 12.6 (x' = v' G)."""
-import shutil
 
 import numpy as np
 import pandas as pd

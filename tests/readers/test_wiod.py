@@ -10,7 +10,6 @@ import pytest
 import rdata
 
 import lianpu
-from lianpu import table as table_mod
 from lianpu.core.errors import FormatError, TableError
 from lianpu.core.leontief import left_solve
 from lianpu.readers.wiod import REGIONAL_ORDER, read_wiod, region_labels
@@ -20,18 +19,8 @@ FILES.update({f"wiot_regional_{y}.RData": (y, 7) for y in (1995, 2011)})
 CATS = ["CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN"]
 
 
-@pytest.fixture(scope="module")
-def negative_ok():
-    """WIOD's inventory code INVEN, and GFCF (negative in a few domestic cells: DNK c1, SVK c10
-    and c34, net disposals of existing assets), are legitimately negative. Until
-    lianpu.table.NEGATIVE_OK_FD lists them, add them here (no-op once it does)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(table_mod, "NEGATIVE_OK_FD", table_mod.NEGATIVE_OK_FD | {"INVEN", "GFCF"})
-        yield
-
-
 @pytest.fixture(scope="module", params=sorted(FILES))
-def table(request, wiod_dir, negative_ok):
+def table(request, wiod_dir):
     return request.param, lianpu.load(wiod_dir / request.param)
 
 
@@ -93,7 +82,7 @@ def test_ghosh_identity(table):
 
 
 @pytest.mark.parametrize("year", [1995, 2011])
-def test_regions_are_sums_of_their_members(wiod_dir, negative_ok, year):
+def test_regions_are_sums_of_their_members(wiod_dir, year):
     """The regional files do not name their regions; the shipped order and memberships are
     confirmed here: each region's output by industry equals the sum over its members in the
     country table of the same year, within that table's rounding (0.5 per member; measured
