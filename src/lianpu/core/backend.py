@@ -37,15 +37,17 @@ class DenseFactor:
 
     backend = "dense"
 
-    def __init__(self, M: np.ndarray):
+    def __init__(self, M: np.ndarray, overwrite: bool = False):
+        # overwrite=True lets LAPACK factorize M in place (no n×n copy) when M is a
+        # Fortran-ordered float array the caller owns (leontief_factor builds I − A that way)
         M = np.asarray(M, dtype=float)
         self.n = M.shape[0]
+        scale = max(float(M.max(initial=0.0)), -float(M.min(initial=0.0)), 1.0)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             # a singular matrix is reported below as a ProductivityError, not a warning
             warnings.simplefilter("ignore", sla.LinAlgWarning)
-            self._lu, self._piv = sla.lu_factor(M, check_finite=False)
+            self._lu, self._piv = sla.lu_factor(M, overwrite_a=overwrite, check_finite=False)
         d = np.abs(np.diag(self._lu))
-        scale = max(np.abs(M).max(initial=0.0), 1.0)
         bad = np.flatnonzero(~np.isfinite(d) | (d <= scale * np.finfo(float).eps * self.n))
         if bad.size:
             raise ProductivityError(
@@ -128,9 +130,13 @@ def _register_optional() -> None:
 _register_optional()
 
 
-def factorize(M, backend: str = "auto") -> Factor:
-    """Factorize the square matrix M with the chosen backend."""
+def factorize(M, backend: str = "auto", *, overwrite: bool = False) -> Factor:
+    """Factorize the square matrix M with the chosen backend.
+
+    ``overwrite=True`` allows the dense backend to reuse M's memory for the factors."""
     name = choose_backend(M, backend)
-    if name == "dense" and sp.issparse(M):
-        M = M.toarray()
+    if name == "dense":
+        if sp.issparse(M):
+            M, overwrite = M.toarray(order="F"), True
+        return _BACKENDS["dense"](M, overwrite=overwrite)
     return _BACKENDS[name](M)

@@ -19,7 +19,7 @@ def identity_minus(A):
     n = A.shape[0]
     if sp.issparse(A):
         return (sp.identity(n, format="csc") - A).tocsc()
-    M = -np.asarray(A, dtype=float)
+    M = np.negative(np.asarray(A, dtype=float), order="F")  # LAPACK's order: no copy in getrf
     M[np.diag_indices(n)] += 1.0
     return M
 
@@ -31,7 +31,7 @@ def leontief_factor(A, backend: str = "auto", labels=None, table: str | None = N
     (for A ≥ 0 this is equivalent to spectral radius ρ(A) < 1 — Hawkins–Simon / M-matrix).
     """
     try:
-        factor = factorize(identity_minus(A), backend)
+        factor = factorize(identity_minus(A), backend, overwrite=True)  # I − A is ours to reuse
     except ProductivityError as exc:
         raise ProductivityError(f"{table or 'table'}: {exc}") from None
     check_productive(factor, labels=labels, table=table)
