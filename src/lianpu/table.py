@@ -324,8 +324,10 @@ class IOTable:
 
     @cached_property
     def factor_ghosh(self):
-        """LU factorization of I − B (Ghosh)."""
-        return leo.leontief_factor(self.B_, labels=list(self.label("en")), table=self.name)
+        """Factor of I − B (Ghosh): the Leontief LU rescaled (G = x̂⁻¹ L x̂) when all x > 0,
+        otherwise an LU of I − B itself."""
+        return leo.ghosh_factor(self.A_, self.B_, self.x_, self.factor,
+                                labels=list(self.label("en")), table=self.name)
 
     @cached_property
     def balance(self) -> val.BalanceReport:

@@ -128,3 +128,24 @@ def test_identities_random_productive(n, seed):
     v = xx - Zr.sum(axis=0)
     np.testing.assert_allclose(leo.ghosh_solve(leo.leontief_factor(coef.calc_B(Zr, xx)), v), xx,
                                rtol=1e-9)
+
+
+def test_ghosh_from_leontief_matches_own_lu():
+    """G from the Leontief LU by similarity (M&B eq. 12.9) vs an LU of I − B itself."""
+    rng = np.random.default_rng(3)
+    A = rng.random((6, 6))
+    A *= 0.6 / A.sum(axis=0)
+    xx = rng.uniform(1, 50, 6)
+    Zr = A * xx
+    derived = leo.ghosh_factor(A, coef.calc_B(Zr, xx), xx, leo.leontief_factor(A))
+    own = leo.leontief_factor(coef.calc_B(Zr, xx))
+    assert derived.backend == "ghosh-from-leontief"
+    b = rng.random((6, 2))
+    np.testing.assert_allclose(derived.solve(b), own.solve(b), rtol=1e-12)
+    np.testing.assert_allclose(derived.solve_transposed(b[:, 0]), own.solve_transposed(b[:, 0]),
+                               rtol=1e-12)
+    # with a zero-output sector the similarity fails and an own LU is made
+    x0 = xx.copy()
+    x0[2] = 0
+    assert leo.ghosh_factor(A, coef.calc_B(Zr, x0), x0, leo.leontief_factor(A)).backend != \
+        "ghosh-from-leontief"

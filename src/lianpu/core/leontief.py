@@ -52,6 +52,40 @@ def check_productive(factor: Factor, labels=None, table: str | None = None) -> N
         )
 
 
+class GhoshFromLeontief:
+    """The factorization of I − B obtained from that of I − A, with no second LU.
+
+    B = x̂⁻¹ A x̂, hence G = (I − B)⁻¹ = x̂⁻¹ L x̂ (Miller & Blair 2009, eq. 12.9), so
+    G b = x̂⁻¹ L (x̂ b) and Gᵀ b = x̂ Lᵀ (x̂⁻¹ b). Valid only when every x_j > 0 (with a
+    zero-output sector B is not similar to A; then factorize I − B itself).
+    """
+
+    backend = "ghosh-from-leontief"
+
+    def __init__(self, factor: Factor, x: np.ndarray):
+        x = np.asarray(x, dtype=float)
+        if not (x > 0).all():
+            raise ValueError("argument 'x': found a non-positive output, expected all x > 0")
+        self._f, self._x, self.n = factor, x, factor.n
+
+    def _scale(self, b, by):
+        b = np.asarray(b, dtype=float)
+        return b * (by if b.ndim == 1 else by[:, None])
+
+    def solve(self, b):
+        return self._scale(self._f.solve(self._scale(b, self._x)), 1.0 / self._x)
+
+    def solve_transposed(self, b):
+        return self._scale(self._f.solve_transposed(self._scale(b, 1.0 / self._x)), self._x)
+
+
+def ghosh_factor(A, B, x, factor_A: Factor | None = None, **kw) -> Factor:
+    """A factor of I − B: derived from the factor of I − A when all x > 0, else its own LU."""
+    if factor_A is not None and (np.asarray(x) > 0).all():
+        return GhoshFromLeontief(factor_A, x)
+    return leontief_factor(B, **kw)
+
+
 def leontief_solve(factor: Factor, f) -> np.ndarray:
     """x = L f for f of shape (n,) or (n, k): one solve per right-hand side, no inverse."""
     return factor.solve(f)
