@@ -142,7 +142,12 @@ def info(source: str = typer.Argument(..., help="Dataset id or table file."),
         tab.add_row(k, str(d[k]))
     if t.regions:
         tab.add_row("regions", f"{len(t.regions)}: {', '.join(t.regions[:8])}…")
-    tab.add_row("final demand 最终使用", ", ".join(d["final_demand"]))
+    if t.regions:
+        cats = list(dict.fromkeys(c[-1] for c in t.final_demand_labels.index))
+        tab.add_row("final demand 最终使用", f"{len(cats)} categories × {len(t.regions)} regions: "
+                    + ", ".join(cats))
+    else:
+        tab.add_row("final demand 最终使用", ", ".join(d["final_demand"]))
     tab.add_row("gross output 总产出", f"{d['gross_output_total']:,.0f}")
     tab.add_row("value added 增加值", f"{d['value_added_total']:,.0f}")
     tab.add_row("balance 平衡", ("ok" if bal["ok"] else "NOT OK") +
