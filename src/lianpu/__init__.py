@@ -13,6 +13,36 @@ from .io import load
 from .table import IOTable, Satellite
 
 __version__ = "0.1.0"
+
+# analyses imported on first use (keeps `import lianpu` light): public name → (module, attribute);
+# attribute None means the module itself (e.g. ``lianpu.shock``)
+_LAZY = {
+    "tracks": ("lianpu.analysis.tracks", "tracks"),
+    "keysectors": ("lianpu.analysis.keysectors", "keysectors"),
+    "chain": ("lianpu.analysis.chain", "chain"),
+    "weaklinks": ("lianpu.analysis.weaklinks", "weaklinks"),
+    "import_content": ("lianpu.analysis.imports", "import_content"),
+    "regions": ("lianpu.analysis.regions", None),
+    "value_added_matrix": ("lianpu.analysis.regions", "value_added_matrix"),
+    "twin": ("lianpu.analysis.regions", "twin"),
+    "regionalize": ("lianpu.analysis.regionalize", "regionalize"),
+    "gras": ("lianpu.analysis.regionalize", "gras"),
+    "impact": ("lianpu.analysis.impact", "impact"),
+    "shock": ("lianpu.analysis.shock", None),
+    "montecarlo": ("lianpu.analysis.montecarlo", "montecarlo"),
+    "footprint": ("lianpu.analysis.carbon", "footprint"),
+    "sda": ("lianpu.analysis.sda", "sda"),
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        module, attr = _LAZY[name]
+        mod = importlib.import_module(module)
+        return mod if attr is None else getattr(mod, attr)
+    raise AttributeError(f"module 'lianpu' has no attribute {name!r}")
 __all__ = [
     "IOTable", "Satellite", "load", "multipliers", "leontief_inverse", "ghosh_inverse",
     "LianpuError", "TableError", "BalanceError", "ProductivityError", "FormatError",

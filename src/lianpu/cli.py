@@ -239,6 +239,10 @@ def template(to: Path = typer.Option(..., "--to", help="FILE.csv or FILE.xlsx to
     out.print(f"[green]✓[/] wrote template {to}")
 
 
+# analysis commands live in lianpu.commands.* and register themselves on `app`
+from .commands import carbon, chains, regions, scenarios  # noqa: E402,F401
+
+
 def main(argv=None) -> int:
     """Console-script entry point: run the app, translating lianpu errors to exit code 2."""
     try:

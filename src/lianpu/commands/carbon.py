@@ -1,0 +1,1 @@
+"""CLI commands for the carbon analyses (registered on lianpu.cli.app)."""

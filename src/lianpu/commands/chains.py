@@ -1,0 +1,1 @@
+"""CLI commands for the chains analyses (registered on lianpu.cli.app)."""

@@ -1,0 +1,1 @@
+"""CLI commands for the regions analyses (registered on lianpu.cli.app)."""

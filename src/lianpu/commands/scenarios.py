@@ -1,0 +1,1 @@
+"""CLI commands for the scenarios analyses (registered on lianpu.cli.app)."""
