@@ -30,7 +30,7 @@ def test_datasets_json(capsys, cache):
     assert code == 0
     rows = json.loads(out)
     byid = {r["id"]: r for r in rows}
-    assert len(rows) == 55 and byid["cn-nbs-2020-153"]["cached"] and not byid["cn-oecd-2018"]["cached"]
+    assert len(rows) == 55 + 26 and byid["cn-nbs-2020-153"]["cached"] and not byid["cn-oecd-2018"]["cached"]
     assert byid["cn-nbs-2020-153"]["title_zh"].startswith("中国")
 
 

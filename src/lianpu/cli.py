@@ -69,14 +69,16 @@ def datasets(data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON, lang: st
     from .data import registry
     rows = [{"id": d.id, "title_zh": d.title_zh, "title_en": d.title_en, "year": d.year,
              "sectors": d.sectors, "format": d.format, "unit": d.unit,
-             "cached": registry.is_cached(d.id, data_dir)} for d in registry.datasets()]
+             "cached": registry.is_cached(d.id, data_dir)}
+            for d in registry.datasets(auxiliary=True)]
     if as_json:
         return _emit(rows)
     tab = Table(title="lianpu datasets 数据集")
     for c in ("id", "title", "sectors", "cached"):
         tab.add_column(c)
     for r in rows:
-        tab.add_row(r["id"], r["title_zh"] if lang == "zh" else r["title_en"], str(r["sectors"]),
+        tab.add_row(r["id"], r["title_zh"] if lang == "zh" else r["title_en"],
+                    "—" if r["sectors"] is None else str(r["sectors"]),
                     "✓" if r["cached"] else "—")
     out.print(tab)
 
@@ -93,14 +95,15 @@ def download(ids: List[str] = typer.Argument(None, help="Dataset ids (see `lianp
     from .data import registry
     if all_ == bool(ids):
         _fail("give dataset ids or --all (exactly one of them)")
-    targets = [d.id for d in registry.datasets()] if all_ else list(ids)
+    targets = [d.id for d in registry.datasets(auxiliary=True)] if all_ else list(ids)
     for i in targets:
         registry.get(i)  # unknown id → DatasetError before any transfer
     paths = dl.download(targets, data_dir=data_dir, from_dir=from_dir, force=force,
                         progress=not as_json)
     if as_json:
         return _emit({"ok": True, "datasets": targets, "files": [str(p) for p in paths]})
-    out.print(f"[green]✓[/] {len(targets)} dataset(s) ready in {registry.path_of(targets[0], data_dir).parents[2] if targets else ''}")
+    from .data.cache import data_dir as cache_dir
+    out.print(f"[green]✓[/] {len(targets)} dataset(s) ready in {cache_dir(data_dir)}")
 
 
 @app.command()

@@ -189,8 +189,8 @@ class IOTable:
                                             names=["region", "sector"])
         else:
             idx = codes
-        fd = final_demand or [f"FD{j + 1}" for j in range(Y.shape[1])]
-        pr = primary or [f"VA{i + 1:03d}" for i in range(V.shape[0])]
+        fd = final_demand if final_demand is not None else [f"FD{j + 1}" for j in range(Y.shape[1])]
+        pr = primary if primary is not None else [f"VA{i + 1:03d}" for i in range(V.shape[0])]
         return cls(Z, Y, V, x, sectors=_label_frame(idx, names_zh, names_en),
                    final_demand_labels=_label_frame(fd, index_name="category"),
                    primary_labels=_label_frame(pr, index_name="row"), **kw)
@@ -229,7 +229,9 @@ class IOTable:
                             sectors=[c[-1] if isinstance(c, tuple) else c for c in codes],
                             regions=regions if regions is not None else (
                                 [c[0] for c in codes] if isinstance(Z.index, pd.MultiIndex) else None),
-                            names_zh=zh, names_en=en, final_demand=[str(c) for c in Y.columns],
+                            names_zh=zh, names_en=en,
+                            final_demand=(Y.columns if isinstance(Y.columns, pd.MultiIndex)
+                                          else [str(c) for c in Y.columns]),
                             primary=None if V is None else [str(r) for r in V.index],
                             value_added_rows=tuple(value_added_rows or ()), satellites=sats,
                             unit=unit or "", **kw)
@@ -380,8 +382,10 @@ class IOTable:
         imported share μ_i = m_i / (Σ_j z_ij + Σ_k y_ik), the denominator being domestic use
         (intermediate plus final use other than exports — ``EXPORT_FD``: EX, and OECD's purchases by
         non-residents CONS_NONRES). Then Z_d = (1 − μ) ⊙ Z,
-        Zm = μ ⊙ Z, and likewise for final use; exports stay domestic and the IM column is
-        dropped because imports now sit in Zm/Ym. Row and column balances are preserved.
+        Zm = μ ⊙ Z, and likewise for final use; exports stay domestic (except re-exports: where
+        m_i exceeds domestic use, μ_i = m_i / (use_i + exports_i) applies to exports too) and the
+        IM column(s) (matched on the last label level) are dropped because imports now sit in
+        Zm/Ym. Row and column balances are preserved.
         Already non-competitive tables are returned unchanged.
         """
         if self.imports == "non-competitive":
@@ -390,31 +394,48 @@ class IOTable:
             raise ValueError(f"argument 'method': unknown method {method!r} "
                              "(expected 'import_proportionality')")
         fd = list(self.final_demand_labels.index)
-        if "IM" not in fd:
+        im_cols = [j for j, c in enumerate(fd) if _last(c) == "IM"]
+        if not im_cols:
             raise TableError(message(self.name, "cannot split imports: no imports column",
                                      column="IM", expected="a competitive table with an IM column"))
-        im = -self.Y_[:, fd.index("IM")]
-        use_cols = [j for j, c in enumerate(fd) if c not in {"IM", "ERR"} | EXPORT_FD]
+        im = -self.Y_[:, im_cols].sum(axis=1)
+        exp_cols = [j for j, c in enumerate(fd) if _last(c) in EXPORT_FD]
+        use_cols = [j for j, c in enumerate(fd)
+                    if j not in im_cols and j not in exp_cols and _last(c) != "ERR"]
         use = self.Z_.sum(axis=1) + self.Y_[:, use_cols].sum(axis=1)
-        mu = np.divide(im, use, out=np.zeros_like(im), where=use > 0)
+        exports = self.Y_[:, exp_cols].sum(axis=1)
+        # re-exports: where imports exceed domestic use, the imported share is spread over
+        # all uses including exports (μ_i = m_i / (use_i + e_i)), which still balances the row
+        reexport = im > use + 1e-9 * np.abs(im).max(initial=1.0)
+        den = np.where(reexport, use + exports, use)
+        mu = np.divide(im, den, out=np.zeros_like(im), where=den > 0)
         if (mu < 0).any() or (mu > 1).any():
             i = int(np.argmax((mu < 0) | (mu > 1)))
-            raise TableError(message(self.name, "imports exceed domestic use, so the import share "
-                                     "is outside [0, 1]", row=self.index[i], column="IM",
-                                     found=f"{mu[i]:.4g}", expected="0 ≤ m_i / use_i ≤ 1"))
-        keep = [j for j, c in enumerate(fd) if c != "IM"]
+            raise TableError(message(self.name, "imports exceed all uses of the product, so the "
+                                     "import share is outside [0, 1]", row=self.index[i],
+                                     column="IM", found=f"{mu[i]:.4g}",
+                                     expected="0 ≤ m_i / use_i ≤ 1"))
+        keep = [j for j in range(len(fd)) if j not in im_cols]
         Y = self.Y_[:, keep].copy()
         Ym = np.zeros_like(Y)
+        for jj, j in enumerate(keep):
+            if _last(fd[j]) == "ERR":
+                continue
+            share = mu if j not in exp_cols else np.where(reexport, mu, 0.0)
+            Ym[:, jj] = share * Y[:, jj]
+            Y[:, jj] = (1 - share) * Y[:, jj]
         kept = [fd[j] for j in keep]
-        for jj, c in enumerate(kept):
-            if c not in {"ERR"} | EXPORT_FD:
-                Ym[:, jj] = mu * Y[:, jj]
-                Y[:, jj] = (1 - mu) * Y[:, jj]
+        sats = {k: replace(v, final_demand=None if v.final_demand is None else v.final_demand[keep])
+                for k, v in self.satellites.items()}
+        notes = ("domestic view by import proportionality",)
+        if reexport.any():
+            codes = ", ".join(map(str, [self.index[i] for i in np.flatnonzero(reexport)]))
+            notes += (f"re-exports: imports exceed domestic use for {codes}; their import share "
+                      "is spread over exports too",)
         return self.evolve(Z_=(1 - mu)[:, None] * self.Z_, Zm_=mu[:, None] * self.Z_, Y_=Y,
                            Ym_=Ym, final_demand_labels=self.final_demand_labels.loc[kept],
                            household_columns=tuple(c for c in self.household_columns if c in kept),
-                           imports="non-competitive",
-                           notes=self.notes + ("domestic view by import proportionality",))
+                           satellites=sats, imports="non-competitive", notes=self.notes + notes)
 
     # ------------------------------------------------------------------ I/O shortcuts
     def save(self, path) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from lianpu.readers import base
 
-BUILTIN = {"nbs", "oecd", "wiod", "generic", "native"}
+BUILTIN = {"nbs", "oecd", "wiod", "generic", "native", "ceads_mrio"}
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
@@ -18,7 +18,7 @@ def test_builtins_registered_and_documented():
         assert callable(reader.guess_can_open) and callable(reader.open)
 
 
-@pytest.mark.parametrize("word", ["NBS", "OECD", "WIOD", "template", "native"])
+@pytest.mark.parametrize("word", ["NBS", "OECD", "WIOD", "template", "native", "CEADs"])
 def test_readme_documents_each_format(word):
     assert word.lower() in README.lower()
 

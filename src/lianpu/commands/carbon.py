@@ -1,1 +1,201 @@
-"""CLI commands for the carbon analyses (registered on lianpu.cli.app)."""
+"""CLI commands for the carbon analyses (registered on lianpu.cli.app).
+
+``lianpu footprint``, ``lianpu emissions``, ``lianpu sda``, ``lianpu position``.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("zh", "en"):
+        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
+
+
+def _fmt(v, digits: int = 2) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{v:,.{digits}f}"
+
+
+def _records(frame, lang):
+    rows = []
+    for code, r in frame.iterrows():
+        d = {"code": _code(code)}
+        d.update({k: (None if isinstance(v, float) and math.isnan(v) else v)
+                  for k, v in r.items()})
+        d["name"] = r.get("name_zh" if lang == "zh" else "name_en", "")
+        rows.append(d)
+    return rows
+
+
+@app.command()
+def footprint(source: str = typer.Argument(..., help="Dataset id or table file (NBS table)."),
+              satellite: str = typer.Option("co2", "--satellite", help="Satellite to account "
+                                            "(co2 is added from CEADs when missing)."),
+              by: str = typer.Option("category", "--by", help="category, sector or track."),
+              tracks: Optional[Path] = typer.Option(None, "--tracks", help="User tracks file "
+                                                    "(--by track)."),
+              top: int = typer.Option(0, "--top", help="Show only the N largest rows (0 = all)."),
+              fmt: Optional[str] = typer.Option(None, "--format"),
+              lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Production- vs consumption-based emissions 生产侧/消费侧排放 and embodied trade."""
+    from ..analysis.carbon import footprint as calc
+    _check_lang(lang)
+    if by not in ("category", "sector", "track"):
+        raise UserError(f"--by: found {by!r}, expected 'category', 'sector' or 'track'")
+    if top < 0:
+        raise UserError(f"--top: found {top}, expected ≥ 0")
+    t = _load(source, data_dir, fmt)
+    r = calc(t, satellite, by=by, data_dir=data_dir, tracks=tracks)
+    key = {"category": "total", "sector": "direct", "track": "consumption"}[by]
+    frame = r.frame.sort_values(key, ascending=False) if by != "category" else r.frame
+    if top:
+        frame = frame.head(top)
+    if as_json:
+        return _emit({"table": r.table, "year": r.year, "satellite": r.satellite,
+                      "unit": r.unit, "by": by, "totals": r.totals,
+                      "rows": _records(frame, lang), "notes": list(r.notes)})
+    tab = Table(title=f"{r.satellite} footprint 碳足迹 — {r.table} ({r.year}), {r.unit}")
+    cols = {"category": ["domestic", "imported", "household_direct", "total"],
+            "sector": ["direct", "consumption_domestic", "consumption_imported",
+                       "embodied_in_exports", "multiplier_domestic"],
+            "track": ["direct", "direct_share", "consumption", "consumption_share",
+                      "embodied_in_exports"]}[by]
+    tab.add_column("code")
+    tab.add_column("名称" if lang == "zh" else "name")
+    for c in cols:
+        tab.add_column(c, justify="right")
+    for row in _records(frame, lang):
+        tab.add_row(row["code"], str(row["name"]),
+                    *[_fmt(row[c], 3 if c.endswith("share") or c.startswith("multi") else 1)
+                      for c in cols])
+    out.print(tab)
+    for k, v in r.totals.items():
+        out.print(f"{k}: {v:,.2f} {r.unit}")
+    for n in r.notes:
+        out.print(f"[dim]note: {n}[/]")
+
+
+@app.command()
+def emissions(province: str = typer.Option(..., "--province", help="Province in Chinese or "
+                                           "English (四川, Sichuan, …)."),
+              year: int = typer.Option(..., "--year", help="Inventory year, 1997–2019."),
+              top: int = typer.Option(10, "--top", help="Show the N largest sectors (0 = all)."),
+              tracks: Optional[Path] = typer.Option(None, "--tracks", help="User tracks file."),
+              lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """A province's CO2 emissions by IO sector 省级分部门排放, compared with the nation."""
+    from ..carbon.provinces import provincial_profile
+    _check_lang(lang)
+    if top < 0:
+        raise UserError(f"--top: found {top}, expected ≥ 0")
+    r = provincial_profile(province, year, data_dir=data_dir, tracks=tracks)
+    frame = r.sectors.sort_values("province", ascending=False)
+    if top:
+        frame = frame.head(top)
+    if as_json:
+        d = r.to_dict()
+        d["sectors"] = _records(frame, lang)
+        d["tracks"] = _records(r.tracks, lang)
+        return _emit(d)
+    name = r.province_zh if lang == "zh" else r.province
+    tab = Table(title=f"{name} {r.year} CO2 by IO sector ({r.table} sectors), {r.unit}")
+    cols = ["province", "province_share", "national_share", "share_ratio",
+            "province_of_national"]
+    tab.add_column("code")
+    tab.add_column("部门" if lang == "zh" else "sector")
+    for c in cols:
+        tab.add_column(c, justify="right")
+    for row in _records(frame, lang):
+        tab.add_row(row["code"], str(row["name"]),
+                    *[_fmt(row[c], 2 if c == "province" else 3) for c in cols])
+    out.print(tab)
+    for k, v in r.totals.items():
+        out.print(f"{k}: {v:,.3f}")
+    for n in r.notes:
+        out.print(f"[dim]note: {n}[/]")
+
+
+@app.command()
+def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or file)."),
+        source_b: str = typer.Argument(..., help="Later table (dataset id or file)."),
+        satellite: Optional[str] = typer.Option(None, "--satellite", help="Decompose this "
+                                                "satellite (co2 is added from CEADs)."),
+        quantity: str = typer.Option("output", "--quantity", help="output or value_added "
+                                     "(ignored with --satellite)."),
+        top: int = typer.Option(0, "--top", help="Also list the N sectors with the largest "
+                                "change."),
+        lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Structural decomposition 结构分解: intensity, technology, structure, level."""
+    from ..analysis.sda import sda as calc
+    _check_lang(lang)
+    q = satellite or quantity
+    if not satellite and quantity not in ("output", "value_added"):
+        raise UserError(f"--quantity: found {quantity!r}, expected 'output' or 'value_added' "
+                        "(use --satellite NAME for a satellite)")
+    a, b = _load(source_a, data_dir), _load(source_b, data_dir)
+    r = calc(a, b, q, data_dir=data_dir)
+    secs = r.by_sector.reindex(r.by_sector["change"].abs().sort_values(ascending=False).index)
+    secs = secs.head(top) if top else secs.iloc[:0]
+    if as_json:
+        d = r.to_dict()
+        d["spread_max_minus_min"] = {f: float(r.effects.loc[f, "max"] - r.effects.loc[f, "min"])
+                                     for f in r.effects.index}
+        d["sectors"] = _records(secs, lang)
+        return _emit(d)
+    tab = Table(title=f"SDA 结构分解 {q}: {r.table_a} → {r.table_b}",
+                caption=f"{r.unit}; change {r.change:,.2f} ({r.q_a:,.2f} → {r.q_b:,.2f}); "
+                        f"{r.classification}")
+    for c in ("factor", "mean", "min", "max", "std", "share"):
+        tab.add_column(c, justify="left" if c == "factor" else "right")
+    for f, row in r.effects.iterrows():
+        label = row["name_zh"] if lang == "zh" else row["name_en"]
+        tab.add_row(label, *[_fmt(row[c]) for c in ("mean", "min", "max", "std")],
+                    _fmt(row["share"], 3))
+    out.print(tab)
+    for row in _records(secs, lang):
+        out.print(f"{row['code']} {row['name']}: change {row['change']:,.2f}")
+    for n in r.notes:
+        out.print(f"[dim]note: {n}[/]")
+
+
+@app.command()
+def position(start: int = typer.Option(1995, "--from", help="First year (1995–2018)."),
+             end: int = typer.Option(2018, "--to", help="Last year (1995–2018)."),
+             html: Optional[Path] = typer.Option(None, "--html", help="Write the chart to this "
+                                                 "HTML file (self-contained, offline)."),
+             lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Upstreamness 上游度 and import content 进口含量 of China's sectors over time (OECD)."""
+    from ..analysis.position_series import YEARS, position_series
+    _check_lang(lang)
+    if not (YEARS[0] <= start <= end <= YEARS[-1]):
+        raise UserError(f"--from/--to: found {start}–{end}, expected {YEARS[0]} ≤ from ≤ to ≤ "
+                        f"{YEARS[-1]}")
+    r = position_series(start, end, data_dir=data_dir)
+    if html:
+        r.to_html(html, lang)
+    if as_json:
+        d = r.to_dict()
+        if html:
+            d["html"] = str(html)
+        return _emit(d)
+    tab = Table(title=f"China value-chain position 价值链地位 {start}–{end} (OECD IOTs)")
+    for c in ("year", "upstreamness (output-weighted)", "import content of exports",
+              "import content of final use"):
+        tab.add_column(c, justify="right")
+    for y, row in r.summary.iterrows():
+        tab.add_row(str(y), *[_fmt(v, 3) for v in row])
+    out.print(tab)
+    last = r.upstreamness.iloc[-1].sort_values(ascending=False).head(5)
+    names = r.sectors["name_zh" if lang == "zh" else "name_en"]
+    out.print(f"most upstream in {r.upstreamness.index[-1]}: " +
+              "; ".join(f"{c} {names[c]} {v:.2f}" for c, v in last.items()))
+    if html:
+        out.print(f"[green]✓[/] wrote {html}")

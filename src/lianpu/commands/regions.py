@@ -1,1 +1,195 @@
-"""CLI commands for the regions analyses (registered on lianpu.cli.app)."""
+"""CLI commands for the regions analyses (registered on lianpu.cli.app): ``spillover``,
+``twin``, ``regionalize`` and ``gras``. Thin: each calls lianpu.analysis and prints."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from ..cli import DATA_DIR, JSON, LANG, UserError, _emit, _load, _num, app, out
+from ..core.errors import FormatError, message
+
+FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
+
+
+def _pct(v) -> str:
+    return "—" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{100 * v:.1f}%"
+
+
+@app.command()
+def spillover(source: str = typer.Argument(..., help="Multi-regional table: dataset id or file."),
+              kind: str = typer.Option("output", "--kind", help="output, value_added, income or "
+                                       "a satellite name."),
+              by_sector: bool = typer.Option(False, "--by-sector", help="Also give every "
+                                             "product's decomposition (JSON)."),
+              fmt: Optional[str] = FMT, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Intra-regional, feedback and spillover effects 溢出效应/反馈效应 by region (Miller)."""
+    from ..analysis.regions import spillover as calc
+    t = _load(source, data_dir, fmt)
+    res = calc(t, kind)
+    if as_json:
+        d = res.to_json()
+        if not by_sector:
+            d.pop("by_sector")
+        return _emit(d)
+    tab = Table(title=f"{kind} multipliers: intra-regional + feedback + spillover — {t.name}",
+                caption=f"per unit of final demand for the region's products (final-demand mix); "
+                        f"unit: {res.unit}")
+    for c in ("region", "intra 区域内", "feedback 反馈", "spillover 溢出", "total 合计", "spillover %"):
+        tab.add_column(c, justify="left" if c == "region" else "right")
+    for r, row in res.by_region.iterrows():
+        tab.add_row(str(r), *(f"{row[c]:.4f}" for c in ("intra", "feedback", "spillover", "total")),
+                    _pct(row["spillover_share"]))
+    out.print(tab)
+
+
+@app.command()
+def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset id or file."),
+         a: str = typer.Argument(..., help="First region (code or name)."),
+         b: str = typer.Argument(..., help="Second region (code or name)."),
+         top: int = typer.Option(5, "--top", help="Sectors and products to list per direction."),
+         sectors: Optional[str] = typer.Option(None, "--sectors", help="Track for the "
+                                               "complementarity: comma-separated sector codes "
+                                               "or a track id."),
+         fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
+         as_json: bool = JSON):
+    """Each region's output, value added (and jobs) driven by the other's final demand."""
+    from ..analysis.regions import twin as calc
+    if top < 1:
+        raise UserError(f"--top: found {top}, expected ≥ 1")
+    t = _load(source, data_dir, fmt)
+    trk = None if sectors is None else ([s.strip() for s in sectors.split(",")]
+                                        if "," in sectors else sectors.strip())
+    res = calc(t, a, b, top=top, sectors=trk)
+    if as_json:
+        return _emit(res.to_json())
+    names = t.label(lang)
+    tab = Table(title=f"{res.a} ⇄ {res.b} — {t.name}", caption=f"unit: {t.unit}")
+    cols = [c for c in res.summary.columns if not c.endswith("_share")]
+    tab.add_column("driven 由…拉动")
+    for c in cols:
+        tab.add_column(c, justify="right")
+        tab.add_column("share", justify="right")
+    for key, row in res.summary.iterrows():
+        tab.add_row(key, *[v for c in cols for v in (f"{row[c]:,.0f}", _pct(row[f'{c}_share']))])
+    out.print(tab)
+    for key, grp in res.top_sectors.groupby("direction", sort=False):
+        out.print(f"[bold]{key}[/] top sectors 主要拉动部门: " + "; ".join(
+            f"{names[(r.region, r.sector)]} {r.value_added:,.0f} ({_pct(r.share_of_sector_value_added)})"
+            for r in grp.itertuples()))
+    for key, c in res.complementarity.items():
+        out.print(f"[bold]{key}[/] complementarity 互补指数 {c.index:.1f}/100; realized share "
+                  f"{_pct(c.realized_share)} of the track's inputs")
+
+
+@app.command()
+def regionalize(national: str = typer.Argument(..., help="National table: dataset id or file."),
+                regional: Optional[Path] = typer.Option(None, "--regional", help="Regional data "
+                                                        "CSV/XLSX (see --template)."),
+                method: str = typer.Option("flq", "--method", help="slq, cilq, flq or aflq."),
+                delta: float = typer.Option(0.3, "--delta", help="FLQ/AFLQ δ in [0, 1)."),
+                out_: Optional[Path] = typer.Option(None, "--out", help="FILE.parquet, .xlsx "
+                                                    "or .csv to write (atomic)."),
+                two_region: bool = typer.Option(False, "--two-region", help="Region + rest of "
+                                                "the nation, with interregional trade."),
+                region: str = typer.Option("R", "--region", help="Name of the region."),
+                template: Optional[Path] = typer.Option(None, "--template", help="Write the "
+                                                        "regional-data CSV template and stop."),
+                fmt: Optional[str] = FMT, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Estimate a regional table by location quotients 区位商 (SLQ, CILQ, FLQ, AFLQ)."""
+    from ..analysis import regionalize as rz
+    from ..analysis.multipliers import multipliers
+    from ..export import export_table
+    t = _load(national, data_dir, fmt)
+    if template is not None:
+        path = rz.write_template(t, template)
+        return _emit({"ok": True, "path": str(path)}) if as_json else \
+            out.print(f"[green]✓[/] wrote template {path}")
+    if regional is None or out_ is None:
+        raise UserError("--regional and --out are required (or --template FILE to start)")
+    r = rz.regionalize(t, regional, method=method, delta=delta, region=region,
+                       two_region=two_region)
+    path = export_table(r, out_)
+    m = multipliers(r)
+    own = m.loc[region] if two_region else m
+    d = {"ok": True, "path": str(path), "method": method, "delta": delta, "region": region,
+         "sectors": int(own.size), "two_region": two_region,
+         "mean_output_multiplier": float(own.mean()),
+         "mean_national_output_multiplier": float(multipliers(rz.domestic_national(t)[0]).mean()),
+         "notes": list(r.notes)}
+    if as_json:
+        return _emit(d)
+    out.print(f"[green]✓[/] wrote {path}: {region}, {method.upper()}"
+              f"{f' δ={delta:g}' if method in ('flq', 'aflq') else ''}; mean output multiplier "
+              f"{d['mean_output_multiplier']:.4f} (national {d['mean_national_output_multiplier']:.4f})")
+
+
+def _read_matrix(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise FormatError(f"{path}: file not found")
+    raw = (pd.read_excel(path, index_col=0, dtype=object) if path.suffix.lower() in (".xlsx", ".xlsm")
+           else pd.read_csv(path, index_col=0, dtype=str, encoding="utf-8-sig"))
+    raw.index = raw.index.map(str)
+    raw.columns = raw.columns.map(str)
+    num = raw.apply(pd.to_numeric, errors="coerce")
+    bad = num.isna().to_numpy()
+    if bad.any():
+        i, j = (int(v[0]) for v in np.nonzero(bad))
+        raise FormatError(message(path.name, "cell is not a number", row=raw.index[i],
+                                  column=raw.columns[j], found=repr(raw.iat[i, j]),
+                                  expected="a number (0 for none)"))
+    return num.astype(float)
+
+
+def _read_totals(path: Path, labels, what: str) -> pd.Series:
+    df = _read_matrix(path)
+    if df.shape[1] != 1:
+        raise FormatError(message(path.name, f"expected two columns: code and {what} total",
+                                  row="header", found=list(df.columns)))
+    s = df.iloc[:, 0]
+    miss = [c for c in labels if c not in s.index]
+    extra = [c for c in s.index if c not in set(labels)]
+    if miss or extra:
+        raise FormatError(message(path.name, f"{what} totals do not match the matrix labels",
+                                  row=repr((miss or extra)[0]),
+                                  found="missing" if miss else "not in the matrix",
+                                  expected=f"one total per matrix {what}"))
+    return s.reindex(labels)
+
+
+@app.command()
+def gras(table: Path = typer.Option(..., "--table", help="Prior matrix CSV/XLSX (labels in "
+                                    "the first column and the header)."),
+         rows: Path = typer.Option(..., "--rows", help="CSV/XLSX: code,total of each row."),
+         cols: Path = typer.Option(..., "--cols", help="CSV/XLSX: code,total of each column."),
+         out_: Path = typer.Option(..., "--out", help="Balanced matrix: FILE.csv or .xlsx."),
+         tol: float = typer.Option(1e-10, "--tol", help="Relative tolerance on the totals."),
+         max_iter: int = typer.Option(10_000, "--max-iter", help="Iteration limit."),
+         as_json: bool = JSON):
+    """GRAS-balance a matrix (negative entries allowed) to known row and column totals."""
+    from ..atomic import atomic_path
+    from ..core.gras import apply_factors, gras_factors
+    if out_.suffix.lower() not in (".csv", ".xlsx"):
+        raise UserError(f"--out: found {out_.suffix or '(no suffix)'!r}, expected .csv or .xlsx")
+    Z0 = _read_matrix(table)
+    u = _read_totals(rows, list(Z0.index), "row")
+    v = _read_totals(cols, list(Z0.columns), "column")
+    r, s, it = gras_factors(Z0.to_numpy(), u.to_numpy(), v.to_numpy(), tol=tol,
+                            max_iter=max_iter, labels=(list(Z0.index), list(Z0.columns)))
+    Z = pd.DataFrame(apply_factors(Z0.to_numpy(), r, s), index=Z0.index, columns=Z0.columns)
+    with atomic_path(out_) as tmp:
+        (Z.to_excel(tmp) if out_.suffix.lower() == ".xlsx" else Z.to_csv(tmp))
+    d = {"ok": True, "path": str(out_), "iterations": it,
+         "max_row_residual": _num(np.abs(Z.sum(axis=1) - u).max()),
+         "max_column_residual": _num(np.abs(Z.sum(axis=0) - v).max())}
+    if as_json:
+        return _emit(d)
+    out.print(f"[green]✓[/] wrote {out_}: {it} iteration(s), max residual "
+              f"{max(d['max_row_residual'], d['max_column_residual']):.3g}")
+
+
+__all__ = ["gras", "regionalize", "spillover", "twin"]

@@ -28,6 +28,10 @@ class FormatError(LianpuError, ValueError):
     """A file is not in the layout its reader expects, or no reader knows it."""
 
 
+class ConvergenceError(LianpuError, ArithmeticError):
+    """An iterative method did not reach its tolerance within its iteration limit."""
+
+
 class DatasetError(LianpuError, KeyError):
     """Unknown dataset id, or dataset not in the cache."""
 

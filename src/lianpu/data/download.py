@@ -7,7 +7,9 @@ under the final name, and a good file already in the cache stays as it was.
 
 NBS tables and the OECD series are published as R data files (``.rda``); they are converted to
 the CSV layout of the cache (``cn/nbs/…``, ``cn/oecd-icio-2021/…``), cell for cell as in R (the
-CSVs are byte-identical to those in ``../shared/data``). WIOD files are read as published.
+CSVs are byte-identical to those in ``../shared/data``). The employment series
+(``cn-employment``) is converted the same way from ``china_employment.rda``. WIOD files and
+the CEADs inventories (``.xlsx``, mirrored by OpenClimate) are kept as published.
 
 ``from_dir`` seeds the cache from a local folder laid out like ``../shared/data`` instead
 (converted CSVs are copied, raw files are verified against their digest first).
@@ -20,6 +22,7 @@ import os
 import shutil
 import tomllib
 import urllib.error
+import urllib.parse
 import urllib.request
 import warnings
 from contextlib import contextmanager
@@ -37,6 +40,7 @@ MIRROR_ENV = "LIANPU_MIRROR"
 CHUNK = 1 << 16
 TIMEOUT = 60  # seconds without data before a transfer counts as interrupted
 OECD_RDA = "OECD21ed_CHN_1995to2018.rda"
+EMPLOYMENT_RDA = "china_employment.rda"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ def _raw_name(ds: Dataset) -> str:
         return f"china_{ds.year}_{ds.sectors}.rda"
     if ds.format == "oecd":
         return OECD_RDA
+    if ds.format == "employment":
+        return EMPLOYMENT_RDA
+    if ds.format == "ceads":  # the published file is the dataset; its folder is part of the name
+        return ds.path.split("/", 1)[1]
     return Path(ds.path).name  # WIOD: the published .RData file is the dataset
 
 
@@ -75,13 +83,15 @@ def sources_for(id: str, base_url: str | None = None) -> list[RawFile]:
     """The raw files dataset ``id`` is made from, with URL and sha256 (for ``lianpu download``).
 
     ``base_url`` replaces the public host with a mirror laid out like ``../shared/data``
-    (``{base_url}/cn/raw/china_2020_42.rda``, ``{base_url}/wiod2013/raw/wiot_2011.RData``).
+    (``{base_url}/cn/raw/china_2020_42.rda``, ``{base_url}/wiod2013/raw/wiot_2011.RData``,
+    ``{base_url}/ceads/CEADS_china_cities/….xlsx``).
     """
     ds = get(id)
     src = _sources()[ds.source]
     name = _raw_name(ds)
-    url = (f"{base_url.rstrip('/')}/{src['dir']}/{name}" if base_url
-           else src["url"].format(file=name))
+    quoted = urllib.parse.quote(name, safe="/")  # CEADs names hold parentheses
+    url = (f"{base_url.rstrip('/')}/{src['dir']}/{quoted}" if base_url
+           else src["url"].format(file=quoted))
     return [RawFile(name=name, source=ds.source, url=url, sha256=src["sha256"][name],
                     dir=src["dir"])]
 
@@ -93,7 +103,8 @@ def download(ids=None, *, data_dir=None, from_dir=None, base_url=None, progress:
     Parameters
     ----------
     ids : str, iterable of str or None
-        Registry ids (``cn-nbs-2020-153``); None means every registered dataset (``--all``).
+        Registry ids (``cn-nbs-2020-153``, ``ceads-provinces-2017``); None means every
+        registered dataset, the auxiliary ones included (``--all``).
     data_dir : path, optional
         The cache folder (default: ``$LIANPU_DATA`` or the user data folder).
     from_dir : path, optional
@@ -115,7 +126,7 @@ def download(ids=None, *, data_dir=None, from_dir=None, base_url=None, progress:
         HTTP error, interrupted transfer, checksum mismatch, or ``from_dir`` lacks the file.
     """
     if ids is None:
-        wanted = datasets()
+        wanted = datasets(auxiliary=True)
     else:
         wanted = [get(i) for i in ([ids] if isinstance(ids, str) else ids)]
     root = _data_dir(data_dir)
@@ -225,7 +236,7 @@ def _seed(ds: Dataset, src_root: Path, target: Path, parsed: dict) -> None:
     if raw.path != ds.path and copy.is_file():
         _copy(copy, target)  # an already converted CSV
     elif raw_copy.is_file() and raw.path == ds.path:
-        _copy(raw_copy, target, raw.sha256)  # WIOD: the raw file is the dataset
+        _copy(raw_copy, target, raw.sha256)  # WIOD, CEADs: the raw file is the dataset
     elif raw_copy.is_file():
         _check_sha256(raw_copy, _sha256(raw_copy), raw.sha256)
         _convert(ds, raw_copy, target, parsed)
@@ -255,7 +266,7 @@ def _check_sha256(src: Path, found: str | None, expected: str) -> None:
 
 # ---------------------------------------------------------------------------- conversion
 def _convert(ds: Dataset, rda: Path, target: Path, parsed: dict) -> None:
-    """Write the CSV of NBS/OECD dataset ``ds`` from its verified ``.rda`` file."""
+    """Write the CSV of NBS/OECD/employment dataset ``ds`` from its verified ``.rda`` file."""
     if rda not in parsed:
         import rdata  # heavy: only when converting
         with warnings.catch_warnings():
@@ -264,6 +275,9 @@ def _convert(ds: Dataset, rda: Path, target: Path, parsed: dict) -> None:
     objects = parsed[rda]
     if ds.format == "nbs":
         key, frame = f"china_{ds.year}_{ds.sectors}", objects.get(f"china_{ds.year}_{ds.sectors}")
+    elif ds.format == "employment":
+        key = EMPLOYMENT_RDA.removesuffix(".rda")
+        frame = objects.get(key)
     else:
         key = f"OECD21ed_CHN_{ds.year}"
         frame = objects.get("OECD21ed_CHN_1995to2018", {}).get(key)

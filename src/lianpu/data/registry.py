@@ -7,6 +7,14 @@ Ids::
     wiod2013-{year}           World IO table, WIOD release 2013, 1995–2011, million USD
     wiod2013-regions-{year}   the same aggregated to 7 world regions, 1995 and 2011
 
+Auxiliary (non-IO) datasets, listed by ``datasets(auxiliary=True)`` and fetched by
+``lianpu download`` like the tables, but not readable with ``lianpu.load``::
+
+    cn-employment             employed persons by industry, China 1990–2018 (ionet), 10,000 persons
+    ceads-china               CEADs national CO2 inventory 1997–2019 (one sheet a year), Mt CO2
+    ceads-provinces-{year}    CEADs inventories of 30 provinces, one file a year 1997–2019, Mt CO2
+    ceads-cities              CEADs inventories of 290 cities 1997–2019 (totals), Mt CO2
+
 ``load_dataset`` reads a cached table; ``lianpu download ID`` (:mod:`lianpu.data.download`) puts
 it in the cache.
 """
@@ -27,21 +35,32 @@ NBS_NON_COMPETITIVE = {(2017, 42), (2018, 42), (2020, 42)}
 OECD_YEARS = tuple(range(1995, 2019))
 WIOD_YEARS = tuple(range(1995, 2012))
 WIOD_REGION_YEARS = (1995, 2011)
+CEADS_YEARS = tuple(range(1997, 2020))
+# formats that lianpu.load can read; the others are auxiliary data read by their own modules
+IO_FORMATS = ("nbs", "oecd", "wiod")
+_AUX_READERS = {
+    "employment": "a CSV of employed persons by industry and year (read it with pandas from "
+                  "lianpu.data.registry.path_of(id); the scenario analyses use it)",
+    "ceads": "a CEADs CO2 inventory; use lianpu.carbon.inventory (read_national, "
+             "read_provinces, read_cities) or lianpu.analysis.carbon.co2_satellite",
+}
 
 
 @dataclass(frozen=True)
 class Dataset:
     """One table in the registry.
 
-    ``path`` is relative to the cache folder; ``format`` is the reader name used to open it;
-    ``source`` is the key of its public source in ``sources.toml`` (``ionet`` or ``wiod``).
+    ``path`` is relative to the cache folder; ``format`` is the reader name used to open it
+    (``nbs``, ``oecd``, ``wiod``; ``employment`` and ``ceads`` for auxiliary, non-IO data);
+    ``source`` is the key of its public source in ``sources.toml`` (``ionet``, ``wiod`` or
+    ``ceads``). ``sectors`` is None for auxiliary datasets; ``year`` is the last year they cover.
     """
 
     id: str
     title_zh: str
     title_en: str
     year: int
-    sectors: int
+    sectors: int | None
     format: str
     path: str
     source: str
@@ -83,21 +102,62 @@ def _wiod(year: int, regional: bool) -> Dataset:
         source="wiod", unit="million USD")
 
 
+def _aux() -> list[Dataset]:
+    co2 = "Mt CO2"
+    items = [Dataset(
+        id="cn-employment", title_zh="中国分行业就业人员（1990–2018年）",
+        title_en="China employed persons by industry, 1990–2018", year=2018, sectors=None,
+        format="employment", path="cn/cn_employment_1990_2018.csv", source="ionet",
+        unit="10,000 persons (万人)")]
+    items.append(Dataset(
+        id="ceads-china", title_zh="CEADs中国二氧化碳排放清单（1997–2019年，IPCC部门法）",
+        title_en="CEADs China CO2 inventory 1997–2019 (IPCC sectoral emissions)", year=2019,
+        sectors=None, format="ceads", source="ceads", unit=co2,
+        path="ceads/CEADS_china/China_CO2_Inventory_1997-2019_(IPCC_Sectoral_Emissions).xlsx"))
+    for y in CEADS_YEARS:
+        # the 1997 file is published with a different capitalization
+        name = (f"Emission_inventories_for_30_provinces_{y}.xlsx" if y == 1997
+                else f"Emission_Inventories_for_30_Provinces_{y}.xlsx")
+        items.append(Dataset(
+            id=f"ceads-provinces-{y}", title_zh=f"CEADs 30个省区二氧化碳排放清单（{y}年）",
+            title_en=f"CEADs CO2 inventories of 30 provinces, {y}", year=y, sectors=None,
+            format="ceads", path=f"ceads/CEADS_china_provinces/{name}", source="ceads", unit=co2))
+    items.append(Dataset(
+        id="ceads-cities", title_zh="CEADs 290个城市二氧化碳排放清单（1997–2019年）",
+        title_en="CEADs CO2 inventories of 290 Chinese cities, 1997–2019", year=2019,
+        sectors=None, format="ceads", source="ceads", unit=co2,
+        path="ceads/CEADS_china_cities/"
+             "The_Emission_Inventories_for_290_Chinese_Cities_from_1997_to_2019.xlsx"))
+    return items
+
+
 @cache
 def _by_id() -> dict[str, Dataset]:
     items = ([_nbs(y, n) for y, n in NBS_TABLES] + [_oecd(y) for y in OECD_YEARS]
-             + [_wiod(y, False) for y in WIOD_YEARS] + [_wiod(y, True) for y in WIOD_REGION_YEARS])
+             + [_wiod(y, False) for y in WIOD_YEARS] + [_wiod(y, True) for y in WIOD_REGION_YEARS]
+             + _aux())
     return {d.id: d for d in items}
 
 
-def datasets() -> list[Dataset]:
-    """All registered datasets, NBS first, then OECD, WIOD and WIOD regions, by year."""
-    return list(_by_id().values())
+def datasets(auxiliary: bool = False) -> list[Dataset]:
+    """Registered IO tables: NBS first, then OECD, WIOD and WIOD regions, by year.
+
+    ``auxiliary=True`` appends the non-IO datasets (employment, CEADs CO2 inventories), which
+    ``lianpu download`` fetches but ``lianpu.load`` does not read.
+    """
+    return [d for d in _by_id().values() if auxiliary or d.format in IO_FORMATS]
+
+
+def is_table(id: str) -> bool:
+    """Whether dataset ``id`` is an IO table (readable with ``lianpu.load``)."""
+    return get(id).format in IO_FORMATS
 
 
 def _expected() -> str:
     nbs = ", ".join(f"cn-nbs-{y}-{n}" for y, n in NBS_TABLES)
-    return (f"{nbs}, cn-oecd-{OECD_YEARS[0]} … cn-oecd-{OECD_YEARS[-1]}, "
+    return (f"{nbs}, cn-employment, ceads-china, ceads-provinces-{CEADS_YEARS[0]} … "
+            f"ceads-provinces-{CEADS_YEARS[-1]}, ceads-cities, "
+            f"cn-oecd-{OECD_YEARS[0]} … cn-oecd-{OECD_YEARS[-1]}, "
             f"wiod2013-{WIOD_YEARS[0]} … wiod2013-{WIOD_YEARS[-1]}, "
             + ", ".join(f"wiod2013-regions-{y}" for y in WIOD_REGION_YEARS))
 
@@ -131,9 +191,13 @@ def is_cached(id: str, data_dir=None) -> bool:
 def load_dataset(id: str, data_dir=None, **kwargs):
     """Read dataset ``id`` from the cache with its reader; ``kwargs`` go to the reader.
 
-    A dataset not in the cache is a DatasetError naming the command that fetches it.
+    A dataset not in the cache is a DatasetError naming the command that fetches it; an
+    auxiliary (non-IO) dataset is a DatasetError naming the module that reads it.
     """
     ds = get(id)
+    if ds.format not in IO_FORMATS:
+        raise DatasetError(f"dataset {ds.id!r} is not an IO table (format {ds.format!r}: "
+                           f"{_AUX_READERS[ds.format]})")
     root = _data_dir(data_dir)
     path = root / ds.path
     if not path.is_file():

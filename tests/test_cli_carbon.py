@@ -1,0 +1,100 @@
+"""Carbon commands through the real entry point (``lianpu.cli.main``): footprint, emissions,
+sda, position. Expected numbers are the library's own results on the same tables (the CLI
+must print them unchanged) and the CEADs sheets' own totals."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import lianpu
+from lianpu.cli import main
+
+IDS = ["cn-nbs-2020-42", "cn-nbs-2012-139", "cn-nbs-2017-42", "cn-oecd-2017", "cn-oecd-2018",
+       "ceads-china", "ceads-provinces-2017"]
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory, shared_data):
+    """A cache seeded with --from, the CEADs workbooks included (sha256-verified copies)."""
+    d = tmp_path_factory.mktemp("cache")
+    assert main(["download", *IDS, "--from", str(shared_data), "--data-dir", str(d),
+                 "--json"]) == 0
+    return d
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def test_footprint_json_matches_library(capsys, cache):
+    code, out, err = run(capsys, "footprint", "cn-nbs-2020-42", "--satellite", "co2", "--json",
+                         "--data-dir", str(cache))
+    assert code == 0, err
+    d = json.loads(out)
+    from lianpu.analysis.carbon import footprint
+    ref = footprint(lianpu.load("cn-nbs-2020-42", data_dir=cache), data_dir=cache)
+    assert d["totals"] == pytest.approx(ref.totals)
+    assert [r["code"] for r in d["rows"]] == ["TC", "FU201", "FU202", "EX"]
+    assert any("2019 emissions are used" in n for n in d["notes"])
+
+
+@pytest.mark.parametrize("by", ["sector", "track"])
+def test_footprint_by_sector_and_track(capsys, cache, by):
+    code, out, err = run(capsys, "footprint", "cn-nbs-2020-42", "--by", by, "--top", "3",
+                         "--lang", "en", "--data-dir", str(cache))
+    assert code == 0, err
+    assert "footprint" in out and "production_based" in out
+
+
+def test_emissions_province(capsys, cache):
+    code, out, err = run(capsys, "emissions", "--province", "四川", "--year", "2017", "--json",
+                         "--data-dir", str(cache))
+    assert code == 0, err
+    d = json.loads(out)
+    # 'Scope 1 Total' of Sichuan2017's total row
+    assert d["totals"]["province_total"] == pytest.approx(318.84077146425136, rel=1e-12)
+    assert len(d["sectors"]) == 10 and d["sectors"][0]["code"] == "14"
+    code, out, _ = run(capsys, "emissions", "--province", "Gansu", "--year", "2017", "--top", "3",
+                       "--data-dir", str(cache))
+    assert code == 0 and "甘肃" in out
+
+
+def test_sda(capsys, cache):
+    code, out, err = run(capsys, "sda", "cn-nbs-2012-139", "cn-nbs-2017-42", "--satellite", "co2",
+                         "--json", "--data-dir", str(cache))
+    assert code == 0, err
+    d = json.loads(out)
+    assert sum(e["mean"] for e in d["effects"]) == pytest.approx(d["change"], rel=1e-9)
+    assert set(d["spread_max_minus_min"]) == {"intensity", "technology", "structure", "level"}
+    code, out, err = run(capsys, "sda", "cn-oecd-2017", "cn-oecd-2018", "--quantity",
+                         "value_added", "--top", "3", "--data-dir", str(cache))
+    assert code == 0, err
+    assert "结构分解" in out and "value_added" in out
+
+
+def test_position_writes_html(capsys, cache, tmp_path):
+    html = tmp_path / "p.html"
+    code, out, err = run(capsys, "position", "--from", "2017", "--to", "2018", "--html",
+                         str(html), "--json", "--data-dir", str(cache))
+    assert code == 0, err
+    d = json.loads(out)
+    assert d["years"] == [2017, 2018] and html.is_file()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["footprint", "cn-nbs-2020-42", "--by", "region"], "--by: found 'region'"),
+    (["emissions", "--province", "西藏", "--year", "2017"], "no inventory for Tibet"),
+    (["emissions", "--province", "四川", "--year", "2020"],
+     "no CEADs provincial inventory for 2020"),
+    (["sda", "cn-nbs-2017-42", "cn-oecd-2017"], "different sectors and no concordance"),
+    (["sda", "cn-nbs-2017-42", "cn-nbs-2020-42", "--quantity", "jobs"], "--quantity: found 'jobs'"),
+    (["position", "--from", "1990"], "--from/--to: found 1990–2018"),
+    (["footprint", "ceads-china"], "'ceads-china' is not an IO table"),
+])
+def test_errors_exit_2_one_line(capsys, cache, args, message):
+    code, out, err = run(capsys, *args, "--data-dir", str(cache))
+    assert code == 2 and out == ""
+    assert message in err and err.startswith("error: ")
