@@ -1,1 +1,295 @@
-"""CLI commands for the chains analyses (registered on lianpu.cli.app)."""
+"""CLI commands for the chains analyses (registered on lianpu.cli.app): ``tracks``,
+``keysectors``, ``chain`` and ``weaklinks``. Thin: each calls lianpu.analysis and prints."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich import box
+from rich.table import Table
+
+from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
+
+TRACK = typer.Option(..., "--track", help="Track id, Chinese or English name (see `lianpu "
+                     "tracks`), or comma-separated sector codes.")
+TRACKS_FILE = typer.Option(None, "--tracks", help="A tracks TOML file (same schema as the "
+                           "shipped one) replacing the shipped track list.")
+REGION = typer.Option(None, "--region", help="Region of the track in a multi-regional table.")
+FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
+
+
+def _lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
+    return lang
+
+
+def _positive(name: str, v: int) -> int:
+    if v < 1:
+        raise UserError(f"{name}: found {v}, expected ≥ 1")
+    return v
+
+
+def _track_arg(track: str):
+    return [s.strip() for s in track.split(",") if s.strip()] if "," in track else track.strip()
+
+
+def _f(v, digits: int | None = None) -> str:
+    """Fixed ``digits`` for ratios; otherwise short: 12,345 · 123 · 12.3 · 0.123."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    if digits is not None:
+        return f"{v:.{digits}f}"
+    a = abs(v)
+    return f"{v:,.0f}" if a >= 100 else f"{v:.1f}" if a >= 10 else f"{v:.2f}" if a >= 1 \
+        else f"{v:.3f}"
+
+
+def _pct(v) -> str:
+    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}%"
+
+
+def _nm(row, lang):
+    """Display name; 'Manufacture of ' is dropped in English so narrow columns stay readable."""
+    if lang == "zh":
+        return row["name_zh"]
+    return str(row["name_en"]).removeprefix("Manufacture of ")
+
+
+def _scale(unit: str) -> tuple[float, str]:
+    """Display factor and unit: 万元 tables are shown in 亿元 so numbers stay short."""
+    if "万元" in unit:
+        return 1e-4, "亿元 (100 million CNY)"
+    return 1.0, unit
+
+
+SHORT_TYPE = {"key": ("关键", "key"), "backward": ("后向", "back"), "forward": ("前向", "fwd"),
+              "weak": ("弱", "weak")}
+
+
+def _cols(tab, names, name_width: int = 18):
+    """Code and name columns left (names cut with … rather than wrapped), numbers right."""
+    for c in names:
+        if c in ("code", "#", "类型", "type"):
+            tab.add_column(c, no_wrap=True, justify="right" if c == "#" else "left")
+        elif c in ("部门", "sector", "input"):
+            tab.add_column(c, no_wrap=True, overflow="ellipsis", max_width=name_width)
+        else:
+            tab.add_column(c, justify="right", no_wrap=True)
+
+
+@app.command("tracks")
+def tracks_cmd(tracks_file: Optional[Path] = TRACKS_FILE, lang: str = LANG, as_json: bool = JSON):
+    """List the tracks 赛道/产业链 and the IO sector codes each maps to."""
+    from ..analysis.tracks import tracks
+    lang = _lang(lang)
+    ts = tracks(tracks_file)
+    if as_json:
+        return _emit({"file": ts.path, "classifications": {
+            c.id: {"sectors": c.sectors, "description_zh": c.description_zh,
+                   "description_en": c.description_en, "derived_from": c.derived_from}
+            for c in ts.classifications.values()},
+            "tracks": [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en, "group": t.group,
+                        "description_zh": t.description_zh, "description_en": t.description_en,
+                        "codes": {k: list(v) for k, v in t.codes.items()},
+                        "notes": dict(t.notes)} for t in ts.values()],
+            "outside": ts.outside})
+    others = sorted({k for t in ts.values() for k in t.codes} - {"nbs42", "nbs153"})
+    tab = Table(box=box.SIMPLE_HEAD, title=f"赛道 tracks — {ts.path}", caption=f"also mapped: {', '.join(others)} "
+                "(see --json)")
+    tab.add_column("id", no_wrap=True)
+    tab.add_column("赛道" if lang == "zh" else "track", no_wrap=True)
+    tab.add_column("nbs42")
+    tab.add_column("nbs153")
+    for t in ts.values():
+        c153 = list(t.codes.get("nbs153", ()))
+        tab.add_row(t.id, t.name(lang), " ".join(t.codes.get("nbs42", ())),
+                    " ".join(c153[:6]) + (f" …(+{len(c153) - 6})" if len(c153) > 6 else ""))
+    out.print(tab)
+
+
+@app.command()
+def keysectors(source: str = typer.Argument(..., help="Dataset id or table file."),
+               top: int = typer.Option(0, "--top", help="Show only the N sectors with the "
+                                       "largest power of dispersion (0 = all)."),
+               fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
+               as_json: bool = JSON):
+    """Key sectors: 影响力系数, 感应度系数, type, hypothetical extraction, 生产诱发系数."""
+    from ..analysis.keysectors import keysectors as calc
+    lang = _lang(lang)
+    if top < 0:
+        raise UserError(f"--top: found {top}, expected ≥ 0")
+    t = _load(source, data_dir, fmt)
+    df = calc(t).sort_values("power_of_dispersion", ascending=False)
+    if top:
+        df = df.head(top)
+    if as_json:
+        from ..analysis.common import frame_records
+        return _emit({"table": t.name, "year": t.year, "unit": t.unit,
+                      "columns": {k: [df.attrs["zh"].get(k, k), df.attrs["en"].get(k, k)]
+                                  for k in df.columns},
+                      "inducement_basis": df.attrs.get("inducement_basis"),
+                      "item_totals": df.attrs.get("item_totals"),
+                      "sectors": frame_records(df)})
+    zh = lang == "zh"
+    tab = Table(box=box.SIMPLE_HEAD, title=f"{'关键部门' if zh else 'Key sectors'} — {t.name} ({t.year})",
+                caption=("类型: 关键部门/后向关联型/前向关联型/弱关联型; HEM: 完全抽取损失产出占比; "
+                         "消费/资本/出口: 生产诱发系数" if zh else
+                         "type: key / backward- / forward-oriented / weak; HEM: share of output "
+                         "lost by total extraction; C, K, X: production inducement of "
+                         "consumption, capital formation, exports"))
+    heads = (["code", "部门", "影响力", "感应度", "类型", "HEM", "消费", "资本", "出口"]
+             if zh else ["code", "sector", "PoD", "SoD", "type", "HEM", "C", "K", "X"])
+    _cols(tab, heads, name_width=12)
+    for c, r in df.iterrows():
+        tab.add_row(_code(c), _nm(r, lang), f"{r.power_of_dispersion:.3f}", f"{r.sensitivity:.3f}",
+                    SHORT_TYPE[r.type][0 if zh else 1], _pct(r.hem_total_output_share),
+                    *(_f(r.get(f"inducement_{k}"), 3) for k in ("consumption", "capital",
+                                                                 "exports")))
+    out.print(tab)
+
+
+@app.command()
+def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
+          track: str = TRACK,
+          depth: int = typer.Option(4, "--depth", help="Tiers and highest path order."),
+          top: int = typer.Option(20, "--top", help="Structural paths to list."),
+          rows: int = typer.Option(12, "--rows", help="Suppliers and buyers to list."),
+          driver: str = typer.Option("final_demand", "--driver", help="final_demand or output "
+                                     "(for tracks of intermediate goods)."),
+          html: Optional[Path] = typer.Option(None, "--html", help="Write the interactive chain "
+                                              "map (self-contained HTML, works offline)."),
+          graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the graph as "
+                                                 "GraphML."),
+          region: Optional[str] = REGION, tracks_file: Optional[Path] = TRACKS_FILE,
+          fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
+          as_json: bool = JSON):
+    """Chain map 产业链全景图: suppliers by tier, buyers, structural paths, chain position."""
+    from ..analysis.chain import chain as calc
+    from ..analysis.tracks import tracks
+    lang = _lang(lang)
+    _positive("--depth", depth)
+    _positive("--top", top)
+    _positive("--rows", rows)
+    ts = tracks(tracks_file) if tracks_file else None
+    t = _load(source, data_dir, fmt)
+    cm = calc(t, _track_arg(track), depth=depth, top=top, region=region, tracks=ts,
+              driver=driver, rows=rows)
+    files = {}
+    if html:
+        cm.to_html(html, lang=lang)
+        files["html"] = str(html)
+    if graphml:
+        cm.to_graphml(graphml)
+        files["graphml"] = str(graphml)
+    if as_json:
+        return _emit({**cm.to_dict(rows=rows), "files": files})
+    zh = lang == "zh"
+    s = cm.summary
+    name = cm.name_zh if zh else cm.name_en
+    head = Table(box=box.SIMPLE_HEAD, title=f"{'产业链' if zh else 'Chain'}: {name} — {cm.table} ({cm.year})",
+                 show_header=False, caption=cm.basis)
+    head.add_row("sectors 部门", ", ".join(_code(c) for c in cm.track_sectors))
+    k, shown = _scale(cm.unit)
+    head.add_row("final demand 最终需求", _f(s["final_demand"] * k) + f" {shown}")
+    head.add_row("total requirement 完全需要", _f(s["total_requirement"] * k) +
+                 f" (× {s['output_multiplier']:.3f})")
+    head.add_row("tiers 各层", " | ".join(_f(v * k) for v in s["tiers"]) +
+                 f" | beyond {_f(s['beyond'] * k)}")
+    head.add_row("upstreamness 上游度", _f(s["upstreamness"]))
+    head.add_row("APL 平均传递步长", _f(s["apl_upstream"]))
+    out.print(head)
+    k, shown = _scale(cm.unit)
+    up = Table(box=box.SIMPLE_HEAD, title="上游供应 upstream suppliers (by indirect requirement)",
+               caption=f"unit: {shown}; T3+ = tier 3 and beyond; U = upstreamness; "
+               "* = in track")
+    _cols(up, ["code", "部门" if zh else "sector", "direct", "total", "T1", "T2", "T3+", "APL", "U"])
+    for c, r in cm.upstream.head(rows).iterrows():
+        rest = sum(r[f"tier_{j}"] for j in range(3, cm.depth + 1)) + r.beyond
+        up.add_row(_code(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_input * k),
+                   _f(r.total * k), _f(r.tier_1 * k), _f(r.get("tier_2", 0.0) * k),
+                   _f(rest * k), _f(r.apl, 2), _f(r.upstreamness, 2))
+    out.print(up)
+    dn = Table(box=box.SIMPLE_HEAD, title="下游用户 downstream buyers", caption=f"unit: {shown}; Ghosh total = "
+               "direct + indirect use of the track's output; * = in track")
+    _cols(dn, ["code", "部门" if zh else "sector", "direct sales", "share", "Ghosh total"])
+    for c, r in cm.downstream.head(rows).iterrows():
+        dn.add_row(_code(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_sales * k),
+                   _pct(r.direct_share), _f(r.forward_total * k))
+    out.print(dn)
+    pt = Table(box=box.SIMPLE_HEAD, title=f"结构路径 structural paths (top {top}, depth ≤ {cm.depth})",
+               caption=f"unit: {shown}; share of the total requirement")
+    for c in ("#", "value", "share", "order", "path"):
+        pt.add_column(c, justify="left" if c == "path" else "right", no_wrap=c != "path")
+    for r in cm.paths.itertuples():
+        pt.add_row(str(r.rank), _f(r.value * k), _pct(r.share), str(r.order),
+                   r.path_zh if zh else r.path_en)
+    out.print(pt)
+    for k, v in files.items():
+        out.print(f"[green]✓[/] wrote {k}: {v}")
+
+
+@app.command()
+def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (best: a "
+                                           "non-competitive table, e.g. cn-nbs-2020-42)."),
+              track: str = TRACK,
+              top: int = typer.Option(10, "--top", help="Rows per planner list."),
+              region: Optional[str] = REGION, tracks_file: Optional[Path] = TRACKS_FILE,
+              fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
+              as_json: bool = JSON):
+    """Weak links: 短板清单, 风险清单, 招商清单, chokepoints and strengths of a track."""
+    from ..analysis.tracks import tracks
+    from ..analysis.weaklinks import LIST_NAMES
+    from ..analysis.weaklinks import weaklinks as calc
+    lang = _lang(lang)
+    _positive("--top", top)
+    ts = tracks(tracks_file) if tracks_file else None
+    t = _load(source, data_dir, fmt)
+    w = calc(t, _track_arg(track), region=region, tracks=ts, top=top)
+    if as_json:
+        return _emit(w.to_dict(rows=top))
+    zh = lang == "zh"
+    s = w.summary
+    head = Table(box=box.SIMPLE_HEAD, title=f"{'短板与风险' if zh else 'Weak links'}: {w.name_zh if zh else w.name_en} — "
+                 f"{w.table} ({w.year})", show_header=False, caption=w.basis)
+    head.add_row("import content 进口含量", f"{s['import_content']:.3f} per unit of final demand"
+                 + (f" (economy {s['economy_import_content']:.3f})"
+                    if s.get("economy_import_content") is not None else ""))
+    head.add_row("imported share of inputs 投入进口占比", _pct(s["import_share"]))
+    out.print(head)
+    k, shown = _scale(w.unit)
+    specs = {"shortboard": [("import share", "import_share", _pct),
+                            ("of inputs", "requirement_share", _pct),
+                            ("chokepoint", "supply_chokepoint", _pct)],
+             "risk": [("at risk", "import_stop_risk", _pct), ("import share", "import_share", _pct),
+                      ("of inputs", "requirement_share", _pct)],
+             "attraction": [("imported", "chain_imported", lambda v: _f(v * k)),
+                            ("import share", "import_share", _pct),
+                            ("per unit FD", "imported_per_unit", lambda v: _f(v, 4))]}
+    if w.region:
+        specs["risk"] += [("top origin", "top_origin", str), ("HHI", "hhi", lambda v: _f(v, 3))]
+    notes = {"shortboard": "ranked by import share of the chain's use (inputs ≥ 1% of its inputs)",
+             "risk": "ranked by the share of the track's output at risk if the imports stopped "
+                     "(Ghosh, no substitution)",
+             "attraction": f"ranked by imported volume ({shown}); import share ≥ 30%"}
+    for key, cols in specs.items():
+        zh_t, en_t = LIST_NAMES[key]
+        tab = Table(box=box.SIMPLE_HEAD, title=f"{zh_t} {en_t}", caption=notes[key])
+        _cols(tab, ["#", "code", "部门" if zh else "input"] + [h for h, _, _ in cols])
+        for c, r in getattr(w, key).iterrows():
+            tab.add_row(str(r["rank"]), _code(c), _nm(r, lang), *(fn(r[col]) for _, col, fn in cols))
+        out.print(tab)
+    ck = Table(box=box.SIMPLE_HEAD, title="卡点 chokepoints", caption="share of the track's output lost if the sector "
+               "stops supplying (Ghosh) / disappears as a buyer (Leontief)")
+    _cols(ck, ["code", "部门" if zh else "sector", "supply loss", "market loss"])
+    for c, r in w.chokepoints.head(top).iterrows():
+        ck.add_row(_code(c), _nm(r, lang), _pct(r.supply_loss_share), _pct(r.market_loss_share))
+    out.print(ck)
+    st = Table(box=box.SIMPLE_HEAD, title="优势 strengths (track sectors)")
+    _cols(st, ["code", "部门" if zh else "sector", "PoD", "SoD", "type", "mult.", "export"])
+    for c, r in w.strengths.iterrows():
+        st.add_row(_code(c), _nm(r, lang), _f(r.power_of_dispersion), _f(r.sensitivity),
+                   r.type_zh if zh else r.type_en, _f(r.output_multiplier), _pct(r.export_share))
+    out.print(st)

@@ -1,0 +1,155 @@
+"""Helpers shared by the chain analyses: per-table caches, the diagonal of L by blocked solves,
+the domestic basis of a table, bilingual column names and JSON conversion.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+
+#: right-hand sides per block when the diagonal of an inverse is needed (memory n × BLOCK)
+BLOCK = 256
+
+
+def cached(table, key, fn):
+    """``fn()`` computed once per (immutable) table and key; the table cannot change, so the
+    value cannot go stale."""
+    cache = table.__dict__.setdefault("_lianpu_cache", {})
+    if key not in cache:
+        cache[key] = fn()
+    return cache[key]
+
+
+def diag_of_inverse(factor, n: int, block: int = BLOCK) -> np.ndarray:
+    """diag(M⁻¹) from a factor of M by solves on blocks of unit vectors, O(n·block) memory.
+
+    The diagonal of an inverse needs all n columns (there is no cheaper exact route for a
+    dense M), but never the whole inverse at once.
+    """
+    out = np.empty(n)
+    for a in range(0, n, block):
+        b = min(n, a + block)
+        E = np.zeros((n, b - a))
+        E[np.arange(a, b), np.arange(b - a)] = 1.0
+        out[a:b] = factor.solve(E)[np.arange(a, b), np.arange(b - a)]
+    return out
+
+
+def diag_L(table) -> np.ndarray:
+    """l_jj, the diagonal of the Leontief inverse (cached per table)."""
+    return cached(table, ("diag_L",), lambda: diag_of_inverse(table.factor, table.n))
+
+
+def diag_G(table) -> np.ndarray:
+    """g_jj of the Ghosh inverse: equal to l_jj when all x > 0 (G = x̂⁻¹ L x̂)."""
+    if (table.x_ > 0).all():
+        return diag_L(table)
+    return cached(table, ("diag_G",), lambda: diag_of_inverse(table.factor_ghosh, table.n))
+
+
+def unit_columns(n: int, idx) -> np.ndarray:
+    """E_S: the unit vectors of positions ``idx`` as columns, shape (n, |S|)."""
+    idx = list(idx)
+    E = np.zeros((n, len(idx)))
+    E[idx, np.arange(len(idx))] = 1.0
+    return E
+
+
+def domestic_basis(table, domestic: bool = True):
+    """(table, note): the table to analyse domestic chains on.
+
+    A table with an ``IM`` column (matched on the last label level, so a provincial MRIO's
+    ('ROW', 'IM') counts) becomes its import-proportionality domestic view (A is domestic
+    technology, imports from abroad sit in Zm); a non-competitive table, or a multi-regional
+    one without imports from outside it, is used as it is.
+    """
+    if not domestic:
+        return table, "table as given (A includes imported inputs if the table is competitive)"
+    if table.imports == "non-competitive" and table.is_multiregional:
+        return table, ("multi-regional table: imports are the flows between regions, and from "
+                       "abroad the import block Zm")
+    if table.imports == "non-competitive":
+        return table, "non-competitive table: A is domestic, imports from the import block Zm"
+    if any((c[-1] if isinstance(c, tuple) else c) == "IM" for c in table.final_demand_labels.index):
+        # cached: the view (and its LU and caches) is built once per immutable table
+        what = ("multi-regional table: imports are the flows between regions; imports from "
+                "abroad split by import proportionality" if table.is_multiregional else
+                "competitive table: domestic view by import proportionality (each user of "
+                "product i imports the same share of it)")
+        return cached(table, ("domestic",), table.domestic), what
+    if table.is_multiregional:
+        return table, "multi-regional table: imports are the flows between regions"
+    return table, "competitive table without an imports column: A includes imported inputs"
+
+
+def region_of(table) -> np.ndarray | None:
+    """Region of every sector (n,), or None for a single-region table."""
+    if not table.is_multiregional:
+        return None
+    return np.asarray(table.index.get_level_values(0).astype(str))
+
+
+def code_str(c) -> str:
+    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
+
+
+def labels(table, lang: str) -> pd.Series:
+    """``table.label(lang)``, cached per table."""
+    return cached(table, ("label", lang), lambda: table.label(lang))
+
+
+def name_columns(table, idx=None) -> pd.DataFrame:
+    """name_zh / name_en of sectors (all, or positions ``idx``) as a frame."""
+    zh, en = labels(table, "zh"), labels(table, "en")
+    if idx is not None:
+        zh, en = zh.iloc[list(idx)], en.iloc[list(idx)]
+    return pd.DataFrame({"name_zh": zh.to_numpy(), "name_en": en.to_numpy()}, index=zh.index)
+
+
+def bilingual(df: pd.DataFrame, names: dict, lang: str | None = None) -> pd.DataFrame:
+    """Attach ``attrs['zh']`` and ``attrs['en']`` (column → display name); rename if ``lang``."""
+    zh = {c: names[c][0] for c in df.columns if c in names}
+    en = {c: names[c][1] for c in df.columns if c in names}
+    df.attrs["zh"], df.attrs["en"] = zh, en
+    if lang in ("zh", "en"):
+        df = df.rename(columns=zh if lang == "zh" else en)
+        df.attrs["zh"], df.attrs["en"] = zh, en
+    elif lang is not None:
+        raise ValueError(f"argument 'lang': found {lang!r}, expected 'zh', 'en' or None")
+    return df
+
+
+def jsonable(v):
+    """Plain Python for JSON: NaN → None, numpy scalars → Python, tuples → 'A/B' codes."""
+    if isinstance(v, dict):
+        return {str(code_str(k)): jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, pd.DataFrame):
+        return frame_records(v)
+    if isinstance(v, (np.floating, float)):
+        f = float(v)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, np.bool_):
+        return bool(v)
+    if isinstance(v, np.ndarray):
+        return [jsonable(x) for x in v.tolist()]
+    return v
+
+
+def frame_records(df: pd.DataFrame, index_name: str = "sector") -> list[dict]:
+    """Rows of ``df`` as dicts with the index as 'sector' (MRIO codes as 'REGION/code')."""
+    out = []
+    for idx, row in zip(df.index, df.to_dict("records")):
+        rec = {index_name: code_str(idx)}
+        rec.update({str(k): jsonable(v) for k, v in row.items()})
+        out.append(rec)
+    return out
+
+
+def dumps(obj) -> str:
+    return json.dumps(jsonable(obj), ensure_ascii=False, indent=2)
