@@ -4,6 +4,7 @@ Expected numbers come from (a) a two-region, one-sector table solved by hand (th
 Leontief inverse in closed form, Miller & Blair 2009 §3.5 definitions), (b) explicit
 inverses (numpy.linalg.inv) on the 7-region WIOD 2011 table — an independent route to the
 same quantities — and (c) accounting identities on the 41-economy WIOD 2011 table."""
+import json
 import sys
 import types
 
@@ -171,7 +172,8 @@ def test_twin_against_explicit_inverse(wiod7):
         assert ts.value_added.sum() == pytest.approx(row["value_added"], rel=1e-10)
         tp = tw.top_products[tw.top_products.direction == f"{a}←{b}"]
         assert tp.value_added.sum() == pytest.approx(row["value_added"], rel=1e-10)
-    assert set(tw.to_json()) >= {"summary", "top_sectors", "top_products"}
+    assert set(tw.to_dict()) >= {"summary", "top_sectors", "top_products"}
+    assert json.loads(tw.to_json()).keys() == tw.to_dict().keys()  # project convention: text
 
 
 def test_complementarity_by_hand():
@@ -225,4 +227,4 @@ def test_region_names_and_errors(wiod7, hand):
     national = lianpu.IOTable.from_arrays([[150, 500], [200, 100]], [350, 1700])
     with pytest.raises(TableError, match="needs a multi-regional table"):
         R.spillover(national)
-    assert R.spillover(hand).to_json()["by_region"][0]["region"] == "r1"
+    assert R.spillover(hand).to_dict()["by_region"][0]["region"] == "r1"

@@ -21,6 +21,8 @@ output (1 for output, v = VA/x, a satellite/x). Definitions are in docs/regions.
 """
 from __future__ import annotations
 
+import json
+
 import unicodedata
 from dataclasses import dataclass
 
@@ -135,7 +137,11 @@ class Spillover:
     def to_frame(self) -> pd.DataFrame:
         return self.by_sector
 
-    def to_json(self) -> dict:
+    def to_json(self) -> str:
+        """JSON text of :meth:`to_dict` (UTF-8, Chinese kept readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, default=_json_default)
+
+    def to_dict(self) -> dict:
         return {"kind": self.kind, "unit": self.unit, "table": self.table,
                 "by_region": _frame_json(self.by_region.rename_axis("region")),
                 "matrix": {c: self.matrix[c].to_dict() for c in self.matrix.columns},
@@ -282,3 +288,8 @@ def __getattr__(name):  # twin() and complementarity() live in .twin, which impo
         from . import twin as _twin
         return getattr(_twin, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _json_default(v):
+    """numpy scalars and other non-JSON values in results → plain Python."""
+    return v.item() if hasattr(v, "item") else str(v)

@@ -19,6 +19,8 @@ Definitions (docs/regions.md):
 """
 from __future__ import annotations
 
+import json
+
 import importlib
 from dataclasses import dataclass, field
 
@@ -82,7 +84,11 @@ class Complementarity:
     def to_frame(self) -> pd.DataFrame:
         return self.products
 
-    def to_json(self) -> dict:
+    def to_json(self) -> str:
+        """JSON text of :meth:`to_dict` (UTF-8, Chinese kept readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, default=_json_default)
+
+    def to_dict(self) -> dict:
         return {"supplier": self.supplier, "user": self.user, "sectors": list(self.sectors),
                 "index": self.index, "realized_share": self.realized_share,
                 "interregional_share": self.interregional_share, "unit": self.unit,
@@ -148,11 +154,15 @@ class Twin:
     def to_frame(self) -> pd.DataFrame:
         return self.summary
 
-    def to_json(self) -> dict:
+    def to_json(self) -> str:
+        """JSON text of :meth:`to_dict` (UTF-8, Chinese kept readable)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, default=_json_default)
+
+    def to_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "table": self.table, "unit": self.unit,
                 "summary": _frame_json(self.summary), "top_sectors": _frame_json(self.top_sectors),
                 "top_products": _frame_json(self.top_products),
-                "complementarity": {k: v.to_json() for k, v in self.complementarity.items()}}
+                "complementarity": {k: v.to_dict() for k, v in self.complementarity.items()}}
 
 
 def twin(table, a, b, *, top: int = 5, sectors=None) -> Twin:
@@ -208,3 +218,8 @@ def twin(table, a, b, *, top: int = 5, sectors=None) -> Twin:
     summary.index.name = "direction"
     return Twin(a, b, table.name, table.unit, summary, pd.DataFrame(sec_rows),
                 pd.DataFrame(prod_rows), comp)
+
+
+def _json_default(v):
+    """numpy scalars and other non-JSON values in results → plain Python."""
+    return v.item() if hasattr(v, "item") else str(v)

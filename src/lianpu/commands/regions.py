@@ -32,7 +32,7 @@ def spillover(source: str = typer.Argument(..., help="Multi-regional table: data
     t = _load(source, data_dir, fmt)
     res = calc(t, kind)
     if as_json:
-        d = res.to_json()
+        d = res.to_dict()
         if not by_sector:
             d.pop("by_sector")
         return _emit(d)
@@ -66,7 +66,7 @@ def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset i
                                         if "," in sectors else sectors.strip())
     res = calc(t, a, b, top=top, sectors=trk)
     if as_json:
-        return _emit(res.to_json())
+        return _emit(res.to_dict())
     names = t.label(lang)
     tab = Table(title=f"{res.a} ⇄ {res.b} — {t.name}", caption=f"unit: {t.unit}")
     cols = [c for c in res.summary.columns if not c.endswith("_share")]
