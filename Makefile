@@ -1,13 +1,15 @@
 # Two commands on a fresh machine (see README "Quick start"):
-#   make demo   — install, fetch/seed the 2020 NBS table, print its top output multipliers
+#   make demo   — install, fetch/seed the 2020 NBS table (+ CEADs CO2, employment) and build
+#                 the bilingual chain-diagnosis report out/report/index.html (+ Excel workbook)
 #   make test   — install with test extras and run the whole test suite
 PY     ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 SHARED ?= ../shared/data
 DEMO   ?= cn-nbs-2020-153
+DEMO_DATA = $(DEMO) ceads-china cn-employment
 
-.PHONY: demo test bench install clean
+.PHONY: demo test bench screenshots install clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,20 +21,21 @@ install: $(BIN)/.installed
 
 demo: install
 	@if [ -d "$(SHARED)" ]; then \
-		$(BIN)/lianpu download $(DEMO) --from "$(SHARED)"; \
+		$(BIN)/lianpu download $(DEMO_DATA) --from "$(SHARED)"; \
 	else \
-		$(BIN)/lianpu download $(DEMO); \
+		$(BIN)/lianpu download $(DEMO_DATA); \
 	fi
-	$(BIN)/lianpu info $(DEMO)
-	$(BIN)/lianpu multipliers $(DEMO) --kind output --type I --top 15
-	$(BIN)/lianpu multipliers $(DEMO) --kind output --type II --top 15
+	$(BIN)/lianpu report $(DEMO) --out out/report
 
 test: install
-	$(BIN)/python -m pytest -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/bench_multipliers.py
+
+screenshots: install
+	LIANPU_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/web/test_browser.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info src/*.egg-info

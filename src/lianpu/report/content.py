@@ -1,0 +1,158 @@
+"""Which sections a report has, and the multipliers shared by the economy and each track.
+
+Sections are built only from lianpu's analysis API (``lianpu.multipliers``,
+``lianpu.keysectors``, ``lianpu.chain``, ``lianpu.weaklinks``, ``lianpu.impact``,
+``lianpu.footprint``); this module decides what to show, never how to compute it.
+"""
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+
+from ..analysis.multipliers import multipliers as calc_multipliers
+from ..core.errors import LianpuError
+from . import figures as fg
+from .i18n import short_unit, source_text, tr
+from .model import Figure, Section, Sheet
+
+#: default chains when none are asked for (those the track registry knows are used)
+DEFAULT_TRACKS = ("electronic_information", "aerospace", "new_energy", "biomedicine")
+
+
+def plan(table, tracks=None, scenario=None, data_dir=None):
+    """[(progress label, callable(lang) → Section)] in report order, and the track ids."""
+    from . import economy
+    from . import tracks as trk
+    ids = trk.selected(table, tracks)
+    steps = [("overview", partial(_overview, table)),
+             ("key sectors", partial(economy.keysectors_section, table))]
+    for i in ids:
+        steps.append((f"chain {i}", partial(trk.track_section, table, i)))
+    steps.append(("carbon", partial(_carbon, table, data_dir, tuple(ids))))
+    steps.append(("scenario", partial(_scenario, table, tuple(ids), scenario)))
+    return steps, ids
+
+
+def _carbon(table, data_dir, ids, lang):
+    from .extras import carbon_section
+    return carbon_section(table, lang, data_dir=data_dir, track_ids=ids)
+
+
+def _scenario(table, ids, project, lang):
+    from .extras import scenario_section
+    return scenario_section(table, lang, ids, project)
+
+
+def _overview(table, lang):
+    from .overview import overview
+    return overview(table, lang)
+
+
+def default_region(table):
+    """The region a chain is traced in on a multi-regional table: China where present (the
+    planners' own economy), else the first region; None for a single-region table."""
+    if not table.is_multiregional:
+        return None
+    return "CHN" if "CHN" in table.regions else table.regions[0]
+
+
+def _competitive(table) -> bool:
+    return table.imports == "competitive" and "IM" in [
+        str(c) for c in table.final_demand_labels.index]
+
+
+def domestic_view(table):
+    """(table for effects, how): the import-proportionality domestic view of a competitive
+    table (``table.domestic()``, cached per table), so multipliers and impacts exclude imported
+    inputs, with how = "domestic"; other tables as they are, with how = ""."""
+    from ..analysis.common import cached
+    if not _competitive(table):
+        return table, ""
+    return cached(table, ("report", "domestic"), table.domestic), "domestic"
+
+
+def analysis(table, key, fn):
+    """``fn(table)``, computed once per (immutable) table: the report's sections, the dashboard
+    and every chain share one result."""
+    from ..analysis.common import cached
+    return cached(table, ("report",) + tuple(key), lambda: fn(table))
+
+
+def type2_households(table):
+    """Households closed for Type II: the table's own, else total consumption TC (the 42-sector
+    non-competitive tables publish only TC); () where neither exists."""
+    if table.household_columns:
+        return None
+    fd = [str(c) for c in table.final_demand_labels.index]
+    return ("TC",) if "TC" in fd else ()
+
+
+def multiplier_frame(table, lang: str, codes=None) -> tuple[pd.DataFrame, list[str]]:
+    """Output (Type I, II), value-added and income multipliers (final-demand form) by sector,
+    the values of ``lianpu.multipliers``; returns the frame and notes on what was left out."""
+    notes, cols = [], {}
+    unit = short_unit(table.unit, lang)
+    orig = table
+    table, how = domestic_view(table)
+    if how:
+        notes.append(tr("domestic_basis_note", lang))
+        notes.extend(n for n in table.notes if n.startswith("re-exports"))
+    per = f"{unit}/{unit}"
+    specs = [("output", "I", {}), ("output", "II", {}), ("value_added", "I", {}),
+             ("income", "I", {})]
+    hh = type2_households(table)
+    for kind, typ, kw in specs:
+        if typ == "II":
+            if hh == ():
+                notes.append(_skip_note("type_ii", lang, "no household consumption column"))
+                continue
+            if hh:
+                kw = {"households": hh}
+                notes.append("II型乘数以最终消费支出（TC）近似居民消费。" if lang == "zh" else
+                             "Type II closes total final consumption (TC) as an approximation "
+                             "of household consumption.")
+        try:
+            m = calc_multipliers(table, kind, type=typ, **kw)
+        except LianpuError as exc:  # e.g. OECD tables have no compensation row: say so
+            notes.append(_skip_note(kind, lang, str(exc)))
+            continue
+        name = m.attrs["name_zh" if lang == "zh" else "name_en"]
+        cols[f"{name} [{per}]"] = m
+    names = orig.label(lang)
+    idx = table.index if codes is None else pd.Index(codes)
+    frame = pd.DataFrame({tr("code", lang): [_code(c) for c in idx],
+                          tr("sector", lang): [names[c] for c in idx]})
+    for k, s in cols.items():
+        frame[k] = s.reindex(idx).to_numpy()
+    return frame, notes
+
+
+def multipliers_block(table, lang, key, codes=None, title=None, color="#1f77b4", top=15):
+    """Sheet + chart of multipliers for ``codes`` (all sectors if None)."""
+    frame, notes = multiplier_frame(table, lang, codes)
+    out_cols = [c for c in frame.columns[2:]]
+    frame = frame.sort_values(out_cols[0], ascending=False).reset_index(drop=True)
+    src, year = source_text(table, lang), table.year
+    unit = short_unit(table.unit, lang)
+    title = title or tr("multipliers", lang)
+    head = frame.head(top)
+    series = {c.split(" [")[0]: head[c].to_numpy() for c in out_cols[:2]}
+    fig = fg.bars_grouped(list(head[tr("sector", lang)]), series, title, f"{unit}/{unit}", src,
+                          year, lang, colors=[color, fg.NEUTRAL], horizontal=True,
+                          height=max(360, 30 * len(head) + 160))
+    sheet = Sheet(key, title, frame, note=" ".join(notes), show=top)
+    return Figure(key, title, fig, f"{unit}/{unit}", src, year), sheet
+
+
+def _skip_note(what, lang, why):
+    label = tr(what, lang) if what in ("type_ii",) else what
+    return (f"未计算{label}：{why}。" if lang == "zh" else f"{label} not computed: {why}.")
+
+
+def _code(c):
+    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
+
+
+def section(key, lang, title_key, lead_key=None, **kw) -> Section:
+    return Section(key, tr(title_key, lang), tr(lead_key, lang) if lead_key else "", **kw)

@@ -1,0 +1,223 @@
+"""Carbon footprint (``lianpu.footprint``) and impact scenarios (``lianpu.impact``)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from ..core.errors import LianpuError
+from . import figures as fg
+from .i18n import display_unit, fmt_num, short_unit, source_text, tr
+from .model import Figure, Section, Sheet
+
+EFFECT_KEYS = ("direct", "indirect", "induced", "total")
+EFFECT_COLORS = ("#1f77b4", "#2e8b57", "#d35400")
+
+
+# --------------------------------------------------------------------------- carbon
+def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
+    """Production- vs consumption-based CO2, by final-use category and by track; a table
+    without an emission inventory gets the reason instead of numbers."""
+    from ..analysis.carbon import co2_satellite, footprint
+    sec = Section("carbon", tr("carbon", lang), tr("carbon_lead", lang))
+    try:
+        t2 = table if "co2" in table.satellites else co2_satellite(
+            table, data_dir=data_dir, inventory=_inventory(table, data_dir))
+        cat = footprint(t2, by="category")
+        by_sec = footprint(t2, by="sector")
+    except LianpuError as exc:  # e.g. no CEADs inventory in the cache, or not an NBS table
+        sec.paragraphs.append(tr("carbon_unavailable", lang, why=str(exc)))
+        return sec
+    src = source_text(table, lang) + ("；CEADs 二氧化碳排放清单" if lang == "zh"
+                                      else "; CEADs CO2 inventory")
+    year, unit = table.year, cat.unit
+    tot = cat.totals
+    keys = ("production_based", "consumption_based", "embodied_in_exports", "embodied_in_imports",
+            "household_direct")
+    sec.sheets.append(Sheet("carbon-totals", tr("carbon_totals", lang), pd.DataFrame({
+        tr("indicator", lang): [tr(f"co2_{k}", lang) for k in keys],
+        f"{tr('value', lang)} [{unit}]": [tot[k] for k in keys]})))
+    f = cat.frame
+    nm = f["name_zh" if lang == "zh" else "name_en"]
+    sec.figures.append(Figure("carbon-category", tr("carbon_by_category", lang), fg.bars_grouped(
+        list(nm), {tr("co2_domestic", lang): f["domestic"].to_numpy(),
+                   tr("co2_imported", lang): f["imported"].to_numpy(),
+                   tr("co2_household_direct", lang): f["household_direct"].to_numpy()},
+        tr("carbon_by_category", lang), unit, src, year, lang, stacked=True,
+        colors=["#7f5539", "#b08968", "#607d8b"]), unit, src, year))
+    sec.sheets.append(Sheet("carbon-category", tr("carbon_by_category", lang), pd.DataFrame({
+        tr("code", lang): [str(c) for c in f.index], tr("final_use", lang): list(nm),
+        f"{tr('co2_domestic', lang)} [{unit}]": f["domestic"].to_numpy(),
+        f"{tr('co2_imported', lang)} [{unit}]": f["imported"].to_numpy(),
+        f"{tr('co2_household_direct', lang)} [{unit}]": f["household_direct"].to_numpy(),
+        f"{tr('total', lang)} [{unit}]": f["total"].to_numpy()})))
+    m = by_sec.frame
+    iunit = by_sec.multipliers.attrs.get("unit", "")
+    iunit_show = iunit.replace("10,000 CNY (万元)", "万元" if lang == "zh" else "10,000 CNY")
+    if lang == "zh":
+        iunit_show = iunit_show.replace("t CO2 per ", "吨CO2/")
+    top = m["multiplier_domestic"].sort_values(ascending=False).head(15)
+    names = table.label(lang)
+    sec.figures.append(Figure("carbon-multipliers", tr("carbon_multipliers", lang), fg.bar_h(
+        [names[c] for c in top.index], top.to_numpy(), tr("carbon_multipliers", lang), iunit_show,
+        src, year, lang, color="#7f5539"), iunit_show, src, year))
+    sheet = pd.DataFrame({tr("code", lang): [_c(c) for c in m.index],
+                          tr("sector", lang): [names[c] for c in m.index],
+                          f"{tr('co2_direct', lang)} [{unit}]": m["direct"].to_numpy(),
+                          f"{tr('co2_intensity', lang)} [{iunit_show}]": m["intensity"].to_numpy(),
+                          f"{tr('co2_multiplier', lang)} [{iunit_show}]":
+                              m["multiplier_domestic"].to_numpy()})
+    sec.sheets.append(Sheet("carbon-sectors", tr("carbon_by_sector", lang),
+                            sheet.sort_values(sheet.columns[4], ascending=False), show=15))
+    if track_ids:
+        try:
+            trk = footprint(t2, by="track").frame
+        except LianpuError as exc:
+            sec.paragraphs.append(str(exc))
+        else:
+            trk = trk.loc[[i for i in track_ids if i in trk.index]]
+            sec.sheets.append(Sheet("carbon-tracks", tr("carbon_by_track", lang), pd.DataFrame({
+                tr("track", lang): trk["name_zh" if lang == "zh" else "name_en"].to_numpy(),
+                tr("code", lang): trk["sectors"].to_numpy(),
+                f"{tr('co2_direct', lang)} [{unit}]": trk["direct"].to_numpy(),
+                f"{tr('co2_direct', lang)} [%]": 100 * trk["direct_share"].to_numpy(),
+                f"{tr('co2_consumption', lang)} [{unit}]": trk["consumption"].to_numpy()})))
+    sec.paragraphs.extend(n for n in cat.notes if n.startswith("co2:") or "CEADs" in n)
+    return sec
+
+
+def _inventory(table, data_dir):
+    """The CEADs national inventory for the table's year, read once per process (the workbook
+    takes a second to parse); None lets ``co2_satellite`` read it — and word any error."""
+    from ..analysis.carbon import match_year
+    from ..data import registry
+    if table.year is None or not registry.is_cached("ceads-china", data_dir):
+        return None
+    path = registry.path_of("ceads-china", data_dir)
+    return _read_national(match_year(table.year)[0], str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _read_national(year, path, mtime):
+    from ..carbon.inventory import read_national
+    return read_national(year, path=path)
+
+
+# --------------------------------------------------------------------------- scenario
+def default_project(table, track_ids):
+    """The example project: 1 billion CNY (10 亿元 = 100,000 万元) of final demand for the
+    largest sector of the first track that this table can resolve (else the largest sector)."""
+    from ..analysis.tracks import resolve
+    from ..core.errors import TableError
+    for tid in track_ids:
+        try:
+            idx = resolve(table, tid)
+        except TableError:
+            continue
+        j = max(idx, key=lambda i: table.x_[i])
+        break
+    else:
+        j = int(np.argmax(table.x_))
+    # 10 亿元 in a 万元 table, 1 billion in a million-unit table
+    amount = 100_000.0 if "万元" in table.unit else 1000.0
+    return {table.index[j]: amount}
+
+
+def impact_basis(table):
+    """(table for impacts, households for Type II): the domestic view of a competitive table,
+    so that effects exclude imported inputs; TC closes households where the table has no
+    household columns (None: the table's own; (): Type II impossible)."""
+    from .content import domestic_view, type2_households
+    t, _ = domestic_view(table)
+    return t, type2_households(t)
+
+
+def impact_section(table, lang, demand: dict, type: str = "II", key="impact",
+                   title=None, lead=None) -> Section:
+    """Direct, indirect (and induced) effects of ``demand`` ({sector: amount in the table's
+    unit}) on output, value added and income; the numbers are ``lianpu.impact``'s."""
+    from ..analysis.impact import impact
+    t, hh = impact_basis(table)
+    s = pd.Series(0.0, index=t.index)
+    for c, a in demand.items():
+        s[c] += a
+    why_not_ii = ""
+    if type == "II":
+        try:
+            res = impact(t, s, type="II", households=hh or None)
+        except LianpuError as exc:  # no household column or no compensation row: Type I
+            why_not_ii, type = str(exc), "I"
+    if type == "I":
+        res = impact(t, s, type="I")
+    src, year, unit = source_text(table, lang), table.year, short_unit(table.unit, lang)
+    names = table.label(lang)
+    sec = Section(key, title or tr("scenario", lang), lead or "")
+    if lead is None:
+        parts = [f"{names[c]}（{_c(c)}）{fmt_num(a, 0)} {unit}" if lang == "zh" else
+                 f"{names[c]} ({_c(c)}) {fmt_num(a, 0)} {unit}" for c, a in demand.items()]
+        sec.lead = tr("scenario_run_lead", lang, demand="；".join(parts) if lang == "zh"
+                      else "; ".join(parts), type=type)
+    effs = res.effects
+    tot = res.totals()
+    rows = []
+    for (ind, _), r in tot.iterrows():
+        rows.append([_ind_name(ind, res, lang), r["unit"].replace("10,000 CNY (万元)", unit)]
+                    + [float(r[e]) for e in effs])
+    sec.sheets.append(Sheet(f"{key}-totals", tr("impact_totals", lang), pd.DataFrame(
+        rows, columns=[tr("indicator", lang), tr("unit", lang)] + [tr(e, lang) for e in effs])))
+    by = pd.DataFrame({tr("code", lang): [_c(c) for c in t.index],
+                       tr("sector", lang): [names[c] for c in t.index]})
+    out_name = _ind_name("output", res, lang)
+    for e in effs:
+        by[f"{out_name}·{tr(e, lang)} [{unit}]"] = res.effect("output", e)[:, 0]
+    for ind in [i for i in res.indicators if i != "output"]:
+        u = res.units[ind].replace("10,000 CNY (万元)", unit)
+        by[f"{_ind_name(ind, res, lang)}·{tr('total', lang)} [{u}]"] = \
+            res.effect(ind, "total")[:, 0]
+    by = by.sort_values(by.columns[2 + len(effs) - 1], ascending=False).reset_index(drop=True)
+    sec.sheets.append(Sheet(f"{key}-sectors", tr("impact_by_sector", lang), by, show=20))
+    k, dunit = display_unit(table.unit, lang)
+    head = by.head(15)
+    parts = [e for e in effs if e != "total"]
+    fig = fg.bars_grouped(list(head[tr("sector", lang)]),
+                          {tr(e, lang): head[f"{out_name}·{tr(e, lang)} [{unit}]"].to_numpy() * k
+                           for e in parts},
+                          tr("impact_chart", lang), dunit, src, year, lang,
+                          colors=list(EFFECT_COLORS), stacked=True, horizontal=True,
+                          height=max(380, 30 * len(head) + 170))
+    sec.figures.append(Figure(f"{key}-chart", tr("impact_chart", lang), fig, dunit, src, year))
+    sec.paragraphs.extend(_impact_notes(res, table, lang))
+    if why_not_ii:
+        sec.paragraphs.append(tr("no_type2", lang, why=why_not_ii))
+    return sec
+
+
+def _ind_name(ind, res, lang):
+    from ..analysis.impact import INDICATOR_NAMES
+    zh, en = INDICATOR_NAMES.get(ind) or res.indicator_names.get(ind, (ind, ind))
+    return zh if lang == "zh" else en
+
+
+def _impact_notes(res, table, lang):
+    from .content import domestic_view
+    out = []
+    if domestic_view(table)[1]:
+        out.append(tr("impact_domestic_note", lang))
+    if res.type == "II":
+        out.append(tr("impact_type2_note", lang))
+    return out
+
+
+def scenario_section(table, lang, track_ids=(), project=None) -> Section:
+    demand = project or default_project(table, track_ids)
+    sec = impact_section(table, lang, demand, type="II", key="scenario")
+    c, a = next(iter(demand.items()))
+    k, dunit = display_unit(table.unit, lang)
+    sec.lead = tr("scenario_lead", lang, sector=table.label(lang)[c],
+                  amount=f"{fmt_num(a * k, 0)} {dunit}") + " " + sec.lead
+    return sec
+
+
+def _c(c):
+    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)

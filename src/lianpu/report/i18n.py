@@ -1,0 +1,120 @@
+"""Bilingual text for the report and the dashboard (strings in ``strings.toml``), units and
+number formatting. Chinese is the default language."""
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGS = ("zh", "en")
+
+
+@cache
+def _strings() -> dict[str, tuple[str, str]]:
+    with open(Path(__file__).with_name("strings.toml"), "rb") as fh:
+        raw = tomllib.load(fh)
+    return {k: (v[0], v[1]) for k, v in raw.items()}
+
+
+def check_lang(lang: str, argument: str = "lang") -> str:
+    if lang not in LANGS:
+        raise ValueError(f"argument '{argument}': found {lang!r}, expected 'zh' or 'en'")
+    return lang
+
+
+def tr(key: str, lang: str = "zh", **fmt) -> str:
+    """The text for ``key`` in ``lang``; ``fmt`` fills ``{placeholders}``."""
+    zh, en = _strings()[key]
+    s = zh if lang == "zh" else en
+    return s.format(**fmt) if fmt else s
+
+
+class Text:
+    """``T.key`` / ``T("key", n=3)`` shortcut bound to one language (used in templates)."""
+
+    def __init__(self, lang: str):
+        self.lang = check_lang(lang)
+
+    def __getattr__(self, key: str) -> str:
+        if key.startswith("_") or key not in _strings():
+            raise AttributeError(key)
+        return tr(key, self.lang)
+
+    def __call__(self, key: str, **fmt) -> str:
+        return tr(key, self.lang, **fmt)
+
+
+def both(key: str) -> str:
+    """'中文 English' — for Excel headers and sheet names that serve both readers."""
+    zh, en = _strings()[key]
+    return f"{zh} {en}"
+
+
+def display_unit(unit: str, lang: str) -> tuple[float, str]:
+    """(factor, unit) for showing money totals: tables in 万元 are shown in 亿元 (× 1e-4)."""
+    if "万元" in unit:
+        return 1e-4, "亿元" if lang == "zh" else "100 million CNY"
+    if unit.strip().lower() == "million usd":
+        return 1e-3, "十亿美元" if lang == "zh" else "billion USD"
+    return 1.0, unit
+
+
+def short_unit(unit: str, lang: str) -> str:
+    """The table's own unit as planners write it (万元 / 10,000 CNY)."""
+    if "万元" in unit:
+        return "万元" if lang == "zh" else "10,000 CNY"
+    if unit.strip().lower() == "million usd":
+        return "百万美元" if lang == "zh" else "million USD"
+    return unit
+
+
+def fmt_num(v, digits: int = 2) -> str:
+    """Thousands separators; '—' for missing values."""
+    if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
+        return "—"
+    if isinstance(v, (int,)) and not isinstance(v, bool):
+        return f"{v:,d}"
+    return f"{float(v):,.{digits}f}"
+
+
+def fmt_pct(v, digits: int = 1) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "—"
+    return f"{100 * float(v):.{digits}f}%"
+
+
+_ORGS = {"nbs": ("国家统计局，经 R 包 ionet", "NBS via R package ionet"),
+         "oecd": ("OECD，经 R 包 ionet", "OECD via R package ionet"),
+         "wiod": ("WIOD 2013 版，经 R 包 wiod", "WIOD release 2013 via R package wiod")}
+
+
+def source_text(table, lang: str) -> str:
+    """Where the table comes from, in ``lang`` (registry title for known datasets)."""
+    from ..core.errors import DatasetError
+    from ..data import registry
+    try:
+        ds = registry.get(table.name)
+    except DatasetError:  # an uploaded or user table: say what the table says of itself
+        return table.source or table.name
+    title = ds.title_zh if lang == "zh" else ds.title_en
+    org = _ORGS.get(ds.format, (ds.source, ds.source))
+    return f"{title}（{org[0]}）" if lang == "zh" else f"{title} ({org[1]})"
+
+
+#: lianpu.analysis.common.domestic_basis texts → Chinese (matched on their opening words)
+_BASIS_ZH = (("competitive table: domestic view", "竞争型表，按进口比例法转为国内（非竞争型）视角"),
+             ("non-competitive table", "非竞争型表，直接消耗系数为国内系数，进口取自进口矩阵"),
+             ("multi-regional table", "多区域表，进口为区域间流量"),
+             ("competitive table without an imports column",
+              "竞争型表且无进口列，系数含进口中间品"),
+             ("table as given", "按原表计算（竞争型表的系数含进口中间品）"))
+
+
+def basis_text(basis: str, lang: str) -> str:
+    """The computation basis an analysis reports, in ``lang`` (English as given)."""
+    if lang == "zh":
+        for en, zh in _BASIS_ZH:
+            if basis.startswith(en):
+                return zh
+    return basis

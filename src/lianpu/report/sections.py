@@ -1,0 +1,50 @@
+"""One entry point for the dashboard: build a named report section for a table."""
+from __future__ import annotations
+
+from ..core.errors import TableError
+
+WHAT = ("overview", "keysectors", "multipliers", "chain", "impact")
+
+
+def build(table, what: str, lang: str, **args):
+    """Section ``what`` (one of :data:`WHAT`) for ``table`` in ``lang``.
+
+    ``chain`` takes ``track`` (an id or a tuple of sector codes); ``impact`` takes ``demand``
+    ({sector: amount in the table's unit}) and ``type`` ("I" or "II")."""
+    if what == "overview":
+        from .overview import overview
+        return overview(table, lang)
+    if what == "keysectors":
+        from .economy import keysectors_section
+        return keysectors_section(table, lang)
+    if what == "multipliers":
+        from .content import multipliers_block
+        from .i18n import tr
+        from .model import Section
+        fig, sheet = multipliers_block(table, lang, "multipliers")
+        return Section("multipliers", tr("multipliers", lang), figures=[fig], sheets=[sheet])
+    if what == "chain":
+        from .tracks import track_section
+        return track_section(table, args["track"], lang)
+    if what == "impact":
+        from .extras import impact_section
+        from .i18n import tr
+        return impact_section(table, lang, args["demand"], type=args.get("type", "I"),
+                              title=tr("results", lang))
+    raise ValueError(f"argument 'what': found {what!r}, expected one of {list(WHAT)}")
+
+
+def available_tracks(table, lang: str) -> list[dict]:
+    """Every registered track with its colour and whether this table can resolve it."""
+    from ..analysis.tracks import resolve_track, tracks
+    from .tracks import color_of
+    out = []
+    for tid, t in tracks().items():
+        try:
+            sel = resolve_track(table, tid)
+            ok, codes, why = True, [str(c) for c in sel.codes], ""
+        except TableError as exc:
+            ok, codes, why = False, [], str(exc)
+        out.append({"id": tid, "name": t.name(lang), "group": t.group, "color": color_of(tid),
+                    "ok": ok, "sectors": codes, "why": why})
+    return out

@@ -1,0 +1,182 @@
+"""The JSON API under ``/api`` (used by the dashboard's pages; usable with curl).
+
+Success: ``{"ok": true, ...}``; every error: ``{"ok": false, "error": "..."}``.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Request, UploadFile
+from fastapi.responses import Response
+
+from ..core.errors import FormatError
+from . import views as V
+
+router = APIRouter(prefix="/api")
+_NAME = re.compile(r"^[\w\-.]+$")
+SECTIONS = ("overview", "keysectors", "multipliers", "chain", "impact")
+
+
+@router.get("/health")
+def health(request: Request):
+    from .. import __version__
+    st = V.store_of(request)
+    return {"ok": True, "version": __version__, "tables_loaded": len(st._tables)}
+
+
+@router.get("/datasets")
+def datasets(request: Request, cached: bool = False):
+    rows = V.store_of(request).datasets()
+    return {"ok": True, "datasets": [r for r in rows if r["cached"] or not cached]}
+
+
+@router.post("/upload")
+async def upload(request: Request, file: UploadFile):
+    """Multipart field ``file``; at most the server's limit (20 MB by default)."""
+    limit = request.app.state.max_upload
+    name = file.filename or ""
+    chunks, size = [], 0
+    while True:
+        b = await file.read(1 << 20)
+        if not b:
+            break
+        size += len(b)
+        if size > limit:
+            from .app import _too_large
+            return _json_error(413, _too_large(limit))
+        chunks.append(b)
+    if size == 0:
+        raise FormatError(f"{name or '(no name)'}: the uploaded file is empty")
+    from starlette.concurrency import run_in_threadpool
+    uid, table = await run_in_threadpool(V.store_of(request).add_upload, name, chunks)
+    return {"ok": True, "id": uid, "name": table.name, "sectors": table.n, "year": table.year,
+            "unit": table.unit, "url": f"/t/{uid}"}
+
+
+def _json_error(status, msg):
+    from fastapi.responses import JSONResponse
+    return JSONResponse({"ok": False, "error": msg}, status_code=status)
+
+
+@router.get("/tables/{tid}")
+def table_info(request: Request, tid: str, lang: Optional[str] = None):
+    from ..report.overview import facts
+    t = V.table_of(request, tid)
+    lg = V.lang_of(request, lang)
+    bal = t.balance.to_dict()
+    return {"ok": True, "id": tid, "title": V.store_of(request).title(tid, lg), "name": t.name,
+            "year": t.year, "unit": t.unit, "sectors": t.n, "imports": t.imports,
+            "regions": t.regions, "facts": {k: V.jsonable(v) for k, v in facts(t).items()},
+            "balance": {"ok": bool(bal["ok"]), "max_row_relative": bal["max_row_relative"],
+                        "max_column_relative": bal["max_column_relative"]}}
+
+
+@router.get("/tables/{tid}/sectors")
+def sectors(request: Request, tid: str):
+    t = V.table_of(request, tid)
+    return {"ok": True, "sectors": [
+        {"code": V.jsonable(c), "name_zh": r["name_zh"], "name_en": r["name_en"]}
+        for c, r in t.sectors.iterrows()]}
+
+
+@router.get("/tables/{tid}/tracks")
+def tracks(request: Request, tid: str, lang: Optional[str] = None):
+    from ..report.sections import available_tracks
+    t = V.table_of(request, tid)
+    return {"ok": True, "tracks": available_tracks(t, V.lang_of(request, lang))}
+
+
+@router.get("/tables/{tid}/keysectors")
+def keysectors(request: Request, tid: str, lang: Optional[str] = None):
+    sec = V.section(request, tid, "keysectors", V.lang_of(request, lang))
+    return {"ok": True, "section": V.section_json(sec)}
+
+
+@router.get("/tables/{tid}/multipliers")
+def multipliers(request: Request, tid: str, lang: Optional[str] = None):
+    sec = V.section(request, tid, "multipliers", V.lang_of(request, lang))
+    return {"ok": True, "section": V.section_json(sec)}
+
+
+@router.get("/tables/{tid}/overview")
+def overview(request: Request, tid: str, lang: Optional[str] = None):
+    sec = V.section(request, tid, "overview", V.lang_of(request, lang))
+    return {"ok": True, "section": V.section_json(sec)}
+
+
+@router.get("/tables/{tid}/chain")
+def chain(request: Request, tid: str, track: Optional[str] = None,
+          sectors: Optional[str] = None, lang: Optional[str] = None):
+    """Chain map, tier table, weak-link / risk / investment-attraction lists of a track or of
+    comma-separated sector codes."""
+    sel = V.track_arg(track, sectors)
+    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel)
+    return {"ok": True, "section": V.section_json(sec)}
+
+
+@router.get("/tables/{tid}/weaklinks")
+def weaklinks(request: Request, tid: str, track: Optional[str] = None,
+              sectors: Optional[str] = None, lang: Optional[str] = None):
+    """Only the lists (weak links, risks, attraction, strengths) of the chain section."""
+    sel = V.track_arg(track, sectors)
+    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel)
+    keep = ("weak", "risk", "attract", "strength")
+    sheets = [s for s in V.all_sheets(sec) if s.key.split("-")[0] in keep]
+    return {"ok": True, "track": sec.title, "lists": [
+        {"key": s.key, "title": s.title, "note": s.note,
+         "columns": [str(c) for c in s.frame.columns],
+         "rows": [[V.jsonable(v) for v in r] for r in s.frame.itertuples(index=False, name=None)]}
+        for s in sheets]}
+
+
+@router.post("/tables/{tid}/impact")
+def impact(request: Request, tid: str, payload: dict = Body(...)):
+    """Body: ``{"demand": {"code": amount, ...}, "type": "I" | "II", "lang": "zh"}``;
+    amounts in the table's unit."""
+    t = V.table_of(request, tid)
+    lang = V.lang_of(request, payload.get("lang"))
+    demand = V.parse_demand(t, payload.get("demand"))
+    typ = str(payload.get("type", "I"))
+    if typ not in ("I", "II"):
+        raise ValueError(f"'type': found {typ!r}, expected 'I' or 'II'")
+    sec = V.section(request, tid, "impact", lang, demand=demand, type=typ)
+    q = ",".join(f"{V.jsonable(c)}:{a:g}" for c, a in demand.items())
+    return {"ok": True, "section": V.section_json(sec),
+            "downloads": {ext: f"/api/tables/{tid}/download/impact.{ext}?type={typ}&lang={lang}"
+                               f"&demand={quote(q)}" for ext in ("csv", "xlsx")}}
+
+
+@router.get("/tables/{tid}/download/{name}")
+def download(request: Request, tid: str, name: str, track: Optional[str] = None,
+             sectors: Optional[str] = None, demand: Optional[str] = None, type: str = "I",
+             sheet: Optional[str] = None, lang: Optional[str] = None):
+    """``{section}.csv`` (one table: ``sheet=`` key, default the first) or ``{section}.xlsx``
+    (every table of the section); section is one of overview, keysectors, multipliers, chain,
+    impact."""
+    if "." not in name or not _NAME.match(name):
+        raise ValueError(f"download name: found {name!r}, expected SECTION.csv or SECTION.xlsx")
+    what, ext = name.rsplit(".", 1)
+    if what not in SECTIONS or ext not in ("csv", "xlsx"):
+        raise ValueError(f"download name: found {name!r}, expected one of "
+                         f"{', '.join(s + '.csv|.xlsx' for s in SECTIONS)}")
+    lg = V.lang_of(request, lang)
+    args = {}
+    if what == "chain":
+        args["track"] = V.track_arg(track, sectors)
+    elif what == "impact":
+        if type not in ("I", "II"):
+            raise ValueError(f"query parameter 'type': found {type!r}, expected 'I' or 'II'")
+        args = {"demand": V.parse_demand(V.table_of(request, tid), demand or ""), "type": type}
+    sec = V.section(request, tid, what, lg, **args)
+    base = f"lianpu-{tid}-{what}"
+    if ext == "csv":
+        sh = V.find_sheet(sec, sheet)
+        body, mt, fname = V.csv_bytes(sh.frame), "text/csv; charset=utf-8", f"{base}-{sh.key}.csv"
+    else:
+        body = V.xlsx_bytes(sec)
+        mt = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        fname = f"{base}.xlsx"
+    disposition = f"attachment; filename=\"{fname}\"; filename*=UTF-8''{quote(fname)}"
+    return Response(body, media_type=mt, headers={"Content-Disposition": disposition})

@@ -1,0 +1,122 @@
+"""Server-rendered pages (Jinja2). Figures are drawn in the browser from the JSON API with
+the plotly.js served by this server (``/static-lib/plotly.min.js``)."""
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from ..report.i18n import Text, short_unit, source_text
+from ..report.render import cell, frame_rows, numeric_columns
+from ..report.model import anchor
+from . import views as V
+
+router = APIRouter()
+HERE = Path(__file__).parent
+
+
+@cache
+def env() -> Environment:
+    loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")),
+                           FileSystemLoader(str(HERE.parent / "report" / "templates"))])
+    e = Environment(loader=loader,
+                    autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
+                    lstrip_blocks=True)
+    e.filters["cell"] = cell
+    e.filters["plain"] = plain
+    e.globals["anchor"] = anchor
+    return e
+
+
+def plain(title: str) -> str:
+    """A report heading without its chapter number ('二、关键部门' → '关键部门')."""
+    return re.sub(r"^([一二三四五六七八九十]+、|\d+\.\s+)", "", str(title))
+
+
+def render(request: Request, name: str, lang: str, **ctx) -> HTMLResponse:
+    from .. import __version__
+    q = dict(request.query_params)
+    q.pop("token", None)
+    other = "en" if lang == "zh" else "zh"
+    switch = f"{request.url.path}?{urlencode({**q, 'lang': other})}"
+    if "table" in ctx and "source" not in ctx:
+        ctx["source"] = source_text(ctx["table"], lang)
+    html = env().get_template(name).render(request=request, T=Text(lang), lang=lang,
+                                           switch_url=switch, version=__version__, **ctx)
+    resp = HTMLResponse(html)
+    if request.query_params.get("lang") in ("zh", "en"):
+        resp.set_cookie("lianpu_lang", lang, samesite="strict")
+    return resp
+
+
+def sheet_views(sec):
+    return [(sh, numeric_columns(sh.frame), frame_rows(sh.frame, sh.show), len(sh.frame))
+            for sh in sec.sheets]
+
+
+def error_page(request: Request, status: int, message: str) -> str:
+    try:
+        lang = V.lang_of(request)
+    except ValueError:
+        lang = "zh"
+    return env().get_template("error.html.j2").render(
+        request=request, T=Text(lang), lang=lang, status=status, message=message,
+        switch_url="/", version="")
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request, lang: Optional[str] = None):
+    lg = V.lang_of(request, lang)
+    rows = [d for d in V.store_of(request).datasets() if d["cached"]]
+    return render(request, "home.html.j2", lg, datasets=rows,
+                  max_mb=request.app.state.max_upload // (1024 * 1024))
+
+
+@router.get("/t/{tid}", response_class=HTMLResponse, include_in_schema=False)
+def table_page(request: Request, tid: str, lang: Optional[str] = None):
+    from ..report.content import DEFAULT_TRACKS
+    from ..report.sections import available_tracks
+    lg = V.lang_of(request, lang)
+    t = V.table_of(request, tid)
+    ov = V.section(request, tid, "overview", lg)
+    ks = V.section(request, tid, "keysectors", lg)
+    return render(request, "table.html.j2", lg, tid=tid, table=t,
+                  title=V.store_of(request).title(tid, lg), overview=ov,
+                  overview_sheets=sheet_views(ov)[:1], keysectors=ks,
+                  key_sheets=sheet_views(ks)[:1], tracks=available_tracks(t, lg),
+                  default_track=DEFAULT_TRACKS[0],
+                  sectors=[(V.jsonable(c), n) for c, n in t.label(lg).items()],
+                  unit=short_unit(t.unit, lg))
+
+
+@router.get("/t/{tid}/chain", response_class=HTMLResponse, include_in_schema=False)
+def chain_page(request: Request, tid: str, track: Optional[str] = None,
+               sectors: Optional[str] = None, lang: Optional[str] = None):
+    lg = V.lang_of(request, lang)
+    if not track and not sectors:
+        return RedirectResponse(f"/t/{tid}", status_code=303)
+    t = V.table_of(request, tid)
+    sel = V.track_arg(track, sectors)
+    sec = V.section(request, tid, "chain", lg, track=sel)
+    q = urlencode({"track": track} if track else {"sectors": sectors})
+    parts = [(c, sheet_views(c)) for c in sec.children]
+    return render(request, "chain.html.j2", lg, tid=tid, table=t, sec=sec,
+                  sheets=sheet_views(sec), parts=parts, query=q,
+                  title=V.store_of(request).title(tid, lg))
+
+
+@router.get("/t/{tid}/scenario", response_class=HTMLResponse, include_in_schema=False)
+def scenario_page(request: Request, tid: str, lang: Optional[str] = None):
+    lg = V.lang_of(request, lang)
+    t = V.table_of(request, tid)
+    return render(request, "scenario.html.j2", lg, tid=tid, table=t,
+                  title=V.store_of(request).title(tid, lg),
+                  sectors=[(V.jsonable(c), n) for c, n in t.label(lg).items()],
+                  unit=short_unit(t.unit, lg))
+

@@ -1,0 +1,159 @@
+// lianpu dashboard: draws figures from the JSON API, handles upload and the scenario form.
+// No external resources: plotly.js comes from this server.
+"use strict";
+
+const CONFIG = { displaylogo: false, responsive: true,
+                 modeBarButtonsToRemove: ["lasso2d", "select2d"] };
+const cache = new Map();
+
+function api(url, opts) {
+  if (!cache.has(url) || opts) {
+    const p = fetch(url, opts).then(async (r) => {
+      const body = await r.json().catch(() => ({ ok: false, error: `HTTP ${r.status}` }));
+      if (!body.ok) throw new Error(body.error || `HTTP ${r.status}`);
+      return body;
+    });
+    if (opts) return p;
+    cache.set(url, p);
+  }
+  return cache.get(url);
+}
+
+function findFigure(sec, key) {
+  for (const f of sec.figures || []) if (f.key === key) return f;
+  for (const c of sec.children || []) { const f = findFigure(c, key); if (f) return f; }
+  return null;
+}
+
+function draw(el, fig) {
+  el.classList.add("drawn");
+  return Plotly.newPlot(el, fig.figure.data, fig.figure.layout, CONFIG);
+}
+
+function drawAll(root) {
+  const jobs = [];
+  root.querySelectorAll("[data-api][data-figure]").forEach((el) => {
+    jobs.push(api(el.dataset.api).then((body) => {
+      const f = findFigure(body.section, el.dataset.figure);
+      if (!f) throw new Error(`figure ${el.dataset.figure} not in ${el.dataset.api}`);
+      return draw(el, f);
+    }).catch((e) => { el.textContent = e.message; el.classList.add("error"); }));
+  });
+  return Promise.all(jobs);
+}
+
+function cellText(v) {
+  if (v === null || v === undefined) return "—";
+  if (typeof v === "number") {
+    const a = Math.abs(v);
+    if (a >= 1000) return v.toLocaleString("en-US", { maximumFractionDigits: 0 });
+    if (a >= 1 || a === 0) return v.toLocaleString("en-US", { maximumFractionDigits: 3 });
+    return v.toPrecision(4);
+  }
+  return String(v);
+}
+
+function tableEl(sheet, maxRows) {
+  const wrap = document.createElement("div");
+  wrap.className = "sheet";
+  const h = document.createElement("h4");
+  h.textContent = sheet.title;
+  wrap.appendChild(h);
+  if (sheet.note) { const p = document.createElement("p"); p.className = "note"; p.textContent = sheet.note; wrap.appendChild(p); }
+  const box = document.createElement("div");
+  box.className = "table-wrap";
+  const t = document.createElement("table");
+  t.className = "data";
+  const num = sheet.columns.map((_, j) => sheet.rows.length > 0 && sheet.rows.every((r) => r[j] === null || typeof r[j] === "number"));
+  const tr = document.createElement("tr");
+  sheet.columns.forEach((c, j) => { const th = document.createElement("th"); th.textContent = c; if (num[j]) th.className = "r"; tr.appendChild(th); });
+  const thead = document.createElement("thead"); thead.appendChild(tr); t.appendChild(thead);
+  const tb = document.createElement("tbody");
+  sheet.rows.slice(0, maxRows || 40).forEach((r) => {
+    const row = document.createElement("tr");
+    r.forEach((v, j) => { const td = document.createElement("td"); td.textContent = cellText(v); if (num[j]) td.className = "r"; row.appendChild(td); });
+    tb.appendChild(row);
+  });
+  t.appendChild(tb); box.appendChild(t); wrap.appendChild(box);
+  return wrap;
+}
+
+function setupUpload() {
+  const form = document.getElementById("upload-form");
+  if (!form) return;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const err = document.getElementById("upload-error");
+    err.textContent = "";
+    try {
+      const body = await api("/api/upload", { method: "POST", body: new FormData(form) });
+      window.location.href = body.url;
+    } catch (e) { err.textContent = e.message; }
+  });
+}
+
+function setupSectors() {
+  const form = document.getElementById("sectors-form");
+  if (!form) return;
+  form.addEventListener("submit", (ev) => {
+    const sel = document.getElementById("sectors-select");
+    const codes = Array.from(sel.selectedOptions).map((o) => o.value);
+    if (!codes.length) { ev.preventDefault(); return; }
+    document.getElementById("sectors-hidden").value = codes.join(",");
+    sel.disabled = true;  // only the joined list is submitted
+  });
+}
+
+function setupScenario() {
+  const form = document.getElementById("scenario-form");
+  if (!form) return;
+  const tid = form.dataset.tid;
+  const lang = document.body.dataset.lang;
+  document.getElementById("add-row").addEventListener("click", () => {
+    const rows = form.querySelectorAll(".demand-row");
+    const copy = rows[rows.length - 1].cloneNode(true);
+    copy.querySelector("input").value = "";
+    form.querySelector("tbody").appendChild(copy);
+  });
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const err = document.getElementById("scenario-error");
+    err.textContent = "";
+    const demand = {};
+    form.querySelectorAll(".demand-row").forEach((r) => {
+      const code = r.querySelector("select").value;
+      const v = parseFloat(r.querySelector("input").value);
+      if (!Number.isNaN(v)) demand[code] = (demand[code] || 0) + v;
+    });
+    const type = form.querySelector("input[name=type]:checked").value;
+    const out = document.getElementById("scenario-result");
+    const body = document.getElementById("scenario-body");
+    body.textContent = document.body.dataset.loading || "…";
+    try {
+      const res = await api(`/api/tables/${encodeURIComponent(tid)}/impact`, {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ demand, type, lang }) });
+      body.textContent = "";
+      out.hidden = false;
+      const sec = res.section;
+      if (sec.lead) { const el = document.createElement("p"); el.className = "lead"; el.id = "scenario-lead"; el.textContent = sec.lead; body.appendChild(el); }
+      (sec.paragraphs || []).forEach((p) => { const el = document.createElement("p"); el.textContent = p; body.appendChild(el); });
+      for (const f of sec.figures || []) {
+        const el = document.createElement("div");
+        el.className = "plot"; el.id = `plot-${f.key}`;
+        body.appendChild(el);
+        await draw(el, f);
+      }
+      (sec.sheets || []).forEach((s) => body.appendChild(tableEl(s, 40)));
+      document.getElementById("download-impact-csv").href = res.downloads.csv;
+      document.getElementById("download-impact-xlsx").href = res.downloads.xlsx;
+    } catch (e) { body.textContent = ""; err.textContent = e.message; }
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  setupUpload();
+  setupSectors();
+  setupScenario();
+  drawAll(document).then(() => { document.body.dataset.ready = "1"; });
+});
