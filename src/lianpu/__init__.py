@@ -32,6 +32,9 @@ _LAZY = {
     "montecarlo": ("lianpu.analysis.montecarlo", "montecarlo"),
     "footprint": ("lianpu.analysis.carbon", "footprint"),
     "sda": ("lianpu.analysis.sda", "sda"),
+    "employment_satellite": ("lianpu.satellites.employment", "employment_satellite"),
+    "read_demand": ("lianpu.analysis.demand", "read_demand"),
+    "co2_satellite": ("lianpu.analysis.carbon", "co2_satellite"),
 }
 
 

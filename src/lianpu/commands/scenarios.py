@@ -1,1 +1,211 @@
-"""CLI commands for the scenarios analyses (registered on lianpu.cli.app)."""
+"""CLI commands for the scenarios analyses (registered on lianpu.cli.app): ``impact``,
+``shock``, ``inoperability`` and ``montecarlo``. Each calls the library and prints; errors
+(a bad demand file, an unknown sector) become one line on stderr and exit code 2."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
+
+TYPE = typer.Option("II", "--type", help="I (households exogenous) or II (adds induced effects).")
+HOUSEHOLDS = typer.Option(None, "--households", help="Comma list of final-demand columns closed "
+                          "for Type II (e.g. TC for the 2017/2018/2020 42-sector tables).")
+FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
+TOP = typer.Option(10, "--top", help="Sectors shown in the table (JSON has all).")
+
+
+def _pairs(values: list[str], flag: str) -> dict[str, float]:
+    """['20=30', …] → {'20': 0.30, …} (percent → share)."""
+    res: dict[str, float] = {}
+    for v in values or []:
+        key, sep, pct = v.partition("=")
+        try:
+            share = float(pct) / 100.0
+        except ValueError:
+            share = None
+        if not sep or not key.strip() or share is None:
+            raise UserError(f"{flag}: found {v!r}, expected SECTOR=PCT such as 20=30")
+        if not 0 <= share <= 1:
+            raise UserError(f"{flag}: {key.strip()}: found {pct}%, expected 0–100")
+        res[key.strip()] = share
+    return res
+
+
+def _hh(households):
+    return tuple(h.strip() for h in households.split(",")) if households else None
+
+
+def _table(source, data_dir, fmt, lang):
+    if lang not in ("zh", "en"):
+        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
+    return _load(source, data_dir, fmt)
+
+
+def _with_jobs(t, jobs: bool, employment: Optional[Path], data_dir):
+    if not (jobs or employment):
+        return t
+    from ..satellites.employment import employment_satellite
+    return employment_satellite(t, employment, data_dir)
+
+
+def _print_totals(title, caption, frame, value_cols, fmt="{:,.1f}"):
+    tab = Table(title=title, caption=caption)
+    for c in frame.index.names:
+        tab.add_column(c)
+    for c in value_cols:
+        tab.add_column(c, justify="right")
+    for key, row in frame.iterrows():
+        key = key if isinstance(key, tuple) else (key,)
+        tab.add_row(*map(str, key), *(fmt.format(row[c]) for c in value_cols))
+    out.print(tab)
+
+
+def _print_sectors(title, caption, df, cols, names, top):
+    tab = Table(title=title, caption=caption)
+    tab.add_column("code")
+    tab.add_column("部门 / sector")
+    for c in cols:
+        tab.add_column(c, justify="right")
+    for code, row in df.head(top).iterrows():
+        tab.add_row(_code(code), str(names[code]),
+                    *(f"{row[c]:,.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols))
+    out.print(tab)
+
+
+def _notes(notes):
+    for n in notes:
+        out.print(f"[dim]· {n}[/]", soft_wrap=True)
+
+
+@app.command("impact")
+def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file."),
+               demand: Path = typer.Option(..., "--demand", help="Spending profile (CSV/TOML)."),
+               type_: str = TYPE, households: Optional[str] = HOUSEHOLDS,
+               mode: str = typer.Option("gross", "--mode", help="gross (demand = final demand) or "
+                                        "net (demand = the industries' own output; contribution)."),
+               jobs: bool = typer.Option(False, "--jobs", help="Add jobs (employment satellite, "
+                                         "dataset cn-employment) to an NBS table."),
+               employment: Optional[Path] = typer.Option(None, "--employment", help="Employment "
+                                                         "CSV for --jobs (default: the cache)."),
+               allow_negative: bool = typer.Option(False, "--allow-negative",
+                                                   help="Accept negative amounts (a demand cut)."),
+               top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
+               data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Direct, indirect and induced effects of a spending profile (直接/间接/诱发效应)."""
+    from ..analysis.demand import read_demand
+    from ..analysis.impact import impact
+    t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
+    d = read_demand(demand, t, allow_negative=allow_negative)
+    r = impact(t, d, type_, mode=mode, households=_hh(households))
+    if as_json:
+        return _emit(r.to_dict())
+    _print_totals(f"影响 impact — {t.name} (Type {r.type}, {r.mode})", f"unit: {t.unit}; jobs: "
+                  f"{r.units.get('jobs', '—')}", r.totals().drop(columns="unit"), r.effects)
+    tot = r.output("total")[:, 0]
+    order = tot.argsort()[::-1]
+    df = t.sectors.iloc[order][[]].copy()
+    df["direct"], df["total"] = r.direct[order, 0], tot[order]
+    _print_sectors("产出效应 output effect by sector", f"unit: {t.unit}", df, ["direct", "total"],
+                   t.label(lang), top)
+    _notes(r.notes)
+
+
+@app.command("shock")
+def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competitive table file."),
+              cut: List[str] = typer.Option(..., "--cut", help="PRODUCT=PCT: cut imports of a "
+                                            "product by PCT percent (repeatable)."),
+              substitution: float = typer.Option(0.0, "--substitution", help="Share (0–1) of the "
+                                                 "shortfall replaced by domestic supply."),
+              critical: float = typer.Option(0.0, "--critical", help="Smallest input coefficient "
+                                             "that limits output (0 = strict Leontief)."),
+              top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
+              data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Import cut-off: lost output and value added by sector (进口中断冲击)."""
+    from ..analysis.disruption import import_cut
+    if not 0 <= substitution <= 1:
+        raise UserError(f"--substitution: found {substitution}, expected a share in [0, 1] "
+                        "(0.5 for 50 %)")
+    t = _table(source, data_dir, fmt, lang)
+    r = import_cut(t, _pairs(cut, "--cut"), substitution=substitution, critical=critical)
+    if as_json:
+        return _emit(r.to_dict())
+    cols = ["output_loss", "output_loss_pct", "value_added_loss", "binding"]
+    _print_sectors(f"进口中断 import cut-off — {t.name}", f"unit: {t.unit}; total output loss "
+                   f"{r.totals['output_loss']:,.0f}, value added {r.totals['value_added_loss']:,.0f}",
+                   r.to_frame().sort_values("output_loss", ascending=False), cols, t.label(lang), top)
+    _notes(r.notes)
+
+
+@app.command("inoperability")
+def inoperability_cmd(source: str = typer.Argument(..., help="Dataset id or table file."),
+                      shock: List[str] = typer.Option(..., "--shock", help="SECTOR=PCT: initial "
+                                                      "inoperability (repeatable)."),
+                      days: int = typer.Option(90, "--days", help="Days simulated."),
+                      recovery: Optional[float] = typer.Option(
+                          None, "--recovery", help="Days for a sector to recover to 1 % of its "
+                          "initial inoperability (default: --days)."),
+                      static: bool = typer.Option(False, "--static", help="Static IIM: PCT is the "
+                                                  "lost final demand as % of output (c*)."),
+                      top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
+                      data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Inoperability IO model: static equilibrium or recovery paths over days (不可运行性)."""
+    from ..analysis import inoperability as inop
+    if days < 1:
+        raise UserError(f"--days: found {days}, expected ≥ 1")
+    t = _table(source, data_dir, fmt, lang)
+    pairs = _pairs(shock, "--shock")
+    if static:
+        r = inop.inoperability(t, c_star=pairs)
+        if as_json:
+            return _emit(r.to_dict())
+        _print_sectors(f"不可运行性 inoperability (static) — {t.name}", f"economic loss in {t.unit}",
+                       r.to_frame().sort_values("economic_loss", ascending=False),
+                       ["inoperability", "economic_loss"], t.label(lang), top)
+        return _notes(r.notes)
+    r = inop.recovery(t, q0=pairs, days=days, recovery_days=recovery or days)
+    if as_json:
+        return _emit(r.to_dict())
+    _print_sectors(f"不可运行性恢复路径 recovery — {t.name}, {days} days", f"loss in {t.unit}; total "
+                   f"{r.loss().sum():,.0f}", r.to_frame().sort_values("loss", ascending=False),
+                   ["initial", "peak", "peak_day", "final", "loss"], t.label(lang), top)
+    _notes(r.notes)
+
+
+@app.command("montecarlo")
+def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table file."),
+                   demand: Path = typer.Option(..., "--demand", help="Spending profile (CSV/TOML)."),
+                   draws: int = typer.Option(1000, "--draws", help="Number of draws."),
+                   sigma: float = typer.Option(0.1, "--sigma", help="Log-normal σ for A."),
+                   sigma_satellites: float = typer.Option(0.1, "--sigma-satellites"),
+                   type_: str = typer.Option("I", "--type", help="I or II."),
+                   households: Optional[str] = HOUSEHOLDS,
+                   jobs: bool = typer.Option(False, "--jobs", help="Add the employment satellite."),
+                   employment: Optional[Path] = typer.Option(None, "--employment"),
+                   seed: int = typer.Option(0, "--seed"),
+                   scheduler: Optional[str] = typer.Option(
+                       None, "--scheduler", help="Dask scheduler address (tcp://…), or threads, "
+                       "processes, serial (default: local threads)."),
+                   progress: bool = typer.Option(True, "--progress/--no-progress",
+                                                 help="Progress bar on stderr."),
+                   fmt: Optional[str] = FMT, lang: str = LANG,
+                   data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Monte-Carlo percentile bands for an impact (log-normal perturbation of A)."""
+    from ..analysis.demand import read_demand
+    from ..analysis.montecarlo import montecarlo
+    if draws < 1:
+        raise UserError(f"--draws: found {draws}, expected ≥ 1")
+    t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
+    r = montecarlo(t, read_demand(demand, t), draws, sigma=sigma,
+                   sigma_satellites=sigma_satellites, type=type_, seed=seed, scheduler=scheduler,
+                   progress=progress, households=_hh(households))
+    if as_json:
+        return _emit(r.to_dict())
+    tot = r.totals()
+    cols = ["value"] + [c for c in tot.columns if c.startswith("p")]
+    _print_totals(f"蒙特卡洛 Monte Carlo — {t.name}, {draws} draws, σ = {sigma:g}",
+                  f"unit: {t.unit}", tot[cols], cols)
+    _notes(r.notes + r.point.notes)
