@@ -75,6 +75,7 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
         parent = out.resolve().parent
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=parent))
+        tmp.chmod(0o755)  # mkdtemp makes it private; a report folder is meant to be shared
         try:
             (tmp / INDEX).write_text(html, encoding="utf-8")
             write_workbook(sheets, tmp / WORKBOOK, _meta(table, lang, ids))
