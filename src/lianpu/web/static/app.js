@@ -47,6 +47,8 @@ function cellText(v) {
   if (typeof v === "number") {
     const a = Math.abs(v);
     if (a >= 1000) return v.toLocaleString("en-US", { maximumFractionDigits: 0 });
+    // same rule as the report's tables (report/render.py): 1 decimal from 100, 3 below
+    if (a >= 100) return v.toLocaleString("en-US", { maximumFractionDigits: 1 });
     if (a >= 1 || a === 0) return v.toLocaleString("en-US", { maximumFractionDigits: 3 });
     return v.toPrecision(4);
   }
