@@ -115,3 +115,12 @@ def test_noncompetitive_type2_needs_explicit_households(nbs_dir):
         lianpu.multipliers(t, type="II")
     m = lianpu.multipliers(t, type="II", households=("TC",))
     assert (m >= lianpu.multipliers(t)).all()
+
+
+def test_ghosh_inverse_book(mb):
+    """G = (I − B)⁻¹ with B = x̂⁻¹Z (M&B 2009 eq. 12.5); independent route: numpy's inverse.
+    lianpu derives it from the Leontief LU by similarity G = x̂⁻¹ L x̂."""
+    B = mb.Z_ / mb.x_[:, None]
+    G = lianpu.ghosh_inverse(mb)
+    np.testing.assert_allclose(G.to_numpy(), np.linalg.inv(np.eye(2) - B), rtol=1e-12)
+    assert list(G.columns) == ["1", "2"]
