@@ -2,6 +2,8 @@
 detection on every real table, resolving by id/name/codes, and user-file validation."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +21,8 @@ from lianpu.analysis.tracks import (
 from lianpu.core.errors import FormatError, TableError
 
 FUTURE = {"未来制造", "未来信息", "未来材料", "未来能源", "未来空间", "未来健康"}
+CJK = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"[A-Za-z]?\d+(?:\.\d+)?")   # codes (090, C26, c14, J582) and numbers
 CHENGDU = {"电子信息", "高端能源装备", "软件和信息服务", "生物医药", "轨道交通", "航空航天", "新能源",
            "新材料", "精细化工", "农副产品加工", "人工智能", "低空经济", "先进制造"}
 
@@ -90,6 +94,28 @@ def test_every_42_sector_is_in_a_track_or_outside(nbs):
     assert not used & outside, used & outside
     assert used | outside == set(nbs["2020_42"].index)
     assert all(v.strip() for v in ts.outside["nbs42"].values())
+    assert ts.outside_zh["nbs42"].keys() == ts.outside["nbs42"].keys()
+    assert all(CJK.search(v.split("：", 1)[-1]) for v in ts.outside_zh["nbs42"].values())
+
+
+def test_every_note_has_a_chinese_translation():
+    """notes_zh: the same classifications as notes, in Chinese, with the same codes and numbers."""
+    for t in tracks().values():
+        assert t.notes_zh.keys() == t.notes.keys(), t.id
+        for cid, zh in t.notes_zh.items():
+            assert CJK.search(zh) and zh != t.notes[cid], (t.id, cid)
+            assert sorted(NUMBER.findall(zh)) == sorted(NUMBER.findall(t.notes[cid])), (t.id, cid)
+            assert t.note(cid, "zh") == zh and t.note(cid) == zh
+            assert t.note(cid, "en") == t.notes[cid]
+    assert tracks()["aerospace"].note("nbs999", "zh") == ""
+
+
+def test_note_of_a_derived_classification_is_in_both_languages(nbs):
+    sel = resolve_track(nbs["2015_42"], "electronic_information")
+    t = tracks()["electronic_information"]
+    assert sel.note.startswith("derived from nbs42 codes ['20'] by the nbs42_2015 concordance; ")
+    assert sel.note.endswith(t.notes["nbs42"])
+    assert sel.note_zh == "由nbs42的代码20按nbs42_2015对照表换算；" + t.notes_zh["nbs42"]
 
 
 def test_coarse_codes_are_backed_by_fine_codes():
@@ -201,6 +227,21 @@ def test_user_file_replaces_tracks_and_keeps_classifications(tmp_path, nbs):
     assert track_codes(ts["drones"], "nbs153", ts)[0] == ("083", "095")
 
 
+def test_user_file_notes_zh_optional(tmp_path, nbs):
+    """A file without notes_zh shows the English note in zh views; with it, the Chinese one."""
+    p = tmp_path / "mine.toml"
+    p.write_text(GOOD + '[tracks.drones.notes]\nnbs153 = "083 and 095."\n', encoding="utf-8")
+    d = tracks(p)["drones"]
+    assert d.notes_zh == {} and d.note("nbs153", "zh") == d.note("nbs153", "en") == "083 and 095."
+    assert resolve_track(nbs["2020_153"], "drones", p).note_zh == "083 and 095."
+    p.write_text(GOOD + '[tracks.drones.notes]\nnbs153 = "083 and 095."\n'
+                 '[tracks.drones.notes_zh]\nnbs153 = "083和095。"\n', encoding="utf-8")
+    d = tracks(p)["drones"]
+    assert (d.note("nbs153", "zh"), d.note("nbs153", "en")) == ("083和095。", "083 and 095.")
+    sel = resolve_track(nbs["2020_153"], "drones", p)
+    assert (sel.note, sel.note_zh) == ("083 and 095.", "083和095。")
+
+
 @pytest.mark.parametrize("text,match", [
     (GOOD.replace('name_zh = "无人机"\n', ""),
      r"mine.toml: track 'drones': key 'name_zh' is missing"),
@@ -212,6 +253,10 @@ def test_user_file_replaces_tracks_and_keeps_classifications(tmp_path, nbs):
     (GOOD.replace("name_en =", "nmae_en = 'x'\nname_en ="),
      r"track 'drones': unknown key 'nmae_en'"),
     (GOOD.replace('nbs153 = ["083", "095"]', "nbs153 = []"), r"codes must be a non-empty list"),
+    (GOOD + '[tracks.drones.notes_zh]\nnbs999 = "无人机"\n',
+     r"mine.toml: track 'drones', key 'notes_zh.nbs999': unknown classification"),
+    (GOOD.replace("[tracks.drones.codes]", 'notes_zh = "无人机"\n[tracks.drones.codes]'),
+     r"track 'drones': key 'notes_zh' must map classifications to texts"),
     ("schema = 1\n[tracks", r"mine.toml: not valid TOML"),
     ("schema = 1\n", r"mine.toml: no \[tracks\.\*\] tables"),
 ])

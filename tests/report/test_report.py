@@ -80,6 +80,9 @@ def test_report_builds_offline_for_every_nbs42_table(built, dataset):
                 "attract_list", "strengths", "track_multipliers", "inducement"):
         assert tr(key, "zh") in html, key
     assert "电子信息" in html and str(t.year) in html
+    track = lianpu.tracks()[TRACK]  # the mapping note in Chinese, not in English
+    assert "产业链与投入产出部门的对应：" in html and track.note("nbs42", "zh") in html
+    assert track.note("nbs42", "en") not in html
     if dataset == "cn-nbs-2005-42":  # imports exceed domestic use of one product: said so
         assert "re-exports: imports exceed domestic use for 20" in html
     leftovers = [p.name for p in index.parent.parent.iterdir() if p.name.startswith(".")]

@@ -79,6 +79,16 @@ def test_chain_weaklinks_multipliers_overview(server, web_cache):
     assert ov["sheets"][0]["rows"][1][1] == "42"
 
 
+def test_chain_page_shows_the_mapping_note_in_the_page_language(server):
+    track = lianpu.tracks()["electronic_information"]
+    zh, en = track.note("nbs42", "zh"), track.note("nbs42", "en")
+    page = get(server, f"/t/{TID}/chain", params={"track": "electronic_information"}).text
+    assert f"产业链与投入产出部门的对应：{zh}" in page and en not in page
+    page = get(server, f"/t/{TID}/chain",
+               params={"track": "electronic_information", "lang": "en"}).text
+    assert f"Mapping to IO sectors: {en}" in page and zh not in page
+
+
 def test_impact_equals_api_and_downloads(server, web_cache):
     t = lianpu.load(TID, data_dir=web_cache)
     r = httpx.post(f"{server.url}/api/tables/{TID}/impact", timeout=60,

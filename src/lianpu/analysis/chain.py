@@ -67,6 +67,7 @@ class ChainMap:
     paths: pd.DataFrame
     edges: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    note_zh: str = ""          # ``note`` (English) in Chinese
 
     def to_frame(self) -> pd.DataFrame:
         """Upstream and downstream columns side by side, one row per sector."""
@@ -79,6 +80,7 @@ class ChainMap:
         return {"table": self.table, "year": self.year, "unit": self.unit,
                 "track": {"id": self.track_id, "name_zh": self.name_zh, "name_en": self.name_en,
                           "classification": self.classification, "note": self.note,
+                          "note_zh": self.note_zh,
                           "sectors": [code_str(c) for c in self.track_sectors]},
                 "basis": self.basis, "driver": self.driver, "depth": self.depth,
                 "summary": dict(self.summary), "upstream": frame_records(up),
@@ -206,7 +208,8 @@ def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: flo
     }
     return ChainMap(tb.name, tb.year, tb.unit, sel.track.id if sel.track else None,
                     sel.label_zh, sel.label_en, sel.classification, sel.note, basis, driver,
-                    sel.codes, depth, up, down, paths, edges, MappingProxyType(summary))
+                    sel.codes, depth, up, down, paths, edges, MappingProxyType(summary),
+                    sel.note_zh)
 
 
 def _wavg(v, w):

@@ -233,7 +233,7 @@ def _page(cm, svg: str, lang: str) -> str:
             f"<div class='meta'>{meta}</div><div><button onclick=\"setLang('zh')\">中文</button>"
             f"<button onclick=\"setLang('en')\">English</button></div>{svg}{head}"
             "<table><tr><th>#</th><th>value</th><th>share</th><th>order</th><th>path</th></tr>"
-            f"{rows}</table><p class='meta'>{html.escape(cm.note)}</p>"
+            f"{rows}</table><p class='meta'>{_s(cm.note_zh or cm.note, cm.note, lang)}</p>"
             f"<script>{SCRIPT}</script></body></html>\n")
 
 

@@ -49,7 +49,8 @@ def tracks(path=None) -> TrackSet:
     """Load tracks: the shipped file, or a user file ``path`` with the same schema.
 
     Returns a ``dict[id, Track]`` (a :class:`TrackSet`, which also holds ``classifications``
-    and ``outside``: sectors that belong to no track, with the reason).
+    and ``outside``: sectors that belong to no track, with the reason; ``outside_zh``: the
+    reasons in Chinese).
     Errors name the file, the track and the key.
     """
     key = None
@@ -63,7 +64,8 @@ def tracks(path=None) -> TrackSet:
                for cid, d in data.get("classifications", {}).items()}
     if path is not None:
         fname, data = _read(path)
-        _check_keys(fname, data, {"schema", "classifications", "tracks", "outside"})
+        _check_keys(fname, data, {"schema", "classifications", "tracks", "outside",
+                                  "outside_zh"})
         for cid, d in data.get("classifications", {}).items():
             classes[cid] = _classification(fname, cid, d)
     if data.get("schema", 1) != 1:
@@ -82,6 +84,7 @@ def tracks(path=None) -> TrackSet:
             names[nm] = t.id
     out.classifications = classes
     out.outside = {cid: dict(v) for cid, v in data.get("outside", {}).items()}
+    out.outside_zh = {cid: dict(v) for cid, v in data.get("outside_zh", {}).items()}
     out.path = fname
     _CACHE[key] = out
     return out
@@ -164,18 +167,20 @@ def find_track(track, tracks_set: TrackSet | None = None) -> Track:
                              expected=f"one of: {known}"))
 
 
-def track_codes(track: Track, cid: str, tracks_set: TrackSet | None = None) -> tuple[tuple, str]:
-    """(codes, note) of ``track`` in classification ``cid``; derived by concordance if needed."""
+def track_codes(track: Track, cid: str, tracks_set: TrackSet | None = None,
+                lang: str = "en") -> tuple[tuple, str]:
+    """(codes, note) of ``track`` in classification ``cid``; derived by concordance if needed.
+    The note is in ``lang`` ('en' or 'zh', see :meth:`Track.note`)."""
     ts = tracks_set or tracks()
     if cid in track.codes:
-        return track.codes[cid], track.notes.get(cid, "")
+        return track.codes[cid], track.note(cid, lang)
     cls = ts.classifications.get(cid)
     if cls is not None and cls.derived_from and cls.derived_from in track.codes:
         src = track.codes[cls.derived_from]
         mapped = tuple(dict.fromkeys(c2 for c in src for c2 in cls.concordance.get(c, (c,))))
-        note = (f"derived from {cls.derived_from} codes {list(src)} by the {cid} concordance; "
-                + track.notes.get(cls.derived_from, ""))
-        return mapped, note
+        how = (f"由{cls.derived_from}的代码{'、'.join(src)}按{cid}对照表换算；" if lang == "zh" else
+               f"derived from {cls.derived_from} codes {list(src)} by the {cid} concordance; ")
+        return mapped, how + track.note(cls.derived_from, lang)
     derivable = [c.id for c in ts.classifications.values()
                  if c.derived_from and c.derived_from in track.codes]
     have = list(track.codes) + [f"{d} (by concordance)" for d in derivable]
@@ -210,11 +215,12 @@ def resolve_track(table, track_or_sectors, tracks_set: TrackSet | None = None, *
     if region is not None and not table.is_multiregional:
         raise TableError(message(table.name, "region given for a single-region table",
                                  argument="region", found=repr(region), expected="no region"))
-    track, note, cid = None, "", None
+    track, note, note_zh, cid = None, "", "", None
     if isinstance(track_or_sectors, (Track, str)):
         track = find_track(track_or_sectors, ts)
         cid = classification_of(table, ts)
         codes, note = track_codes(track, cid, ts)
+        note_zh = track_codes(track, cid, ts, lang="zh")[1]
     elif isinstance(track_or_sectors, Sequence) and len(track_or_sectors) > 0:
         codes = tuple(_parse_code(c) for c in track_or_sectors)
     else:
@@ -235,7 +241,7 @@ def resolve_track(table, track_or_sectors, tracks_set: TrackSet | None = None, *
                                          expected=f"codes like {list(table.index[:3])}"))
             out.append(pos[k])
     out = tuple(dict.fromkeys(out))
-    return Selection(out, tuple(table.index[i] for i in out), cid, track, note, region)
+    return Selection(out, tuple(table.index[i] for i in out), cid, track, note, region, note_zh)
 
 
 def resolve(table, track_or_sectors, tracks=None, *, region: str | None = None) -> list[int]:

@@ -14,14 +14,16 @@ from types import MappingProxyType
 from ..core.errors import FormatError, message
 
 SHIPPED = "tracks.toml"
-TRACK_KEYS = {"name_zh", "name_en", "description_zh", "description_en", "group", "codes", "notes"}
+TRACK_KEYS = {"name_zh", "name_en", "description_zh", "description_en", "group", "codes", "notes",
+              "notes_zh"}
 CLASS_KEYS = {"sectors", "description_zh", "description_en", "fingerprint", "parent", "to_parent",
               "derived_from", "concordance", "codes", "source"}
 
 
 @dataclass(frozen=True)
 class Track:
-    """One track: bilingual names and, per classification, the sector codes it maps to."""
+    """One track: bilingual names and, per classification, the sector codes it maps to and a
+    note on the mapping (``notes`` English, ``notes_zh`` Chinese; see :meth:`note`)."""
 
     id: str
     name_zh: str
@@ -31,9 +33,16 @@ class Track:
     codes: Mapping[str, tuple]
     notes: Mapping[str, str]
     group: str = ""
+    notes_zh: Mapping[str, str] = field(default_factory=dict)
 
     def name(self, lang: str = "zh") -> str:
         return self.name_zh if lang == "zh" else self.name_en
+
+    def note(self, classification: str, lang: str = "zh") -> str:
+        """The mapping note for ``classification`` in ``lang``; zh falls back to the English
+        note where a file has no ``notes_zh`` for it, and "" where there is no note."""
+        en = self.notes.get(classification, "")
+        return self.notes_zh.get(classification, en) if lang == "zh" else en
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class TrackSet(dict):
 
     classifications: dict
     outside: dict
+    outside_zh: dict
     path: str
 
 
@@ -77,6 +87,7 @@ class Selection:
     track: Track | None = None
     note: str = ""
     region: str | None = None
+    note_zh: str = ""
 
     @property
     def label_zh(self) -> str:
@@ -176,17 +187,22 @@ def _track(fname, tid, d, classes) -> Track:
         if bad:
             raise FormatError(message(w, f"code {bad[0]!r} is not a {cid} sector code",
                                       expected=f"one of {uni[0]}…{uni[-1]}"))
-    notes = d.get("notes", {})
+    notes, notes_zh = (_notes(where, d, key, classes) for key in ("notes", "notes_zh"))
+    return Track(tid, _str(where, d, "name_zh"), _str(where, d, "name_en"),
+                 _str(where, d, "description_zh", False), _str(where, d, "description_en", False),
+                 MappingProxyType(codes), notes, d.get("group", ""), notes_zh)
+
+
+def _notes(where, d, key, classes) -> Mapping[str, str]:
+    notes = d.get(key, {})
     if not isinstance(notes, dict) or not all(isinstance(v, str) for v in notes.values()):
-        raise FormatError(message(where, "key 'notes' must map classifications to texts",
+        raise FormatError(message(where, f"key {key!r} must map classifications to texts",
                                   found=repr(notes)[:60]))
     for cid in notes:
         if cid not in classes:
-            raise FormatError(message(f"{where}, key 'notes.{cid}'", "unknown classification",
+            raise FormatError(message(f"{where}, key '{key}.{cid}'", "unknown classification",
                                       expected=f"one of {sorted(classes)}"))
-    return Track(tid, _str(where, d, "name_zh"), _str(where, d, "name_en"),
-                 _str(where, d, "description_zh", False), _str(where, d, "description_en", False),
-                 MappingProxyType(codes), MappingProxyType(dict(notes)), d.get("group", ""))
+    return MappingProxyType(dict(notes))
 
 
 def _read(path) -> tuple[str, dict]:

@@ -75,6 +75,7 @@ class WeakLinks:
     risk: pd.DataFrame
     attraction: pd.DataFrame
     summary: dict = field(default_factory=dict)
+    note_zh: str = ""          # ``note`` (English) in Chinese
 
     def to_frame(self) -> pd.DataFrame:
         """The links frame (one row per input product), largest chain use first."""
@@ -85,7 +86,8 @@ class WeakLinks:
             return frame_records(df if rows is None else df.head(rows), "code")
         return {"table": self.table, "year": self.year, "unit": self.unit,
                 "track": {"id": self.track_id, "name_zh": self.name_zh, "name_en": self.name_en,
-                          "classification": self.classification, "note": self.note},
+                          "classification": self.classification, "note": self.note,
+                          "note_zh": self.note_zh},
                 "basis": self.basis, "region": self.region, "summary": dict(self.summary),
                 "shortboard": rec(self.shortboard), "risk": rec(self.risk),
                 "attraction": rec(self.attraction), "chokepoints": rec(self.chokepoints),
@@ -171,7 +173,7 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
                      sel.label_zh, sel.label_en, sel.classification, sel.note, basis, region,
                      links.sort_values("chain_total", ascending=False), choke, strengths,
                      lists["shortboard"], lists["risk"], lists["attraction"],
-                     MappingProxyType(summary))
+                     MappingProxyType(summary), sel.note_zh)
 
 
 def _ranked(df, cols):

@@ -94,8 +94,9 @@ def tracks_cmd(tracks_file: Optional[Path] = TRACKS_FILE, lang: str = LANG, as_j
             "tracks": [{"id": t.id, "name_zh": t.name_zh, "name_en": t.name_en, "group": t.group,
                         "description_zh": t.description_zh, "description_en": t.description_en,
                         "codes": {k: list(v) for k, v in t.codes.items()},
-                        "notes": dict(t.notes)} for t in ts.values()],
-            "outside": ts.outside})
+                        "notes": dict(t.notes), "notes_zh": dict(t.notes_zh)}
+                       for t in ts.values()],
+            "outside": ts.outside, "outside_zh": ts.outside_zh})
     others = sorted({k for t in ts.values() for k in t.codes} - {"nbs42", "nbs153"})
     tab = Table(box=box.SIMPLE_HEAD, title=f"赛道 tracks — {ts.path}", caption=f"also mapped: {', '.join(others)} "
                 "(see --json)")

@@ -76,9 +76,10 @@ def track_section(table, track, lang) -> Section:
     k, dunit = display_unit(table.unit, lang)
     sec = Section(f"track-{tid}", name, color=color)
     sec.paragraphs.append(_summary(cm, table, lang))
-    if cm.note:
+    note = (cm.note_zh or cm.note) if lang == "zh" else cm.note
+    if note:
         sec.paragraphs.append(("产业链与投入产出部门的对应：" if lang == "zh" else
-                               "Mapping to IO sectors: ") + cm.note)
+                               "Mapping to IO sectors: ") + note)
     from .content import domestic_view
     basis = domestic_view(table)[0]  # the same view lianpu.chain uses (domestic=True)
     fig, _ = panorama(cm, lang, color, src, year, unit_k=k, unit=dunit, Z=basis.Z_,
