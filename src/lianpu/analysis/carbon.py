@@ -107,19 +107,20 @@ def _plain(v):
     return v.item() if hasattr(v, "item") else str(v)
 
 
+def _last(c):
+    return c[-1] if isinstance(c, tuple) else c
+
+
 def domestic_view(table):
-    """The non-competitive view: the table itself, ``table.domestic()`` (import
-    proportionality), or — where imports of a product exceed its domestic use — the
-    re-export variant :func:`_split_with_reexports`. Satellites are dropped from the view."""
+    """The non-competitive view: the table itself, or ``table.domestic()`` (import
+    proportionality; re-exports spread over exports where imports exceed domestic use).
+    Satellites are dropped from the view: footprints take them from the original table."""
     if table.imports == "non-competitive":
         return table
-    bare = table.evolve(satellites={})  # domestic() re-validates satellites on fewer columns
-    if "IM" not in list(bare.final_demand_labels.index):  # no imports at all: a closed table
+    bare = table.evolve(satellites={})
+    if not any(_last(c) == "IM" for c in bare.final_demand_labels.index):  # a closed table
         return bare.evolve(Zm_=np.zeros_like(bare.Z_), Ym_=np.zeros_like(bare.Y_))
-    try:
-        return bare.domestic()
-    except TableError:  # imports of a product exceed its domestic use: re-exports
-        return _split_with_reexports(bare)
+    return bare.domestic()
 
 
 def _views(table):
@@ -129,34 +130,6 @@ def _views(table):
         A_full = td.A_ + td.Zm_ / np.where(td.x_ > 0, td.x_, 1.0)
         return td, leo.leontief_factor(A_full, labels=list(td.label("en")), table=td.name)
     return td, table.factor  # a competitive table's A is the full technology
-
-
-def _split_with_reexports(table):
-    """Import proportionality over all uses, exports included (imports partly re-exported).
-
-    Used when ``table.domestic()`` refuses because imports of some product exceed its domestic
-    use (e.g. office machinery in 2002, processing trade): μ_i = m_i / (Σ_j z_ij + Σ_k y_ik),
-    the denominator including exports, so 0 ≤ μ_i < 1 and rows stay balanced.
-    """
-    fd = list(table.final_demand_labels.index)
-    im = -table.Y_[:, fd.index("IM")]
-    keep = [j for j, c in enumerate(fd) if c != "IM"]
-    use = table.Z_.sum(axis=1) + table.Y_[:, keep].sum(axis=1)
-    mu = np.divide(im, use, out=np.zeros_like(im), where=use > 0)
-    if (mu < 0).any() or (mu >= 1).any():
-        i = int(np.argmax((mu < 0) | (mu >= 1)))
-        raise TableError(message(table.name, "cannot split imports by proportionality",
-                                 row=table.index[i], column="IM", found=f"share {mu[i]:.4g}",
-                                 expected="0 ≤ imports / total use < 1"))
-    Y = table.Y_[:, keep]
-    return table.evolve(
-        Z_=(1 - mu)[:, None] * table.Z_, Zm_=mu[:, None] * table.Z_, Y_=(1 - mu)[:, None] * Y,
-        Ym_=mu[:, None] * Y, final_demand_labels=table.final_demand_labels.iloc[keep],
-        household_columns=tuple(c for c in table.household_columns if c != "IM"),
-        imports="non-competitive",
-        notes=tuple(table.notes) + ("domestic view by import proportionality over all uses "
-                                    "including exports (imports exceed domestic use of some "
-                                    "products: re-exports)",))
 
 
 def accounts(table, satellite: str = "co2") -> dict:

@@ -29,8 +29,9 @@ YEARS = tuple(range(1995, 2019))
 
 
 def upstreamness(table) -> np.ndarray:
-    """U = G 1 (n,): solve (I − B) u = 1 with the table's Ghosh factor."""
-    return table.factor_ghosh.solve(np.ones(table.n))
+    """U = G 1 (n,), as :func:`lianpu.analysis.position.upstreamness` (one Ghosh solve)."""
+    from .position import upstreamness as u
+    return u(table).to_numpy()
 
 
 def import_content(table) -> tuple[np.ndarray, float, float]:
