@@ -393,6 +393,14 @@ class IOTable:
         if method != "import_proportionality":
             raise ValueError(f"argument 'method': unknown method {method!r} "
                              "(expected 'import_proportionality')")
+        # the table is immutable, so its domestic view (and that view's LU) is built once
+        cache = self.__dict__.setdefault("_lianpu_cache", {})
+        if ("domestic", method) not in cache:
+            cache[("domestic", method)] = self._domestic_split()
+        return cache[("domestic", method)]
+
+    def _domestic_split(self) -> "IOTable":
+        """Import proportionality, uncached (see :meth:`domestic`)."""
         fd = list(self.final_demand_labels.index)
         im_cols = [j for j, c in enumerate(fd) if _last(c) == "IM"]
         if not im_cols:

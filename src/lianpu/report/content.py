@@ -66,10 +66,9 @@ def domestic_view(table):
     """(table for effects, how): the import-proportionality domestic view of a competitive
     table (``table.domestic()``, cached per table), so multipliers and impacts exclude imported
     inputs, with how = "domestic"; other tables as they are, with how = ""."""
-    from ..analysis.common import cached
     if not _competitive(table):
         return table, ""
-    return cached(table, ("report", "domestic"), table.domestic), "domestic"
+    return table.domestic(), "domestic"  # cached on the table: one view, one LU
 
 
 def analysis(table, key, fn):
