@@ -98,7 +98,7 @@ def test_template(capsys, tmp_path):
 @pytest.mark.parametrize("args,msg", [
     (["info", "cn-nbs-2099-1"], "unknown dataset 'cn-nbs-2099-1'"),
     (["multipliers", "cn-nbs-2020-153", "--kind", "jobs"], "unknown multiplier kind 'jobs'"),
-    (["multipliers", "cn-nbs-2020-153", "--type", "III"], "argument 'type': found 'III'"),
+    (["multipliers", "cn-nbs-2020-153", "--type", "III"], "found 'III', expected 'I' or 'II'"),
     (["multipliers", "cn-nbs-2020-42", "--type", "II"], "no household-consumption column"),
     (["multipliers", "cn-nbs-2020-153", "--lang", "fr"], "--lang: found 'fr'"),
     (["export", "cn-nbs-2020-153", "--to", "x.docx"], "unknown export format '.docx'"),

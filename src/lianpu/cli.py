@@ -26,6 +26,26 @@ DATA_DIR = typer.Option(None, "--data-dir", help="Cache directory (default: $LIA
                         "user data dir).", show_default=False)
 JSON = typer.Option(False, "--json", help="Machine-readable JSON on stdout only.")
 LANG = typer.Option("zh", "--lang", help="Label language: zh or en.")
+BASIS = typer.Option("auto", "--basis", help="Accounting basis: auto (domestic view where imports "
+                     "can be separated, local view of a provincial table), published, domestic "
+                     "or local.")
+DOMESTIC = typer.Option(False, "--domestic", help="Alias of --basis domestic.")
+
+
+def _basis(basis: str, domestic: bool = False) -> str:
+    """The --basis value (``--domestic`` is its alias), checked."""
+    from .analysis.basis import BASES
+    if domestic:
+        if basis not in ("auto", "domestic"):
+            raise UserError(f"--domestic: found together with --basis {basis}, expected one of them")
+        basis = "domestic"
+    if basis not in BASES:
+        raise UserError(f"--basis: found {basis!r}, expected one of {', '.join(BASES)}")
+    return basis
+
+
+def _basis_line(note_en: str, note_zh: str, lang: str) -> str:
+    return ("口径 basis: " + note_zh) if lang == "zh" else ("basis: " + note_en)
 
 
 class UserError(Exception):
@@ -169,10 +189,11 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
                                          help="final_demand or direct_effect."),
                 households: Optional[str] = typer.Option(
                     None, "--households", help="Comma list of final-demand columns closed for "
-                    "Type II (default: the table's household columns)."),
+                    "Type II (default: the table's household columns, else households split "
+                    "from total consumption TC by the same year's detailed table; TC closes "
+                    "TC as it is)."),
                 top: int = typer.Option(0, "--top", help="Show only the N largest (0 = all)."),
-                domestic: bool = typer.Option(False, "--domestic", help="Use the domestic view "
-                                              "(import proportionality) of a competitive table."),
+                basis: str = BASIS, domestic: bool = DOMESTIC,
                 fmt: Optional[str] = typer.Option(None, "--format"),
                 lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Type I/II multipliers by sector, largest first."""
@@ -181,22 +202,25 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
         raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
     if top < 0:
         raise UserError(f"--top: found {top}, expected ≥ 0")
+    basis = _basis(basis, domestic)
     t = _load(source, data_dir, fmt)
-    if domestic:
-        t = t.domestic()
     hh = tuple(h.strip() for h in households.split(",")) if households else None
-    m = calc(t, kind, type=type_, form=form, households=hh)
+    m = calc(t, kind, type=type_, form=form, households=hh, basis=basis, data_dir=data_dir)
     order = m.sort_values(ascending=False, na_position="last")
     if top:
         order = order.head(top)
     names = t.label(lang)
     rows = [{"rank": i + 1, "sector": _code(c), "name": names[c], "value": _num(v)}
             for i, (c, v) in enumerate(order.items())]
-    meta = {k: m.attrs[k] for k in ("kind", "type", "form", "unit")}
+    meta = {k: m.attrs[k] for k in ("kind", "type", "form", "unit", "basis", "basis_note")}
     meta.update(table=t.name, year=t.year, name=m.attrs["name_zh" if lang == "zh" else "name_en"])
+    if "closure" in m.attrs:
+        meta["closure"] = m.attrs["closure"]
     if as_json:
         return _emit({**meta, "multipliers": rows})
-    tab = Table(title=f"{meta['name']} — {t.name} ({t.year})", caption=f"unit: {meta['unit']}")
+    tab = Table(title=f"{meta['name']} — {t.name} ({t.year})",
+                caption=f"unit: {meta['unit']}\n"
+                        + _basis_line(m.attrs["basis_note"], m.attrs["basis_note_zh"], lang))
     tab.add_column("#", justify="right")
     tab.add_column("code")
     tab.add_column("部门" if lang == "zh" else "sector")
@@ -205,6 +229,12 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
         tab.add_row(str(r["rank"]), r["sector"], r["name"],
                     "—" if r["value"] is None else f"{r['value']:.4f}")
     out.print(tab)
+    if "closure" in m.attrs:  # Type II: which households were closed
+        cl = m.attrs["closure"]
+        out.print(("居民收口 closure: " if lang == "zh" else "closure: ") + cl[f"text_{lang}"],
+                  soft_wrap=True, markup=False)
+        if cl[f"warning_{lang}"]:
+            out.print("⚠ " + cl[f"warning_{lang}"], soft_wrap=True, markup=False)
 
 
 @app.command()

@@ -17,19 +17,16 @@ import pandas as pd
 
 from .core import coefficients as coef
 from .core import leontief as leo
+from .core import roles
 from .core import validation as val
 from .core.errors import TableError, message
 
-#: final-demand categories where negative entries are legitimate (inventory change, imports,
-#: and discrepancy); matched on the category code (last level for multi-regional columns)
-NEGATIVE_OK_FD = {"FU202", "IM", "ERR", "INVNT", "CONS_ABR", "CONS_NONRES", "IMPO", "CHINV",
-                  "INV", "EXPO_NEG", "INVEN", "GFCF"}
-#: final-demand categories that are exports (not domestic use) for the import split
-EXPORT_FD = {"EX", "CONS_NONRES"}
-#: primary-input rows where negative entries are legitimate (net taxes, subsidies, and
-#: OECD's taxes-less-subsidies rows; operating surplus can be negative in a loss year)
-NEGATIVE_OK_VA = {"VA002", "VA004", "TXS_IMP_FNL", "TXS_INT_FNL", "VALU", "VA", "taxes",
-                  "TLS", "net_taxes", "surplus", "operating_surplus"}
+#: final-use roles where negative entries are legitimate (inventory change, imports, inflows,
+#: discrepancy …); see :mod:`lianpu.core.roles`
+NEGATIVE_OK_FD = roles.NEGATIVE_OK_FD
+#: primary-input roles where negative entries are legitimate (net taxes, subsidies, operating
+#: surplus in a loss year)
+NEGATIVE_OK_VA = roles.NEGATIVE_OK_VA
 
 
 @dataclass(frozen=True)
@@ -47,14 +44,43 @@ class Satellite:
     final_demand: np.ndarray | None = None
 
 
-def _label_frame(codes, zh=None, en=None, index_name="code") -> pd.DataFrame:
+def _with_roles(labels: pd.DataFrame, kind: str, table: str) -> pd.DataFrame:
+    """``labels`` with a complete ``role`` column: given roles are checked, missing ones
+    inferred from the code and names (:mod:`lianpu.core.roles`)."""
+    infer = roles.infer_fd_role if kind == "fd" else roles.infer_primary_role
+    given = labels["role"] if "role" in labels.columns else pd.Series([""] * len(labels),
+                                                                       index=labels.index)
+    out = []
+    for code, r, zh, en in zip(labels.index, given, labels.get("name_zh", [""] * len(labels)),
+                               labels.get("name_en", [""] * len(labels))):
+        r = "" if r is None or (isinstance(r, float) and np.isnan(r)) else str(r)
+        if r:
+            known = roles.FD_ROLES if kind == "fd" else roles.PRIMARY_ROLES
+            if r not in known:
+                what = "final-use" if kind == "fd" else "primary-input"
+                raise TableError(message(table, f"unknown {what} role", row=code, column="role",
+                                         found=repr(r), expected=f"one of {sorted(known)}"))
+            out.append(r)
+        else:
+            out.append(infer(code, zh, en))
+    if "role" in labels.columns and list(labels["role"]) == out:
+        return labels
+    labels = labels.copy()
+    labels["role"] = out
+    return labels
+
+
+def _label_frame(codes, zh=None, en=None, index_name="code", role=None) -> pd.DataFrame:
     if isinstance(codes, pd.MultiIndex):
         idx = codes
     else:
         idx = pd.Index([str(c) for c in codes], name=index_name)
     n = len(idx)
-    return pd.DataFrame({"name_zh": list(zh) if zh is not None else [""] * n,
-                         "name_en": list(en) if en is not None else [""] * n}, index=idx)
+    df = pd.DataFrame({"name_zh": list(zh) if zh is not None else [""] * n,
+                       "name_en": list(en) if en is not None else [""] * n}, index=idx)
+    if role is not None:
+        df["role"] = list(role)
+    return df
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,7 +98,9 @@ class IOTable:
     - ``discrepancy_`` (n,) the table's own statistical discrepancy column (ERR), if any.
 
     Labels: ``sectors`` (index: code, or (region, code) for MRIO; columns name_zh, name_en),
-    ``final_demand_labels`` and ``primary_labels`` likewise.
+    ``final_demand_labels`` and ``primary_labels`` likewise, each with a ``role`` column
+    (what the column/row *is*: household, export, import, inflow …; see
+    :mod:`lianpu.core.roles`) set by the reader or inferred from standard codes and labels.
     """
 
     Z_: np.ndarray
@@ -112,6 +140,8 @@ class IOTable:
         fd = list(self.final_demand_labels.index)
         pr = list(self.primary_labels.index)
         set_ = lambda a, v: object.__setattr__(self, a, v)  # noqa: E731 (frozen dataclass)
+        set_("final_demand_labels", _with_roles(self.final_demand_labels, "fd", t))
+        set_("primary_labels", _with_roles(self.primary_labels, "primary", t))
         set_("Z_", val.as_matrix("Z", self.Z_, (n, n), t, codes, codes))
         set_("Y_", val.as_matrix("Y", self.Y_, (n, k), t, codes, fd))
         set_("V_", val.as_matrix("V", self.V_, (p, n), t, pr, codes))
@@ -151,9 +181,9 @@ class IOTable:
             val.check_nonnegative("Z (intermediate flows)", self.Z_, t, codes, codes)
             if self.Zm_ is not None:
                 val.check_nonnegative("Zm (imported intermediate flows)", self.Zm_, t, codes, codes)
-            ok = [j for j, c in enumerate(fd) if _last(c) in NEGATIVE_OK_FD]
+            ok = [j for j, r in enumerate(self.fd_roles) if r in NEGATIVE_OK_FD]
             val.check_nonnegative("Y (final demand)", self.Y_, t, codes, fd, allowed_columns=ok)
-            okv = [i for i, r in enumerate(pr) if _last(r) in NEGATIVE_OK_VA]
+            okv = [i for i, r in enumerate(self.primary_roles) if r in NEGATIVE_OK_VA]
             val.check_nonnegative("V (primary inputs)", self.V_.T, t, codes, pr, allowed_columns=okv)
             if (self.x_ < 0).any():
                 i = int(np.argmax(self.x_ < 0))
@@ -164,7 +194,8 @@ class IOTable:
 
     @classmethod
     def from_arrays(cls, Z, Y, V=None, x=None, *, sectors=None, names_zh=None, names_en=None,
-                    final_demand=None, primary=None, regions=None, **kw) -> "IOTable":
+                    final_demand=None, primary=None, regions=None, fd_roles=None,
+                    primary_roles=None, **kw) -> "IOTable":
         """Build a table from plain arrays.
 
         ``x`` defaults to Z·1 + Y·1; ``V`` defaults to one row ``VA`` = x − 1'Z (value added
@@ -192,8 +223,10 @@ class IOTable:
         fd = final_demand if final_demand is not None else [f"FD{j + 1}" for j in range(Y.shape[1])]
         pr = primary if primary is not None else [f"VA{i + 1:03d}" for i in range(V.shape[0])]
         return cls(Z, Y, V, x, sectors=_label_frame(idx, names_zh, names_en),
-                   final_demand_labels=_label_frame(fd, index_name="category"),
-                   primary_labels=_label_frame(pr, index_name="row"), **kw)
+                   final_demand_labels=_label_frame(fd, index_name="category",
+                                                    role=_role_list(fd, fd_roles)),
+                   primary_labels=_label_frame(pr, index_name="row",
+                                               role=_role_list(pr, primary_roles)), **kw)
 
     @classmethod
     def from_frames(cls, Z: pd.DataFrame, Y: pd.DataFrame, V: pd.DataFrame | None = None,
@@ -253,6 +286,26 @@ class IOTable:
     @property
     def regions(self) -> list[str]:
         return list(dict.fromkeys(self.index.get_level_values(0))) if self.is_multiregional else []
+
+    @property
+    def fd_roles(self) -> tuple:
+        """The role of every final-use column (:mod:`lianpu.core.roles`)."""
+        return tuple(self.final_demand_labels["role"])
+
+    @property
+    def primary_roles(self) -> tuple:
+        """The role of every primary-input row (:mod:`lianpu.core.roles`)."""
+        return tuple(self.primary_labels["role"])
+
+    def fd_positions(self, which) -> list[int]:
+        """Positions of the final-use columns whose role is in ``which`` (a role or a set)."""
+        which = {which} if isinstance(which, str) else set(which)
+        return [j for j, r in enumerate(self.fd_roles) if r in which]
+
+    def primary_positions(self, which) -> list[int]:
+        """Positions of the primary-input rows whose role is in ``which``."""
+        which = {which} if isinstance(which, str) else set(which)
+        return [i for i, r in enumerate(self.primary_roles) if r in which]
 
     def _frame(self, a, rows, cols):
         return pd.DataFrame(a, index=rows, columns=cols, copy=False)
@@ -354,9 +407,9 @@ class IOTable:
         """Imports by product: Zm·1 + Ym·1 (non-competitive) or −IM (competitive), or None."""
         if self.Zm_ is not None:
             return self.Zm_.sum(axis=1) + self.Ym_.sum(axis=1)
-        fd = list(self.final_demand_labels.index)
-        if "IM" in fd:
-            return -self.Y_[:, fd.index("IM")]
+        cols = self.fd_positions(roles.IMPORTS)
+        if cols:
+            return -self.Y_[:, cols].sum(axis=1)
         return None
 
     # ------------------------------------------------------------------ new tables
@@ -380,12 +433,14 @@ class IOTable:
         ``import_proportionality`` (the standard assumption when import matrices are not
         published, e.g. OECD TiVA and NBS practice): every user of product i buys the same
         imported share μ_i = m_i / (Σ_j z_ij + Σ_k y_ik), the denominator being domestic use
-        (intermediate plus final use other than exports — ``EXPORT_FD``: EX, and OECD's purchases by
-        non-residents CONS_NONRES). Then Z_d = (1 − μ) ⊙ Z,
+        (intermediate plus final use other than exports — columns whose role is in
+        ``roles.OUTFLOWS``: exports, OECD's purchases by non-residents, a province's outflows).
+        Then Z_d = (1 − μ) ⊙ Z,
         Zm = μ ⊙ Z, and likewise for final use; exports stay domestic (except re-exports: where
         m_i exceeds domestic use, μ_i = m_i / (use_i + exports_i) applies to exports too) and the
         IM column(s) (matched on the last label level) are dropped because imports now sit in
-        Zm/Ym. Row and column balances are preserved.
+        Zm/Ym. The columns are found by their roles (``import``), never by code. Row and column
+        balances are preserved.
         Already non-competitive tables are returned unchanged.
         """
         if self.imports == "non-competitive":
@@ -402,14 +457,16 @@ class IOTable:
     def _domestic_split(self) -> "IOTable":
         """Import proportionality, uncached (see :meth:`domestic`)."""
         fd = list(self.final_demand_labels.index)
-        im_cols = [j for j, c in enumerate(fd) if _last(c) == "IM"]
+        rl = self.fd_roles
+        im_cols = self.fd_positions(roles.IMPORTS)
         if not im_cols:
-            raise TableError(message(self.name, "cannot split imports: no imports column",
-                                     column="IM", expected="a competitive table with an IM column"))
+            raise TableError(message(self.name, "cannot split imports: no column with the role "
+                                     "'import'", column="IM",
+                                     expected="a competitive table with an imports column"))
         im = -self.Y_[:, im_cols].sum(axis=1)
-        exp_cols = [j for j, c in enumerate(fd) if _last(c) in EXPORT_FD]
-        use_cols = [j for j, c in enumerate(fd)
-                    if j not in im_cols and j not in exp_cols and _last(c) != "ERR"]
+        exp_cols = self.fd_positions(roles.OUTFLOWS)
+        skip = set(self.fd_positions(roles.SUPPLY_FROM_OUTSIDE | {"discrepancy"}))
+        use_cols = [j for j in range(len(fd)) if j not in skip and j not in exp_cols]
         use = self.Z_.sum(axis=1) + self.Y_[:, use_cols].sum(axis=1)
         exports = self.Y_[:, exp_cols].sum(axis=1)
         # re-exports: where imports exceed domestic use, the imported share is spread over
@@ -427,7 +484,7 @@ class IOTable:
         Y = self.Y_[:, keep].copy()
         Ym = np.zeros_like(Y)
         for jj, j in enumerate(keep):
-            if _last(fd[j]) == "ERR":
+            if rl[j] == "discrepancy" or rl[j] in roles.SUPPLY_FROM_OUTSIDE:
                 continue
             share = mu if j not in exp_cols else np.where(reexport, mu, 0.0)
             Ym[:, jj] = share * Y[:, jj]
@@ -455,6 +512,20 @@ class IOTable:
         reg = f", {len(self.regions)} regions" if self.is_multiregional else ""
         return (f"<IOTable {self.name!r}: {self.n} sectors{reg}, {self.imports} imports, "
                 f"year={self.year}, unit={self.unit!r}>")
+
+
+def _role_list(codes, given):
+    """Roles for ``codes`` from a list or a mapping (missing → '' = inferred), or None."""
+    if given is None:
+        return None
+    if isinstance(given, Mapping) or isinstance(given, pd.Series):
+        g = dict(given)
+        return [g.get(c, g.get(_last(c), g.get(str(c), ""))) for c in codes]
+    given = list(given)
+    if len(given) != len(codes):
+        raise TableError(message("roles", "one role per column/row is needed",
+                                 found=len(given), expected=len(codes)))
+    return given
 
 
 def _last(c):

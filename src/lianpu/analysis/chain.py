@@ -130,7 +130,7 @@ def _driver(tb, idx, driver):
 
 
 def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: float = 1e-4, *,
-          region: str | None = None, tracks=None, domestic: bool = True,
+          region: str | None = None, tracks=None, domestic: bool = True, basis: str | None = None,
           driver: str = "final_demand", rows: int = 12) -> ChainMap:
     """Chain map of a track (id, zh/en name, Track) or a list of sector codes.
 
@@ -141,7 +141,10 @@ def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: flo
     threshold : paths whose value is below ``threshold`` × the total effect s'L f are pruned.
     region : for a multi-regional table, the track's region (default: every region).
     tracks : a TrackSet from :func:`lianpu.tracks` (a user file); default the shipped one.
-    domestic : use the domestic view of a competitive table (imports leave the chain).
+    domestic : use the domestic view of a competitive table (imports leave the chain); the old
+        spelling of ``basis="auto"`` (True) / ``basis="published"`` (False).
+    basis : "auto", "published", "domestic" or "local"
+        (:func:`lianpu.analysis.basis.resolve_basis`; default from ``domestic``).
     driver : "final_demand" (f = the track's final demand) or "output" (f = its gross output,
         for tracks of intermediate goods; counts flows inside the track twice).
     rows : suppliers and buyers per side kept as graph nodes (edges frame).
@@ -152,7 +155,7 @@ def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: flo
         raise ValueError(f"argument 'top': found {top}, expected ≥ 1")
     if not 0 <= threshold < 1:
         raise ValueError(f"argument 'threshold': found {threshold}, expected 0 ≤ threshold < 1")
-    tb, basis = domestic_basis(table, domestic)
+    tb, basis = domestic_basis(table, domestic, basis)
     sel = resolve_track(tb, track_or_sectors, tracks, region=region)
     S = list(sel.indices)
     f = _driver(tb, S, driver)

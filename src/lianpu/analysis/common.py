@@ -57,31 +57,22 @@ def unit_columns(n: int, idx) -> np.ndarray:
     return E
 
 
-def domestic_basis(table, domestic: bool = True):
-    """(table, note): the table to analyse domestic chains on.
+def domestic_basis(table, domestic: bool = True, basis: str | None = None):
+    """(table, note): the table to analyse chains on and the English note of its basis.
 
-    A table with an ``IM`` column (matched on the last label level, so a provincial MRIO's
-    ('ROW', 'IM') counts) becomes its import-proportionality domestic view (A is domestic
-    technology, imports from abroad sit in Zm); a non-competitive table, or a multi-regional
-    one without imports from outside it, is used as it is.
+    ``basis`` (``"auto"``, ``"published"``, ``"domestic"``, ``"local"``) is decided by
+    :func:`lianpu.analysis.basis.resolve_basis`, the one rule; ``domestic=False`` is the old
+    spelling of ``basis="published"``. Use :func:`table_basis` to get the :class:`Basis`.
     """
-    if not domestic:
-        return table, "table as given (A includes imported inputs if the table is competitive)"
-    if table.imports == "non-competitive" and table.is_multiregional:
-        return table, ("multi-regional table: imports are the flows between regions, and from "
-                       "abroad the import block Zm")
-    if table.imports == "non-competitive":
-        return table, "non-competitive table: A is domestic, imports from the import block Zm"
-    if any((c[-1] if isinstance(c, tuple) else c) == "IM" for c in table.final_demand_labels.index):
-        # cached: the view (and its LU and caches) is built once per immutable table
-        what = ("multi-regional table: imports are the flows between regions; imports from "
-                "abroad split by import proportionality" if table.is_multiregional else
-                "competitive table: domestic view by import proportionality (each user of "
-                "product i imports the same share of it)")
-        return cached(table, ("domestic",), table.domestic), what
-    if table.is_multiregional:
-        return table, "multi-regional table: imports are the flows between regions"
-    return table, "competitive table without an imports column: A includes imported inputs"
+    tb, b = table_basis(table, basis if basis is not None else
+                        ("auto" if domestic else "published"))
+    return tb, b.note_en
+
+
+def table_basis(table, basis: str = "auto"):
+    """(table view, Basis) — :func:`lianpu.analysis.basis.resolve_basis`."""
+    from .basis import resolve_basis
+    return resolve_basis(table, basis)
 
 
 def region_of(table) -> np.ndarray | None:

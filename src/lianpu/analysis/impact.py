@@ -41,8 +41,10 @@ import pandas as pd
 
 from ..core import coefficients as coef
 from ..core import leontief as leo
+from ..core.errors import ArgumentError, message
 from .demand import Demand, as_demand, read_demand  # noqa: F401  (read_demand re-exported)
-from .multipliers import _type2_factor, household_closure, intensity
+from .households import closure
+from .multipliers import _type2_factor, household_closure, intensity  # noqa: F401
 
 EFFECTS = ("direct", "indirect", "induced", "total")
 EFFECT_NAMES = {"direct": ("直接效应", "direct effect"), "indirect": ("间接效应", "indirect effect"),
@@ -76,6 +78,10 @@ class ImpactResult:
     notes: tuple = ()
     demand_gross: np.ndarray | None = field(default=None, repr=False)
     indicator_names: Mapping[str, tuple] = field(default_factory=dict, repr=False)
+    basis: Mapping[str, str] = field(default_factory=dict)
+    #: Type II: how households were closed (:meth:`lianpu.analysis.households.Closure.to_dict`:
+    #: method, columns, share of labour income, text_zh/en, warning_zh/en); {} for Type I
+    closure: Mapping = field(default_factory=dict)
 
     @property
     def indicators(self) -> tuple:
@@ -146,7 +152,8 @@ class ImpactResult:
         df["unit"] = df["indicator"].map(self.units)
         if k == 1:
             df = df.drop(columns="scenario")
-        df.attrs.update(table=self.table, type=self.type, mode=self.mode, unit=self.unit)
+        df.attrs.update(table=self.table, type=self.type, mode=self.mode, unit=self.unit,
+                        basis=self.basis.get("basis", ""))
         return df
 
     def to_dict(self) -> dict:
@@ -161,7 +168,8 @@ class ImpactResult:
             "totals": [{"indicator": i, "scenario": s, **{e: float(r[e]) for e in self.effects}}
                        for (i, s), r in tot.iterrows()],
             "by_sector": self.to_frame().drop(columns="unit").to_dict(orient="records"),
-            "notes": list(self.notes),
+            "notes": list(self.notes), "basis": dict(self.basis),
+            "closure": dict(self.closure) or None,
         }
 
     def to_json(self, **kw) -> str:
@@ -219,7 +227,7 @@ def net_solve(A, fixed_out: np.ndarray, n: int | None = None) -> np.ndarray:
 
 
 def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=None,
-           households=None) -> ImpactResult:
+           households=None, basis: str = "auto", data_dir=None) -> ImpactResult:
     """Direct, indirect and induced effects of ``demand`` on output, value added, income, jobs
     and every satellite of ``table``.
 
@@ -233,8 +241,16 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
     mode : "gross" (demand is final demand) or "net" (demand is the exogenous output of the
         industries whose contribution is measured; see the module docstring)
     local_share : share (scalar or (n,)) of each purchase supplied locally, for array demand
-    households : final-demand columns closed for Type II (default: the table's
-        ``household_columns``; non-competitive NBS 42-sector tables need ``("TC",)``)
+    households : final-demand columns closed for Type II (default: the table's household
+        columns; for the non-competitive NBS 42-sector tables, which publish only TC, the
+        household split estimated from the same year's detailed table; ``("TC",)`` closes TC
+        as chosen, with a warning in the notes) — :func:`lianpu.analysis.households.closure`
+    data_dir : dataset cache holding that detailed table (default: ``$LIANPU_DATA`` or the
+        user data dir)
+    basis : "auto" (default: the domestic view wherever imports can be separated, the local
+        view of a provincial table), "published", "domestic" or "local"
+        (:func:`lianpu.analysis.basis.resolve_basis`). The demand is spending on the view's
+        products: the part met inside the economy is set by ``local_share`` (default 1).
 
     Examples
     --------
@@ -244,10 +260,14 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
     >>> r.output("total").ravel().round(2).tolist()     # Miller & Blair (2009) Table 2.3
     [1247.52, 1841.58]
     """
+    from .basis import resolve_basis
     if type not in ("I", "II"):
-        raise ValueError(f"argument 'type': found {type!r}, expected 'I' or 'II'")
+        raise ArgumentError(message(None, "unknown model type", argument="type",
+                                    found=repr(type), expected="'I' or 'II'"))
     if mode not in ("gross", "net"):
-        raise ValueError(f"argument 'mode': found {mode!r}, expected 'gross' or 'net'")
+        raise ArgumentError(message(None, "unknown impact mode", argument="mode",
+                                    found=repr(mode), expected="'gross' or 'net'"))
+    table, bs = resolve_basis(table, basis)
     d: Demand = as_demand(table, demand, local_share=local_share)
     f = d.local
     n, k = f.shape
@@ -258,20 +278,20 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
         x1 = net_solve(table.A_, f)
         notes.append("net (contribution) mode: the demand entries are the analysed industries' "
                      "gross output, held fixed; their sales to each other are not counted again")
-    x2 = None
+    x2, cl = None, None
     if type == "II":
         fbar = np.vstack([f, np.zeros((1, k))])
+        cl = closure(table, households, data_dir)
         if mode == "gross":
-            x2 = _type2_factor(table, households).solve(fbar)[:n]
+            x2 = _type2_factor(table, households, data_dir).solve(fbar)[:n]
         else:
-            hr, hc = household_closure(table, households)
-            x2 = net_solve(leo.close_households(table.A_, hr, hc), fbar, n)[:n]
-        hh = households or table.household_columns
-        notes.append(f"Type II: households closed with compensation row {table.compensation_row} "
-                     f"and consumption columns {list(hh)}")
+            x2 = net_solve(leo.close_households(table.A_, cl.hr, cl.hc), fbar, n)[:n]
+        notes.append(f"Type II: labour income row {table.compensation_row}; {cl.text_en}")
+        if cl.warning_en:
+            notes.append(cl.warning_en)
     if table.imports == "competitive":
         notes.append("competitive-import table: imported inputs are not leakages here, so effects "
-                     "include import content; use table.domestic() or a non-competitive table")
+                     "include import content; use basis 'domestic' (the default) to exclude it")
     inten, units, names = indicator_intensities(table)
     for arr in [f, x1, d.amount] + ([x2] if x2 is not None else []):
         arr.setflags(write=False)
@@ -279,4 +299,5 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
                         scenarios=d.scenarios, direct=f, type1=x1, type2=x2, intensities=inten,
                         units=units, type=type, mode=mode, table=table.name, year=table.year,
                         unit=table.unit, notes=tuple(notes) + tuple(table.notes),
-                        demand_gross=d.amount, indicator_names=names)
+                        demand_gross=d.amount, indicator_names=names, basis=bs.to_dict(),
+                        closure=cl.to_dict() if cl is not None else {})

@@ -93,7 +93,7 @@ def _norm(v):
 
 
 def keysectors(table, lang: str | None = None, extraction: bool = True,
-               inducement_items: bool = True) -> pd.DataFrame:
+               inducement_items: bool = True, basis: str = "auto") -> pd.DataFrame:
     """Key-sector indicators by sector (index: sector code, or (region, sector)).
 
     Parameters
@@ -106,10 +106,14 @@ def keysectors(table, lang: str | None = None, extraction: bool = True,
     inducement_items : include 生产诱发系数 (inducement_*), 生产诱发额 (induced_*) and
         最终需求依赖度 (dependence_*) for consumption, capital formation, exports (and 'other'
         where the table has a discrepancy column).
+    basis : "auto" (the domestic view wherever imports can be separated), "published",
+        "domestic" or "local" (:func:`lianpu.analysis.basis.resolve_basis`); linkages,
+        extraction and inducement all use the same view.
 
     Returns
     -------
-    DataFrame with ``attrs``: unit, table, inducement_basis, item_totals, types (zh/en).
+    DataFrame with ``attrs``: unit, table, basis, basis_note, basis_note_zh, inducement_basis,
+    item_totals, types (zh/en).
 
     Examples
     --------
@@ -118,6 +122,8 @@ def keysectors(table, lang: str | None = None, extraction: bool = True,
     >>> lianpu.keysectors(t)["power_of_dispersion"].round(4).tolist()
     [1.0222, 0.9778]
     """
+    from .basis import resolve_basis
+    table, bs = resolve_basis(table, basis)
     df = pd.concat([name_columns(table), linkages(table)], axis=1)
     if extraction:
         eff = extraction_effects(table)
@@ -127,7 +133,8 @@ def keysectors(table, lang: str | None = None, extraction: bool = True,
             df[f"hem_{k}_output_share"] = eff[f"{k}_output"] / xt
             df[f"hem_{k}_va"] = eff[f"{k}_va"]
             df[f"hem_{k}_va_share"] = eff[f"{k}_va"] / vt if vt else np.nan
-    attrs = {"unit": table.unit, "table": table.name, "year": table.year,
+    attrs = {"unit": table.unit, "table": table.name, "year": table.year, "basis": bs.name,
+             "basis_note": bs.note_en, "basis_note_zh": bs.note_zh,
              "types": {k: list(v) for k, v in TYPES.items()}}
     if inducement_items:
         ind = inducement(table)
@@ -135,7 +142,7 @@ def keysectors(table, lang: str | None = None, extraction: bool = True,
             df[f"inducement_{item}"] = ind["coefficient"][:, j]
             df[f"induced_{item}"] = ind["induced"][:, j]
             df[f"dependence_{item}"] = ind["dependence"][:, j]
-        attrs.update(inducement_basis=ind["basis"], item_totals=ind["totals"],
+        attrs.update(inducement_basis=bs.note_en, item_totals=ind["totals"],
                      unmatched_final_demand=ind["unmatched"])
     df = bilingual(df, COLUMNS, lang)
     df.attrs.update(attrs)

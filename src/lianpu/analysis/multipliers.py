@@ -22,7 +22,8 @@ import pandas as pd
 
 from ..core import coefficients as coef
 from ..core import leontief as leo
-from ..core.errors import TableError, message
+from ..core.errors import ArgumentError, TableError, message
+from .households import closure
 
 KINDS = ("output", "value_added", "income")
 NAMES = {
@@ -53,48 +54,33 @@ def intensity(table, kind: str) -> tuple[np.ndarray, str]:
                              expected=f"one of {known}"))
 
 
-def household_closure(table, households=None):
+def household_closure(table, households=None, data_dir=None):
     """(hr, hc): labour income per unit output (n,) and household consumption per unit of
-    total labour income (n,) for the Type II closure."""
-    if table.is_multiregional:
-        raise TableError(message(table.name, "Type II (households endogenous) is not defined here "
-                                 "for multi-regional tables", argument="type",
-                                 expected="type='I' for an MRIO table"))
-    cols = tuple(households) if households else table.household_columns
-    if not cols:
-        raise TableError(message(
-            table.name, "the table has no household-consumption column, so Type II cannot close "
-            "households", argument="households",
-            found=f"final-demand columns {list(table.final_demand_labels.index)}",
-            expected="households=('TC',) to treat all final consumption as household spending "
-                     "(an approximation you choose explicitly)"))
-    fd = list(table.final_demand_labels.index)
-    for c in cols:
-        if c not in fd:
-            raise TableError(message(table.name, "unknown household column", argument="households",
-                                     found=repr(c), expected=f"one of {fd}"))
-    hr, _ = intensity(table, "income")
-    income = float(table.V_[list(table.primary_labels.index).index(table.compensation_row)].sum())
-    if income <= 0:
-        raise TableError(message(table.name, "total labour income is not positive",
-                                 row=table.compensation_row, found=income, expected="> 0"))
-    hc = table.Y_[:, [fd.index(c) for c in cols]].sum(axis=1) / income
-    return hr, hc
+    total labour income (n,) for the Type II closure.
+
+    ``households=None``: the table's own household columns (roles household/npish, e.g. NBS
+    FU101 + FU102), else — for a table that publishes only total consumption (NBS 42-sector
+    2017/2018/2020: TC) — the household split estimated from the same year's detailed table
+    (read from the cache ``data_dir``); final-use codes (``("TC",)``) close those columns as
+    chosen. See :func:`lianpu.analysis.households.closure`, which also gives the text saying
+    which closure was used."""
+    c = closure(table, households, data_dir)
+    return c.hr, c.hc
 
 
-def _type2_factor(table, households):
-    key = ("_type2", tuple(households or table.household_columns))
+def _type2_factor(table, households, data_dir=None):
+    c = closure(table, households, data_dir)
+    key = ("_type2",) + c.key
     cache = table.__dict__.setdefault("_lianpu_cache", {})
     if key not in cache:
-        hr, hc = household_closure(table, households)
-        Abar = leo.close_households(table.A_, hr, hc)
+        Abar = leo.close_households(table.A_, c.hr, c.hc)
         labels = list(table.label("en")) + ["households"]
         cache[key] = leo.leontief_factor(Abar, labels=labels, table=table.name)
     return cache[key]
 
 
 def multipliers(table, kind: str = "output", type: str = "I", form: str = "final_demand",
-                households=None) -> pd.Series:
+                households=None, basis: str = "auto", data_dir=None) -> pd.Series:
     """Multipliers by sector (index: sector code, or (region, sector)).
 
     Parameters
@@ -104,12 +90,20 @@ def multipliers(table, kind: str = "output", type: str = "I", form: str = "final
     type : "I" (households exogenous) or "II" (households endogenous)
     form : "final_demand" (effect per unit of final demand) or "direct_effect"
         (total effect ÷ direct effect)
-    households : final-demand columns to close for Type II (default: the table's
-        ``household_columns``, e.g. NBS FU101 + FU102)
+    households : final-demand columns to close for Type II (default: the table's household
+        columns, e.g. NBS FU101 + FU102, else the household split of total consumption TC
+        estimated from the same year's detailed table; ``("TC",)`` closes TC as chosen, with
+        a warning in ``attrs["closure"]``); see :func:`household_closure`
+    data_dir : dataset cache holding that detailed table (default: ``$LIANPU_DATA`` or the
+        user data dir)
+    basis : "auto" (default: the domestic view wherever imports can be separated, the local
+        view of a provincial table), "published", "domestic" or "local" — see
+        :func:`lianpu.analysis.basis.resolve_basis`
 
     Returns
     -------
-    Series with ``attrs``: unit, kind, type, form, table, name_zh, name_en.
+    Series with ``attrs``: unit, kind, type, form, table, name_zh, name_en, basis (name),
+    basis_note (English), basis_note_zh.
 
     Examples
     --------
@@ -118,15 +112,20 @@ def multipliers(table, kind: str = "output", type: str = "I", form: str = "final
     >>> lianpu.multipliers(t, "output").round(5).tolist()
     [1.51815, 1.45215]
     """
+    from .basis import resolve_basis
     if type not in ("I", "II"):
-        raise ValueError(f"argument 'type': found {type!r}, expected 'I' or 'II'")
+        raise ArgumentError(message(None, "unknown multiplier type", argument="type",
+                                    found=repr(type), expected="'I' or 'II'"))
     if form not in ("final_demand", "direct_effect"):
-        raise ValueError(f"argument 'form': found {form!r}, expected 'final_demand' or 'direct_effect'")
+        raise ArgumentError(message(None, "unknown multiplier form", argument="form",
+                                    found=repr(form), expected="'final_demand' or 'direct_effect'"))
+    table, bs = resolve_basis(table, basis)
     s, unit = intensity(table, kind)
     if type == "I":
         m = leo.left_solve(table.factor, s)
     else:
-        m = leo.left_solve(_type2_factor(table, households), np.append(s, 0.0))[: table.n]
+        m = leo.left_solve(_type2_factor(table, households, data_dir),
+                           np.append(s, 0.0))[: table.n]
     if form == "direct_effect":
         m = np.divide(m, s, out=np.full_like(m, np.nan), where=s != 0)
         unit_txt = "ratio of total to direct effect"
@@ -137,8 +136,11 @@ def multipliers(table, kind: str = "output", type: str = "I", form: str = "final
     zh, en = NAMES.get(kind, (f"{kind}乘数", f"{kind} multiplier"))
     out = pd.Series(m, index=table.index, name=f"{kind}_multiplier_type{type}")
     out.attrs.update(unit=unit_txt, kind=kind, type=type, form=form, table=table.name,
+                     basis=bs.name, basis_note=bs.note_en, basis_note_zh=bs.note_zh,
                      name_zh=f"{zh}（{'I' if type == 'I' else 'II'}型）",
                      name_en=f"Type {type} {en}")
+    if type == "II":  # which households were closed, in words (cached with the factor)
+        out.attrs["closure"] = closure(table, households, data_dir).to_dict()
     return out
 
 

@@ -219,7 +219,10 @@ def _signed_final_use(nat: IOTable):
     category codes, their (n, k) block and the discrepancy vector. They are shared between
     regions in proportion to output; the rest of final use is the non-negative residual."""
     fd = list(nat.final_demand_labels.index)
-    cols = [j for j, c in enumerate(fd) if c in NEGATIVE_OK_FD and (nat.Y_[:, j] != 0).any()]
+    always = {"inventory", "import", "inflow", "trade_in", "discrepancy"}
+    cols = [j for j, r in enumerate(nat.fd_roles)
+            if (r in always and (nat.Y_[:, j] != 0).any())
+            or (r in NEGATIVE_OK_FD and (nat.Y_[:, j] < 0).any())]
     disc = nat.discrepancy_ if nat.discrepancy_ is not None else np.zeros(nat.n)
     return [fd[j] for j in cols], nat.Y_[:, cols], disc
 

@@ -10,7 +10,8 @@ import typer
 from rich import box
 from rich.table import Table
 
-from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
+from ..cli import (BASIS, DATA_DIR, DOMESTIC, JSON, LANG, UserError, _basis, _basis_line, _code,
+                   _emit, _load, app, out)
 
 TRACK = typer.Option(..., "--track", help="Track id, Chinese or English name (see `lianpu "
                      "tracks`), or comma-separated sector codes.")
@@ -115,6 +116,7 @@ def tracks_cmd(tracks_file: Optional[Path] = TRACKS_FILE, lang: str = LANG, as_j
 def keysectors(source: str = typer.Argument(..., help="Dataset id or table file."),
                top: int = typer.Option(0, "--top", help="Show only the N sectors with the "
                                        "largest power of dispersion (0 = all)."),
+               basis: str = BASIS, domestic: bool = DOMESTIC,
                fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
                as_json: bool = JSON):
     """Key sectors: 影响力系数, 感应度系数, type, hypothetical extraction, 生产诱发系数."""
@@ -122,13 +124,15 @@ def keysectors(source: str = typer.Argument(..., help="Dataset id or table file.
     lang = _lang(lang)
     if top < 0:
         raise UserError(f"--top: found {top}, expected ≥ 0")
+    basis = _basis(basis, domestic)
     t = _load(source, data_dir, fmt)
-    df = calc(t).sort_values("power_of_dispersion", ascending=False)
+    df = calc(t, basis=basis).sort_values("power_of_dispersion", ascending=False)
     if top:
         df = df.head(top)
     if as_json:
         from ..analysis.common import frame_records
         return _emit({"table": t.name, "year": t.year, "unit": t.unit,
+                      "basis": df.attrs["basis"], "basis_note": df.attrs["basis_note"],
                       "columns": {k: [df.attrs["zh"].get(k, k), df.attrs["en"].get(k, k)]
                                   for k in df.columns},
                       "inducement_basis": df.attrs.get("inducement_basis"),
@@ -140,7 +144,8 @@ def keysectors(source: str = typer.Argument(..., help="Dataset id or table file.
                          "消费/资本/出口: 生产诱发系数" if zh else
                          "type: key / backward- / forward-oriented / weak; HEM: share of output "
                          "lost by total extraction; C, K, X: production inducement of "
-                         "consumption, capital formation, exports"))
+                         "consumption, capital formation, exports")
+                + "\n" + _basis_line(df.attrs["basis_note"], df.attrs["basis_note_zh"], lang))
     heads = (["code", "部门", "影响力", "感应度", "类型", "HEM", "消费", "资本", "出口"]
              if zh else ["code", "sector", "PoD", "SoD", "type", "HEM", "C", "K", "X"])
     _cols(tab, heads, name_width=12)
@@ -165,6 +170,7 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
           graphml: Optional[Path] = typer.Option(None, "--graphml", help="Write the graph as "
                                                  "GraphML."),
           region: Optional[str] = REGION, tracks_file: Optional[Path] = TRACKS_FILE,
+          basis: str = BASIS, domestic: bool = DOMESTIC,
           fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
           as_json: bool = JSON):
     """Chain map 产业链全景图: suppliers by tier, buyers, structural paths, chain position."""
@@ -175,9 +181,10 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     _positive("--top", top)
     _positive("--rows", rows)
     ts = tracks(tracks_file) if tracks_file else None
+    basis = _basis(basis, domestic)
     t = _load(source, data_dir, fmt)
     cm = calc(t, _track_arg(track), depth=depth, top=top, region=region, tracks=ts,
-              driver=driver, rows=rows)
+              driver=driver, rows=rows, basis=basis)
     files = {}
     if html:
         cm.to_html(html, lang=lang)

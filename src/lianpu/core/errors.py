@@ -32,6 +32,10 @@ class ConvergenceError(LianpuError, ArithmeticError):
     """An iterative method did not reach its tolerance within its iteration limit."""
 
 
+class ArgumentError(LianpuError, ValueError):
+    """An argument of a lianpu function (a CLI option) has a value outside what it accepts."""
+
+
 class DatasetError(LianpuError, KeyError):
     """Unknown dataset id, or dataset not in the cache."""
 
@@ -53,6 +57,8 @@ def where(table: str | None, *, row=None, column=None, argument=None) -> str:
     if argument is not None:
         parts.append(f"argument {argument!r}")
     loc = ", ".join(parts)
+    if table is None and loc:  # an argument error of a function: the argument is the place
+        return loc
     head = table or "table"
     return f"{head}: {loc}" if loc else head
 

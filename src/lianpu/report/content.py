@@ -57,18 +57,20 @@ def default_region(table):
     return "CHN" if "CHN" in table.regions else table.regions[0]
 
 
-def _competitive(table) -> bool:
-    return table.imports == "competitive" and "IM" in [
-        str(c) for c in table.final_demand_labels.index]
-
-
 def domestic_view(table):
-    """(table for effects, how): the import-proportionality domestic view of a competitive
-    table (``table.domestic()``, cached per table), so multipliers and impacts exclude imported
-    inputs, with how = "domestic"; other tables as they are, with how = ""."""
-    if not _competitive(table):
-        return table, ""
-    return table.domestic(), "domestic"  # cached on the table: one view, one LU
+    """(table for effects, how): the view :func:`lianpu.analysis.basis.resolve_basis` chooses
+    by default (the same one the CLI, the Python API and the dashboard use), with how = the
+    basis name when the view differs from the table as published ("domestic", "local"), else
+    ""."""
+    from ..analysis.basis import resolve_basis
+    view, b = resolve_basis(table, "auto")  # cached on the table: one view, one LU
+    return view, ("" if view is table else b.name)
+
+
+def table_basis(table):
+    """The :class:`~lianpu.analysis.basis.Basis` every section of the report uses."""
+    from ..analysis.basis import resolve_basis
+    return resolve_basis(table, "auto")[1]
 
 
 def analysis(table, key, fn):

@@ -82,9 +82,11 @@ def _namer(ks, lang):
 
 
 def _basis_note(ks, lang):
-    basis = basis_text(ks.attrs.get("inducement_basis", ""), lang)
-    return (f"感应度系数按完全分配系数（戈什逆）行和计算；诱发计算口径：{basis}。" if lang == "zh"
-            else f"Sensitivity uses row sums of the Ghosh inverse; inducement basis: {basis}.")
+    basis = ks.attrs["basis_note_zh" if lang == "zh" else "basis_note"]
+    return (f"计算口径（影响力系数、感应度系数、抽取法与诱发系数同一口径）：{basis}。感应度系数按完全分配系数（戈什逆）行和计算。"
+            if lang == "zh" else
+            f"Basis (the same for dispersion, sensitivity, extraction and inducement): {basis}. "
+            "Sensitivity uses row sums of the Ghosh inverse.")
 
 
 def inducement_section(table, lang) -> Section:

@@ -102,19 +102,13 @@ def source_text(table, lang: str) -> str:
     return f"{title}（{org[0]}）" if lang == "zh" else f"{title} ({org[1]})"
 
 
-#: lianpu.analysis.common.domestic_basis texts → Chinese (matched on their opening words)
-_BASIS_ZH = (("competitive table: domestic view", "竞争型表，按进口比例法转为国内（非竞争型）视角"),
-             ("non-competitive table", "非竞争型表，直接消耗系数为国内系数，进口取自进口矩阵"),
-             ("multi-regional table", "多区域表，进口为区域间流量"),
-             ("competitive table without an imports column",
-              "竞争型表且无进口列，系数含进口中间品"),
-             ("table as given", "按原表计算（竞争型表的系数含进口中间品）"))
-
-
 def basis_text(basis: str, lang: str) -> str:
-    """The computation basis an analysis reports, in ``lang`` (English as given)."""
+    """The computation basis an analysis reports (a Basis or its English note), in ``lang``."""
+    from ..analysis.basis import _NOTES
+    if hasattr(basis, "text"):
+        return basis.text(lang)
     if lang == "zh":
-        for en, zh in _BASIS_ZH:
-            if basis.startswith(en):
+        for en, zh in _NOTES.values():
+            if str(basis).startswith(en):
                 return zh
-    return basis
+    return str(basis)
