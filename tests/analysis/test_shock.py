@@ -95,39 +95,37 @@ def test_import_cut_by_hand(toy):
 def test_import_cut_zero_and_full_substitution(toy, t2017):
     r0 = shock.import_cut(t2017, {"20": 0.0})
     np.testing.assert_allclose(r0.columns["output_loss"], 0, atol=1e-6 * t2017.x_.max())
-    # s = 1: no shortage; domestic 20 supplies p·Zm₂₀,ⱼ more per unit, final users p·Ym₂₀ more:
-    # x = (I − A')⁻¹ f' by numpy.linalg.solve
+    # s = 1: each user may replace all of its lost imports (p·Zm_kj) by domestic 20, so every
+    # user keeps its baseline need and no output is lost; domestic 20 cannot grow (it buys
+    # imported 20 itself, capped at its baseline), so the substitutes p·Σ_j Zm_20,j go to
+    # industries out of 20's final use, and final users' own substitution demand p·ΣYm_20
+    # is not served: final use of 20 lost = p·(Σ Zm_20 + Σ Ym_20) = the imports cut.
     p = 0.3
     k = list(t2017.index).index("20")
-    A2 = np.array(t2017.A_)
-    A2[k] += p * t2017.Zm_[k] / t2017.x_
-    f2 = t2017.x_ - t2017.A_ @ t2017.x_
-    f2[k] += p * t2017.Ym_[k].sum()
     r = shock.import_cut(t2017, {"20": p}, substitution=1.0)
-    np.testing.assert_allclose(r.columns["output"], np.linalg.solve(np.eye(t2017.n) - A2, f2),
-                               rtol=1e-9)
-    assert r.columns["output_loss"][k] < 0                  # domestic electronics gains
+    np.testing.assert_allclose(r.columns["output"], t2017.x_, rtol=1e-7)
+    assert r.columns["final_use_lost"][k] == pytest.approx(
+        p * (t2017.Zm_[k].sum() + t2017.Ym_[k].sum()), rel=1e-6)
+    assert r.totals["substitutes_supplied"] == pytest.approx(p * t2017.Zm_[k].sum(), rel=1e-6)
     assert r.totals["imports_substituted"] == pytest.approx(r.totals["imports_cut"])
 
 
 def test_import_cut_real_table_rules(t2017):
     k = list(t2017.index).index("20")
     strict = shock.import_cut(t2017, {"20": 0.3})
-    # every sector buys some imported electronics in cn_io_2017_42 → all capped at 70 %, except
-    # where demand is lower still: 03 and 04 have negative final demand (inventory draw-down)
+    # every sector buys some imported electronics in cn_io_2017_42 → all capped at 70 %; 03
+    # and 04 (negative final demand: inventory draw-down) are held at the uniform-scaling
+    # floor 0.7 x⁰ too, so the answer is exactly uniform scaling (the LP's lower bound)
     assert (t2017.Zm_[k] > 0).all()
-    f0 = t2017.x_ - t2017.A_ @ t2017.x_
-    pos = f0 >= 0
-    assert list(t2017.index[~pos]) == ["03", "04"]
-    np.testing.assert_allclose(strict.columns["output"][pos], 0.7 * t2017.x_[pos], rtol=1e-9)
-    assert (strict.columns["binding"][pos] == "import:20").all()
-    assert (strict.columns["binding"][~pos] == "demand").all()
-    assert (strict.columns["output"][~pos] < 0.7 * t2017.x_[~pos]).all()
+    np.testing.assert_allclose(strict.columns["output"], 0.7 * t2017.x_, rtol=1e-7)
+    np.testing.assert_allclose(strict.columns["uniform_output"], 0.7 * t2017.x_, rtol=1e-12)
+    assert (strict.columns["binding"] == "import:20").all()
+    assert strict.totals["output_loss_pct"] == pytest.approx(strict.totals["loss_bound_pct"])
     assert any("upper bound" in n for n in strict.notes)
     crit = shock.import_cut(t2017, {"20": 0.3}, critical=0.01)
     material = t2017.Zm_[k] / t2017.x_ >= 0.01
     assert crit.totals["sectors_capped_by_imports"] == material.sum() == 4
-    np.testing.assert_allclose(crit.columns["output_loss_pct"][material], 30.0, rtol=1e-9)
+    np.testing.assert_allclose(crit.columns["output_loss_pct"][material], 30.0, rtol=1e-6)
     half = shock.import_cut(t2017, {"20": 0.3}, substitution=0.5, critical=0.01)
     assert 0 < half.totals["output_loss"] < crit.totals["output_loss"] < strict.totals["output_loss"]
     df = crit.to_frame()
@@ -139,5 +137,9 @@ def test_import_cut_errors(mb, t2017):
         shock.import_cut(mb, {"1": 0.3})
     with pytest.raises(ValueError, match="expected a share in \\[0, 1\\]"):
         shock.import_cut(t2017, {"20": 30})
+    with pytest.raises(ValueError, match="argument 'substitution'.*expected a share"):
+        shock.import_cut(t2017, {"20": 0.3}, substitution=2)
+    with pytest.raises(ValueError, match="argument 'objective'.*one of"):
+        shock.import_cut(t2017, {"20": 0.3}, objective="gdp")
     with pytest.raises(TableError, match="unknown imported product '99'"):
         shock.import_cut(t2017, {"99": 0.3})

@@ -7,8 +7,9 @@
   dependence (who is downstream of a supply change), never as a forecast of output.
 - :func:`mixed` — mixed exogenous/endogenous model (Miller & Blair 2009, ch. 13): outputs of
   the constrained sectors J are fixed, the others follow demand; solved by partitioning.
-- :func:`import_cut` — import cut-off 进口中断 on a non-competitive table
-  (:mod:`lianpu.analysis.disruption`).
+- :func:`import_cut`, :func:`capacity_cut`, :func:`disruption` — import cut-offs 进口中断 and
+  domestic capacity losses on a non-competitive table: maximum feasible production as a
+  linear programme (:mod:`lianpu.analysis.disruption`).
 - :func:`inoperability`, :func:`recovery`, :func:`resilience` — the inoperability IO model
   (Haimes & Jiang 2001; Santos & Haimes 2004) and its dynamic form
   (:mod:`lianpu.analysis.inoperability`).
@@ -91,8 +92,8 @@ def ghosh(table, supply_change) -> ShockResult:
                        year=table.year, unit=table.unit, notes=(OOSTERHAVEN,))
 
 
-from .disruption import import_cut  # noqa: E402  (built on the pieces above)
+from .disruption import capacity_cut, disruption, import_cut  # noqa: E402  (uses the pieces above)
 from .inoperability import RecoveryResult, inoperability, recovery, resilience  # noqa: E402
 
-__all__ = ["RecoveryResult", "ShockResult", "by_sector", "ghosh", "import_cut", "inoperability",
-           "mixed", "mixed_solve", "recovery", "resilience"]
+__all__ = ["RecoveryResult", "ShockResult", "by_sector", "capacity_cut", "disruption", "ghosh",
+           "import_cut", "inoperability", "mixed", "mixed_solve", "recovery", "resilience"]

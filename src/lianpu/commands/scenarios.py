@@ -116,27 +116,57 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
 
 @app.command("shock")
 def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competitive table file."),
-              cut: List[str] = typer.Option(..., "--cut", help="PRODUCT=PCT: cut imports of a "
+              cut: List[str] = typer.Option([], "--cut", help="PRODUCT=PCT: cut imports of a "
                                             "product by PCT percent (repeatable)."),
+              capacity: List[str] = typer.Option([], "--capacity", help="SECTOR=PCT: a domestic "
+                                                 "sector loses PCT percent of its capacity "
+                                                 "(repeatable)."),
               substitution: float = typer.Option(0.0, "--substitution", help="Share (0–1) of the "
-                                                 "shortfall replaced by domestic supply."),
+                                                 "lost imports replaceable by domestic supply."),
               critical: float = typer.Option(0.0, "--critical", help="Smallest input coefficient "
                                              "that limits output (0 = strict Leontief)."),
+              objective: str = typer.Option("value_added", "--objective", help="value_added "
+                                            "(maximise GDP) or final_use (priority to final "
+                                            "demand)."),
+              rationing: str = typer.Option("proportional", "--rationing", help="proportional "
+                                            "(no sector below uniform scaling) or free."),
               top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
               data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Import cut-off: lost output and value added by sector (进口中断冲击)."""
-    from ..analysis.disruption import import_cut
-    if not 0 <= substitution <= 1:
-        raise UserError(f"--substitution: found {substitution}, expected a share in [0, 1] "
-                        "(0.5 for 50 %)")
+    """Import cut-off or capacity loss: maximum feasible output, losses and what binds (进口中断、
+    产能冲击)."""
+    from ..analysis.disruption import OBJECTIVES, RATIONING, binding_summary, disruption
+    for flag, v in (("--substitution", substitution), ("--critical", critical)):
+        if not 0 <= v <= 1:
+            raise UserError(f"{flag}: found {v}, expected a share in [0, 1] (0.5 for 50 %)")
+    if objective not in OBJECTIVES:
+        raise UserError(f"--objective: found {objective!r}, expected one of {OBJECTIVES}")
+    if rationing not in RATIONING:
+        raise UserError(f"--rationing: found {rationing!r}, expected one of {RATIONING}")
+    if not cut and not capacity:
+        raise UserError("--cut/--capacity: found neither, expected at least one (e.g. --cut 20=30)")
     t = _table(source, data_dir, fmt, lang)
-    r = import_cut(t, _pairs(cut, "--cut"), substitution=substitution, critical=critical)
+    r = disruption(t, imports=_pairs(cut, "--cut"), capacity=_pairs(capacity, "--capacity"),
+                   substitution=substitution, critical=critical, objective=objective,
+                   rationing=rationing, model="import_cut" if not capacity else "disruption")
     if as_json:
-        return _emit(r.to_dict())
+        d = r.to_dict()
+        d["binding"] = [{"constraint": c, "sectors": k, "output_loss": v}
+                        for c, k, v in binding_summary(r, t.n)]
+        return _emit(d)
+    tot = r.totals
     cols = ["output_loss", "output_loss_pct", "value_added_loss", "binding"]
-    _print_sectors(f"进口中断 import cut-off — {t.name}", f"unit: {t.unit}; total output loss "
-                   f"{r.totals['output_loss']:,.0f}, value added {r.totals['value_added_loss']:,.0f}",
+    _print_sectors(f"供给中断 supply disruption — {t.name}", f"unit: {t.unit}; output loss "
+                   f"{tot['output_loss']:,.0f} ({tot['output_loss_pct']:.2f} %), value added "
+                   f"{tot['value_added_loss']:,.0f} ({tot['value_added_loss_pct']:.2f} %); bound "
+                   f"{tot['loss_bound_pct']:.1f} %",
                    r.to_frame().sort_values("output_loss", ascending=False), cols, t.label(lang), top)
+    tab = Table(title="约束 what binds", caption="import:k own allotment of imported k; supply:i "
+                "a critical domestic input short; capacity; demand (its buyers shrank)")
+    for c in ("constraint", "sectors", "output lost"):
+        tab.add_column(c, justify="left" if c == "constraint" else "right")
+    for c, k, v in binding_summary(r, top):
+        tab.add_row(c, str(k), f"{v:,.0f}")
+    out.print(tab)
     _notes(r.notes)
 
 
