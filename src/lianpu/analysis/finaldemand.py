@@ -1,7 +1,8 @@
 """Final-demand items and NBS-style 生产诱发系数 / 最终需求依赖度.
 
 The NBS groups final use into three items: 最终消费 (consumption), 资本形成总额 (capital
-formation) and 出口 (exports). Column codes differ by source:
+formation) and 出口 (exports). Columns are assigned to items by their *role*
+(:mod:`lianpu.core.roles`, set by each reader), never by code; for reference, the codes are:
 
 - NBS competitive: FU101, FU102 (households), FU103 (government) | FU201, FU202 | EX;
   IM (imports) is not an item and ERR (discrepancy) is reported as 'other';
@@ -25,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..core import leontief as leo
+from ..core import roles
 from .common import domestic_basis, region_of
 
 ITEMS = ("consumption", "capital", "exports")
@@ -32,21 +34,22 @@ ITEM_NAMES = {"consumption": ("最终消费", "final consumption"),
               "capital": ("资本形成总额", "gross capital formation"),
               "exports": ("出口", "exports"), "other": ("其他（误差项等）", "other (discrepancy etc.)")}
 
-CONSUMPTION = {"FU101", "FU102", "FU103", "THC", "TC", "HFCE", "NPISH", "GGFC", "CONS_ABR",
-               "CONS_h", "CONS_np", "CONS_g", "HH", "GOV", "household", "government"}
-CAPITAL = {"FU201", "FU202", "GCF", "GFCF", "INVNT", "INVEN", "INV", "CHINV", "investment"}
-EXPORTS = {"EX", "EXPO", "CONS_NONRES", "exports"}
-NOT_ITEMS = {"IM", "IMPO", "TFU"}
 
 
-def item_of(code: str) -> str | None:
-    """'consumption' | 'capital' | 'exports' | None (imports: not a use) | 'other'."""
-    if code in NOT_ITEMS:
+def item_of(role: str) -> str | None:
+    """The NBS item of a final-use *role* (:mod:`lianpu.core.roles`): 'consumption' |
+    'capital' | 'exports' | None (imports and inflows: supply, not a use) | 'other'
+    (discrepancy and unrecognized columns). Exports are everything sold outside the table's
+    economy: exports abroad, purchases by non-residents and, for a province, outflows to other
+    provinces."""
+    if role in roles.SUPPLY_FROM_OUTSIDE:
         return None
-    for item, codes in (("consumption", CONSUMPTION), ("capital", CAPITAL),
-                        ("exports", EXPORTS)):
-        if code in codes:
-            return item
+    if role in roles.CONSUMPTION:
+        return "consumption"
+    if role in roles.CAPITAL:
+        return "capital"
+    if role in roles.OUTFLOWS:
+        return "exports"
     return "other"
 
 
@@ -64,12 +67,12 @@ def final_demand_items(table) -> dict:
     unmatched = []
     fd = list(tb.final_demand_labels.index)
     regions = region_of(tb)
-    for j, col in enumerate(fd):
+    for j, (col, role) in enumerate(zip(fd, tb.fd_roles)):
         code = col[-1] if isinstance(col, tuple) else col
-        item = item_of(str(code))
+        item = item_of(role)
         if item is None:
             continue
-        if item == "other" and code != "ERR":
+        if role == "other":
             unmatched.append(str(code))
         y = tb.Y_[:, j]
         ym = tb.Ym_[:, j] if tb.Ym_ is not None else np.zeros(n)

@@ -189,7 +189,7 @@ def domestic_national(table: IOTable) -> tuple[IOTable, tuple]:
         raise TableError(message(table.name, "the national table must be single-region",
                                  argument="national", found=f"{len(table.regions)} regions",
                                  expected="a national table (aggregate an MRIO first)"))
-    if table.imports == "competitive" and "IM" in list(table.final_demand_labels.index):
+    if table.imports == "competitive" and table.fd_positions("import"):
         return table.domestic(), ("national domestic coefficients by import proportionality",)
     return table, ()
 

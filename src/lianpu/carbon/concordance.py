@@ -30,8 +30,8 @@ import pandas as pd
 from ..core.errors import TableError, message
 
 FUEL_SECTORS = ("02", "03", "11", "25")  # coal, crude oil & gas, petroleum & coke, gas supply
-HOUSEHOLD_COLUMNS = {"FD:urban": ("FU102", "THC", "TC", "HFCE"),
-                     "FD:rural": ("FU101", "THC", "TC", "HFCE")}
+#: CEADs household rows → words that pick the urban / rural household column by its label
+HOUSEHOLD_WORDS = {"FD:urban": ("urban", "城镇"), "FD:rural": ("rural", "农村")}
 
 
 @cache
@@ -128,14 +128,23 @@ def household_columns(table) -> dict[str, str]:
     """CEADs household rows ('46' urban, '47' rural) → the table's final-demand column."""
     conc = ceads_concordance()
     fd = [str(c) for c in table.final_demand_labels.index]
+    labs = table.final_demand_labels
+    hh = table.fd_positions("household")
+    cons = table.fd_positions("consumption")
     out = {}
     for _, r in conc[conc["rule"] == "final_demand"].iterrows():
-        col = next((c for c in HOUSEHOLD_COLUMNS[r["nbs42"]] if c in fd), None)
-        if col is None:
+        # the household column of that kind (by label), else the table's (only) household
+        # column, else total consumption (TC): chosen by role, never by code
+        words = HOUSEHOLD_WORDS[r["nbs42"]]
+        named = [j for j in hh if any(w in str(labs["name_en"].iloc[j]).lower()
+                                      or w in str(labs["name_zh"].iloc[j]) for w in words)]
+        pick = (named or hh or cons or [None])[0]
+        if pick is None:
             raise TableError(message(table.name, "no household final-demand column for CEADs "
                                      f"{r['ceads_name_en']} emissions", found=f"columns {fd}",
-                                     expected=" or ".join(HOUSEHOLD_COLUMNS[r["nbs42"]])))
-        out[r["ceads_code"]] = col
+                                     expected="a column with the role 'household' or "
+                                              "'consumption'"))
+        out[r["ceads_code"]] = fd[pick]
     return out
 
 

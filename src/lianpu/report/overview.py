@@ -11,11 +11,13 @@ from .model import Section, Sheet
 
 def facts(table) -> dict:
     """Totals in the table's unit (what ``lianpu info`` reports, plus imports and exports)."""
-    fd = [str(c[-1] if isinstance(c, tuple) else c) for c in table.final_demand_labels.index]
+    from ..core import roles
     Y = table.Y_
-    use_cols = [j for j, c in enumerate(fd) if c not in ("IM", "ERR")]
+    use_cols = [j for j, r in enumerate(table.fd_roles)
+                if r not in roles.SUPPLY_FROM_OUTSIDE and r != "discrepancy"]
     imp = table.imports_total_
-    ex = Y[:, [j for j, c in enumerate(fd) if c == "EX"]].sum() if "EX" in fd else np.nan
+    exc = table.fd_positions(roles.EXPORTS)
+    ex = Y[:, exc].sum() if exc else np.nan
     x = float(table.x_.sum())
     va = float(table.value_added_.sum())
     z = float(table.Z_.sum()) + (float(table.Zm_.sum()) if table.Zm_ is not None else 0.0)
