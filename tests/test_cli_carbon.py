@@ -75,6 +75,41 @@ def test_sda(capsys, cache):
     assert "结构分解" in out and "value_added" in out
 
 
+def _no_nan(s):
+    def bad(c):
+        raise AssertionError(f"bare {c} in JSON")
+    return json.loads(s, parse_constant=bad)
+
+
+def test_sda_deflator_both_ways(capsys, cache, tmp_path):
+    code, out, err = run(capsys, "sda", "cn-nbs-2012-139", "cn-nbs-2017-42", "--satellite", "co2",
+                         "--deflator", "cn-gdp", "--json", "--data-dir", str(cache))
+    assert code == 0, err
+    d = _no_nan(out)
+    assert d["basis"].startswith("current prices") and d["unit"] == "Mt CO2"
+    assert d["deflated"]["basis"].startswith("constant prices of 2012")
+    assert d["deflated"]["change"] == pytest.approx(d["change"], rel=1e-9)
+    assert sum(e["mean"] for e in d["deflated"]["effects"]) == pytest.approx(d["change"])
+    f = tmp_path / "defl.csv"
+    f.write_text("# test indices\nyear,index\n2017,100\n2018,104\n", encoding="utf-8")
+    code, out, err = run(capsys, "sda", "cn-oecd-2017", "cn-oecd-2018", "--quantity",
+                         "value_added", "--deflator", str(f), "--data-dir", str(cache))
+    assert code == 0, err
+    assert "constant prices of 2017" in out and "current prices" in out
+    code, out, err = run(capsys, "sda", "cn-oecd-2017", "cn-oecd-2018", "--deflator",
+                         str(tmp_path / "none.csv"), "--data-dir", str(cache))
+    assert code == 2 and "--deflator" in err and "no such deflator file" in err
+
+
+def test_footprint_track_explains_negative(capsys, cache):
+    code, out, err = run(capsys, "footprint", "cn-nbs-2020-42", "--by", "track", "--json",
+                         "--data-dir", str(cache))
+    assert code == 0, err
+    d = _no_nan(out)
+    assert "DTA" in d["basis"] and "footprint_dta" in d["totals_labels"]
+    assert all(r["note_en"] for r in d["rows"] if r["footprint_dta"] < 0)
+
+
 def test_position_writes_html(capsys, cache, tmp_path):
     html = tmp_path / "p.html"
     code, out, err = run(capsys, "position", "--from", "2017", "--to", "2018", "--html",

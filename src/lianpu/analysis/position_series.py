@@ -12,12 +12,15 @@ For each year of the OECD national IO tables for China (45 sectors, million USD)
   proportionality); one transposed solve. The import content of exports is Σ_j ic_j ex_j /
   Σ_j ex_j.
 
-Values are in current USD; upstreamness and import content are ratios, so comparable across
-years. The chart is written as a self-contained HTML file (plotly.js inline, works offline).
+Prices: every year is in its own current USD prices. Upstreamness and import content are
+ratios of flows, so a price index common to all products of a year cancels exactly; changes in
+*relative* prices (e.g. of imported inputs against domestic output) remain in the series.
+``deflator=`` (by sector and year, :func:`lianpu.analysis.sda.read_deflator`) first puts
+every year's table in constant prices of the first year's (rows of Z, Zm, Y divided by the
+product's index) and reports the series both ways. The chart is written as a self-contained HTML file (plotly.js inline, works offline).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,16 +37,27 @@ def upstreamness(table) -> np.ndarray:
     return u(table).to_numpy()
 
 
-def import_content(table) -> tuple[np.ndarray, float, float]:
-    """(import content of final demand by product (n,), of exports, of all final use)."""
-    from .carbon import EXPORTS, domestic_view
+def import_content(table, prices=None) -> tuple[np.ndarray, float, float]:
+    """(import content of final demand by product (n,), of exports, of all final use).
+
+    ``prices`` (n,), optional: the table's product price indices relative to a base year;
+    rows of Z_d, Z_m and Y and output are divided by them first (constant prices)."""
+    from ..core import roles
+    from .carbon import domestic_view
     td = domestic_view(table)
-    x = td.x_
-    um = np.divide(td.Zm_.sum(axis=0), x, out=np.zeros_like(x), where=x > 0)
-    ic = leo.left_solve(td.factor, um)
-    fd = [str(c) for c in td.final_demand_labels.index]
-    ex = td.Y_[:, [j for j, c in enumerate(fd) if c in EXPORTS]].sum(axis=1)
-    y = td.Y_.sum(axis=1)
+    x, Zm, Y, factor = td.x_, td.Zm_, td.Y_, td.factor
+    if prices is not None:
+        p = np.asarray(prices, float)
+        x, Zm, Y = x / p, Zm / p[:, None], Y / p[:, None]
+        if not np.allclose(p, p[0]):  # a common index leaves A_d (and its LU) unchanged
+            Zd = td.Z_ / p[:, None]
+            A = np.divide(Zd, x[None, :], out=np.zeros_like(Zd), where=x[None, :] > 0)
+            factor = leo.leontief_factor(A, labels=list(td.label("en")), table=td.name)
+    um = np.divide(Zm.sum(axis=0), x, out=np.zeros_like(x), where=x > 0)
+    ic = leo.left_solve(factor, um)
+    # exports by role (export, purchases by non-residents), as in IOTable.domestic()
+    ex = Y[:, td.fd_positions(roles.EXPORTS)].sum(axis=1)
+    y = Y.sum(axis=1)
     return ic, float(ic @ ex / ex.sum()) if ex.sum() else np.nan, float(ic @ y / y.sum())
 
 
@@ -56,6 +70,11 @@ class PositionSeries:
     summary: pd.DataFrame       # by year: output-weighted upstreamness, import content
     sectors: pd.DataFrame       # code → name_zh, name_en
     notes: tuple = field(default=())
+    basis: str = "current prices of each year (not deflated)"
+    unit: str = "ratio (upstreamness: production stages; import content: share of final use)"
+    #: import content in constant prices (when a deflator was given), same shape
+    import_content_deflated: pd.DataFrame | None = None
+    deflated_basis: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """Long format: year, sector, name_zh, name_en, upstreamness, import_content."""
@@ -68,12 +87,19 @@ class PositionSeries:
         return df
 
     def to_dict(self) -> dict:
-        return {"years": [int(y) for y in self.upstreamness.index],
-                "summary": self.summary.reset_index().to_dict(orient="records"),
-                "rows": self.to_frame().to_dict(orient="records"), "notes": list(self.notes)}
+        d = {"years": [int(y) for y in self.upstreamness.index], "unit": self.unit,
+             "basis": self.basis,
+             "summary": self.summary.reset_index().to_dict(orient="records"),
+             "rows": self.to_frame().to_dict(orient="records"), "notes": list(self.notes)}
+        if self.import_content_deflated is not None:
+            d["deflated"] = {"basis": self.deflated_basis, "import_content": [
+                {"year": int(y), "sector": c, "import_content": v}
+                for y, row in self.import_content_deflated.iterrows() for c, v in row.items()]}
+        return d
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
+        from .carbon import dumps
+        return dumps(self.to_dict())
 
     def figure(self, lang: str = "zh", top: int = 8):
         """A plotly figure: upstreamness (top) and import content (bottom) by sector; the
@@ -113,11 +139,15 @@ class PositionSeries:
 
 
 def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=None,
-                    tables=None) -> PositionSeries:
+                    tables=None, deflator=None) -> PositionSeries:
     """Upstreamness and import content of China's sectors from the OECD series.
 
     ``tables`` (optional) replaces the registry: an iterable of tables with identical sectors
     (e.g. loaded elsewhere); otherwise ``cn-oecd-{year}`` for start…end are loaded.
+    ``deflator`` (optional, :func:`lianpu.analysis.sda.read_deflator`; indices by sector and
+    year in the tables' codes): import content is also computed in constant prices of the
+    first year (``import_content_deflated``). Upstreamness needs none: B = x̂⁻¹Z divides each
+    row by its own product's output, so any product price index cancels.
     """
     if tables is None:
         if not (YEARS[0] <= start <= end <= YEARS[-1]):
@@ -129,7 +159,10 @@ def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=Non
     if not tables:
         raise ValueError("argument 'tables': found no table, expected at least one")
     codes = list(map(str, tables[0].index))
-    up, ic, summ = {}, {}, {}
+    from .sda import read_deflator
+    d = read_deflator(deflator)
+    base = tables[0].year
+    up, ic, icd, summ = {}, {}, {}, {}
     for t in tables:
         if list(map(str, t.index)) != codes:
             raise ValueError(f"argument 'tables': {t.name} has other sectors than "
@@ -139,12 +172,25 @@ def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=Non
         up[t.year], ic[t.year] = u, c
         summ[t.year] = {"upstreamness_output_weighted": float(u @ t.x_ / t.x_.sum()),
                         "import_content_exports": c_ex, "import_content_final_use": c_all}
+        if d is not None:
+            cd, cd_ex, cd_all = import_content(t, d.relative(t.year, base, codes))
+            icd[t.year] = cd
+            summ[t.year].update({"import_content_exports_deflated": cd_ex,
+                                 "import_content_final_use_deflated": cd_all})
     sectors = tables[0].sectors[["name_zh", "name_en"]].copy()
     sectors.index = codes
     frame = lambda d: pd.DataFrame(d, index=codes).T.rename_axis("year")  # noqa: E731
     summary = pd.DataFrame(summ).T.rename_axis("year")
     notes = ("upstreamness from the competitive table's Ghosh inverse (imported inputs counted "
              "as supplied by the sector of the product)",
-             "import content: domestic view by import proportionality",
-             "current prices; ratios are comparable across years")
-    return PositionSeries(frame(up), frame(ic), summary, sectors, notes)
+             "import content: domestic view by import proportionality; exports are the "
+             "columns with the role export or nonresident (OECD CONS_NONRES)",
+             "current prices of each year: ratios, so a price index common to all products "
+             "cancels; relative price changes remain (pass deflator= for constant prices; "
+             "upstreamness is unaffected by any product price index)")
+    if d is None:
+        return PositionSeries(frame(up), frame(ic), summary, sectors, notes)
+    basis = f"constant prices of {base} (deflator: {d.source})"
+    return PositionSeries(frame(up), frame(ic), summary, sectors,
+                          notes + (f"import content also in {basis}",),
+                          import_content_deflated=frame(icd), deflated_basis=basis)

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
+from ..core.errors import LianpuError
 
 
 def _check_lang(lang: str) -> None:
@@ -46,7 +47,11 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
               top: int = typer.Option(0, "--top", help="Show only the N largest rows (0 = all)."),
               fmt: Optional[str] = typer.Option(None, "--format"),
               lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Production- vs consumption-based emissions 生产侧/消费侧排放 and embodied trade."""
+    """Production-based emissions 生产侧排放 and the DTA footprint 国内技术假设下的消费侧足迹.
+
+    The consumption side assumes imports are made with China's technology (DTA): it gives
+    emissions avoided by importing, not the emissions foreign producers emit."""
+    from ..analysis.carbon import BASIS, BASIS_ZH, TOTAL_NAMES
     from ..analysis.carbon import footprint as calc
     _check_lang(lang)
     if by not in ("category", "sector", "track"):
@@ -55,22 +60,26 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
         raise UserError(f"--top: found {top}, expected ≥ 0")
     t = _load(source, data_dir, fmt)
     r = calc(t, satellite, by=by, data_dir=data_dir, tracks=tracks)
-    key = {"category": "total", "sector": "direct", "track": "consumption"}[by]
+    key = {"category": "total_dta", "sector": "direct", "track": "footprint_dta"}[by]
     frame = r.frame.sort_values(key, ascending=False) if by != "category" else r.frame
     if top:
         frame = frame.head(top)
     if as_json:
-        return _emit({"table": r.table, "year": r.year, "satellite": r.satellite,
-                      "unit": r.unit, "by": by, "totals": r.totals,
-                      "rows": _records(frame, lang), "notes": list(r.notes)})
-    tab = Table(title=f"{r.satellite} footprint 碳足迹 — {r.table} ({r.year}), {r.unit}")
-    cols = {"category": ["domestic", "imported", "household_direct", "total"],
-            "sector": ["direct", "consumption_domestic", "consumption_imported",
-                       "embodied_in_exports", "multiplier_domestic"],
-            "track": ["direct", "direct_share", "consumption", "consumption_share",
-                      "embodied_in_exports"]}[by]
+        from ..analysis.carbon import strict
+        d = r.to_dict()
+        d["rows"] = _records(frame, lang)
+        return _emit(strict(d))
+    zh = lang == "zh"
+    tab = Table(title=f"{r.satellite} " + ("生产侧排放与国内技术假设（DTA）足迹" if zh else
+                                           "production-based emissions and DTA footprint")
+                + f" — {r.table} ({r.year}), {r.unit}")
+    comps = [c for c in frame.columns if c.startswith("fp_")]
+    cols = {"category": ["domestic", "avoided_by_imports_dta", "household_direct", "total_dta"],
+            "sector": ["direct", "footprint_domestic", "avoided_by_imports_domestic_use",
+                       "footprint_dta", "embodied_in_exports_domestic", "multiplier_domestic"],
+            "track": ["direct", "direct_share", "footprint_dta", *comps]}[by]
     tab.add_column("code")
-    tab.add_column("名称" if lang == "zh" else "name")
+    tab.add_column("名称" if zh else "name")
     for c in cols:
         tab.add_column(c, justify="right")
     for row in _records(frame, lang):
@@ -79,7 +88,13 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
                       for c in cols])
     out.print(tab)
     for k, v in r.totals.items():
-        out.print(f"{k}: {v:,.2f} {r.unit}")
+        label = TOTAL_NAMES.get(k, (k, k))[0 if zh else 1]
+        out.print(f"{k} {label}: {v:,.2f} {r.unit}")
+    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {BASIS_ZH if zh else BASIS}")
+    if by == "track" and zh:
+        for n in r.frame["note_zh"]:
+            if n:
+                out.print(f"[yellow]说明：{n}[/]")
     for n in r.notes:
         out.print(f"[dim]note: {n}[/]")
 
@@ -132,8 +147,18 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
                                      "(ignored with --satellite)."),
         top: int = typer.Option(0, "--top", help="Also list the N sectors with the largest "
                                 "change."),
+        deflator: Optional[str] = typer.Option(None, "--deflator", help="Price indices (CSV: "
+                                               "year,index | sector,year,index | sector,"
+                                               "<years>…) or 'cn-gdp' (World Bank GDP deflator "
+                                               "of China, shipped): report the SDA in current "
+                                               "and in constant prices."),
+        base_year: Optional[int] = typer.Option(None, "--base-year", help="Constant prices of "
+                                                "this year (default: the earlier table's)."),
         lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Structural decomposition 结构分解: intensity, technology, structure, level."""
+    """Structural decomposition 结构分解: intensity, technology, structure, level.
+
+    Tables are in current prices; --deflator adds the decomposition in constant prices."""
+    from ..analysis.carbon import strict
     from ..analysis.sda import sda as calc
     _check_lang(lang)
     q = satellite or quantity
@@ -141,7 +166,12 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
         raise UserError(f"--quantity: found {quantity!r}, expected 'output' or 'value_added' "
                         "(use --satellite NAME for a satellite)")
     a, b = _load(source_a, data_dir), _load(source_b, data_dir)
-    r = calc(a, b, q, data_dir=data_dir)
+    try:
+        r = calc(a, b, q, data_dir=data_dir, deflator=deflator, base_year=base_year)
+    except LianpuError as exc:
+        if "argument 'deflator'" in str(exc):
+            raise UserError(str(exc).replace("argument 'deflator'", "--deflator")) from None
+        raise
     secs = r.by_sector.reindex(r.by_sector["change"].abs().sort_values(ascending=False).index)
     secs = secs.head(top) if top else secs.iloc[:0]
     if as_json:
@@ -149,21 +179,27 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
         d["spread_max_minus_min"] = {f: float(r.effects.loc[f, "max"] - r.effects.loc[f, "min"])
                                      for f in r.effects.index}
         d["sectors"] = _records(secs, lang)
-        return _emit(d)
-    tab = Table(title=f"SDA 结构分解 {q}: {r.table_a} → {r.table_b}",
-                caption=f"{r.unit}; change {r.change:,.2f} ({r.q_a:,.2f} → {r.q_b:,.2f}); "
-                        f"{r.classification}")
-    for c in ("factor", "mean", "min", "max", "std", "share"):
-        tab.add_column(c, justify="left" if c == "factor" else "right")
-    for f, row in r.effects.iterrows():
-        label = row["name_zh"] if lang == "zh" else row["name_en"]
-        tab.add_row(label, *[_fmt(row[c]) for c in ("mean", "min", "max", "std")],
-                    _fmt(row["share"], 3))
-    out.print(tab)
+        return _emit(strict(d))
+    zh = lang == "zh"
+    for res in (r, r.deflated) if r.deflated is not None else (r,):
+        basis = res.basis if not zh else ("现价（未平减）" if res is r else
+                                          res.basis.replace("constant prices of ", "不变价 "))
+        tab = Table(title=f"SDA 结构分解 {q}: {res.table_a} → {res.table_b} — {basis}",
+                    caption=f"{res.unit}; change {res.change:,.2f} ({res.q_a:,.2f} → "
+                            f"{res.q_b:,.2f}); {res.classification}")
+        for c in ("factor", "mean", "min", "max", "std", "share"):
+            tab.add_column(c, justify="left" if c == "factor" else "right")
+        for f, row in res.effects.iterrows():
+            label = row["name_zh"] if zh else row["name_en"]
+            tab.add_row(label, *[_fmt(row[c]) for c in ("mean", "min", "max", "std")],
+                        _fmt(row["share"], 3))
+        out.print(tab)
     for row in _records(secs, lang):
         out.print(f"{row['code']} {row['name']}: change {row['change']:,.2f}")
-    for n in r.notes:
+    for n in (r.deflated.notes if r.deflated is not None else r.notes):
         out.print(f"[dim]note: {n}[/]")
+    if r.deflated is not None:
+        out.print(f"[dim]note: {[n for n in r.notes if n.startswith('current prices')][0]}[/]")
 
 
 @app.command()

@@ -17,10 +17,23 @@ EFFECT_COLORS = ("#1f77b4", "#2e8b57", "#d35400")
 
 # --------------------------------------------------------------------------- carbon
 def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
-    """Production- vs consumption-based CO2, by final-use category and by track; a table
-    without an emission inventory gets the reason instead of numbers."""
-    from ..analysis.carbon import co2_satellite, footprint
-    sec = Section("carbon", tr("carbon", lang), tr("carbon_lead", lang))
+    """Production-based CO2 and the footprint under the domestic-technology assumption (DTA),
+    by final-use category and by track; a table without an emission inventory gets the reason
+    instead of numbers. Labels come from :data:`lianpu.analysis.carbon.TOTAL_NAMES`."""
+    from ..analysis.carbon import (BASIS, BASIS_ZH, COMPONENT_NAMES, TOTAL_NAMES, co2_satellite,
+                                   footprint)
+    zh = lang == "zh"
+    lead = ("生产侧排放按本国生产的直接排放计。消费侧只能在国内技术假设（DTA）下计算：进口品按本国的排放强度"
+            "计，得到的是“进口避免的排放”，而不是外国生产者的实际排放；以国外排放强度计算的多区域"
+            "（MRIO）研究给出的中国净转移排放要高出数倍。碳排放乘数为单位最终需求引致的全产业链排放。"
+            if zh else
+            "Production-based emissions are direct emissions of domestic production. The "
+            "consumption side can only be computed under the domestic-technology assumption "
+            "(DTA): imports are valued with China's emission intensities, which gives emissions "
+            "avoided by importing, not what foreign producers emit; MRIO studies with foreign "
+            "intensities put China's net transfer several times higher. CO2 multipliers are "
+            "supply-chain emissions per unit of final demand.")
+    sec = Section("carbon", tr("carbon", lang), lead)
     try:
         t2 = table if "co2" in table.satellites else co2_satellite(
             table, data_dir=data_dir, inventory=_inventory(table, data_dir))
@@ -29,33 +42,38 @@ def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
     except LianpuError as exc:  # e.g. no CEADs inventory in the cache, or not an NBS table
         sec.paragraphs.append(tr("carbon_unavailable", lang, why=str(exc)))
         return sec
-    src = source_text(table, lang) + ("；CEADs 二氧化碳排放清单" if lang == "zh"
+    src = source_text(table, lang) + ("；CEADs 二氧化碳排放清单" if zh
                                       else "; CEADs CO2 inventory")
     year, unit = table.year, cat.unit
     tot = cat.totals
-    keys = ("production_based", "consumption_based", "embodied_in_exports", "embodied_in_imports",
-            "household_direct")
+    name = lambda k: TOTAL_NAMES[k][0 if zh else 1]  # noqa: E731
+    keys = ("production_based", "footprint_dta", "footprint_domestic",
+            "avoided_by_imports_domestic_use", "embodied_in_exports_domestic",
+            "avoided_by_imports", "net_transfer_dta", "household_direct")
     sec.sheets.append(Sheet("carbon-totals", tr("carbon_totals", lang), pd.DataFrame({
-        tr("indicator", lang): [tr(f"co2_{k}", lang) for k in keys],
+        tr("indicator", lang): [name(k) for k in keys],
         f"{tr('value', lang)} [{unit}]": [tot[k] for k in keys]})))
     f = cat.frame
-    nm = f["name_zh" if lang == "zh" else "name_en"]
+    nm = f["name_zh" if zh else "name_en"]
+    own = "本国生产排放" if zh else "Domestic emissions"
+    avoided = "进口避免的排放（DTA）" if zh else "Avoided by importing (DTA)"
+    total_dta = "合计（DTA）" if zh else "Total (DTA)"
     sec.figures.append(Figure("carbon-category", tr("carbon_by_category", lang), fg.bars_grouped(
-        list(nm), {tr("co2_domestic", lang): f["domestic"].to_numpy(),
-                   tr("co2_imported", lang): f["imported"].to_numpy(),
+        list(nm), {own: f["domestic"].to_numpy(),
+                   avoided: f["avoided_by_imports_dta"].to_numpy(),
                    tr("co2_household_direct", lang): f["household_direct"].to_numpy()},
         tr("carbon_by_category", lang), unit, src, year, lang, stacked=True,
         colors=["#7f5539", "#b08968", "#607d8b"]), unit, src, year))
     sec.sheets.append(Sheet("carbon-category", tr("carbon_by_category", lang), pd.DataFrame({
         tr("code", lang): [str(c) for c in f.index], tr("final_use", lang): list(nm),
-        f"{tr('co2_domestic', lang)} [{unit}]": f["domestic"].to_numpy(),
-        f"{tr('co2_imported', lang)} [{unit}]": f["imported"].to_numpy(),
+        f"{own} [{unit}]": f["domestic"].to_numpy(),
+        f"{avoided} [{unit}]": f["avoided_by_imports_dta"].to_numpy(),
         f"{tr('co2_household_direct', lang)} [{unit}]": f["household_direct"].to_numpy(),
-        f"{tr('total', lang)} [{unit}]": f["total"].to_numpy()})))
+        f"{total_dta} [{unit}]": f["total_dta"].to_numpy()})))
     m = by_sec.frame
     iunit = by_sec.multipliers.attrs.get("unit", "")
-    iunit_show = iunit.replace("10,000 CNY (万元)", "万元" if lang == "zh" else "10,000 CNY")
-    if lang == "zh":
+    iunit_show = iunit.replace("10,000 CNY (万元)", "万元" if zh else "10,000 CNY")
+    if zh:
         iunit_show = iunit_show.replace("t CO2 per ", "吨CO2/")
     top = m["multiplier_domestic"].sort_values(ascending=False).head(15)
     names = table.label(lang)
@@ -77,12 +95,19 @@ def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
             sec.paragraphs.append(str(exc))
         else:
             trk = trk.loc[[i for i in track_ids if i in trk.index]]
-            sec.sheets.append(Sheet("carbon-tracks", tr("carbon_by_track", lang), pd.DataFrame({
-                tr("track", lang): trk["name_zh" if lang == "zh" else "name_en"].to_numpy(),
-                tr("code", lang): trk["sectors"].to_numpy(),
-                f"{tr('co2_direct', lang)} [{unit}]": trk["direct"].to_numpy(),
-                f"{tr('co2_direct', lang)} [%]": 100 * trk["direct_share"].to_numpy(),
-                f"{tr('co2_consumption', lang)} [{unit}]": trk["consumption"].to_numpy()})))
+            cols = {tr("track", lang): trk["name_zh" if zh else "name_en"].to_numpy(),
+                    tr("code", lang): trk["sectors"].to_numpy(),
+                    f"{tr('co2_direct', lang)} [{unit}]": trk["direct"].to_numpy(),
+                    f"{tr('co2_direct', lang)} [%]": 100 * trk["direct_share"].to_numpy(),
+                    f"{name('footprint_dta')} [{unit}]": trk["footprint_dta"].to_numpy()}
+            for c in trk.columns:  # the footprint by final-use role explains its sign
+                if c.startswith("fp_") and c != "fp_exports":
+                    cols[f"{COMPONENT_NAMES[c[3:]][0 if zh else 1]} [{unit}]"] = \
+                        trk[c].to_numpy()
+            sec.sheets.append(Sheet("carbon-tracks", tr("carbon_by_track", lang),
+                                    pd.DataFrame(cols)))
+            sec.paragraphs.extend(n for n in trk["note_zh" if zh else "note_en"] if n)
+    sec.paragraphs.append(("口径：" + BASIS_ZH) if zh else ("Basis: " + BASIS))
     sec.paragraphs.extend(n for n in cat.notes if n.startswith("co2:") or "CEADs" in n)
     return sec
 
