@@ -42,7 +42,12 @@ FD_NAMES = {
     "EX": ("出口", "Exports"),
     "IM": ("进口", "Imports"),
 }
+#: the role of each final-use code (lianpu.core.roles), set here by the reader
+FD_ROLES = {"FU101": "household", "FU102": "household", "THC": "household",
+            "FU103": "government", "TC": "consumption", "FU201": "investment",
+            "FU202": "inventory", "GCF": "capital", "EX": "export", "IM": "import"}
 VA_ROWS = ["VA001", "VA002", "VA003", "VA004"]
+VA_ROLES = ("compensation", "production_taxes", "depreciation", "surplus")
 TOTAL_ROWS = ["TII", "TVA", "TI"]
 LEAD = ["Code", "Description", "DescriptionInChinese"]
 UNIT = "10,000 CNY (万元)"
@@ -221,9 +226,11 @@ def read_nbs(path, *, name: str | None = None, year: int | None = None, rtol: fl
         sectors=_label_frame(sec_cols, names["DescriptionInChinese"].fillna(""),
                              names["Description"].fillna("")),
         final_demand_labels=_label_frame(fd, [FD_NAMES[c][0] for c in fd],
-                                         [FD_NAMES[c][1] for c in fd], index_name="category"),
+                                         [FD_NAMES[c][1] for c in fd], index_name="category",
+                                         role=[FD_ROLES[c] for c in fd]),
         primary_labels=_label_frame(VA_ROWS, va_names["DescriptionInChinese"].fillna(""),
-                                    va_names["Description"].fillna(""), index_name="row"),
+                                    va_names["Description"].fillna(""), index_name="row",
+                                    role=VA_ROLES),
         value_added_rows=tuple(VA_ROWS), compensation_row="VA001", household_columns=household,
         Zm_=Zm, Ym_=Ym, discrepancy_=err, unit=UNIT, year=year,
         source=f"NBS China input-output table {year or ''} ({n} sectors, {kind} imports), "

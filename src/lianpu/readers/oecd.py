@@ -61,6 +61,12 @@ FD = {
     "EXPO": ("EX", "出口", "Exports"),
     "IMPO": ("IM", "进口", "Imports (negative-signed)"),
 }
+#: roles (lianpu.core.roles) of the final-demand columns and primary rows, by file code
+FD_ROLES = {"HFCE": "household", "NPISH": "npish", "GGFC": "government", "GFCF": "investment",
+            "INVNT": "inventory", "CONS_ABR": "consumption_abroad",
+            "CONS_NONRES": "nonresident", "EXPO": "export", "IMPO": "import"}
+PRIMARY_ROLES = {"TXS_IMP_FNL": "product_taxes", "TXS_INT_FNL": "product_taxes",
+                 "VALU": "value_added"}
 PRIMARY = {
     "TXS_IMP_FNL": "产品税减补贴（在国外支付）",
     "TXS_INT_FNL": "产品税减补贴（在国内支付，含进口关税）",
@@ -169,9 +175,10 @@ def read_oecd(path, *, name: str | None = None, year: int | None = None,
         Z, Yraw, V, x,
         sectors=_label_frame(sec_cols, zh, en),
         final_demand_labels=_label_frame(fd, [FD[c][1] for c in fd_cols],
-                                         [FD[c][2] for c in fd_cols], index_name="category"),
+                                         [FD[c][2] for c in fd_cols], index_name="category",
+                                         role=[FD_ROLES[c] for c in fd_cols]),
         primary_labels=_label_frame(list(PRIMARY), list(PRIMARY.values()), pr_en,
-                                    index_name="row"),
+                                    index_name="row", role=[PRIMARY_ROLES[r] for r in PRIMARY]),
         value_added_rows=("VALU",), compensation_row=None, household_columns=("HFCE",),
         unit=UNIT, year=year,
         source=f"OECD Input-Output Tables, 2021 edition, China {year or ''} "

@@ -60,6 +60,9 @@ CATEGORIES = {
     "GFCF": ("固定资本形成总额", "Gross fixed capital formation"),
     "INVEN": ("存货变动", "Changes in inventories and valuables"),
 }
+#: roles (lianpu.core.roles) of the five categories
+CATEGORY_ROLES = {"CONS_h": "household", "CONS_np": "npish", "CONS_g": "government",
+                  "GFCF": "investment", "INVEN": "inventory"}
 REGIONAL_ORDER = ("EZ", "EUN", "NAFTA", "CHN", "EAS", "BRIIAT", "RoW")
 UNIT = "million USD"
 SOURCE = ("WIOD release 2013 (Timmer, Dietzenbacher, Los, Stehrer & de Vries 2015, Review of "
@@ -189,10 +192,11 @@ def read_wiod(path, *, name: str | None = None, year: int | None = None,
         sectors=_label_frame(idx, zh, en),
         final_demand_labels=_label_frame(
             fd, [f"{rzh[g]}·{v[0]}" for g in regions for v in CATEGORIES.values()],
-            [f"{ren[g]}: {v[1]}" for g in regions for v in CATEGORIES.values()]),
+            [f"{ren[g]}: {v[1]}" for g in regions for v in CATEGORIES.values()],
+            role=[CATEGORY_ROLES[c] for _ in regions for c in CATEGORIES]),
         primary_labels=_label_frame(["VA"], ["增加值及其他初始投入（平衡项）"],
                                     ["Value added and other primary inputs (balancing item)"],
-                                    index_name="row"),
+                                    index_name="row", role=["value_added"]),
         value_added_rows=("VA",), compensation_row=None,
         household_columns=tuple((g, "CONS_h") for g in regions),
         discrepancy_=disc, unit=UNIT, year=year,
