@@ -107,7 +107,7 @@ def test_chokepoints_equal_brute_force_extractions(t20):
     assert "20" not in w.chokepoints.index
 
 
-def test_import_stop_risk_equals_ghosh_with_fewer_primary_inputs(t20):
+def test_ghosh_stop_risk_equals_ghosh_with_fewer_primary_inputs(t20):
     """If the imports of product i stop, every user's primary inputs fall by zm_ij."""
     w = lianpu.weaklinks(t20, "electronic_information")
     S, _ = _track_f(t20, ["20"])
@@ -117,7 +117,8 @@ def test_import_stop_risk_equals_ghosh_with_fewer_primary_inputs(t20):
         i = list(t20.index).index(code)
         xg = _ghosh_x(Z, x, prim - t20.Zm_[i, :])
         want = (x[S] - xg[S]).sum() / x[S].sum()
-        assert w.links.loc[code, "import_stop_risk"] == pytest.approx(want, rel=1e-8)
+        assert w.links.loc[code, "ghosh_stop_risk"] == pytest.approx(want, rel=1e-8)
+        assert w.links.loc[code, "ghosh_cut_loss"] == pytest.approx(0.3 * want, rel=1e-8)
 
 
 def test_planner_lists(t20):
@@ -127,10 +128,18 @@ def test_planner_lists(t20):
     assert list(sb["rank"]) == list(range(1, len(sb) + 1)) and len(sb) >= 3
     assert (np.diff(sb["import_share"]) <= 0).all() and (sb["import_share"] >= 0.1).all()
     assert (sb["requirement_share"] >= 0.01).all()
-    assert (np.diff(rk["import_stop_risk"]) <= 0).all() and len(rk) == 5
+    assert (np.diff(rk["cut_loss"]) <= 0).all() and len(rk) == 5
     assert (at["import_share"] >= 0.3).all() and (np.diff(at["chain_imported"]) <= 0).all()
     # 通信设备、计算机和其他电子设备 (chips and components) heads the risk list of 电子信息
     assert rk.index[0] == "20"
+    # track = sector 20, which buys 3.4 % of its output as imported 20 (≥ 0.01: critical):
+    # a 30 % cut caps it at 70 % (import_cut), so the track loses exactly 30 %, while the
+    # Ghosh indicator for the same cut is about a third of that (not an upper bound)
+    assert rk.loc["20", "cut_loss"] == pytest.approx(0.30, rel=1e-6)
+    assert rk.loc["20", "ghosh_cut_loss"] < rk.loc["20", "cut_loss"] / 2
+    r = lianpu.shock.import_cut(t20, {"04": 0.3}, critical=0.01)
+    assert rk.loc["04", "cut_loss"] == pytest.approx(
+        r.columns["output_loss"][19] / t20.x_[19], rel=1e-9)
     d = json.loads(w.to_json(rows=3))
     assert d["track"]["name_zh"] == "电子信息" and len(d["shortboard"]) <= 3
     st = w.strengths
@@ -138,6 +147,26 @@ def test_planner_lists(t20):
     fd = list(t20.final_demand_labels.index)
     assert st.loc["20", "export_share"] == pytest.approx(
         (t20.Y_[19, fd.index("EX")]) / t20.x_[19])
+
+
+def test_attraction_list_leaves_out_what_cannot_be_attracted(t20, nbs_dir):
+    """Crude oil/gas and metal ores are imported ≥ 30 % by the 电子信息 chain but cannot be
+    attracted (natural resources): left out of 招商清单, listed in ``excluded`` with the reason
+    from lianpu/data/attraction_exclusions.csv; on the 153-sector table air passenger
+    transport (117) for 航空航天 too."""
+    w = lianpu.weaklinks(t20, "electronic_information")
+    assert {"03", "04"} <= set(w.excluded.index)
+    assert not set(w.excluded.index) & set(w.attraction.index)
+    assert (w.excluded["category"] == "resource").all()
+    assert w.excluded.loc["04", "reason_en"].startswith("natural-resource extraction")
+    assert any("cannot be attracted" in n for n in w.notes)
+    d = json.loads(w.to_json())
+    assert {r["code"] for r in d["attraction_excluded"]} == set(w.excluded.index)
+    t153 = lianpu.load(nbs_dir / "cn_io_2020_153.csv")
+    w = lianpu.weaklinks(t153, "aerospace", top=20)
+    assert "117" in w.excluded.index and w.excluded.loc["117", "category"] == "passenger"
+    banned = {"006", "007", "008", "009", "010", "011", "111", "115", "117", "152", "153"}
+    assert not banned & set(w.attraction.index)
 
 
 def test_mrio_needs_region_and_concentration(wiod):

@@ -13,7 +13,8 @@ inventories, exports; it can be negative where inventories are drawn down). A sh
   x_i ≤ (1 − q_i) x⁰_i.
 
 Variables (all ≥ 0 unless stated): output x (n), domestic final use delivered f (n), deliveries
-u_ij of non-critical domestic inputs, domestic substitutes d_kj for cut imports. The LP::
+u_ij of non-critical domestic inputs (only their row totals Σ_j u_ij matter, so the LP carries
+one variable per product), domestic substitutes d_kj for cut imports. The LP::
 
     maximise   Σ_j v_j x_j           (objective="value_added", v_j = baseline VA / x⁰_j: GDP)
         or     Σ_i f_i               (objective="final_use": priority to final demand)
@@ -191,17 +192,19 @@ class _Base:
         nc = (A > 0) & ~crit
         self.crit = crit
         self.B = Z / self.x0[:, None]                  # b_ij = z_ij / x⁰_i (row-scaled balance)
-        ii, jj = np.nonzero(nc)
-        self.nc_i, self.nc_j = ii, jj
-        nu = len(ii)
+        # non-critical deliveries enter only through their row total U_i ≤ Σ_{j nc} a_ij x_j
+        # (how the total is split among buyers that do not need it changes nothing), so one
+        # variable per product: U_i = x⁰_i η_i
+        nu = m
         Bc = np.where(crit, self.B, 0.0)
-        # balance rows: ξ_i − Σ_crit b_ij ξ_j − Σ_nc b_ij μ_ij − φ_i (− substitution) = 0
+        self.Bn = sp.csr_matrix(np.where(nc, self.B, 0.0))
+        # balance rows: ξ_i − Σ_crit b_ij ξ_j − η_i − φ_i (− substitution) = 0
         self.eq_x = sp.csr_matrix(sp.eye(m) - sp.csr_matrix(Bc))
-        self.eq_u = sp.csr_matrix((-self.B[ii, jj], (ii, np.arange(nu))), shape=(m, nu))
+        self.eq_u = -sp.eye(m, format="csr")
         self.eq_f = -sp.eye(m, format="csr")
-        # μ_ij − ξ_j ≤ 0
-        self.ub_x = sp.csr_matrix((-np.ones(nu), (np.arange(nu), jj)), shape=(nu, m))
-        self.ub_u = sp.eye(nu, format="csr")
+        # η_i − Σ_nc b_ij ξ_j ≤ 0
+        self.ub_x = -self.Bn
+        self.ub_u = sp.eye(m, format="csr")
         self.m, self.nu = m, nu
 
 
@@ -328,7 +331,7 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
     # binding constraints (primal): a product is short when some buyer is turned away — its
     # final users get less than their bound, or a non-critical buyer less than its need
     short = phi < f_hi / b.x0 - TOL
-    short[b.nc_i[mu < xi[b.nc_j] - TOL]] = True
+    short |= mu < b.Bn @ xi - TOL
     why = np.full(m, "", dtype=object)
     for j in range(m):
         if xi[j] >= 1 - TOL:

@@ -10,9 +10,17 @@ For a track S with final demand f (domestic products) and induced output x_f = L
   intermediates (Ghosh forward extraction, Dietzenbacher & Lahr 2013):
   Σ_{j∈S} x_k (g_kj − δ_kj) / g_kk / Σ_{j∈S} x_j; market dependence on k: share lost when k
   and its demand disappear (Leontief total extraction), Σ_{j∈S, j≠k} l_jk x_k / l_kk / Σ x_S;
-- import-stop risk of input i: share of the track's output lost if the imports of i stopped,
-  Σ_{k∈S} (zm_i' G)_k / Σ x_S (Ghosh: imports are primary inputs; no substitution, an upper
-  bound — see Oosterhaven 1988 on the Ghosh model's plausibility);
+- import-cut loss of input i (``cut_loss``, ranks 风险清单): share of the track's output lost
+  when the imports of i are cut by ``risk_cut`` (default 30 %), from the supply-disruption LP
+  (:func:`lianpu.shock.import_cut`: fixed proportions in inputs with a coefficient ≥
+  ``critical`` = 0.01, proportional rationing, no substitution), Σ_{j∈S} Δx_j / Σ x_S;
+- Ghosh import-stop indicator (``ghosh_stop_risk``, full stop; ``ghosh_cut_loss`` = risk_cut ×
+  it, the same cut): Σ_{k∈S} (zm_i' G)_k / Σ x_S, imports treated as primary inputs. It is
+  **not** an upper bound of the damage: the Ghosh model lets users keep producing with
+  fewer inputs (no fixed technology, Oosterhaven 1988), so it is usually *below* the
+  fixed-proportions loss (a 30 % cut of imported electronics for 电子信息 on cn-nbs-2020-42:
+  Ghosh 10.4 % of the track's output, the LP 30 %, since 20 itself is capped at 70 %). It is
+  kept as a forward-dependence indicator;
 - multi-regional tables (a ``region`` is required): imports are the purchases of the
   region's producers from other regions, by origin, plus imports from abroad ('ROW') when the
   table has an IM column (provincial MRIO); origin concentration is the Herfindahl–Hirschman
@@ -21,12 +29,21 @@ For a track S with final demand f (domestic products) and induced output x_f = L
   (first order).
 
 The three planner lists rank the inputs (see :func:`weaklinks`):
-短板清单 by import share (material inputs only), 风险清单 by import-stop risk, 招商清单 by
-imported volume (inputs mostly bought from outside).
+短板清单 by import share (material inputs only), 风险清单 by the import-cut loss (LP; the
+Ghosh indicator beside it; multi-regional tables: Ghosh only, with a note), 招商清单 by
+imported volume (inputs mostly bought from outside), leaving out products that cannot be
+attracted — natural-resource extraction, public administration and social security,
+passenger transport — listed with their reasons in ``lianpu/data/attraction_exclusions.csv``
+(matched on the sector's Chinese name, so the rule covers the 42-, 149- and 153-sector NBS
+tables, WIOD and OECD labels); the excluded inputs are reported in ``excluded`` with the
+reason.
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from types import MappingProxyType
 
 import numpy as np
@@ -76,6 +93,8 @@ class WeakLinks:
     attraction: pd.DataFrame
     summary: dict = field(default_factory=dict)
     note_zh: str = ""          # ``note`` (English) in Chinese
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)   # left out of 招商清单, why
+    notes: tuple = ()          # how the lists were ranked
 
     def to_frame(self) -> pd.DataFrame:
         """The links frame (one row per input product), largest chain use first."""
@@ -91,7 +110,9 @@ class WeakLinks:
                 "basis": self.basis, "region": self.region, "summary": dict(self.summary),
                 "shortboard": rec(self.shortboard), "risk": rec(self.risk),
                 "attraction": rec(self.attraction), "chokepoints": rec(self.chokepoints),
-                "strengths": rec(self.strengths), "links": rec(self.links)}
+                "strengths": rec(self.strengths), "links": rec(self.links),
+                "attraction_excluded": frame_records(self.excluded, "code"),
+                "notes": list(self.notes)}
 
     def to_json(self, rows: int | None = None) -> str:
         return dumps(self.to_dict(rows))
@@ -104,7 +125,8 @@ def _share(a, b):
 
 def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None,
               top: int = 10, material: float = 0.01, min_import_share: float = 0.10,
-              attract_share: float = 0.30) -> WeakLinks:
+              attract_share: float = 0.30, risk_cut: float = 0.30,
+              critical: float = 0.01) -> WeakLinks:
     """Import dependence, chokepoints, strengths and the three planner lists of a track.
 
     Parameters
@@ -118,6 +140,11 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
         短板清单 (a 90 % import share of a negligible input is not a weak link).
     min_import_share : 短板清单 keeps inputs with at least this import share.
     attract_share : 招商清单 keeps inputs bought at least this much from outside.
+    risk_cut : share of an input's imports cut for 风险清单's ``cut_loss`` (0.3 = 30 %).
+    critical : smallest coefficient that limits output in that LP (0.01: material inputs).
+
+    Candidates for 风险清单: the ``top`` inputs by Ghosh indicator and the ``top`` by imported
+    volume (at most 2·top LPs, one per input, on constraint matrices built once per table).
     """
     mrio = table.is_multiregional
     if mrio and region is None:
@@ -142,7 +169,20 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
     LS = tb.factor.solve_transposed(unit_columns(n, S)).T   # L[S, :]
     links = (_links_mrio(tb, S, xf, GS, region) if mrio else _links_single(tb, S, xf, GS))
     links["imported_per_unit"] = links["chain_imported"] / f.sum()
-    links["import_stop_risk"] = links.pop("import_stop_loss") / xS
+    links["ghosh_stop_risk"] = links.pop("import_stop_loss") / xS
+    links["ghosh_cut_loss"] = risk_cut * links["ghosh_stop_risk"]
+    notes = []
+    if mrio:
+        links["cut_loss"] = np.nan
+        notes.append("风险清单 ranked by the Ghosh import-stop indicator (multi-regional table: the "
+                     "disruption LP cuts imports from abroad only, not flows between regions)")
+    else:
+        links["cut_loss"] = _cut_losses(tb, S, links, top, risk_cut, critical)
+        notes.append(f"风险清单 ranked by cut_loss: share of the track's output lost when the "
+                     f"input's imports are cut by {100 * risk_cut:g} % (supply-disruption LP: fixed "
+                     f"proportions in inputs ≥ {critical:g} of output, proportional rationing, no "
+                     "substitution); ghosh_cut_loss is the Ghosh indicator for the same cut, "
+                     "usually lower (no fixed technology), not an upper bound")
     choke = _chokepoints(tb, S, GS, LS, xS)
     strengths = _strengths(tb, S)
     imp_total = float(links["chain_imported"].sum())
@@ -156,13 +196,28 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
     mat = links[links["requirement_share"] >= material]
     short = mat[mat["import_share"] >= min_import_share].sort_values(
         "import_share", ascending=False).head(top)
-    risk = links[links["import_stop_risk"] > 0].sort_values(
-        "import_stop_risk", ascending=False).head(top)
-    attr = links[links["import_share"] >= attract_share].sort_values(
-        "chain_imported", ascending=False).head(top)
+    rank_by = "ghosh_stop_risk" if mrio else "cut_loss"
+    risk = links[links[rank_by] > 0].sort_values(
+        [rank_by, "ghosh_stop_risk"], ascending=False).head(top)
+    excl = _exclusions()
+    cannot = links["name_zh"].map(lambda z: str(z).strip() in excl)
+    cand = links[links["import_share"] >= attract_share].sort_values(
+        "chain_imported", ascending=False)
+    attr = cand[~cannot.loc[cand.index]].head(top)
+    gone = cand[cannot.loc[cand.index]]
+    excluded = gone[["name_zh", "name_en", "chain_imported", "import_share"]].copy()
+    excluded["category"] = [excl[str(z).strip()][0] for z in gone["name_zh"]]
+    excluded["reason_zh"] = [excl[str(z).strip()][1] for z in gone["name_zh"]]
+    excluded["reason_en"] = [excl[str(z).strip()][2] for z in gone["name_zh"]]
+    if len(excluded):
+        notes.append("招商清单 leaves out products that cannot be attracted: "
+                     + "; ".join(f"{c} {r.name_en} ({r.category})"
+                                 for c, r in excluded.iterrows())
+                     + " (lianpu/data/attraction_exclusions.csv)")
     cols = {"shortboard": ["import_share", "requirement_share", "chain_imported",
                            "supply_chokepoint"],
-            "risk": ["import_stop_risk", "import_share", "requirement_share"],
+            "risk": ["cut_loss", "ghosh_cut_loss", "ghosh_stop_risk", "import_share",
+                     "requirement_share"],
             "attraction": ["chain_imported", "import_share", "requirement_share",
                            "imported_per_unit"]}
     if mrio:
@@ -173,7 +228,34 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
                      sel.label_zh, sel.label_en, sel.classification, sel.note, basis, region,
                      links.sort_values("chain_total", ascending=False), choke, strengths,
                      lists["shortboard"], lists["risk"], lists["attraction"],
-                     MappingProxyType(summary), sel.note_zh)
+                     MappingProxyType(summary), sel.note_zh, excluded, tuple(notes))
+
+
+def _cut_losses(tb, S, links, top, share, critical) -> np.ndarray:
+    """cut_loss of the candidate inputs (NaN for the others): the track's output lost, as a
+    share of its output, when the input's imports are cut by ``share`` (disruption LP)."""
+    from .disruption import import_cut
+    out = pd.Series(np.nan, index=links.index)
+    used = links[links["chain_imported"] > 0]
+    cand = list(dict.fromkeys(list(used.sort_values("ghosh_stop_risk", ascending=False)
+                                   .index[:top]) +
+                              list(used.sort_values("chain_imported", ascending=False)
+                                   .index[:top])))
+    xS = tb.x_[S].sum()
+    for code in cand:
+        r = import_cut(tb, {code: share}, critical=critical)
+        out[code] = float(r.columns["output_loss"][S].sum() / xS)
+    return out.reindex(links.index).to_numpy()
+
+
+@lru_cache(maxsize=1)
+def _exclusions() -> dict:
+    """Chinese sector name → (category, reason_zh, reason_en) of products that cannot be
+    attracted by investment (shipped data: lianpu/data/attraction_exclusions.csv)."""
+    path = resources.files("lianpu.data").joinpath("attraction_exclusions.csv")
+    with path.open(encoding="utf-8") as fh:
+        return {r["name_zh"].strip(): (r["category"], r["reason_zh"], r["reason_en"])
+                for r in csv.DictReader(fh)}
 
 
 def _ranked(df, cols):

@@ -271,7 +271,8 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
     specs = {"shortboard": [("import share", "import_share", _pct),
                             ("of inputs", "requirement_share", _pct),
                             ("chokepoint", "supply_chokepoint", _pct)],
-             "risk": [("at risk", "import_stop_risk", _pct), ("import share", "import_share", _pct),
+             "risk": [("lost at 30% cut", "cut_loss", _pct), ("Ghosh", "ghosh_cut_loss", _pct),
+                      ("import share", "import_share", _pct),
                       ("of inputs", "requirement_share", _pct)],
              "attraction": [("imported", "chain_imported", lambda v: _f(v * k)),
                             ("import share", "import_share", _pct),
@@ -279,8 +280,9 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
     if w.region:
         specs["risk"] += [("top origin", "top_origin", str), ("HHI", "hhi", lambda v: _f(v, 3))]
     notes = {"shortboard": "ranked by import share of the chain's use (inputs ≥ 1% of its inputs)",
-             "risk": "ranked by the share of the track's output at risk if the imports stopped "
-                     "(Ghosh, no substitution)",
+             "risk": "ranked by the share of the track's output lost if the input's imports "
+                     "fell by 30 % (supply-disruption LP); Ghosh indicator for the same cut "
+                     "beside it (usually lower, not an upper bound)",
              "attraction": f"ranked by imported volume ({shown}); import share ≥ 30%"}
     for key, cols in specs.items():
         zh_t, en_t = LIST_NAMES[key]
@@ -289,6 +291,10 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
         for c, r in getattr(w, key).iterrows():
             tab.add_row(str(r["rank"]), _code(c), _nm(r, lang), *(fn(r[col]) for _, col, fn in cols))
         out.print(tab)
+        if key == "attraction" and len(w.excluded):
+            out.print("[dim]· left out (cannot be attracted): " + "; ".join(
+                f"{_code(c)} {r.name_zh if zh else r.name_en} — {r.reason_zh if zh else r.reason_en}"
+                for c, r in w.excluded.iterrows()) + "[/]", soft_wrap=True)
     ck = Table(box=box.SIMPLE_HEAD, title="卡点 chokepoints", caption="share of the track's output lost if the sector "
                "stops supplying (Ghosh) / disappears as a buyer (Leontief)")
     _cols(ck, ["code", "部门" if zh else "sector", "supply loss", "market loss"])

@@ -81,7 +81,9 @@ def list_sections(table, track, tid, name, lang, color) -> list[Section]:
     # 风险清单: import stops and domestic supply chokepoints
     rk = wl.risk
     f = _base(rk, table, lang)
-    f[f"{tr('import_stop_risk', lang)} [%]"] = _pct(rk["import_stop_risk"])
+    f[f"{tr('import_stop_risk', lang)} [%]"] = _pct(rk["cut_loss"] if rk["cut_loss"].notna().any()
+                                                    else rk["ghosh_cut_loss"])
+    f[f"{tr('ghosh_cut_loss', lang)} [%]"] = _pct(rk["ghosh_cut_loss"])
     f[f"{tr('import_share', lang)} [%]"] = _pct(rk["import_share"])
     f[f"{tr('requirement_share', lang)} [%]"] = _pct(rk["requirement_share"])
     for col in ("top_origin", "top_origin_share", "hhi"):
@@ -108,6 +110,10 @@ def list_sections(table, track, tid, name, lang, color) -> list[Section]:
     attract = Section(f"{tid}-attract", tr("attract_list", lang), tr("attract_lead", lang))
     attract.sheets.append(Sheet(f"attract-{tid}", f"{tr('attract_list', lang)}·{name}"[:60], f,
                                 note=tr("attract_note", lang)))
+    if len(wl.excluded):
+        attract.paragraphs.append(tr("attract_excluded", lang) + ("；" if lang == "zh" else "; ").join(
+            f"{names.get(c, r.name_zh)}（{r.reason_zh}）" if lang == "zh" else
+            f"{names.get(c, r.name_en)} ({r.reason_en})" for c, r in wl.excluded.iterrows()))
     out.append(_empty_note(attract, f, lang))
     # 优势环节
     st = wl.strengths
