@@ -206,10 +206,13 @@ class MonteCarloResult:
 def montecarlo(table, demand, draws: int = 1000, *, sigma: float = 0.1,
                sigma_satellites: float = 0.1, type: str = "I", seed: int = 0, scheduler=None,
                chunks: int | None = None, percentiles=(5, 50, 95), progress: bool = False,
-               local_share=None, households=None) -> MonteCarloResult:
+               local_share=None, households=None, basis: str = "auto") -> MonteCarloResult:
     """Percentile bands of :func:`lianpu.impact` under log-normal perturbation of A and of the
     satellite intensities (module docstring). ``chunks``: number of tasks (default 4 per core,
-    at most ``draws``); results do not depend on it."""
+    at most ``draws``); results do not depend on it. ``basis``: as for :func:`lianpu.impact`
+    (the point estimate and every draw use the same view)."""
+    from .basis import resolve_basis
+    table, _ = resolve_basis(table, basis)
     if draws < 1:
         raise ValueError(f"argument 'draws': found {draws}, expected ≥ 1")
     if sigma < 0 or sigma_satellites < 0:
