@@ -130,10 +130,13 @@ def test_value_added_matrix_against_explicit_inverse(wiod7):
 
 
 def test_trade_value_added(wiod7):
-    """E = DVA + feedback + FVA + other with other ≈ 0 (VA is WIOD's balancing item); DVA =
-    v_r'(I − A_rr)⁻¹ e_r and FVA = Σ_{q≠r} v_q'L_qr e_r computed with explicit inverses."""
+    """E = DVA + domestic double counted + VS + other with other ≈ 0 (VA is WIOD's balancing
+    item); DVA = v_r'(I − A_rr)⁻¹ e_r and VS = Σ_{q≠r} v_q'L_qr e_r (foreign content) computed
+    with explicit inverses; the old names (dva_feedback, fva) are gone."""
     T = R.trade_value_added(wiod7)
-    np.testing.assert_allclose(T.dva + T.dva_feedback + T.fva + T.other, T.gross_exports, rtol=1e-12)
+    np.testing.assert_allclose(T.dva + T.domestic_double_counted + T.vs + T.other, T.gross_exports,
+                               rtol=1e-12)
+    assert not {"dva_feedback", "fva", "fva_share"} & set(T.columns)
     assert (T.other.abs() < 1e-6 * T.gross_exports).all()
     L = np.linalg.inv(np.eye(wiod7.n) - wiod7.A_)
     v = np.divide(wiod7.value_added_, wiod7.x_, out=np.zeros(wiod7.n), where=wiod7.x_ > 0)
@@ -143,7 +146,10 @@ def test_trade_value_added(wiod7):
         p, q = np.flatnonzero(reg == r), np.flatnonzero(reg != r)
         dva = v[p] @ np.linalg.inv(np.eye(p.size) - wiod7.A_[np.ix_(p, p)]) @ e[p]
         assert T.loc[r, "dva"] == pytest.approx(dva, rel=1e-9)
-        assert T.loc[r, "fva"] == pytest.approx(v[q] @ L[np.ix_(q, p)] @ e[p], rel=1e-9)
+        assert T.loc[r, "vs"] == pytest.approx(v[q] @ L[np.ix_(q, p)] @ e[p], rel=1e-9)
+        Lrr = L[np.ix_(p, p)]
+        ddc = v[p] @ (Lrr - np.linalg.inv(np.eye(p.size) - wiod7.A_[np.ix_(p, p)])) @ e[p]
+        assert T.loc[r, "domestic_double_counted"] == pytest.approx(ddc, rel=1e-7)
         # gross exports: sales to other regions' producers and final users
         Z, Y = wiod7.Z, wiod7.Y
         ex = Z.loc[r].drop(columns=r, level=0).to_numpy().sum() + Y.loc[r].drop(

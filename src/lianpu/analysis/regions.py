@@ -14,10 +14,13 @@ output (1 for output, v = VA/x, a satellite/x). Definitions are in docs/regions.
   of each diagonal block I − A_rr (n_r × n_r): never the inverse.
 - **Value added induced** by each final-demand region d: v̂ L y_d, one solve per region.
 - **Trade in value added** per exporting region r, gross exports e_r (sales to other regions'
-  producers and final users): DVA_r = v_r'(I − A_rr)⁻¹ e_r (Los, Timmer & de Vries 2016),
-  the feedback part v_r'(L_rr − (I − A_rr)⁻¹) e_r, FVA_r = Σ_{q≠r} v_q'L_qr e_r (Koopman,
-  Wang & Wei 2014), and VAX_r = r's value added absorbed by final demand outside r (Johnson
-  & Noguera 2012).
+  producers and final users): DVA_r = v_r'(I − A_rr)⁻¹ e_r (Los, Timmer & de Vries 2016);
+  the domestic double-counted term v_r'(L_rr − (I − A_rr)⁻¹) e_r (r's value added that
+  crosses its border more than once, counted again in the exports it returns in; Koopman,
+  Wang & Wei 2014 — **not** value added "fed back"); VS_r = Σ_{q≠r} v_q'L_qr e_r, the foreign
+  content of r's exports (vertical specialization, Hummels, Ishii & Yi 2001), which in KWW's
+  terms is FVA plus the foreign double-counted term; and VAX_r = r's value added absorbed by
+  final demand outside r (Johnson & Noguera 2012).
 """
 from __future__ import annotations
 
@@ -260,10 +263,11 @@ def gross_exports(table) -> np.ndarray:
 
 def trade_value_added(table) -> pd.DataFrame:
     """Value added embodied in each region's gross exports 贸易隐含增加值 (definitions in the
-    module docstring and docs/regions.md). Columns: gross_exports, dva, dva_feedback, fva,
-    other (imports from outside the table and primary inputs not counted as value added),
-    vax, and the ratios dva_share, fva_share, vax_ratio (to gross exports).
-    Identity: gross_exports = dva + dva_feedback + fva + other.
+    module docstring and docs/regions.md). Columns: gross_exports, dva,
+    domestic_double_counted (KWW's domestic double counting), vs (foreign content = KWW's FVA
+    + foreign double counting), other (imports from outside the table and primary inputs not
+    counted as value added), vax, and the ratios dva_share, vs_share, vax_ratio (to gross
+    exports). Identity: gross_exports = dva + domestic_double_counted + vs + other.
     """
     e = gross_exports(table)
     sp = spillover(table, "value_added").by_sector
@@ -271,12 +275,12 @@ def trade_value_added(table) -> pd.DataFrame:
     rows = {}
     for r, p in positions(table).items():
         E = float(e[p].sum())
-        dva, fb, fva = (float(sp[c].to_numpy()[p] @ e[p]) for c in ("intra", "feedback", "spillover"))
+        dva, ddc, vs = (float(sp[c].to_numpy()[p] @ e[p]) for c in ("intra", "feedback", "spillover"))
         vax = float(vam.loc[r].drop([r, IMPORTS, DISCREPANCY], errors="ignore").sum())
-        rows[r] = {"gross_exports": E, "dva": dva, "dva_feedback": fb, "fva": fva,
-                   "other": E - dva - fb - fva, "vax": vax}
+        rows[r] = {"gross_exports": E, "dva": dva, "domestic_double_counted": ddc, "vs": vs,
+                   "other": E - dva - ddc - vs, "vax": vax}
     out = pd.DataFrame.from_dict(rows, orient="index")
-    for c, d in (("dva_share", "dva"), ("fva_share", "fva"), ("vax_ratio", "vax")):
+    for c, d in (("dva_share", "dva"), ("vs_share", "vs"), ("vax_ratio", "vax")):
         out[c] = out[d] / out["gross_exports"].where(out["gross_exports"] != 0)
     out.index.name = "region"
     out.attrs.update(unit=table.unit, table=table.name)
