@@ -100,7 +100,7 @@ def test_impact_equals_api_and_downloads(server, web_cache):
     import pandas as pd
     f = pd.Series(0.0, index=t.index)
     f["18"], f["20"] = 100000.0, 50000.0
-    res = lianpu.impact(t, f, type="II", households=("TC",))
+    res = lianpu.impact(t, f, type="II", data_dir=web_cache)  # households split (default)
     want = res.totals().loc[("output", res.scenarios[0])]
     assert out[2:] == pytest.approx([want[e] for e in ("direct", "indirect", "induced", "total")],
                                     rel=1e-12)

@@ -49,8 +49,8 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
         Example project for the scenario section: ``{sector code: amount in the table's unit}``
         (default: 10 亿元 of final demand for the largest sector of the first track).
     data_dir : path, optional
-        Dataset cache holding the CEADs CO2 inventory for the carbon section (default:
-        ``$LIANPU_DATA`` or the user data dir).
+        Dataset cache holding the CEADs CO2 inventory for the carbon section and the detailed
+        table of the Type II household split (default: ``$LIANPU_DATA`` or the user data dir).
 
     Returns
     -------

@@ -24,6 +24,8 @@ def plan(table, tracks=None, scenario=None, data_dir=None):
     """[(progress label, callable(lang) → Section)] in report order, and the track ids."""
     from . import economy
     from . import tracks as trk
+    from ..analysis.households import remember_data_dir
+    remember_data_dir(table, data_dir)  # Type II household split: detailed table in this cache
     ids = trk.selected(table, tracks)
     steps = [("overview", partial(_overview, table)),
              ("key sectors", partial(economy.keysectors_section, table))]
@@ -81,12 +83,11 @@ def analysis(table, key, fn):
 
 
 def type2_households(table):
-    """Households closed for Type II: the table's own, else total consumption TC (the 42-sector
-    non-competitive tables publish only TC); () where neither exists."""
-    if table.household_columns:
-        return None
-    fd = [str(c) for c in table.final_demand_labels.index]
-    return ("TC",) if "TC" in fd else ()
+    """Households closed for Type II: always the library's default (None: the table's own
+    household columns, else households split from total consumption TC by the same year's
+    detailed table, :func:`lianpu.analysis.households.closure`); where Type II cannot close
+    households the analysis says why and the report shows that reason."""
+    return None
 
 
 def multiplier_frame(table, lang: str, codes=None) -> tuple[pd.DataFrame, list[str]]:
@@ -102,22 +103,15 @@ def multiplier_frame(table, lang: str, codes=None) -> tuple[pd.DataFrame, list[s
     per = f"{unit}/{unit}"
     specs = [("output", "I", {}), ("output", "II", {}), ("value_added", "I", {}),
              ("income", "I", {})]
-    hh = type2_households(table)
     for kind, typ, kw in specs:
-        if typ == "II":
-            if hh == ():
-                notes.append(_skip_note("type_ii", lang, "no household consumption column"))
-                continue
-            if hh:
-                kw = {"households": hh}
-                notes.append("II型乘数以最终消费支出（TC）近似居民消费。" if lang == "zh" else
-                             "Type II closes total final consumption (TC) as an approximation "
-                             "of household consumption.")
         try:
             m = calc_multipliers(table, kind, type=typ, **kw)
         except LianpuError as exc:  # e.g. OECD tables have no compensation row: say so
-            notes.append(_skip_note(kind, lang, str(exc)))
+            notes.append(_skip_note("type_ii" if typ == "II" else kind, lang, str(exc)))
             continue
+        if "closure" in m.attrs:  # Type II: which households were closed
+            notes.append(("II型居民收口：" if lang == "zh" else "Type II closure: ")
+                         + m.attrs["closure"][f"text_{lang}"] + ("。" if lang == "zh" else "."))
         name = m.attrs["name_zh" if lang == "zh" else "name_en"]
         cols[f"{name} [{per}]"] = m
     names = orig.label(lang)

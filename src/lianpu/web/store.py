@@ -68,6 +68,7 @@ class TableStore:
             except DatasetError as exc:
                 raise NotFound(str(exc)) from None
             t = registry.load_dataset(tid, data_dir=self.data_dir)
+            _remember(t, self.data_dir)
             self._tables[tid] = t
             return t
 
@@ -93,6 +94,7 @@ class TableStore:
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        _remember(table, self.data_dir)
         with self._lock:
             self._tables[uid] = table
             self._uploads[uid] = folder
@@ -135,3 +137,10 @@ class TableStore:
     def __del__(self):  # the temp folder goes with the store
         if os.path.isdir(getattr(self, "_tmp", "")):
             shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _remember(table, data_dir):
+    """Type II on a table that publishes only total consumption splits households by the same
+    year's detailed table: look for it in the dashboard's cache."""
+    from ..analysis.households import remember_data_dir
+    remember_data_dir(table, data_dir)
