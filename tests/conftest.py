@@ -46,3 +46,15 @@ def oecd_dir(shared_data) -> Path:
 @pytest.fixture(scope="session")
 def wiod_dir(shared_data) -> Path:
     return WIOD_DIR
+
+
+@pytest.fixture(scope="session")
+def chnio_cache(tmp_path_factory, shared_data) -> Path:
+    """A cache seeded (``download --from``) with the CHNIO tables only: the provincial
+    workbooks and the national ones 1990–2000 (~160 small .xls files, copied and verified)."""
+    from lianpu.data import registry
+    from lianpu.data.download import download
+    d = tmp_path_factory.mktemp("chnio-cache")
+    ids = [s.id for s in registry.datasets(provincial=True) if s.format == "chnio"]
+    download(ids, data_dir=d, from_dir=shared_data, progress=False)
+    return d

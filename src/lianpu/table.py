@@ -95,7 +95,10 @@ class IOTable:
     - ``V_`` (p, n) primary inputs (value-added rows and, e.g., taxes);
     - ``x_`` (n,) gross output;
     - ``Zm_`` (n, n) and ``Ym_`` (n, k) imported-product blocks (non-competitive tables);
-    - ``discrepancy_`` (n,) the table's own statistical discrepancy column (ERR), if any.
+    - ``discrepancy_`` (n,) the table's own statistical discrepancy column (ERR), if any;
+    - ``Zr_`` (n, n) and ``Yr_`` (n, k) products from other provinces (inflows), kept apart
+      from ``Zm_``/``Ym_`` (imports from abroad) in a province's local view
+      (:meth:`IOTable.local`); column balance then reads 1'Z + 1'Zm + 1'Zr + 1'V = x.
 
     Labels: ``sectors`` (index: code, or (region, code) for MRIO; columns name_zh, name_en),
     ``final_demand_labels`` and ``primary_labels`` likewise, each with a ``role`` column
@@ -125,6 +128,8 @@ class IOTable:
     rtol: float = 1e-4
     allow_negative_flows: bool = False
     notes: tuple = ()
+    Zr_: np.ndarray | None = None
+    Yr_: np.ndarray | None = None
 
     # ------------------------------------------------------------------ construction
     def __post_init__(self):
@@ -153,6 +158,13 @@ class IOTable:
             set_("imports", "non-competitive")
         if self.discrepancy_ is not None:
             set_("discrepancy_", val.as_vector("discrepancy", self.discrepancy_, n, t, codes))
+        if self.Zr_ is not None:
+            set_("Zr_", val.as_matrix("Zr", self.Zr_, (n, n), t, codes, codes))
+            Yr = self.Yr_ if self.Yr_ is not None else np.zeros((n, k))
+            set_("Yr_", val.as_matrix("Yr", Yr, (n, k), t, codes, fd))
+        elif self.Yr_ is not None:
+            raise TableError(message(t, "Yr (final use of inflows) given without Zr",
+                                     expected="both blocks of inflows from other provinces"))
         if not self.value_added_rows:
             set_("value_added_rows", tuple(pr))
         for r in self.value_added_rows:
@@ -173,7 +185,7 @@ class IOTable:
                 f"satellite {key!r} final demand", s.final_demand, k, t, fd)
             sats[key] = replace(s, values=vals, final_demand=fdv)
         set_("satellites", MappingProxyType(sats))
-        for a in ("Z_", "Y_", "V_", "x_", "Zm_", "Ym_", "discrepancy_"):
+        for a in ("Z_", "Y_", "V_", "x_", "Zm_", "Ym_", "discrepancy_", "Zr_", "Yr_"):
             arr = getattr(self, a)
             if arr is not None:
                 arr.setflags(write=False)
@@ -181,6 +193,9 @@ class IOTable:
             val.check_nonnegative("Z (intermediate flows)", self.Z_, t, codes, codes)
             if self.Zm_ is not None:
                 val.check_nonnegative("Zm (imported intermediate flows)", self.Zm_, t, codes, codes)
+            if self.Zr_ is not None:
+                val.check_nonnegative("Zr (intermediate inflows from other provinces)", self.Zr_,
+                                      t, codes, codes)
             ok = [j for j, r in enumerate(self.fd_roles) if r in NEGATIVE_OK_FD]
             val.check_nonnegative("Y (final demand)", self.Y_, t, codes, fd, allowed_columns=ok)
             okv = [i for i, r in enumerate(self.primary_roles) if r in NEGATIVE_OK_VA]
@@ -336,6 +351,17 @@ class IOTable:
                                                          self.final_demand_labels.index)
 
     @property
+    def Zr(self) -> pd.DataFrame | None:
+        """Intermediate use of products from other provinces (local view), or None."""
+        return None if self.Zr_ is None else self._frame(self.Zr_, self.index, self.index)
+
+    @property
+    def Yr(self) -> pd.DataFrame | None:
+        """Final use of products from other provinces (local view), or None."""
+        return None if self.Yr_ is None else self._frame(self.Yr_, self.index,
+                                                         self.final_demand_labels.index)
+
+    @property
     def F(self) -> pd.DataFrame:
         """Satellite rows (k, n) with units in ``.attrs['units']``."""
         df = pd.DataFrame({k: s.values for k, s in self.satellites.items()}, index=self.index).T
@@ -388,7 +414,7 @@ class IOTable:
     def balance(self) -> val.BalanceReport:
         return val.balance_report(self.Z_, self.Y_, self.V_, self.x_, Zm=self.Zm_,
                                   discrepancy=self.discrepancy_, labels=list(self.index),
-                                  rtol=self.rtol)
+                                  rtol=self.rtol, Zr=self.Zr_)
 
     @property
     def value_added_(self) -> np.ndarray:
@@ -499,6 +525,89 @@ class IOTable:
                       "is spread over exports too",)
         return self.evolve(Z_=(1 - mu)[:, None] * self.Z_, Zm_=mu[:, None] * self.Z_, Y_=Y,
                            Ym_=Ym, final_demand_labels=self.final_demand_labels.loc[kept],
+                           household_columns=tuple(c for c in self.household_columns if c in kept),
+                           satellites=sats, imports="non-competitive", notes=self.notes + notes)
+
+    def local(self, method: str = "proportionality") -> "IOTable":
+        """The local view 本地视角 of a provincial table: imports from abroad and inflows from
+        other provinces removed from every use of a product in proportion, kept apart.
+
+        Each user of product i buys the same shares μ^m_i = m_i / u_i from abroad and
+        μ^r_i = r_i / u_i from other provinces, u_i = intermediate use + final use other than
+        exports and outflows (columns with the roles ``import``/``inflow`` give m and r;
+        ``roles.OUTFLOWS`` are not local use). Z_local = (1 − μ^m − μ^r) ⊙ Z, Zm = μ^m ⊙ Z,
+        Zr = μ^r ⊙ Z, likewise for final use; the supply columns are dropped. Where m_i + r_i
+        exceeds u_i (re-exports / transit trade, e.g. Chongqing 2017) the shares are taken of
+        all uses and apply to exports and outflows too, and a note names the products. So
+        x = (I − A_local)⁻¹ (local final use + exports + outflows [+ ERR]), A_local = Z_local x̂⁻¹.
+        See :mod:`lianpu.core.tradesplit`.
+
+        Tables that publish trade without the partner split (role ``trade_in``: the 2007 and
+        1997 provincial tables) get the same split with a single leakage, abroad and other
+        provinces together, stored in ``Zr``/``Yr`` (``Zm``/``Ym`` are zero) and said in a note.
+        A table with net outflow only (2002) or without any supply column is refused.
+        """
+        if method != "proportionality":
+            raise ValueError(f"argument 'method': unknown method {method!r} "
+                             "(expected 'proportionality')")
+        # the table is immutable, so its local view (and that view's LU) is built once
+        cache = self.__dict__.setdefault("_lianpu_cache", {})
+        if ("local", method) not in cache:
+            cache[("local", method)] = self._local_split()
+        return cache[("local", method)]
+
+    def _local_split(self) -> "IOTable":
+        """Proportional split of imports and inflows, uncached (see :meth:`local`)."""
+        from .core import tradesplit
+        if self.imports == "non-competitive" or self.Zr_ is not None:
+            raise TableError(message(self.name, "the local view needs a competitive table "
+                                     "(imports and inflows as columns of final use)",
+                                     found=f"{self.imports} imports", expected="competitive"))
+        imp = self.fd_positions("import")
+        inf_ = self.fd_positions("inflow")
+        both = self.fd_positions("trade_in")
+        combined = bool(both) and not (imp or inf_)
+        if combined:
+            inf_ = both
+        elif both:
+            inf_ = inf_ + both
+        if not (imp or inf_):
+            net = self.fd_positions("net_outflow")
+            what = ("net outflow only (role 'net_outflow', e.g. the 2002 provincial tables)"
+                    if net else "no column with the role 'import', 'inflow' or 'trade_in'")
+            raise TableError(message(self.name, "cannot build the local view: gross imports and "
+                                     "inflows are not in the table", found=what,
+                                     expected="IM/IF columns (provincial tables 2012, 2017) or "
+                                              "FU304 (2007, 1997)"))
+        out = self.fd_positions(roles.OUTFLOWS)
+        skip = self.fd_positions("discrepancy")
+        try:
+            sp = tradesplit.proportional_trade_split(self.Z_, self.Y_, import_cols=imp,
+                                                     inflow_cols=inf_, outflow_cols=out,
+                                                     skip_cols=skip)
+        except ValueError as exc:
+            i = int(str(exc).split("position ")[1].split(":")[0])
+            raise TableError(message(self.name, "supply from outside exceeds all uses of the "
+                                     "product, so its share is outside [0, 1]",
+                                     row=self.index[i], found=str(exc).split(": ", 1)[1],
+                                     expected="m_i + r_i ≤ all uses of i")) from None
+        fd = list(self.final_demand_labels.index)
+        kept = [fd[j] for j in sp.keep]
+        sats = {k: replace(v, final_demand=None if v.final_demand is None
+                           else v.final_demand[list(sp.keep)])
+                for k, v in self.satellites.items()}
+        notes = ("local view 本地视角 by proportionality: imports from abroad in Zm/Ym, inflows "
+                 "from other provinces in Zr/Yr",)
+        if combined:
+            notes += ("trade_in combines abroad and other provinces (no partner split in this "
+                      "table): the single leakage is in Zr/Yr and Zm/Ym are zero; only the 2012 "
+                      "and 2017 provincial tables separate them",)
+        if sp.transit.any():
+            codes = ", ".join(map(str, [self.index[i] for i in np.flatnonzero(sp.transit)]))
+            notes += (f"re-exports / transit: supply from outside exceeds local use for {codes}; "
+                      "their shares are spread over exports and outflows too",)
+        return self.evolve(Z_=sp.Z, Zm_=sp.Zm, Zr_=sp.Zr, Y_=sp.Y, Ym_=sp.Ym, Yr_=sp.Yr,
+                           final_demand_labels=self.final_demand_labels.loc[kept],
                            household_columns=tuple(c for c in self.household_columns if c in kept),
                            satellites=sats, imports="non-competitive", notes=self.notes + notes)
 

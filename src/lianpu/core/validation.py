@@ -85,7 +85,7 @@ def _lab(labels, i):
 
 @dataclass(frozen=True)
 class BalanceReport:
-    """Row balance (Z·1 + Y·1 + err = x) and column balance (1'Z + 1'Zm + 1'V = x).
+    """Row balance (Z·1 + Y·1 + err = x) and column balance (1'Z + 1'Zm [+ 1'Zr] + 1'V = x).
 
     Residuals are in the table's unit; ``rel`` divides by max(x_i, atol)."""
 
@@ -137,14 +137,19 @@ class BalanceReport:
 
 
 def balance_report(Z, Y, V, x, *, Zm=None, discrepancy=None, labels=None, rtol=1e-4,
-                   atol=None) -> BalanceReport:
-    """Compute row and column residuals; the table's own ERR column is added to the row sum."""
+                   atol=None, Zr=None) -> BalanceReport:
+    """Compute row and column residuals; the table's own ERR column is added to the row sum.
+
+    ``Zm`` (imported inputs) and ``Zr`` (inputs from other provinces, a local view) are added
+    to the column sums."""
     row = np.asarray(Z.sum(axis=1)).ravel() + Y.sum(axis=1)
     if discrepancy is not None:
         row = row + discrepancy
     col = np.asarray(Z.sum(axis=0)).ravel() + V.sum(axis=0)
     if Zm is not None:
         col = col + np.asarray(Zm.sum(axis=0)).ravel()
+    if Zr is not None:
+        col = col + np.asarray(Zr.sum(axis=0)).ravel()
     if atol is None:
         atol = 1e-7 * float(np.abs(x).max(initial=1.0))
     return BalanceReport(row - x, col - x, x, list(labels) if labels is not None else None,
@@ -164,7 +169,7 @@ def check_balance(report: BalanceReport, table: str) -> None:
     else:
         i = int(np.argmax(np.where(bad_c, report.col_rel, -1)))
         kind, res, n = "column", report.col_residual, int(bad_c.sum())
-        what = "1'Z (+ 1'Zm) + 1'V does not equal gross output x"
+        what = "1'Z (+ 1'Zm + 1'Zr) + 1'V does not equal gross output x"
     lab = _lab(report.labels, i)
     raise BalanceError(message(
         table, f"{kind} {lab!r} is unbalanced: {what} ({n} {kind}(s) beyond tolerance)",

@@ -9,7 +9,8 @@ NBS tables and the OECD series are published as R data files (``.rda``); they ar
 the CSV layout of the cache (``cn/nbs/…``, ``cn/oecd-icio-2021/…``), cell for cell as in R (the
 CSVs are byte-identical to those in ``../shared/data``). The employment series
 (``cn-employment``) is converted the same way from ``china_employment.rda``. WIOD files and
-the CEADs inventories (``.xlsx``, mirrored by OpenClimate) are kept as published.
+the CEADs inventories (``.xlsx``, mirrored by OpenClimate) and the CHNIO workbooks (``.xls``,
+provincial tables, under ``cn/chnio/`` with the repository's own paths) are kept as published.
 
 ``from_dir`` seeds the cache from a local folder laid out like ``../shared/data`` instead
 (converted CSVs are copied, raw files are verified against their digest first).
@@ -76,6 +77,8 @@ def _raw_name(ds: Dataset) -> str:
         return EMPLOYMENT_RDA
     if ds.format == "ceads":  # the published file is the dataset; its folder is part of the name
         return ds.path.split("/", 1)[1]
+    if ds.format == "chnio":  # the published workbook, by its path in the CHNIO repository
+        return ds.path.removeprefix("cn/chnio/")
     return Path(ds.path).name  # WIOD: the published .RData file is the dataset
 
 

@@ -6,6 +6,12 @@ Ids::
     cn-oecd-{year}            OECD national IOTs for China, 2021 edition, 1995–2018, million USD
     wiod2013-{year}           World IO table, WIOD release 2013, 1995–2011, million USD
     wiod2013-regions-{year}   the same aggregated to 7 world regions, 1995 and 2011
+    cn-prov-{year}-{province} provincial IO tables (CHNIO): 1997 (38 sectors), 2002, 2007, 2012,
+                              2017 (42 sectors), unit 10,000 CNY; {province} is the GB/T 2260
+                              code, the pinyin or the Chinese short name (cn-prov-2017-51 =
+                              cn-prov-2017-sichuan = cn-prov-2017-四川; the id is the code)
+    cn-nbs-{year}-{n}         national tables before 2002 from the same source: 1990, 1992,
+                              1995 (33 sectors), 1997 (40), 2000 (17)
 
 Auxiliary (non-IO) datasets, listed by ``datasets(auxiliary=True)`` and fetched by
 ``lianpu download`` like the tables, but not readable with ``lianpu.load``::
@@ -15,14 +21,22 @@ Auxiliary (non-IO) datasets, listed by ``datasets(auxiliary=True)`` and fetched 
     ceads-provinces-{year}    CEADs inventories of 30 provinces, one file a year 1997–2019, Mt CO2
     ceads-cities              CEADs inventories of 290 cities 1997–2019 (totals), Mt CO2
 
+The provincial and early national tables (format ``chnio``) are listed by
+``datasets(provincial=True)`` and by ``datasets(auxiliary=True)`` (what ``lianpu datasets`` and
+``lianpu download --all`` use); the plain ``datasets()`` stays the 55 national/world tables.
+
 ``load_dataset`` reads a cached table; ``lianpu download ID`` (:mod:`lianpu.data.download`) puts
 it in the cache.
 """
 from __future__ import annotations
 
+import csv
 import difflib
+import re
+import tomllib
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from ..core.errors import DatasetError
@@ -36,8 +50,17 @@ OECD_YEARS = tuple(range(1995, 2019))
 WIOD_YEARS = tuple(range(1995, 2012))
 WIOD_REGION_YEARS = (1995, 2011)
 CEADS_YEARS = tuple(range(1997, 2020))
+# CHNIO (common2016/CHNIO): provincial tables by year, and the national tables before 2002
+CHNIO_YEARS = (1997, 2002, 2007, 2012, 2017)
+CHNIO_SECTORS = {1997: 38, 2002: 42, 2007: 42, 2012: 42, 2017: 42}
+CHNIO_NATIONAL = ((1990, 33), (1992, 33), (1995, 33), (1997, 40), (2000, 17))
+_CHNIO_RAW = "data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠/"
+# a province's published workbook: '{year}年各省份投入产出表/[1997年/][NN[-]]{name}[97].xls'
+# (the 1997 folder also holds workbooks of several provinces, '上海等七省.xls': not used)
+_CHNIO_FILE = re.compile(r"^" + re.escape(_CHNIO_RAW) + r"(\d{4})年各省份投入产出表/(?:\d{4}年/)?"
+                         r"(?:\d+-?)?([^/\d等]+?)(?:97)?\.xls$")
 # formats that lianpu.load can read; the others are auxiliary data read by their own modules
-IO_FORMATS = ("nbs", "oecd", "wiod")
+IO_FORMATS = ("nbs", "oecd", "wiod", "chnio")
 _AUX_READERS = {
     "employment": "a CSV of employed persons by industry and year (read it with pandas from "
                   "lianpu.data.registry.path_of(id); the scenario analyses use it)",
@@ -65,6 +88,7 @@ class Dataset:
     path: str
     source: str
     unit: str
+    province: str | None = None  # GB/T 2260 code of a provincial table
 
 
 def _nbs(year: int, n: int) -> Dataset:
@@ -131,21 +155,133 @@ def _aux() -> list[Dataset]:
     return items
 
 
+# ---------------------------------------------------------------------------- provinces
+@dataclass(frozen=True)
+class Province:
+    """A province-level division 省级行政区: GB/T 2260 code, ISO 3166-2:CN code, names."""
+
+    gb: str
+    iso: str
+    name_zh: str
+    name_en: str
+    pinyin: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.gb} {self.name_zh} {self.pinyin}"
+
+
+@cache
+def provinces() -> tuple[Province, ...]:
+    """The 31 provinces in GB/T 2260 order (from ``data/provinces.csv``)."""
+    with resources.files(__package__).joinpath("provinces.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return tuple(Province(r["gb2260"], r["code"], r["name_zh"], r["name_en"], r["pinyin"])
+                 for r in rows)
+
+
+_SUFFIX = re.compile(r"(维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
+
+
+@cache
+def _province_keys() -> dict[str, Province]:
+    out = {}
+    for p in provinces():
+        for k in (p.gb, p.iso, p.name_zh, p.name_en, p.pinyin):
+            out[k.casefold().replace(" ", "")] = p
+    out["tibet"] = out["xizang"]
+    out["innermongolia"] = out["neimenggu"]
+    return out
+
+
+def province(text) -> Province:
+    """The province named by a GB/T 2260 code ('51'), pinyin ('sichuan'), Chinese short or
+    full name ('四川', '四川省'), English name or ISO code ('SC'); else a one-line
+    DatasetError listing the valid ones."""
+    key = _SUFFIX.sub("", str(text).strip()).casefold().replace(" ", "")
+    found = _province_keys().get(key)
+    if found is None:
+        raise DatasetError(
+            f"unknown province {str(text)!r} (expected a GB/T 2260 code, pinyin or Chinese name: "
+            + ", ".join(p.label for p in provinces()) + ")")
+    return found
+
+
+# ---------------------------------------------------------------------------- CHNIO
+@cache
+def _chnio_files() -> dict[tuple[int, str], str]:
+    """(year, GB code) → the province's workbook, relative to the CHNIO repository."""
+    text = resources.files(__package__).joinpath("sources.toml").read_text(encoding="utf-8")
+    out = {}
+    for rel in tomllib.loads(text)["chnio"]["sha256"]:
+        m = _CHNIO_FILE.match(rel)
+        if m and m.group(2) != "中国":
+            out[(int(m.group(1)), province(m.group(2)).gb)] = rel
+    return out
+
+
+def _chnio() -> list[Dataset]:
+    items = []
+    unit = "10,000 CNY (万元)"
+    for (year, gb), rel in sorted(_chnio_files().items()):
+        p = province(gb)
+        n = CHNIO_SECTORS[year]
+        items.append(Dataset(
+            id=f"cn-prov-{year}-{gb}", title_zh=f"{p.name_zh}{year}年投入产出表（{n}部门）",
+            title_en=f"{p.name_en} ({p.name_zh}) IO table {year} ({n} sectors)", year=year,
+            sectors=n, format="chnio", path=f"cn/chnio/{rel}", source="chnio", unit=unit,
+            province=gb))
+    for year, n in CHNIO_NATIONAL:
+        items.append(Dataset(
+            id=f"cn-nbs-{year}-{n}", title_zh=f"中国{year}年投入产出表（{n}部门，CHNIO）",
+            title_en=f"China IO table {year} ({n} sectors, via CHNIO)", year=year, sectors=n,
+            format="chnio", path=f"cn/chnio/data-raw/中国投入产出表皮皮侠/全国/{year}.xls",
+            source="chnio", unit=unit))
+    return items
+
+
+def _provincial_id(key: str) -> str | None:
+    """The registry id of 'cn-prov-{year}-{province}' with any province spelling; None if
+    ``key`` is not of that form; a DatasetError for an unknown province or year."""
+    m = re.fullmatch(r"cn-prov-(\d{4})-(.+)", key)
+    if m is None:
+        return None
+    year = int(m.group(1))
+    if year not in CHNIO_YEARS:
+        raise DatasetError(f"unknown dataset {key!r} (provincial tables exist for "
+                           f"{', '.join(map(str, CHNIO_YEARS))})")
+    try:
+        p = province(m.group(2))
+    except DatasetError as exc:
+        raise DatasetError(f"unknown dataset {key!r}: {exc}") from None
+    if (year, p.gb) not in _chnio_files():
+        have = [gb for (y, gb) in _chnio_files() if y == year]
+        missing = [q.name_zh for q in provinces() if q.gb not in have]
+        raise DatasetError(f"no {year} provincial table for {p.gb} {p.name_zh} (the {year} tables "
+                           f"cover {len(have)} provinces, without {'、'.join(missing)})")
+    return f"cn-prov-{year}-{p.gb}"
+
+
 @cache
 def _by_id() -> dict[str, Dataset]:
     items = ([_nbs(y, n) for y, n in NBS_TABLES] + [_oecd(y) for y in OECD_YEARS]
              + [_wiod(y, False) for y in WIOD_YEARS] + [_wiod(y, True) for y in WIOD_REGION_YEARS]
-             + _aux())
+             + _aux() + _chnio())
     return {d.id: d for d in items}
 
 
-def datasets(auxiliary: bool = False) -> list[Dataset]:
+def datasets(auxiliary: bool = False, provincial: bool | None = None) -> list[Dataset]:
     """Registered IO tables: NBS first, then OECD, WIOD and WIOD regions, by year.
 
     ``auxiliary=True`` appends the non-IO datasets (employment, CEADs CO2 inventories), which
-    ``lianpu download`` fetches but ``lianpu.load`` does not read.
+    ``lianpu download`` fetches but ``lianpu.load`` does not read. ``provincial`` (default: the
+    value of ``auxiliary``) appends the CHNIO tables: the provincial tables ``cn-prov-…`` by
+    year and province, and the national tables 1990–2000.
     """
-    return [d for d in _by_id().values() if auxiliary or d.format in IO_FORMATS]
+    provincial = auxiliary if provincial is None else provincial
+    return [d for d in _by_id().values()
+            if (d.format == "chnio" and provincial)
+            or (d.format != "chnio" and (auxiliary or d.format in IO_FORMATS))]
 
 
 def is_table(id: str) -> bool:
@@ -155,7 +291,9 @@ def is_table(id: str) -> bool:
 
 def _expected() -> str:
     nbs = ", ".join(f"cn-nbs-{y}-{n}" for y, n in NBS_TABLES)
-    return (f"{nbs}, cn-employment, ceads-china, ceads-provinces-{CEADS_YEARS[0]} … "
+    early = ", ".join(f"cn-nbs-{y}-{n}" for y, n in CHNIO_NATIONAL)
+    return (f"{nbs}, {early}, cn-prov-{{year}}-{{province}} ({', '.join(map(str, CHNIO_YEARS))}), "
+            f"cn-employment, ceads-china, ceads-provinces-{CEADS_YEARS[0]} … "
             f"ceads-provinces-{CEADS_YEARS[-1]}, ceads-cities, "
             f"cn-oecd-{OECD_YEARS[0]} … cn-oecd-{OECD_YEARS[-1]}, "
             f"wiod2013-{WIOD_YEARS[0]} … wiod2013-{WIOD_YEARS[-1]}, "
@@ -168,6 +306,9 @@ def get(id: str) -> Dataset:
     known = _by_id()
     if key in known:
         return known[key]
+    prov = _provincial_id(key)
+    if prov is not None:
+        return known[prov]
     close = difflib.get_close_matches(key, known, n=3, cutoff=0.75)
     if close:
         names = [repr(c) for c in close]

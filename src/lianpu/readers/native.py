@@ -2,7 +2,8 @@
 
 Layout — a long (sparse) table with four columns::
 
-    block : dictionary-encoded string  Z, Y, V, x, Zm, Ym, discrepancy, sat:<key>, satfd:<key>
+    block : dictionary-encoded string  Z, Y, V, x, Zm, Ym, Zr, Yr, discrepancy, sat:<key>,
+                                       satfd:<key>
     row   : int32   position in the block (vectors use row only; col = 0)
     col   : int32
     value : float64
@@ -10,7 +11,8 @@ Layout — a long (sparse) table with four columns::
 Only non-zero entries are stored (−0.0 is kept, so arrays come back bit for bit); every block's
 shape is recorded in the metadata, so an all-zero block still round-trips and an absent block
 (e.g. ``Zm`` of a competitive table) stays absent. Labels and metadata travel as JSON in the
-Parquet schema's key-value metadata under key ``b"lianpu"`` (format version 1): label frames
+Parquet schema's key-value metadata under key ``b"lianpu"`` (format version 1; the inflow
+blocks ``Zr``/``Yr`` of a local view are optional blocks of the same version): label frames
 column by column with their index levels and names, ``value_added_rows`` /
 ``compensation_row`` / ``household_columns`` as positions (so tuple labels of multi-regional
 tables survive JSON), satellites' names and units, and the table's scalar fields.
@@ -33,7 +35,7 @@ from .base import Reader
 KEY = b"lianpu"
 VERSION = 1
 ARRAYS = {"Z": "Z_", "Y": "Y_", "V": "V_", "x": "x_", "Zm": "Zm_", "Ym": "Ym_",
-          "discrepancy": "discrepancy_"}
+          "discrepancy": "discrepancy_", "Zr": "Zr_", "Yr": "Yr_"}
 
 
 # ---------------------------------------------------------------------------- labels <-> JSON
@@ -206,6 +208,7 @@ def load(path, *, name: str | None = None) -> IOTable:
         compensation_row=None if comp is None else pr.index[comp],
         household_columns=tuple(fd.index[i] for i in meta["household_columns"]),
         Zm_=arrays.get("Zm"), Ym_=arrays.get("Ym"), discrepancy_=arrays.get("discrepancy"),
+        Zr_=arrays.get("Zr"), Yr_=arrays.get("Yr"),
         satellites=sats, unit=meta["unit"], year=meta["year"], source=meta["source"],
         name=name or meta["name"], imports=meta["imports"], rtol=meta["rtol"],
         allow_negative_flows=meta["allow_negative_flows"], notes=tuple(meta["notes"]),
