@@ -9,8 +9,9 @@ added, w = compensation/x for income, F/x for a satellite):
   (total effect per unit of the sector's own direct effect); NaN where s_j = 0.
 
 ``type="II"`` closes the model with respect to households (M&B §2.5.1): labour income
-(``compensation_row``) becomes a row and household consumption (``household_columns``) a
-column of the augmented Ā; the multiplier is the first n entries of s̄'L̄ with s̄ = [s, 0]
+(``compensation_row``) becomes a row and household consumption a column of the augmented
+Ā (the table's household columns, or for a table with only total consumption TC the household
+split of :mod:`lianpu.analysis.households`; ``attrs["closure"]`` says which); the multiplier is the first n entries of s̄'L̄ with s̄ = [s, 0]
 ("truncated" Type II, households' own output excluded). Household consumption in a
 competitive table includes imported goods, which overstates induced effects; prefer the
 domestic view (``table.domestic()``) or a non-competitive table when that matters.
