@@ -13,7 +13,9 @@ from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
 
 TYPE = typer.Option("II", "--type", help="I (households exogenous) or II (adds induced effects).")
 HOUSEHOLDS = typer.Option(None, "--households", help="Comma list of final-demand columns closed "
-                          "for Type II (e.g. TC for the 2017/2018/2020 42-sector tables).")
+                          "for Type II (default: the table's household columns; for the "
+                          "2017/2018/2020 42-sector tables households split from TC by the same "
+                          "year's detailed table; TC closes TC as it is).")
 FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
 TOP = typer.Option(10, "--top", help="Sectors shown in the table (JSON has all).")
 
@@ -100,7 +102,7 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
     from ..analysis.impact import impact
     t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
     d = read_demand(demand, t, allow_negative=allow_negative)
-    r = impact(t, d, type_, mode=mode, households=_hh(households))
+    r = impact(t, d, type_, mode=mode, households=_hh(households), data_dir=data_dir)
     if as_json:
         return _emit(r.to_dict())
     _print_totals(f"影响 impact — {t.name} (Type {r.type}, {r.mode})", f"unit: {t.unit}; jobs: "
@@ -111,6 +113,9 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
     df["direct"], df["total"] = r.direct[order, 0], tot[order]
     _print_sectors("产出效应 output effect by sector", f"unit: {t.unit}", df, ["direct", "total"],
                    t.label(lang), top)
+    if r.closure:  # Type II: which households were closed
+        out.print(("居民收口 closure: " if lang == "zh" else "closure: ")
+                  + r.closure[f"text_{lang}"], soft_wrap=True, markup=False)
     _notes(r.notes)
 
 
@@ -228,7 +233,9 @@ def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table f
     from ..analysis.montecarlo import montecarlo
     if draws < 1:
         raise UserError(f"--draws: found {draws}, expected ≥ 1")
+    from ..analysis.households import remember_data_dir
     t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
+    remember_data_dir(t, data_dir)  # Type II household split: its detailed table is in this cache
     r = montecarlo(t, read_demand(demand, t), draws, sigma=sigma,
                    sigma_satellites=sigma_satellites, type=type_, seed=seed, scheduler=scheduler,
                    progress=progress, households=_hh(households))

@@ -151,8 +151,7 @@ def default_project(table, track_ids):
 
 def impact_basis(table):
     """(table for impacts, households for Type II): the domestic view of a competitive table,
-    so that effects exclude imported inputs; TC closes households where the table has no
-    household columns (None: the table's own; (): Type II impossible)."""
+    so that effects exclude imported inputs; households: the library's default (None)."""
     from .content import domestic_view, type2_households
     t, _ = domestic_view(table)
     return t, type2_households(t)
@@ -231,6 +230,11 @@ def _impact_notes(res, table, lang):
         out.append(tr("impact_domestic_note", lang))
     if res.type == "II":
         out.append(tr("impact_type2_note", lang))
+        if res.closure:  # which households were closed, and a warning for an explicit TC
+            out.append(("II型居民收口：" if lang == "zh" else "Type II closure: ")
+                       + res.closure[f"text_{lang}"] + ("。" if lang == "zh" else "."))
+            if res.closure[f"warning_{lang}"]:
+                out.append(res.closure[f"warning_{lang}"] + ("。" if lang == "zh" else "."))
     return out
 
 
