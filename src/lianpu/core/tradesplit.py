@@ -71,11 +71,18 @@ def proportional_trade_split(Z, Y, *, import_cols, inflow_cols, outflow_cols, sk
     mu_m = np.divide(m, den, out=np.zeros(n), where=den > 0)
     mu_r = np.divide(r, den, out=np.zeros(n), where=den > 0)
     mu = mu_m + mu_r
-    bad = (mu_m < -tol) | (mu_r < -tol) | (mu > 1 + tol) | ((m + r > scale) & (den <= 0))
+    # published rounding: a product with no local output has supply = uses to ~1e-10
+    rounding = 1e-6
+    bad = (mu_m < -rounding) | (mu_r < -rounding) | (mu > 1 + rounding) | (
+        (m + r > scale) & (den <= 0))
     if bad.any():
         i = int(np.argmax(bad))
         raise ValueError(f"product at position {i}: supply from outside ({m[i] + r[i]:.6g}) "
                          f"exceeds all its uses ({use[i] + e[i]:.6g}); shares outside [0, 1]")
+    over = mu > 1
+    mu_m = np.where(over, mu_m / np.where(over, mu, 1.0), np.clip(mu_m, 0.0, None))
+    mu_r = np.where(over, mu_r / np.where(over, mu, 1.0), np.clip(mu_r, 0.0, None))
+    mu = mu_m + mu_r
     keep = tuple(j for j in range(k) if j not in supply)
     Yk = Y[:, keep]
     Ym = np.zeros_like(Yk)

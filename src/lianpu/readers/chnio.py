@@ -37,8 +37,8 @@ the cell. Quirks of the published tables are recorded in the table's ``notes``, 
 trade larger than gross output (Chongqing 2017: transit trade), operating surplus VA004 = 0 in
 a producing sector (mixed income booked as compensation), net outflow only (2002).
 
-National tables 1990, 1992, 1995 (33 sectors), 1997 (40) and 2000 (17), ``全国/{year}.xls``,
-sheet 流量 (flows); their layouts differ and are described in :data:`NATIONAL`.
+The national tables 1990, 1992, 1995 (33 sectors), 1997 (40) and 2000 (17) of the same
+repository (``全国/{year}.xls``, sheet 流量) are not read yet: five different layouts.
 """
 from __future__ import annotations
 
@@ -446,7 +446,7 @@ def _provincial(frame: pd.DataFrame, meta: dict, fname: str, via: str, name, rto
 
 # ---------------------------------------------------------------------------- 1997 provinces
 #: the 1997 provincial workbooks' columns after the 38 sectors (header row, Chinese)
-P1997_FD = {"居民最终消费": ("C", "household", "居民消费", "Household consumption"),
+P1997_FD = {"居民最终消费": ("THC", "household", "居民消费", "Household consumption"),
             "政府消费": ("FU103", "government", "政府消费", "Government consumption"),
             "固定资本形成总额": ("FU201", "investment", "固定资本形成总额",
                            "Gross fixed capital formation"),
@@ -461,8 +461,15 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
     fname = path.name
     book, sh = _sheet(path, 0)
     stem = re.sub(r"97$", "", path.stem)
-    if sheet is None:  # 辽宁97.xls holds a corrected sheet '辽宁(修正)' first
-        sheet = book.sheet_names()[0]
+    other = ""
+    if sheet is None:
+        # the sheet named after the province, else the first: 辽宁97.xls holds a sheet
+        # '辽宁(修正)' first whose rows do not balance (up to 55 %) and the balanced '辽宁'
+        sheet = stem if stem in book.sheet_names() else book.sheet_names()[0]
+        rest = [s_ for s_ in book.sheet_names() if s_ != sheet and book.sheet_by_name(s_).nrows]
+        if rest:
+            other = (f"the workbook holds other sheets too ({', '.join(rest)}); sheet "
+                     f"{sheet!r} is read")
     sh = book.sheet_by_name(sheet)
     cells = _cells(sh)
     head = [_clean(v) for v in cells[0]]
@@ -483,44 +490,75 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
                                       expected="38 sectors, 中间投入合计, VA rows, 增加值合计, 总投入"))
     sec_rows = list(range(1, n + 1))
     zh = [labels[r] for r in sec_rows]
-    get = lambda r, c: _num(cells[r][c], fname, labels[r] or r, head[c] or c)  # noqa: E731
+    empty: list = []
+    issues: list = []
+
+    def get(r, c):
+        v = cells[r][c] if c < len(cells[r]) else ""
+        if isinstance(v, str) and not v.strip():
+            empty.append((labels[r] or r, head[c] or c))
+            return 0.0
+        return _num(v, fname, labels[r] or r, head[c] or c)
+
     Z = np.array([[get(r, c) for c in range(1, n + 1)] for r in sec_rows])
     fd_cols = [head.index(k) for k in P1997_FD]
     Yp = np.array([[get(r, c) for c in fd_cols] for r in sec_rows])
     err = np.array([get(r, head.index("误差")) for r in sec_rows])
     x = np.array([get(r, j_go) for r in sec_rows])
     V = np.array([[get(rows[k], c) for c in range(1, n + 1)] for k in P1997_VA])
-    # 调入 is published negative in some workbooks and positive in others: stored negative
-    inflow = Yp[:, 5]
-    if (inflow > 0).sum() > (inflow < 0).sum():
-        Yp[:, 5] = -inflow
+    # 调入 (inflow) is published negative already, the sign Y needs
+    if (Yp[:, 5] > 0).any():
+        i = int(np.argmax(Yp[:, 5] > 0))
+        raise FormatError(message(fname, "调入 (inflow) is published negative in the 1997 "
+                                  "workbooks; a positive entry is not understood", row=zh[i],
+                                  column="调入", found=Yp[i, 5], expected="≤ 0"))
     _check_total(np.array([get(r, j_tiu) for r in sec_rows]), Z.sum(1),
-                 "row sum of intermediate use", fname, row=zh, column="中间使用合计")
+                 "row sum of intermediate use", fname, row=zh, column="中间使用合计", issues=issues)
     _check_total(V.sum(0), [get(rows["增加值合计"], c) for c in range(1, n + 1)],
-                 "sum of value-added rows", fname, row="增加值合计", column=zh)
+                 "sum of value-added rows", fname, row="增加值合计", column=zh, issues=issues)
     _check_total([get(rows["总投入"], c) for c in range(1, n + 1)], x, "total input", fname,
-                 row="总投入", column=zh)
+                 row="总投入", column=zh, issues=issues)
     p = _province(stem)
     codes = [f"{i:02d}" for i in range(1, n + 1)]
     names = sector_names()
     en = [names.loc[(1997, c), "name_en"] for c in codes]
     fd = [v[0] for v in P1997_FD.values()]
+    _check_total(Z.sum(1) + Yp.sum(1) + err, x, "row sum Z·1 + Y·1 + 误差 against 总产出", fname,
+                 row=zh, column="总产出", issues=issues)
+    _check_total(Z.sum(0) + V.sum(0), x, "column sum 1'Z + 1'V against 总产出", fname,
+                 row="总投入", column=zh, issues=issues)
+    flaws, rtol, negative = _published_flaws(Z, Yp, V, x, codes, fd, empty, issues, rtol)
     notes = _quirks(Z, Yp, V, x, fd, codes, 1997, p.name_zh)
-    notes = tuple(s for s in notes if "not split by partner" not in s) + (
+    if not Yp[:, 5].any():
+        notes += ("as published: 调入 (inflow) is 0 for every product, so 调出 may be a net "
+                  "outflow — kept as published",)
+    fd_roles = [v[1] for v in P1997_FD.values()]
+    if not Yp[:, 5].any() and (Yp[:, 4] < 0).any():
+        # no inflows and negative outflows: 调出 is a net outflow here (a role, not a guess
+        # at gross flows); the empty 调入 column is dropped
+        fd_roles[4] = "net_outflow"
+        Yp = Yp[:, :5]
+        fd = fd[:5]
+        notes = tuple(s for s in notes if "调入 (inflow) is 0" not in s) + (
+            "as published: 调入 (inflow) is 0 for every product and 调出 has negative entries: "
+            "调出 is read as net outflow (role net_outflow, no gross trade, no local view)",)
+        flaws = _published_flaws(Z, Yp, V, x, codes, fd, empty, issues, rtol)[0]
+        negative = negative and any("negative" in f for f in flaws)
+    notes = tuple(s for s in notes if "not split by partner" not in s) + flaws + (
         "1997: trade is not split by partner: 调出 (outflow) and 调入 (inflow) each combine "
         "abroad and other provinces; the columns beyond 总产出 (出口/进口 memo items in some "
-        "workbooks) are not read",)
+        "workbooks) are not read",) + ((other,) if other else ())
     return IOTable(
-        Z, Yp, V, x, sectors=_label_frame(codes, zh, en),
-        final_demand_labels=_label_frame(fd, [v[2] for v in P1997_FD.values()],
-                                         [v[3] for v in P1997_FD.values()], index_name="category",
-                                         role=[v[1] for v in P1997_FD.values()]),
+        Z, Yp, V, x, sectors=_label_frame(codes, zh, en), allow_negative_flows=negative,
+        final_demand_labels=_label_frame(fd, [v[2] for v in P1997_FD.values()][:len(fd)],
+                                         [v[3] for v in P1997_FD.values()][:len(fd)],
+                                         index_name="category", role=fd_roles[:len(fd)]),
         primary_labels=_label_frame(list(P1997_VA.values()),
                                     [VA_NAMES[r][0] for r in VA_ROWS],
                                     [VA_NAMES[r][1] for r in VA_ROWS], index_name="row",
                                     role=["compensation", "production_taxes", "depreciation",
                                           "surplus"]),
-        value_added_rows=VA_ROWS, compensation_row="VA001", household_columns=("C",),
+        value_added_rows=VA_ROWS, compensation_row="VA001", household_columns=("THC",),
         discrepancy_=err, unit=UNIT, year=1997, rtol=rtol, notes=notes,
         source=f"{p.name_zh} ({p.gb}, {p.name_en}) 1997 provincial IO table, 38 sectors, "
                f"competitive; {SOURCE}; workbook {fname} sheet {sheet}",
@@ -531,8 +569,8 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
 def read_chnio(path, *, province=None, year: int | None = None, name: str | None = None,
                rtol: float = 1e-4, sheet: str | None = None) -> IOTable:
     """Read a CHNIO table: a provincial workbook (``.xls``), a year's R list (``.rda``, with
-    ``province=`` a GB/T 2260 code, pinyin or Chinese name), a 1997 provincial workbook, or a
-    national workbook ``全国/{year}.xls``."""
+    ``province=`` a GB/T 2260 code, pinyin or Chinese name) or a 1997 provincial workbook
+    (``sheet=`` picks a sheet; default: the one named after the province, else the first)."""
     path = Path(path)
     fname = path.name
     suf = path.suffix.lower()
@@ -543,8 +581,9 @@ def read_chnio(path, *, province=None, year: int | None = None, name: str | None
         raise FormatError(message(fname, "not a CHNIO file", found=f"extension {suf!r}",
                                   expected=".xls workbook or .rda list"))
     if path.parent.name == "全国":
-        from .chnio_national import read_national
-        return read_national(path, name=name, rtol=rtol)
+        raise FormatError(message(fname, "the national CHNIO workbooks (全国/1990–2000.xls) are "
+                                  "not read yet: their five layouts differ",
+                                  expected="a provincial workbook or an io{year}.rda list"))
     if re.fullmatch(r"\D+97", path.stem):
         t = _province_1997(path, name, rtol, sheet)
     else:
@@ -569,7 +608,7 @@ def _guess(path: Path) -> bool:
         return bool(re.fullmatch(r"io\d{4}", path.stem))
     if suf != ".xls":
         return False
-    if path.parent.name == "全国" or re.fullmatch(r"\D+97", path.stem):
+    if re.fullmatch(r"\D+97", path.stem):
         return True
     _, sh = _sheet(path)
     return bool(re.match(r"^\D+\d{4}年投入产出表$", _clean(sh.cell_value(0, 0))))
@@ -578,7 +617,7 @@ def _guess(path: Path) -> bool:
 READER = Reader(
     name="chnio",
     description="China provincial IO tables (CHNIO: published .xls workbooks or the io{year}.rda "
-                "lists with province=), 1997–2017, and national tables 1990–2000",
+                "lists with province=), 1997–2017",
     guess_can_open=_guess,
     open=read_chnio,
 )
