@@ -17,15 +17,20 @@ u_ij of non-critical domestic inputs (only their row totals Σ_j u_ij matter, so
 one variable per product), domestic substitutes d_kj for cut imports. The LP::
 
     maximise   Σ_j v_j x_j           (objective="value_added", v_j = baseline VA / x⁰_j: GDP)
-        or     Σ_i f_i               (objective="final_use": priority to final demand)
+        or     Σ_{i: f⁰_i ≥ 0} f_i   (objective="final_use": priority to final demand)
     subject to
       x_i = Σ_{j: a_ij ≥ τ} a_ij x_j + Σ_{j: a_ij < τ} u_ij + Σ_j d_ij + f_i   (supply balance)
       0 ≤ u_ij ≤ a_ij x_j                     (non-critical inputs: taken if there, not needed)
       am_kj x_j ≤ (1 − p_k) Zm_kj + d_kj      (critical users j of cut import k, am_kj ≥ τ:
       0 ≤ d_kj ≤ s p_k Zm_kj                    Leontief in the import; substitution s)
       x_i ≤ (1 − q_i) x⁰_i                    (capacity)
-      min(f⁰, 0) ≤ f ≤ max(f⁰, 0) + s p ∘ Ym 1   (final use at most the baseline, plus the
+      x ≤ x⁰ + L Δ                            (demand: the baseline plus what the domestic
+                                                substitutes Δ_k = s p_k M_k need)
+      0 ≤ f_i ≤ f⁰_i + s p_i Ym_i 1 where f⁰_i ≥ 0  (final use at most the baseline, plus the
                                                   domestic substitutes final users buy)
+      f⁰_i ≤ f_i ≤ ĉ f⁰_i where f⁰_i < 0       (an inventory draw-down is a source of supply:
+                                                  at most the baseline's, at least its uniform
+                                                  scaling)
       x_j ≥ ĉ x⁰_j, ĉ = 1 − max(max_k p_k, max_i q_i)   (rationing="proportional" only)
 
 1. **Rationing of the cut import: proportional.** Every user of imported k — each industry and
@@ -51,7 +56,8 @@ one variable per product), domestic substitutes d_kj for cut imports. The LP::
 
 Proposition (the uniform-scaling point is feasible; proof). Let ĉ be as above. Then x = ĉ x⁰,
 f = ĉ f⁰, u_ij = a_ij ĉ x⁰_j, d = 0 satisfies every constraint: the balance holds because
-x⁰ = A x⁰ + f⁰ is linear; ĉ f⁰ lies in [min(f⁰, 0), max(f⁰, 0)]; am_kj ĉ x⁰_j = ĉ Zm_kj ≤
+x⁰ = A x⁰ + f⁰ is linear; ĉ f⁰ lies in the bounds of f (0 ≤ ĉ f⁰_i ≤ f⁰_i, and f⁰_i ≤ ĉ f⁰_i
+for a draw-down); ĉ x⁰ ≤ x⁰ meets the demand ceiling; am_kj ĉ x⁰_j = ĉ Zm_kj ≤
 (1 − p_k) Zm_kj because ĉ ≤ 1 − p_k; ĉ x⁰_i ≤ (1 − q_i) x⁰_i; and x = ĉ x⁰ meets the floor with
 equality. Consequences:
 
@@ -63,11 +69,13 @@ equality. Consequences:
 - monotone in the cut (s = 0): for cuts p' = θ p with θ ≥ 1 (e.g. one product, a larger
   share), take an optimum x' for p' and μ = 1 − 1/θ; the mix x = (1 − μ) x' + μ x⁰ (with the
   same mix of f, u, d) is feasible for p — every constraint is linear, (1 − μ)(1 − θ p_k) + μ
-  = 1 − p_k meets the import caps, the floor rises from ĉ' to ĉ exactly — and its objective is
-  ≥ that of x' because x⁰ maximises the objective without a shock (v'L > 0). So a larger cut
-  never loses less. With ``free`` the feasible sets are nested (larger cuts only tighten
-  bounds), which gives the same for any p' ≥ p. With s > 0 a larger cut also creates more
-  demand for domestic substitutes, so domestic output can rise.
+  = 1 − p_k meets the import caps, the floor and the draw-down bound ĉ f⁰ move from ĉ' to ĉ
+  exactly — and its objective is ≥ that of x' because x⁰ maximises the objective without a
+  shock (x ≤ x⁰ and v ≥ 0; final use f_i ≤ f⁰_i of the products with f⁰_i ≥ 0, which are
+  the ones the final-use objective counts: a smaller draw-down of inventories is not a
+  delivery). So a larger cut never loses less, with either rationing rule. With s > 0 the mix
+  is still feasible but x⁰ is no longer the best point (the substitutes raise domestic output
+  above x⁰), so a larger cut can lose less.
 
 The LP is solved by HiGHS (``scipy.optimize.linprog(method="highs")``) on sparse matrices,
 with variables in shares of their baseline (x_j = x⁰_j ξ_j, u_ij = a_ij x⁰_j μ_ij, …) so that
@@ -311,7 +319,7 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
         np.column_stack([np.zeros(nu), np.full(nu, np.inf)]),
         np.column_stack([np.zeros(nd), d_hi if nd else np.zeros(0)])])
     w_va = b.va / b.va.sum() if b.va.sum() > 0 else np.ones(m) / m
-    w_f = b.x0 / max(np.abs(f_hi).sum(), 1e-300)
+    w_f = np.where(neg, 0.0, b.x0) / max(f_hi[~neg].sum(), 1e-300)
     if objective == "value_added":
         c = np.concatenate([-w_va, -EPS * w_f, np.zeros(nu + nd)])
     else:
