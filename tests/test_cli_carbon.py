@@ -11,7 +11,7 @@ import lianpu
 from lianpu.cli import main
 
 IDS = ["cn-nbs-2020-42", "cn-nbs-2012-139", "cn-nbs-2017-42", "cn-oecd-2017", "cn-oecd-2018",
-       "ceads-china", "ceads-provinces-2017"]
+       "ceads-china", "ceads-provinces-2017", "wiod2013-2010", "cn-nbs-2010-41"]
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +108,33 @@ def test_footprint_track_explains_negative(capsys, cache):
     d = _no_nan(out)
     assert "DTA" in d["basis"] and "footprint_dta" in d["totals_labels"]
     assert all(r["note_en"] for r in d["rows"] if r["footprint_dta"] < 0)
+
+
+def test_footprint_mrio_beside_dta(capsys, cache):
+    code, out, err = run(capsys, "footprint", "cn-nbs-2010-41", "--mrio", "--json",
+                         "--data-dir", str(cache))
+    assert code == 0, err
+    d = _no_nan(out)
+    rows = {r["code"]: r for r in d["mrio_comparison"]["rows"]}
+    assert d["mrio_comparison"]["table"] == "wiod2013-2010"
+    assert rows["production_based"]["dta"] == pytest.approx(rows["production_based"]["mrio"])
+    assert rows["footprint"]["mrio"] is None and rows["net_transfer"]["mrio"] is None
+    assert rows["net_transfer"]["dta"] == pytest.approx(d["totals"]["net_transfer_dta"])
+    assert "not estimated" in d["mrio_comparison"]["note"]
+    # after 2011 there is no MRIO: said so, DTA only
+    code, out, err = run(capsys, "footprint", "cn-nbs-2020-42", "--mrio", "--lang", "en",
+                         "--data-dir", str(cache))
+    assert code == 0, err
+    assert "WIOD 2013 ends in 2011" in out.replace("\n", " ") or "ends in 2011" in out
+
+
+def test_footprint_on_wiod_is_mrio(capsys, cache):
+    code, out, err = run(capsys, "footprint", "wiod2013-2010", "--top", "3", "--json",
+                         "--data-dir", str(cache))
+    assert code == 0, err
+    d = _no_nan(out)
+    assert d["region"] == "CHN" and d["totals"]["footprint_mrio"] is None
+    assert len(d["missing_intensities"]) == 40 and len(d["by_origin"]) == 4
 
 
 def test_position_writes_html(capsys, cache, tmp_path):

@@ -306,3 +306,51 @@ def wiod_footprint(table, year: int | None = None, data_dir=None, *, inventory=N
     none for the other 40 economies (their emissions are not in the data)."""
     e, hh, notes = wiod_china(table, year, data_dir, inventory=inventory)
     return mrio_footprint(table, "CHN", e, direct_fd=hh, notes=notes)
+
+
+#: rows of :func:`compare`: (key, 中文, English, DTA total key, MRIO total key)
+COMPARE_ROWS = (
+    ("production_based", "生产侧排放", "production-based emissions", "production_based",
+     "production_based"),
+    ("own_for_own_use", "本国为国内最终使用的排放", "own emissions for own final use",
+     "footprint_domestic", "own_for_own_final_demand"),
+    ("own_for_exports", "本国为出口/外部最终需求的排放", "own emissions for exports / foreign final demand",
+     "embodied_in_exports_domestic", "own_for_foreign_final_demand"),
+    ("imports_for_own_use", "国内最终使用的进口部分", "imported part of own final use",
+     "avoided_by_imports_domestic_use", "foreign_for_own_final_demand"),
+    ("imports_proxy", "进口部分（按本国强度的代理值）", "imported part at own intensities (proxy)",
+     "avoided_by_imports_domestic_use", "foreign_at_own_intensities"),
+    ("footprint", "消费侧足迹", "consumption footprint", "footprint_dta", "footprint_mrio"),
+    ("net_transfer", "净转移排放", "net transfer", "net_transfer_dta", "net_transfer_mrio"),
+    ("net_transfer_bound", "净转移排放上限（MRIO：出口隐含）",
+     "net transfer upper bound (MRIO: own emissions for foreign final demand)", None,
+     "net_transfer_upper_bound"),
+)
+
+
+def compare(dta, mrio: MrioFootprint | None) -> pd.DataFrame:
+    """The DTA footprint (:func:`lianpu.analysis.carbon.footprint` totals) beside the MRIO one:
+    one row per quantity, columns ``dta`` and ``mrio`` (NaN where the MRIO needs missing
+    foreign intensities, or where there is no MRIO for the year: ``mrio=None``)."""
+    rows = []
+    for key, zh, en, kd, km in COMPARE_ROWS:
+        vd = dta.totals.get(kd) if kd else None
+        vm = mrio.totals.get(km) if mrio is not None else None
+        rows.append({"quantity": key, "name_zh": zh, "name_en": en,
+                     "dta": np.nan if vd is None else vd, "mrio": np.nan if vm is None else vm})
+    f = pd.DataFrame(rows).set_index("quantity")
+    f.attrs["unit"] = dta.unit
+    return f
+
+
+def nearest_wiod_year(year: int) -> tuple[int | None, str]:
+    """The WIOD 2013 year for a table of ``year`` (None after 2011: no MRIO), and why."""
+    if year is None:
+        return None, "the table has no year"
+    if 1995 <= year <= 2011:
+        return int(year), ""
+    if year < 1995:
+        return 1995, f"WIOD 2013 starts in 1995; {year} has no MRIO, 1995 shown"
+    return None, (f"no MRIO for {year} in the data: WIOD 2013 ends in 2011 and the provincial "
+                  "MRIO is not built yet, so only the DTA footprint is available; MRIO studies "
+                  "put China's net transfer several times higher than the DTA's")

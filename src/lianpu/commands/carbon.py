@@ -45,13 +45,18 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
               tracks: Optional[Path] = typer.Option(None, "--tracks", help="User tracks file "
                                                     "(--by track)."),
               top: int = typer.Option(0, "--top", help="Show only the N largest rows (0 = all)."),
+              mrio: bool = typer.Option(False, "--mrio", help="Also show the MRIO footprint of "
+                                        "the same year beside the DTA one (WIOD 2013, "
+                                        "1995–2011; foreign intensities are missing and said "
+                                        "so)."),
               fmt: Optional[str] = typer.Option(None, "--format"),
               lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Production-based emissions 生产侧排放 and the DTA footprint 国内技术假设下的消费侧足迹.
 
     The consumption side assumes imports are made with China's technology (DTA): it gives
-    emissions avoided by importing, not the emissions foreign producers emit."""
-    from ..analysis.carbon import BASIS, BASIS_ZH, TOTAL_NAMES
+    emissions avoided by importing, not the emissions foreign producers emit. A WIOD table
+    (wiod2013-YEAR) gives China's MRIO footprint instead."""
+    from ..analysis.carbon import BASIS, BASIS_ZH, TOTAL_NAMES, strict
     from ..analysis.carbon import footprint as calc
     _check_lang(lang)
     if by not in ("category", "sector", "track"):
@@ -59,15 +64,21 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
     if top < 0:
         raise UserError(f"--top: found {top}, expected ≥ 0")
     t = _load(source, data_dir, fmt)
+    if t.is_multiregional:
+        return _mrio_footprint(t, top, lang, data_dir, as_json)
     r = calc(t, satellite, by=by, data_dir=data_dir, tracks=tracks)
+    cmp_ = _mrio_beside(r, t, data_dir) if mrio else None
     key = {"category": "total_dta", "sector": "direct", "track": "footprint_dta"}[by]
     frame = r.frame.sort_values(key, ascending=False) if by != "category" else r.frame
     if top:
         frame = frame.head(top)
     if as_json:
-        from ..analysis.carbon import strict
         d = r.to_dict()
         d["rows"] = _records(frame, lang)
+        if cmp_ is not None:
+            d["mrio_comparison"] = {"unit": r.unit, "note": cmp_[2],
+                                    "table": cmp_[1].table if cmp_[1] is not None else None,
+                                    "rows": _records(cmp_[0], lang)}
         return _emit(strict(d))
     zh = lang == "zh"
     tab = Table(title=f"{r.satellite} " + ("生产侧排放与国内技术假设（DTA）足迹" if zh else
@@ -91,10 +102,76 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
         label = TOTAL_NAMES.get(k, (k, k))[0 if zh else 1]
         out.print(f"{k} {label}: {v:,.2f} {r.unit}")
     out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {BASIS_ZH if zh else BASIS}")
+    if cmp_ is not None:
+        _print_compare(*cmp_, r.unit, zh)
     if by == "track" and zh:
         for n in r.frame["note_zh"]:
             if n:
                 out.print(f"[yellow]说明：{n}[/]")
+    for n in r.notes:
+        out.print(f"[dim]note: {n}[/]")
+
+
+def _mrio_beside(r, t, data_dir):
+    """(comparison frame, MRIO result or None, note) for ``--mrio``."""
+    from ..analysis.carbon_mrio import compare, nearest_wiod_year, wiod_footprint
+    y, why = nearest_wiod_year(t.year)
+    m = None
+    if y is not None:
+        try:
+            m = wiod_footprint(_load(f"wiod2013-{y}", data_dir), data_dir=data_dir)
+        except LianpuError as exc:
+            why = f"no MRIO footprint for {y}: {exc}"
+    if m is not None:
+        why = "; ".join(x for x in (why, m.notes[-2] if len(m.notes) > 1 else "") if x)
+    return compare(r, m), m, why
+
+
+def _print_compare(frame, m, note, unit, zh):
+    tab = Table(title=("DTA 足迹与 MRIO 足迹对照" if zh else "DTA footprint beside the MRIO one")
+                + (f" — {m.table}" if m is not None else "") + f", {unit}")
+    for c in ("quantity", "DTA", "MRIO"):
+        tab.add_column(c, justify="left" if c == "quantity" else "right")
+    for k, row in frame.iterrows():
+        tab.add_row(row["name_zh" if zh else "name_en"], _fmt(row["dta"], 1),
+                    _fmt(row["mrio"], 1) if not math.isnan(row["mrio"]) else
+                    ("缺（无国外排放强度）" if zh else "missing (no foreign intensities)")
+                    if m is not None else "—")
+    out.print(tab)
+    if note:
+        out.print(f"[yellow]{note}[/]")
+
+
+def _mrio_footprint(t, top, lang, data_dir, as_json):
+    from ..analysis.carbon import strict
+    from ..analysis.carbon_mrio import TOTAL_NAMES, wiod_footprint
+    r = wiod_footprint(t, data_dir=data_dir)
+    origin = r.by_origin.sort_values("output", ascending=False)
+    if top:
+        origin = origin.head(top + 1)
+    if as_json:
+        d = r.to_dict()
+        d["by_origin"] = _records(origin, lang)
+        return _emit(strict(d))
+    zh = lang == "zh"
+    tab = Table(title=f"CO2 MRIO footprint {r.region} — {r.table} ({r.year}), {r.unit}")
+    tab.add_column("quantity")
+    tab.add_column(r.unit, justify="right")
+    for k, v in r.totals.items():
+        label = TOTAL_NAMES.get(k, (k, k))[0 if zh else 1]
+        tab.add_row(label, _fmt(v, 3 if k.endswith("share") else 1) if v is not None else
+                    ("缺（无国外排放强度）" if zh else "missing (no foreign intensities)"))
+    out.print(tab)
+    o = Table(title=("最终需求的产出与增加值来源" if zh else
+                     "Origin of the output and value added in final demand")
+              + f", {r.money_unit}")
+    for c in ("region", "name", "output", "value_added_share", "share_of_foreign_output"):
+        o.add_column(c, justify="left" if c in ("region", "name") else "right")
+    for row in _records(origin, lang):
+        o.add_row(row["code"], str(row["name"]), _fmt(row["output"], 0),
+                  _fmt(row["value_added_share"], 3), _fmt(row["share_of_foreign_output"], 3))
+    out.print(o)
+    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {r.basis}")
     for n in r.notes:
         out.print(f"[dim]note: {n}[/]")
 
