@@ -59,8 +59,9 @@ def test_bad_demand_file_one_line_exit_2(capsys, tmp_path, t20, body, match):
     assert match in err and len(err.strip().splitlines()) == 1
 
 
-def test_type2_without_households_exit_2(capsys, t20):
-    code, _, err = run(capsys, "impact", t20, "--demand", EXAMPLE)
+def test_type2_without_households_exit_2(capsys, t20, tmp_path):
+    """An empty cache: no detailed table for the household split, so Type II needs --households."""
+    code, _, err = run(capsys, "impact", t20, "--demand", EXAMPLE, "--data-dir", str(tmp_path))
     assert code == 2 and "households=('TC',)" in err
 
 

@@ -110,10 +110,12 @@ def test_output_multiplier_equals_column_sums_of_explicit_L_real(nbs_dir):
                                rtol=1e-10)
 
 
-def test_noncompetitive_type2_needs_explicit_households(nbs_dir):
+def test_noncompetitive_type2_needs_explicit_households(nbs_dir, tmp_path):
+    """Without the same year's detailed table (an empty cache), Type II on a TC-only table
+    needs an explicit closure."""
     t = lianpu.load(nbs_dir / "cn_io_2020_42.csv")
     with pytest.raises(TableError, match=r"households=\('TC',\)"):
-        lianpu.multipliers(t, type="II")
+        lianpu.multipliers(t, type="II", data_dir=tmp_path)
     m = lianpu.multipliers(t, type="II", households=("TC",))
     assert (m >= lianpu.multipliers(t)).all()
 

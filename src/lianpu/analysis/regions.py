@@ -36,8 +36,8 @@ from ..core import leontief as leo
 from ..core.errors import TableError, message
 from .multipliers import intensity
 
-#: final-demand categories that are not purchases (imports column, discrepancy)
-NOT_PURCHASES = {"IM", "ERR"}
+#: final-use roles that are not purchases (imports, inflows, discrepancy)
+NOT_PURCHASES = frozenset({"import", "inflow", "trade_in", "discrepancy"})
 DISCREPANCY = "(discrepancy)"
 IMPORTS = "(imports)"
 
@@ -65,9 +65,9 @@ def final_demand_by_region(table) -> tuple[list, np.ndarray]:
                                  found=f"columns {list(fd)[:4]}…",
                                  expected="(region, category) columns"))
     regs = list(dict.fromkeys(fd.get_level_values(0)))
-    cat = np.asarray(fd.get_level_values(-1))
+    role = np.asarray(table.fd_roles)
     lev = np.asarray(fd.get_level_values(0))
-    Yd = np.column_stack([table.Y_[:, (lev == d) & ~np.isin(cat, list(NOT_PURCHASES))].sum(axis=1)
+    Yd = np.column_stack([table.Y_[:, (lev == d) & ~np.isin(role, list(NOT_PURCHASES))].sum(axis=1)
                           for d in regs])
     return regs, Yd
 
@@ -207,12 +207,12 @@ def induced(table, kind: str = "value_added") -> pd.DataFrame:
     s, unit = intensity(table, kind)
     regs, Yd = final_demand_by_region(table)
     rhs, cols = [Yd], list(regs)
-    cat = np.asarray(table.final_demand_labels.index.get_level_values(-1))
-    if (cat == "IM").any():
-        rhs.append(table.Y_[:, cat == "IM"].sum(axis=1)[:, None])
+    role = np.asarray(table.fd_roles)
+    if (role == "import").any():
+        rhs.append(table.Y_[:, role == "import"].sum(axis=1)[:, None])
         cols.append(IMPORTS)
-    if (cat == "ERR").any() or table.discrepancy_ is not None:
-        d = table.Y_[:, cat == "ERR"].sum(axis=1)
+    if (role == "discrepancy").any() or table.discrepancy_ is not None:
+        d = table.Y_[:, role == "discrepancy"].sum(axis=1)
         rhs.append((d if table.discrepancy_ is None else d + table.discrepancy_)[:, None])
         cols.append(DISCREPANCY)
     rhs = np.column_stack(rhs)

@@ -9,7 +9,8 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
+from ..cli import (BASIS, DATA_DIR, DOMESTIC, JSON, LANG, UserError, _basis, _basis_line, _code,
+                   _emit, _load, app, out)
 
 TYPE = typer.Option("II", "--type", help="I (households exogenous) or II (adds induced effects).")
 HOUSEHOLDS = typer.Option(None, "--households", help="Comma list of final-demand columns closed "
@@ -95,14 +96,17 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
                                                          "CSV for --jobs (default: the cache)."),
                allow_negative: bool = typer.Option(False, "--allow-negative",
                                                    help="Accept negative amounts (a demand cut)."),
+               basis: str = BASIS, domestic: bool = DOMESTIC,
                top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
                data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Direct, indirect and induced effects of a spending profile (直接/间接/诱发效应)."""
     from ..analysis.demand import read_demand
     from ..analysis.impact import impact
+    basis = _basis(basis, domestic)
     t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
     d = read_demand(demand, t, allow_negative=allow_negative)
-    r = impact(t, d, type_, mode=mode, households=_hh(households), data_dir=data_dir)
+    r = impact(t, d, type_, mode=mode, households=_hh(households), basis=basis,
+               data_dir=data_dir)
     if as_json:
         return _emit(r.to_dict())
     _print_totals(f"影响 impact — {t.name} (Type {r.type}, {r.mode})", f"unit: {t.unit}; jobs: "
@@ -113,6 +117,7 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
     df["direct"], df["total"] = r.direct[order, 0], tot[order]
     _print_sectors("产出效应 output effect by sector", f"unit: {t.unit}", df, ["direct", "total"],
                    t.label(lang), top)
+    out.print(_basis_line(r.basis["note_en"], r.basis["note_zh"], lang), markup=False)
     if r.closure:  # Type II: which households were closed
         out.print(("居民收口 closure: " if lang == "zh" else "closure: ")
                   + r.closure[f"text_{lang}"], soft_wrap=True, markup=False)

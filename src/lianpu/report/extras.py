@@ -108,8 +108,43 @@ def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
                                     pd.DataFrame(cols)))
             sec.paragraphs.extend(n for n in trk["note_zh" if zh else "note_en"] if n)
     sec.paragraphs.append(("口径：" + BASIS_ZH) if zh else ("Basis: " + BASIS))
+    _carbon_mrio(sec, table, cat, lang, data_dir, unit)
     sec.paragraphs.extend(n for n in cat.notes if n.startswith("co2:") or "CEADs" in n)
     return sec
+
+
+def _carbon_mrio(sec, table, cat, lang, data_dir, unit) -> None:
+    """The DTA footprint beside the MRIO one (WIOD 2013, same year, CEADs for China only),
+    or a sentence saying why there is none for this year."""
+    from ..analysis.carbon_mrio import compare, nearest_wiod_year, wiod_footprint
+    from ..data import registry
+    zh = lang == "zh"
+    y, why = nearest_wiod_year(table.year)
+    if y is None or not registry.is_cached(f"wiod2013-{y}", data_dir):
+        sec.paragraphs.append(
+            (f"本年份（{table.year}）没有可用的多区域投入产出表（WIOD 2013 只到 2011 年，省级多区域表尚未建成），"
+             "因此只能给出国内技术假设下的足迹；以国外排放强度计算的研究给出的中国净转移排放要高出数倍。"
+             if zh else why or f"wiod2013-{y} is not in the data cache, so no MRIO footprint "
+             "is shown beside the DTA one"))
+        return
+    from ..io import load
+    try:
+        m = wiod_footprint(load(f"wiod2013-{y}", data_dir=data_dir), data_dir=data_dir,
+                           inventory=_inventory(table, data_dir))
+    except LianpuError as exc:
+        sec.paragraphs.append(str(exc))
+        return
+    f = compare(cat, m)
+    miss = "缺（无国外排放强度）" if zh else "missing (no foreign intensities)"
+    sec.sheets.append(Sheet("carbon-mrio", "国内技术假设与多区域足迹对照" if zh else
+                            "DTA footprint beside the MRIO footprint", pd.DataFrame({
+                                tr("indicator", lang): list(f["name_zh" if zh else "name_en"]),
+                                f"DTA [{unit}]": f["dta"].to_numpy(),
+                                f"MRIO {m.table} [{unit}]": [miss if np.isnan(v) else v
+                                                             for v in f["mrio"]]})))
+    sec.paragraphs.append(
+        f"多区域表 {m.table} 只有中国的排放强度（CEADs），其他 {len(m.missing)} 个经济体的排放强度不在数据中："
+        "进口部分、MRIO 足迹和净转移排放因此缺失，未作估计。" if zh else m.notes[-2])
 
 
 def _inventory(table, data_dir):
@@ -226,6 +261,10 @@ def _ind_name(ind, res, lang):
 def _impact_notes(res, table, lang):
     from .content import domestic_view
     out = []
+    b = res.basis
+    if b:
+        out.append(("计算口径：" + b["note_zh"] + "。") if lang == "zh" else
+                   ("Basis: " + b["note_en"] + "."))
     if domestic_view(table)[1]:
         out.append(tr("impact_domestic_note", lang))
     if res.type == "II":
