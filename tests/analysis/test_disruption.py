@@ -227,3 +227,21 @@ def test_binding_summary(t20):
     r = shock.capacity_cut(t20, {"24": 0.2}, critical=0.01)
     rows = binding_summary(r)
     assert ("capacity", 1, pytest.approx(0.2 * t20.x_[list(t20.index).index("24")])) in rows
+
+
+def test_inoperability_compare_supply(t20):
+    """Electric power (24) loses 20 % of capacity. Demand side (IIM, c* = 0.2 at 24): the
+    normalised Leontief solve x̂⁻¹ L x̂ c*, by numpy here; supply side: capacity_cut, where 24
+    itself loses exactly 20 % (binding: capacity) and nobody loses more than the bound."""
+    r = shock.compare_supply(t20, {"24": 0.2}, critical=0.01)
+    k = list(t20.index).index("24")
+    c = np.zeros(t20.n)
+    c[k] = 0.2
+    L = np.linalg.inv(np.eye(t20.n) - t20.A_)
+    np.testing.assert_allclose(r.columns["demand_inoperability"], (L @ (t20.x_ * c)) / t20.x_,
+                               rtol=1e-9)
+    q = r.columns["supply_inoperability"]
+    assert q[k] == pytest.approx(0.2, rel=1e-7) and r.columns["binding"][k] == "capacity"
+    assert (q <= 0.2 + 1e-9).all() and (q >= -1e-9).all()
+    cap = shock.capacity_cut(t20, {"24": 0.2}, critical=0.01)
+    assert r.totals["supply_loss"] == pytest.approx(cap.totals["output_loss"])

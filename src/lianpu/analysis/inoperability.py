@@ -21,6 +21,11 @@ q_i(T_i) in T_i days has k_i = ln(q_i(0)/q_i(T_i)) / (T_i (1 − a*_ii)) (:func:
 target q(T)/q(0) = 1 % by default; the formula is the continuous-time solution, so with a step
 of one day recovery is slightly faster — ``steps_per_day`` refines the step). Daily output is
 x/365 (an annual table); the loss of sector i over the horizon is Σ_t (x_i/365) q_i(t) Δt.
+
+The IIM is demand-driven: a sector's inoperability spreads back to its suppliers.
+:func:`compare_supply` puts it beside the supply-side reading of the same shock, the
+maximum feasible production of :func:`lianpu.shock.capacity_cut` (a capacity loss spreads
+forward to the buyers that lack the product).
 """
 from __future__ import annotations
 
@@ -69,6 +74,42 @@ def inoperability(table, demand_loss=None, *, c_star=None) -> ShockResult:
                        totals={"economic_loss": float(loss.sum())}, table=table.name,
                        year=table.year, unit=table.unit,
                        notes=("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes 2004)",))
+
+
+def compare_supply(table, capacity, *, critical: float = 0.0) -> ShockResult:
+    """The same shock read on the demand side (IIM) and on the supply side (disruption LP).
+
+    ``capacity``: sector → share q of its output lost. Columns: ``demand_inoperability`` —
+    the static IIM with c* = q, (I − A*)⁻¹ c*, which spreads the loss *backward* to suppliers
+    (the shock read as lost final demand); ``supply_inoperability`` — 1 − x/x⁰ from
+    :func:`lianpu.shock.capacity_cut` (maximum feasible production with fixed proportions in
+    inputs ≥ ``critical``), which spreads it *forward* to buyers that lack the product (and to
+    their suppliers through lower demand); ``binding`` — what limits each sector in the LP.
+    Economic losses x q in the table unit for both.
+    """
+    from .disruption import capacity_cut
+    c = by_sector(table, capacity, "capacity")
+    if ((c < 0) | (c > 1)).any():
+        raise ValueError(f"argument 'capacity': found {c.min():g}…{c.max():g}, expected shares "
+                         "in [0, 1]")
+    q_d = table.factor_ghosh.solve(c)
+    hit = {code: float(v) for code, v in zip(table.index, c) if v > 0}
+    r = capacity_cut(table, hit, critical=critical)
+    q_s = r.columns["output_loss"] * coef.safe_reciprocal(table.x_)
+    cols = {"shock": c, "demand_inoperability": q_d, "supply_inoperability": q_s,
+            "demand_loss": table.x_ * q_d, "supply_loss": r.columns["output_loss"],
+            "binding": r.columns["binding"]}
+    units = {"shock": "share of output", "demand_inoperability": "share of output",
+             "supply_inoperability": "share of output", "demand_loss": table.unit,
+             "supply_loss": table.unit, "binding": ""}
+    return ShockResult("inoperability_compare", table.index, _labels(table), cols, units,
+                       totals={"demand_loss": float((table.x_ * q_d).sum()),
+                               "supply_loss": float(r.columns["output_loss"].sum())},
+                       table=table.name, year=table.year, unit=table.unit,
+                       notes=("demand side: static IIM (Santos & Haimes 2004), the shock as lost "
+                              "final demand; supply side: maximum feasible production after the "
+                              "capacity loss (lianpu.shock.capacity_cut)",) + tuple(r.notes),
+                       params={"capacity": hit, "critical": critical})
 
 
 def resilience(table, recovery_days, target: float = 0.01) -> np.ndarray:

@@ -93,7 +93,14 @@ def ghosh(table, supply_change) -> ShockResult:
 
 
 from .disruption import capacity_cut, disruption, import_cut  # noqa: E402  (uses the pieces above)
-from .inoperability import RecoveryResult, inoperability, recovery, resilience  # noqa: E402
+from .inoperability import (  # noqa: E402
+    RecoveryResult,
+    compare_supply,
+    inoperability,
+    recovery,
+    resilience,
+)
 
-__all__ = ["RecoveryResult", "ShockResult", "by_sector", "capacity_cut", "disruption", "ghosh",
-           "import_cut", "inoperability", "mixed", "mixed_solve", "recovery", "resilience"]
+__all__ = ["RecoveryResult", "ShockResult", "by_sector", "capacity_cut", "compare_supply",
+           "disruption", "ghosh", "import_cut", "inoperability", "mixed", "mixed_solve",
+           "recovery", "resilience"]
