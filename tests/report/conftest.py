@@ -6,7 +6,7 @@ import pytest
 
 NBS42 = ("cn-nbs-2005-42", "cn-nbs-2015-42", "cn-nbs-2017-42", "cn-nbs-2018-42",
          "cn-nbs-2020-42")
-SEED = NBS42 + ("cn-nbs-2020-153", "ceads-china")
+SEED = NBS42 + ("cn-nbs-2020-153", "cn-nbs-2017-149", "cn-nbs-2018-153", "ceads-china")
 
 
 @pytest.fixture(scope="session")
