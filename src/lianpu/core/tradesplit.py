@@ -46,13 +46,14 @@ class TradeSplit:
 
 
 def proportional_trade_split(Z, Y, *, import_cols, inflow_cols, outflow_cols, skip_cols=(),
-                             tol: float = 1e-9) -> TradeSplit:
+                             tol: float = 1e-9, rounding: float = 1e-4) -> TradeSplit:
     """Remove imports (``import_cols``) and inflows (``inflow_cols``) — negative-signed columns
     of ``Y`` — from every use of a product in proportion (see the module docstring).
 
     ``outflow_cols``: exports and outflows (not local use); ``skip_cols``: columns neither used
     nor scaled (the discrepancy). Either supply group may be empty. Raises ``ValueError`` (with
-    the product's position) when supply from outside exceeds all uses of a product.
+    the product's position) when supply from outside exceeds all uses of a product by more
+    than ``rounding`` (relative); within it the shares are scaled to sum to 1.
     """
     Z = np.asarray(Z, float)
     Y = np.asarray(Y, float)
@@ -71,8 +72,9 @@ def proportional_trade_split(Z, Y, *, import_cols, inflow_cols, outflow_cols, sk
     mu_m = np.divide(m, den, out=np.zeros(n), where=den > 0)
     mu_r = np.divide(r, den, out=np.zeros(n), where=den > 0)
     mu = mu_m + mu_r
-    # published rounding: a product with no local output has supply = uses to ~1e-10
-    rounding = 1e-6
+    # published rounding: a product with (almost) no local output has supply = uses up to the
+    # table's discrepancy (Tibet 2012, product 21: 99,921.3 against 99,921.1); shares up to
+    # 1 + ``rounding`` are scaled back to 1, larger ones are an error
     bad = (mu_m < -rounding) | (mu_r < -rounding) | (mu > 1 + rounding) | (
         (m + r > scale) & (den <= 0))
     if bad.any():
@@ -83,6 +85,8 @@ def proportional_trade_split(Z, Y, *, import_cols, inflow_cols, outflow_cols, sk
     mu_m = np.where(over, mu_m / np.where(over, mu, 1.0), np.clip(mu_m, 0.0, None))
     mu_r = np.where(over, mu_r / np.where(over, mu, 1.0), np.clip(mu_r, 0.0, None))
     mu = mu_m + mu_r
+    # the local share; 1 − μ^m − μ^r in floating point can be −1e-16 where μ = 1
+    local = np.clip(1.0 - mu, 0.0, 1.0)
     keep = tuple(j for j in range(k) if j not in supply)
     Yk = Y[:, keep]
     Ym = np.zeros_like(Yk)
@@ -95,6 +99,6 @@ def proportional_trade_split(Z, Y, *, import_cols, inflow_cols, outflow_cols, sk
         sr = mu_r if j not in out else np.where(transit, mu_r, 0.0)
         Ym[:, jj] = sm * Yk[:, jj]
         Yr[:, jj] = sr * Yk[:, jj]
-        Yl[:, jj] = (1.0 - sm - sr) * Yk[:, jj]
-    return TradeSplit(Z=(1.0 - mu)[:, None] * Z, Zm=mu_m[:, None] * Z, Zr=mu_r[:, None] * Z,
+        Yl[:, jj] = (local if j not in out else np.where(transit, local, 1.0)) * Yk[:, jj]
+    return TradeSplit(Z=local[:, None] * Z, Zm=mu_m[:, None] * Z, Zr=mu_r[:, None] * Z,
                       Y=Yl, Ym=Ym, Yr=Yr, keep=keep, mu_m=mu_m, mu_r=mu_r, transit=transit)
