@@ -22,10 +22,10 @@ imported final use of final-use column k — and direct emissions F by sector (e
   net transfer (DTA) = PBA − DTA footprint = D_out + I_out − Σ_k I_k.
   Σ_k D_k = e'x (the domestic identity: domestic final use + exports = production).
 
-The DTA footprint understates China's consumption-based emissions in the MRIO sense when
-imports come from producers *cleaner* than China (most of them): with China's intensities,
-imports "avoid" much less than foreign producers emit … or the other way round for dirtier
-ones. Its gap to MRIO studies is the price of the assumption, not a finding.
+Most of China's imports come from producers cleaner than China: valued at China's
+intensities they "avoid" more than their producers emit, so the DTA footprint is *higher* than
+an MRIO consumption-based account and the net transfer (PBA − footprint) much *smaller* — the
+gap to MRIO studies is the price of the assumption, not a finding.
 
 Nothing forms an inverse: every m is one transposed solve on the cached LU factors.
 Competitive tables are split by import proportionality (``table.domestic()``); the table's
