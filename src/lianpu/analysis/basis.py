@@ -79,6 +79,17 @@ _NOTES = {
 }
 
 
+def note_text(note, lang: str = "en") -> str:
+    """A basis note (a :class:`Basis` or its English text, as results carry it) in ``lang``."""
+    if hasattr(note, "text"):
+        return note.text(lang)
+    if lang == "zh":
+        for en, zh in _NOTES.values():
+            if str(note).startswith(en):
+                return zh
+    return str(note)
+
+
 def _basis(name, method, requested) -> Basis:
     en, zh = _NOTES[method]
     return Basis(name, method, en, zh, requested)

@@ -126,7 +126,7 @@ def _share(a, b):
 def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None,
               top: int = 10, material: float = 0.01, min_import_share: float = 0.10,
               attract_share: float = 0.30, risk_cut: float = 0.30,
-              critical: float = 0.01) -> WeakLinks:
+              critical: float = 0.01, basis: str = "auto") -> WeakLinks:
     """Import dependence, chokepoints, strengths and the three planner lists of a track.
 
     Parameters
@@ -135,6 +135,8 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
         (split by import proportionality, so every user gets the same import share), or a
         multi-regional table with ``region``.
     track_or_sectors : track id, zh/en name, Track, or a list of sector codes.
+    basis : "auto" (default), "domestic" or "local" (:func:`lianpu.analysis.basis.resolve_basis`;
+        "published" works only where the table separates imports itself).
     top : rows per planner list.
     material : inputs below this share of the chain's intermediate inputs are left out of
         短板清单 (a 90 % import share of a negligible input is not a weak link).
@@ -150,7 +152,7 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
     if mrio and region is None:
         raise TableError(message(table.name, "a multi-regional table needs the track's region",
                                  argument="region", expected=f"one of {table.regions}"))
-    tb, basis = domestic_basis(table)
+    tb, basis = domestic_basis(table, basis=basis)
     if not mrio and tb.Zm_ is None:
         raise TableError(message(table.name, "cannot separate imports", argument="table",
                                  expected="a non-competitive table or a competitive one with "

@@ -21,6 +21,11 @@ REGION = typer.Option(None, "--region", help="Region of the track in a multi-reg
 FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
 
 
+def _basis_caption(note: str, lang: str) -> str:
+    from ..analysis.basis import note_text
+    return ("口径: " if lang == "zh" else "basis: ") + note_text(note, lang)
+
+
 def _lang(lang: str) -> str:
     if lang not in ("zh", "en"):
         raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
@@ -198,7 +203,7 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     s = cm.summary
     name = cm.name_zh if zh else cm.name_en
     head = Table(box=box.SIMPLE_HEAD, title=f"{'产业链' if zh else 'Chain'}: {name} — {cm.table} ({cm.year})",
-                 show_header=False, caption=cm.basis)
+                 show_header=False, caption=_basis_caption(cm.basis, lang))
     head.add_row("sectors 部门", ", ".join(_code(c) for c in cm.track_sectors))
     k, shown = _scale(cm.unit)
     head.add_row("final demand 最终需求", _f(s["final_demand"] * k) + f" {shown}")
@@ -245,6 +250,7 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
               track: str = TRACK,
               top: int = typer.Option(10, "--top", help="Rows per planner list."),
               region: Optional[str] = REGION, tracks_file: Optional[Path] = TRACKS_FILE,
+              basis: str = BASIS, domestic: bool = DOMESTIC,
               fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
               as_json: bool = JSON):
     """Weak links: 短板清单, 风险清单, 招商清单, chokepoints and strengths of a track."""
@@ -254,14 +260,15 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
     lang = _lang(lang)
     _positive("--top", top)
     ts = tracks(tracks_file) if tracks_file else None
+    basis = _basis(basis, domestic)
     t = _load(source, data_dir, fmt)
-    w = calc(t, _track_arg(track), region=region, tracks=ts, top=top)
+    w = calc(t, _track_arg(track), region=region, tracks=ts, top=top, basis=basis)
     if as_json:
         return _emit(w.to_dict(rows=top))
     zh = lang == "zh"
     s = w.summary
     head = Table(box=box.SIMPLE_HEAD, title=f"{'短板与风险' if zh else 'Weak links'}: {w.name_zh if zh else w.name_en} — "
-                 f"{w.table} ({w.year})", show_header=False, caption=w.basis)
+                 f"{w.table} ({w.year})", show_header=False, caption=_basis_caption(w.basis, lang))
     head.add_row("import content 进口含量", f"{s['import_content']:.3f} per unit of final demand"
                  + (f" (economy {s['economy_import_content']:.3f})"
                     if s.get("economy_import_content") is not None else ""))

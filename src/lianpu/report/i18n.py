@@ -104,11 +104,5 @@ def source_text(table, lang: str) -> str:
 
 def basis_text(basis: str, lang: str) -> str:
     """The computation basis an analysis reports (a Basis or its English note), in ``lang``."""
-    from ..analysis.basis import _NOTES
-    if hasattr(basis, "text"):
-        return basis.text(lang)
-    if lang == "zh":
-        for en, zh in _NOTES.values():
-            if str(basis).startswith(en):
-                return zh
-    return str(basis)
+    from ..analysis.basis import note_text
+    return note_text(basis, lang)
