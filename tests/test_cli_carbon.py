@@ -137,6 +137,23 @@ def test_footprint_on_wiod_is_mrio(capsys, cache):
     assert len(d["missing_intensities"]) == 40 and len(d["by_origin"]) == 4
 
 
+def test_position_deflator(capsys, cache, tmp_path):
+    codes = [str(c) for c in lianpu.load("cn-oecd-2017", data_dir=cache).index]
+    f = tmp_path / "p.csv"
+    f.write_text("sector,2017,2018\n" + "".join(f"{c},1,{1 + i / 100}\n"
+                                                 for i, c in enumerate(codes)), encoding="utf-8")
+    code, out, err = run(capsys, "position", "--from", "2017", "--to", "2018", "--deflator",
+                         str(f), "--json", "--data-dir", str(cache))
+    assert code == 0, err
+    d = _no_nan(out)
+    assert d["basis"].startswith("current prices")
+    assert d["deflated"]["basis"].startswith("constant prices of 2017")
+    f.write_text("sector,2017,2018\n01,1,1\n", encoding="utf-8")
+    code, out, err = run(capsys, "position", "--from", "2017", "--to", "2018", "--deflator",
+                         str(f), "--data-dir", str(cache))
+    assert code == 2 and "--deflator" in err and "no price index for some sectors" in err
+
+
 def test_position_writes_html(capsys, cache, tmp_path):
     html = tmp_path / "p.html"
     code, out, err = run(capsys, "position", "--from", "2017", "--to", "2018", "--html",

@@ -284,6 +284,10 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
              end: int = typer.Option(2018, "--to", help="Last year (1995–2018)."),
              html: Optional[Path] = typer.Option(None, "--html", help="Write the chart to this "
                                                  "HTML file (self-contained, offline)."),
+             deflator: Optional[Path] = typer.Option(None, "--deflator", help="Price indices "
+                                                     "by sector and year (CSV, OECD codes): "
+                                                     "import content also in constant prices "
+                                                     "of the first year."),
              lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Upstreamness 上游度 and import content 进口含量 of China's sectors over time (OECD)."""
     from ..analysis.position_series import YEARS, position_series
@@ -291,18 +295,30 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
     if not (YEARS[0] <= start <= end <= YEARS[-1]):
         raise UserError(f"--from/--to: found {start}–{end}, expected {YEARS[0]} ≤ from ≤ to ≤ "
                         f"{YEARS[-1]}")
-    r = position_series(start, end, data_dir=data_dir)
+    try:
+        r = position_series(start, end, data_dir=data_dir, deflator=deflator)
+    except LianpuError as exc:
+        if "argument 'deflator'" in str(exc):
+            raise UserError(str(exc).replace("argument 'deflator'", "--deflator")) from None
+        raise
     if html:
         r.to_html(html, lang)
     if as_json:
         d = r.to_dict()
         if html:
             d["html"] = str(html)
-        return _emit(d)
-    tab = Table(title=f"China value-chain position 价值链地位 {start}–{end} (OECD IOTs)")
-    for c in ("year", "upstreamness (output-weighted)", "import content of exports",
-              "import content of final use"):
-        tab.add_column(c, justify="right")
+        from ..analysis.carbon import strict
+        return _emit(strict(d))
+    tab = Table(title=f"China value-chain position 价值链地位 {start}–{end} (OECD IOTs)",
+                caption=r.basis)
+    heads = {"upstreamness_output_weighted": "upstreamness (output-weighted)",
+             "import_content_exports": "import content of exports",
+             "import_content_final_use": "import content of final use",
+             "import_content_exports_deflated": "… of exports, constant prices",
+             "import_content_final_use_deflated": "… of final use, constant prices"}
+    tab.add_column("year", justify="right")
+    for c in r.summary.columns:
+        tab.add_column(heads.get(c, c), justify="right")
     for y, row in r.summary.iterrows():
         tab.add_row(str(y), *[_fmt(v, 3) for v in row])
     out.print(tab)
@@ -310,5 +326,7 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
     names = r.sectors["name_zh" if lang == "zh" else "name_en"]
     out.print(f"most upstream in {r.upstreamness.index[-1]}: " +
               "; ".join(f"{c} {names[c]} {v:.2f}" for c, v in last.items()))
+    for n in r.notes:
+        out.print(f"[dim]note: {n}[/]")
     if html:
         out.print(f"[green]✓[/] wrote {html}")
