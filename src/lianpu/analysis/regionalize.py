@@ -12,7 +12,8 @@ same national measure NE_i, with TRE = Σ RE_i and TNE = Σ NE_i:
 
 Regional coefficients a^r_ij = min(LQ_ij, 1) · a^n_ij (the standard cap at 1): never above the
 national ones. a^n is the national **domestic** coefficient matrix (a competitive national
-table is first converted with ``table.domestic()``). Further rules and the estimation of
+table is first converted with ``table.domestic()``; a provincial table given as the parent of
+a city is used through its local view ``table.local()``). Further rules and the estimation of
 interregional trade in the two-region table are documented in docs/regionalize.md.
 """
 from __future__ import annotations
@@ -32,11 +33,17 @@ METHODS = ("slq", "cilq", "flq", "aflq")
 TEMPLATE_COLUMNS = ["code", "name_zh", "name_en", "regional_output", "regional_employment",
                     "national_employment"]
 INFLOW = ("IMN", "国内其他地区调入", "Inflows from the rest of the nation")
+INFLOW_PROVINCE = ("IMN", "省内其他地区调入", "Inflows from the rest of the province")
+OTHER_PROVINCES = ("IMR", "省外调入", "Inflows from other provinces")
 FOREIGN = ("IMF", "进口", "Imports from abroad")
+#: the default method and δ: chosen by leave-one-province-out validation on China's 31
+#: provincial tables of 2012 and 2017 (docs/regionalize.md §7, bench/regionalize_provinces.py)
+DEFAULT_METHOD, DEFAULT_DELTA = "aflq", 0.15
 
 
 # --------------------------------------------------------------------------- location quotients
-def location_quotients(regional, national, method: str = "flq", delta: float = 0.3) -> np.ndarray:
+def location_quotients(regional, national, method: str = DEFAULT_METHOD,
+                       delta: float = DEFAULT_DELTA) -> np.ndarray:
     """Capped LQ matrix c (n, n) with c_ij = min(LQ_ij, 1); a^r = c ⊙ a^n.
 
     ``regional``, ``national`` (n,): the same measure (output or employment) by sector.
@@ -184,11 +191,17 @@ def write_template(national: IOTable, path) -> Path:
 
 # --------------------------------------------------------------------------- estimation
 def domestic_national(table: IOTable) -> tuple[IOTable, tuple]:
-    """The national table whose A is used (domestic view of a competitive table) and a note."""
+    """The parent table whose A is used, and a note: the domestic view of a competitive
+    national table; the local view of a provincial table with inflows from other provinces
+    (a city regionalized from its province: a^p = the province's own coefficients, inflows
+    in ``Zr``)."""
     if table.is_multiregional:
         raise TableError(message(table.name, "the national table must be single-region",
                                  argument="national", found=f"{len(table.regions)} regions",
                                  expected="a national table (aggregate an MRIO first)"))
+    if table.imports == "competitive" and table.fd_positions({"inflow", "trade_in"}):
+        return table.local(), ("parent coefficients: the provincial table's local view "
+                               "(imports and inflows from other provinces removed in proportion)",)
     if table.imports == "competitive" and table.fd_positions("import"):
         return table.domestic(), ("national domestic coefficients by import proportionality",)
     return table, ()
@@ -227,17 +240,20 @@ def _signed_final_use(nat: IOTable):
     return [fd[j] for j in cols], nat.Y_[:, cols], disc
 
 
-def regionalize(national: IOTable, regional_data, method: str = "flq", delta: float = 0.3, *,
+def regionalize(national: IOTable, regional_data, method: str = DEFAULT_METHOD,
+                delta: float = DEFAULT_DELTA, *,
                 region: str = "R", rest: str = "RoN", two_region: bool = False,
                 name: str | None = None) -> IOTable:
     """Estimate a regional table from a national one and regional output (or employment).
 
     Parameters
     ----------
-    national : IOTable, single-region (competitive tables are used through ``domestic()``)
+    national : IOTable, single-region (competitive tables are used through ``domestic()``;
+        a provincial table with inflows, the parent of a city, through ``local()``)
     regional_data : CSV/XLSX path in the template layout (``write_template``), a DataFrame
         with those columns, or a Series of regional gross output indexed by sector code
-    method : "slq" | "cilq" | "flq" | "aflq"
+    method : "slq" | "cilq" | "flq" | "aflq"; default "aflq" with δ = 0.15, the choice of a
+        leave-one-province-out validation on China's provincial tables (docs/regionalize.md §7)
     delta : FLQ/AFLQ δ, 0 ≤ δ < 1 (ignored by SLQ and CILQ)
     two_region : also estimate the rest of the nation (same method and δ) and return a
         two-region table (region, rest) with estimated interregional trade
@@ -246,7 +262,9 @@ def regionalize(national: IOTable, regional_data, method: str = "flq", delta: fl
     -------
     IOTable. Single-region: Z = c ⊙ A^n · x̂^r; primary rows = national primary-input
     coefficients · x^r, plus ``IMN`` (inflows from the rest of the nation) and ``IMF``
-    (foreign imports, when the national table has them); final use: ``FD`` = the
+    (foreign imports, when the national table has them); with a provincial parent, ``IMN``
+    is the rest of the province and ``IMR`` the parent's inflows from other provinces
+    (its ``Zr`` coefficients · x^r); final use: ``FD`` = the
     non-negative residual (regional final use, exports and outflows, not split) and the
     national sign-free categories (e.g. inventory change) and discrepancy shared by output.
     Two-region: index (region, sector), final-use columns ("ALL", category).
@@ -258,6 +276,7 @@ def regionalize(national: IOTable, regional_data, method: str = "flq", delta: fl
     inv_xn = np.divide(1.0, xn, out=np.zeros_like(xn), where=xn > 0)
     pcoef = nat.V_ * inv_xn[None, :]
     am = None if nat.Zm_ is None else nat.Zm_.sum(axis=0) * inv_xn
+    ar = None if nat.Zr_ is None else nat.Zr_.sum(axis=0) * inv_xn  # provincial parent
     signed, S, disc = _signed_final_use(nat)
     share = xr * inv_xn
     how = f"{method.upper()}" + (f" δ={delta:g}" if method in ("flq", "aflq") else "")
@@ -273,7 +292,10 @@ def regionalize(national: IOTable, regional_data, method: str = "flq", delta: fl
         rows, labels = [np.tile(pcoef, k) * x[None, :]], list(nat.primary_labels.itertuples(name=None))
         if inflow is not None:
             rows.append(inflow[None, :])
-            labels.append(INFLOW)
+            labels.append(INFLOW if ar is None else INFLOW_PROVINCE)
+        if ar is not None:
+            rows.append((np.tile(ar, k) * x)[None, :])
+            labels.append(OTHER_PROVINCES)
         if am is not None:
             rows.append((np.tile(am, k) * x)[None, :])
             labels.append(FOREIGN)
