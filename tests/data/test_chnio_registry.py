@@ -34,8 +34,12 @@ def _sums(shared):
 
 
 def test_listing_one_entry_per_province_year():
-    prov = [d for d in registry.datasets(provincial=True) if d.format == "chnio"]
+    prov = [d for d in registry.datasets(provincial=True) if d.format == "chnio" and d.province]
     assert len(prov) == 29 + 30 + 30 + 31 + 31
+    national = [d.id for d in registry.datasets(provincial=True) if d.format == "chnio"
+                and not d.province]
+    assert national == ["cn-nbs-1990-33", "cn-nbs-1992-33", "cn-nbs-1995-33", "cn-nbs-1997-40",
+                        "cn-nbs-2000-17"]
     assert len({d.id for d in prov}) == len(prov)
     # the national/world list is unchanged; --all and `lianpu datasets` include the provinces
     assert not any(d.format == "chnio" for d in registry.datasets())

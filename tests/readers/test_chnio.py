@@ -17,7 +17,8 @@ from lianpu.readers.base import get_reader
 
 pytestmark = pytest.mark.data
 
-PROV = [d for d in registry.datasets(provincial=True) if d.format == "chnio"]
+PROV = [d for d in registry.datasets(provincial=True) if d.format == "chnio" and d.province]
+NATIONAL = [d for d in registry.datasets(provincial=True) if d.format == "chnio" and not d.province]
 BY_YEAR = {y: [d for d in PROV if d.year == y] for y in registry.CHNIO_YEARS}
 
 
@@ -192,3 +193,24 @@ def test_unknown_province_one_line_lists_valid():
     assert "51 四川 sichuan" in text and "65 新疆 xinjiang" in text
     with pytest.raises(DatasetError, match=r"no 2002 provincial table for 54 西藏 .*without 西藏"):
         registry.get("cn-prov-2002-xizang")
+
+
+@pytest.mark.parametrize("ds", NATIONAL, ids=lambda d: d.id)
+def test_national_tables_1990_2000(chnio_cache, ds):
+    """The national workbooks 全国/{year}.xls (flows sheet): 33/33/33/40/17 sectors; rows and
+    columns balance (measured ≤ 1.2e-7 of the largest output, 1990), x = L f."""
+    t = lianpu.load(ds.id, data_dir=chnio_cache)
+    assert t.n == ds.sectors == {1990: 33, 1992: 33, 1995: 33, 1997: 40, 2000: 17}[ds.year]
+    assert t.sectors["name_en"].str.len().min() > 0 and t.sectors["name_zh"].str.len().min() > 0
+    b = t.balance.to_dict()
+    assert b["ok"] and max(b["max_row_residual"], b["max_column_residual"]) / t.x_.max() < 2e-7
+    np.testing.assert_allclose(t.factor.solve(t.final_demand_total_), t.x_, rtol=1e-6,
+                               atol=2e-7 * t.x_.max())
+    roles = set(t.fd_roles)
+    assert ("net_outflow" in roles) == (ds.year <= 1995)  # 净出口 only before 1997
+    assert ("import" in roles) == (ds.year >= 1997)
+    if ds.year >= 1997:
+        assert (t.Y["IM"] <= 0).all()  # published negative, kept so
+        assert t.domestic().Zm_.sum() > 0
+    if ds.year == 1990:
+        assert t.primary_labels.loc["VAP", "role"] == "other"

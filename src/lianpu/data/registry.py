@@ -6,6 +6,8 @@ Ids::
     cn-oecd-{year}            OECD national IOTs for China, 2021 edition, 1995–2018, million USD
     wiod2013-{year}           World IO table, WIOD release 2013, 1995–2011, million USD
     wiod2013-regions-{year}   the same aggregated to 7 world regions, 1995 and 2011
+    cn-nbs-{year}-{n}         national tables before 2002 (CHNIO): 1990, 1992, 1995 (33
+                              sectors), 1997 (40), 2000 (17), unit 10,000 CNY
     cn-prov-{year}-{province} provincial IO tables (CHNIO): 1997 (38 sectors), 2002, 2007, 2012,
                               2017 (42 sectors), unit 10,000 CNY; {province} is the GB/T 2260
                               code, the pinyin or the Chinese short name (cn-prov-2017-51 =
@@ -19,7 +21,7 @@ Auxiliary (non-IO) datasets, listed by ``datasets(auxiliary=True)`` and fetched 
     ceads-provinces-{year}    CEADs inventories of 30 provinces, one file a year 1997–2019, Mt CO2
     ceads-cities              CEADs inventories of 290 cities 1997–2019 (totals), Mt CO2
 
-The provincial tables (format ``chnio``) are listed by
+The provincial and early national tables (format ``chnio``) are listed by
 ``datasets(provincial=True)`` and by ``datasets(auxiliary=True)`` (what ``lianpu datasets`` and
 ``lianpu download --all`` use); the plain ``datasets()`` stays the 55 national/world tables.
 
@@ -51,8 +53,7 @@ CEADS_YEARS = tuple(range(1997, 2020))
 # CHNIO (common2016/CHNIO): provincial tables by year, and the national tables before 2002
 CHNIO_YEARS = (1997, 2002, 2007, 2012, 2017)
 CHNIO_SECTORS = {1997: 38, 2002: 42, 2007: 42, 2012: 42, 2017: 42}
-# the national tables 1990–2000 of the same repository (全国/{year}.xls: 1990, 1992, 1995 with
-# 33 sectors, 1997 with 40, 2000 with 17) are not registered yet: their five layouts differ
+CHNIO_NATIONAL = ((1990, 33), (1992, 33), (1995, 33), (1997, 40), (2000, 17))
 _CHNIO_RAW = "data-raw/中国31省区市42部门投入产出表1997-2017皮皮侠/"
 # a province's published workbook: '{year}年各省份投入产出表/[1997年/][NN[-]]{name}[97].xls'
 # (the 1997 folder also holds workbooks of several provinces, '上海等七省.xls': not used)
@@ -230,6 +231,12 @@ def _chnio() -> list[Dataset]:
             title_en=f"{p.name_en} ({p.name_zh}) IO table {year} ({n} sectors)", year=year,
             sectors=n, format="chnio", path=f"cn/chnio/{rel}", source="chnio", unit=unit,
             province=gb))
+    for year, n in CHNIO_NATIONAL:
+        items.append(Dataset(
+            id=f"cn-nbs-{year}-{n}", title_zh=f"中国{year}年投入产出表（{n}部门，CHNIO）",
+            title_en=f"China IO table {year} ({n} sectors, via CHNIO)", year=year, sectors=n,
+            format="chnio", path=f"cn/chnio/data-raw/中国投入产出表皮皮侠/全国/{year}.xls",
+            source="chnio", unit=unit))
     return items
 
 
@@ -268,8 +275,8 @@ def datasets(auxiliary: bool = False, provincial: bool | None = None) -> list[Da
 
     ``auxiliary=True`` appends the non-IO datasets (employment, CEADs CO2 inventories), which
     ``lianpu download`` fetches but ``lianpu.load`` does not read. ``provincial`` (default: the
-    value of ``auxiliary``) appends the CHNIO provincial tables ``cn-prov-…`` by year and
-    province.
+    value of ``auxiliary``) appends the CHNIO tables: the provincial tables ``cn-prov-…`` by
+    year and province, then the national tables 1990–2000.
     """
     provincial = auxiliary if provincial is None else provincial
     return [d for d in _by_id().values()
@@ -284,7 +291,8 @@ def is_table(id: str) -> bool:
 
 def _expected() -> str:
     nbs = ", ".join(f"cn-nbs-{y}-{n}" for y, n in NBS_TABLES)
-    return (f"{nbs}, cn-prov-{{year}}-{{province}} ({', '.join(map(str, CHNIO_YEARS))}), "
+    early = ", ".join(f"cn-nbs-{y}-{n}" for y, n in CHNIO_NATIONAL)
+    return (f"{nbs}, {early}, cn-prov-{{year}}-{{province}} ({', '.join(map(str, CHNIO_YEARS))}), "
             f"cn-employment, ceads-china, ceads-provinces-{CEADS_YEARS[0]} … "
             f"ceads-provinces-{CEADS_YEARS[-1]}, ceads-cities, "
             f"cn-oecd-{OECD_YEARS[0]} … cn-oecd-{OECD_YEARS[-1]}, "

@@ -38,7 +38,7 @@ trade larger than gross output (Chongqing 2017: transit trade), operating surplu
 a producing sector (mixed income booked as compensation), net outflow only (2002).
 
 The national tables 1990, 1992, 1995 (33 sectors), 1997 (40) and 2000 (17) of the same
-repository (``全国/{year}.xls``, sheet 流量) are not read yet: five different layouts.
+repository (``全国/{year}.xls``, sheet 流量) are read by :mod:`lianpu.readers.chnio_national`.
 """
 from __future__ import annotations
 
@@ -301,7 +301,8 @@ def _check_total(found, expected, what, fname, *, row=None, column=None, rtol=1e
                             f"({rel:.2%})"))
 
 
-def _published_flaws(Z, Y, V, x, sec, fd, empty, issues, rtol):
+def _published_flaws(Z, Y, V, x, sec, fd_roles, empty, issues, rtol,
+                     nonneg_rows=(("VA001", 0), ("VA003", 2))):
     """Notes on blank cells, totals that disagree with the detail and negative entries where
     the table should have none — all kept as published — and the balance tolerance that
     covers them (``rtol`` widened to twice the largest disagreement, said in a note)."""
@@ -319,14 +320,15 @@ def _published_flaws(Z, Y, V, x, sec, fd, empty, issues, rtol):
             rtol = float(f"{2 * worst:.1g}")
             notes.append(f"balance tolerance widened to {rtol:g} of gross output because of the "
                          "published disagreement above")
-    ok_fd = [j for j, c in enumerate(fd) if FD[c][0] in roles.NEGATIVE_OK_FD]
+    ok_fd = [j for j, r in enumerate(fd_roles) if r in roles.NEGATIVE_OK_FD]
     neg = []
     for what, a, labs in (("Z", Z, None), ("Y", np.delete(Y, ok_fd, axis=1), None),
                           ("x", x[:, None], None)):
         for i, j in zip(*np.nonzero(a < 0)):
             neg.append((what, sec[i], a[i, j]))
-    for i, j in zip(*np.nonzero(V[[0, 2]] < 0)):  # compensation and depreciation
-        neg.append(("V", ("VA001", "VA003")[i] + "/" + sec[j], V[[0, 2]][i, j]))
+    for code, i in nonneg_rows:  # compensation and depreciation
+        for j in np.flatnonzero(V[i] < 0):
+            neg.append(("V", f"{code}/{sec[j]}", V[i, j]))
     if neg:
         ex = ", ".join(f"{w}[{lab}] = {v:,.4g}" for w, lab, v in sorted(neg, key=lambda t: t[2])[:4])
         notes.append(f"as published: {len(neg)} negative entr(y/ies) where flows are normally "
@@ -425,7 +427,8 @@ def _provincial(frame: pd.DataFrame, meta: dict, fname: str, via: str, name, rto
                      row=sec, column="GO", issues=issues)
         _check_total(Z.sum(0) + V.sum(0), x, "column sum 1'Z + 1'V against gross output (GO)",
                      fname, row="TI", column=sec, issues=issues)
-    notes, rtol, negative = _published_flaws(Z, Y, V, x, sec, fd, empty, issues, rtol)
+    notes, rtol, negative = _published_flaws(Z, Y, V, x, sec, [FD[c][0] for c in fd], empty,
+                                             issues, rtol)
     notes = _quirks(Z, Y, V, x, fd, sec, year, p.name_zh) + notes
     return IOTable(
         Z, Y, V, x, allow_negative_flows=negative,
@@ -527,12 +530,12 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
                  row=zh, column="总产出", issues=issues)
     _check_total(Z.sum(0) + V.sum(0), x, "column sum 1'Z + 1'V against 总产出", fname,
                  row="总投入", column=zh, issues=issues)
-    flaws, rtol, negative = _published_flaws(Z, Yp, V, x, codes, fd, empty, issues, rtol)
+    fd_roles = [v[1] for v in P1997_FD.values()]
+    flaws, rtol, negative = _published_flaws(Z, Yp, V, x, codes, fd_roles, empty, issues, rtol)
     notes = _quirks(Z, Yp, V, x, fd, codes, 1997, p.name_zh)
     if not Yp[:, 5].any():
         notes += ("as published: 调入 (inflow) is 0 for every product, so 调出 may be a net "
                   "outflow — kept as published",)
-    fd_roles = [v[1] for v in P1997_FD.values()]
     if not Yp[:, 5].any() and (Yp[:, 4] < 0).any():
         # no inflows and negative outflows: 调出 is a net outflow here (a role, not a guess
         # at gross flows); the empty 调入 column is dropped
@@ -542,8 +545,8 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
         notes = tuple(s for s in notes if "调入 (inflow) is 0" not in s) + (
             "as published: 调入 (inflow) is 0 for every product and 调出 has negative entries: "
             "调出 is read as net outflow (role net_outflow, no gross trade, no local view)",)
-        flaws = _published_flaws(Z, Yp, V, x, codes, fd, empty, issues, rtol)[0]
-        negative = negative and any("negative" in f for f in flaws)
+        flaws, _, negative = _published_flaws(Z, Yp, V, x, codes, fd_roles[:5], empty, issues,
+                                              rtol)
     notes = tuple(s for s in notes if "not split by partner" not in s) + flaws + (
         "1997: trade is not split by partner: 调出 (outflow) and 调入 (inflow) each combine "
         "abroad and other provinces; the columns beyond 总产出 (出口/进口 memo items in some "
@@ -569,8 +572,9 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
 def read_chnio(path, *, province=None, year: int | None = None, name: str | None = None,
                rtol: float = 1e-4, sheet: str | None = None) -> IOTable:
     """Read a CHNIO table: a provincial workbook (``.xls``), a year's R list (``.rda``, with
-    ``province=`` a GB/T 2260 code, pinyin or Chinese name) or a 1997 provincial workbook
-    (``sheet=`` picks a sheet; default: the one named after the province, else the first)."""
+    ``province=`` a GB/T 2260 code, pinyin or Chinese name), a 1997 provincial workbook
+    (``sheet=`` picks a sheet; default: the one named after the province, else the first) or
+    a national workbook ``全国/{year}.xls`` (1990–2000)."""
     path = Path(path)
     fname = path.name
     suf = path.suffix.lower()
@@ -581,9 +585,8 @@ def read_chnio(path, *, province=None, year: int | None = None, name: str | None
         raise FormatError(message(fname, "not a CHNIO file", found=f"extension {suf!r}",
                                   expected=".xls workbook or .rda list"))
     if path.parent.name == "全国":
-        raise FormatError(message(fname, "the national CHNIO workbooks (全国/1990–2000.xls) are "
-                                  "not read yet: their five layouts differ",
-                                  expected="a provincial workbook or an io{year}.rda list"))
+        from .chnio_national import read_national
+        return read_national(path, name=name, rtol=rtol)
     if re.fullmatch(r"\D+97", path.stem):
         t = _province_1997(path, name, rtol, sheet)
     else:
@@ -608,7 +611,7 @@ def _guess(path: Path) -> bool:
         return bool(re.fullmatch(r"io\d{4}", path.stem))
     if suf != ".xls":
         return False
-    if re.fullmatch(r"\D+97", path.stem):
+    if path.parent.name == "全国" or re.fullmatch(r"\D+97", path.stem):
         return True
     _, sh = _sheet(path)
     return bool(re.match(r"^\D+\d{4}年投入产出表$", _clean(sh.cell_value(0, 0))))
@@ -617,7 +620,7 @@ def _guess(path: Path) -> bool:
 READER = Reader(
     name="chnio",
     description="China provincial IO tables (CHNIO: published .xls workbooks or the io{year}.rda "
-                "lists with province=), 1997–2017",
+                "lists with province=), 1997–2017, and national tables 1990–2000 (全国/{year}.xls)",
     guess_can_open=_guess,
     open=read_chnio,
 )
