@@ -113,7 +113,8 @@ RATIONING = ("proportional", "free")
 
 
 def import_cut(table, cut, substitution: float = 0.0, critical: float = 0.0, *,
-               objective: str = "value_added", rationing: str = "proportional") -> ShockResult:
+               objective: str = "value_added", rationing: str = "proportional",
+               basis: str = "auto") -> ShockResult:
     """Lost output and value added by sector when imports of some products are cut.
 
     Parameters
@@ -133,12 +134,13 @@ def import_cut(table, cut, substitution: float = 0.0, critical: float = 0.0, *,
     ``supply:i``, ``capacity``, ``demand`` or '').
     """
     return disruption(table, imports=cut, substitution=substitution, critical=critical,
-                      objective=objective, rationing=rationing, model="import_cut")
+                      objective=objective, rationing=rationing, model="import_cut",
+                      basis=basis)
 
 
 def capacity_cut(table, capacity, critical: float = 0.0, *, imports=None,
                  substitution: float = 0.0, objective: str = "value_added",
-                 rationing: str = "proportional") -> ShockResult:
+                 rationing: str = "proportional", basis: str = "auto") -> ShockResult:
     """Lost output when domestic sectors lose capacity (share q_i of their output, e.g. after
     a disaster), with the knock-on shortages of the same LP as :func:`import_cut`.
 
@@ -148,7 +150,7 @@ def capacity_cut(table, capacity, critical: float = 0.0, *, imports=None,
     """
     return disruption(table, imports=imports or {}, capacity=capacity,
                       substitution=substitution, critical=critical, objective=objective,
-                      rationing=rationing, model="capacity_cut")
+                      rationing=rationing, model="capacity_cut", basis=basis)
 
 
 def _shares(table, values, what, look, allow_empty=True):
@@ -222,10 +224,15 @@ def _base(table, tau):
 
 def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
                critical: float = 0.0, objective: str = "value_added",
-               rationing: str = "proportional", model: str = "disruption") -> ShockResult:
+               rationing: str = "proportional", model: str = "disruption",
+               basis: str = "auto") -> ShockResult:
     """Maximum feasible production under import cuts and capacity losses (the LP of the module
     docstring). ``imports``: product → share of its imports cut; ``capacity``: sector → share
-    of its capacity lost. See :func:`import_cut` for the other arguments and the columns."""
+    of its capacity lost. See :func:`import_cut` for the other arguments and the columns.
+    ``basis``: :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view, so a
+    competitive table is split by import proportionality first)."""
+    from .basis import resolve_basis
+    table, bs = resolve_basis(table, basis)
     if table.Zm_ is None:
         raise TableError(message(table.name, "an import cut-off needs imported inputs by user",
                                  found="a competitive-import table", expected="a non-competitive "
@@ -407,7 +414,7 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
         params["capacity"] = {_code(table.index[i]): float(q_all[i])
                               for i in np.flatnonzero(q_all)}
     return ShockResult(model, table.index, _labels(table), cols, units, totals=totals,
-                       table=table.name, year=table.year, unit=table.unit, notes=tuple(notes),
+                       table=table.name, year=table.year, unit=table.unit, notes=tuple(notes) + ("basis: " + bs.note_en,),
                        params=params)
 
 

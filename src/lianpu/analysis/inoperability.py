@@ -58,12 +58,15 @@ def _c_star(table, demand_loss, c_star):
     return df * coef.safe_reciprocal(table.x_)
 
 
-def inoperability(table, demand_loss=None, *, c_star=None) -> ShockResult:
+def inoperability(table, demand_loss=None, *, c_star=None, basis: str = "auto") -> ShockResult:
     """Static IIM: q = (I − A*)⁻¹ c* by sector.
 
     ``demand_loss``: lost final demand Δf (table unit), (n,) or mapping sector → amount; or
     ``c_star``: the normalised perturbation Δf / x directly. Columns: ``c_star``,
-    ``inoperability`` (share), ``economic_loss`` = x q (table unit)."""
+    ``inoperability`` (share), ``economic_loss`` = x q (table unit). ``basis``:
+    :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view)."""
+    from .basis import resolve_basis
+    table, bs = resolve_basis(table, basis)
     c = _c_star(table, demand_loss, c_star)
     q = table.factor_ghosh.solve(c)
     loss = table.x_ * q
@@ -73,10 +76,11 @@ def inoperability(table, demand_loss=None, *, c_star=None) -> ShockResult:
     return ShockResult("inoperability", table.index, _labels(table), cols, units,
                        totals={"economic_loss": float(loss.sum())}, table=table.name,
                        year=table.year, unit=table.unit,
-                       notes=("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes 2004)",))
+                       notes=("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes 2004)",
+                              "basis: " + bs.note_en))
 
 
-def compare_supply(table, capacity, *, critical: float = 0.0) -> ShockResult:
+def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto") -> ShockResult:
     """The same shock read on the demand side (IIM) and on the supply side (disruption LP).
 
     ``capacity``: sector → share q of its output lost. Columns: ``demand_inoperability`` —
@@ -87,7 +91,9 @@ def compare_supply(table, capacity, *, critical: float = 0.0) -> ShockResult:
     their suppliers through lower demand); ``binding`` — what limits each sector in the LP.
     Economic losses x q in the table unit for both.
     """
+    from .basis import resolve_basis
     from .disruption import capacity_cut
+    table, _ = resolve_basis(table, basis)  # both sides on the same view
     c = by_sector(table, capacity, "capacity")
     if ((c < 0) | (c > 1)).any():
         raise ValueError(f"argument 'capacity': found {c.min():g}…{c.max():g}, expected shares "
@@ -179,7 +185,7 @@ class RecoveryResult:
 
 
 def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None, K=None,
-             target: float = 0.01, steps_per_day: int = 1) -> RecoveryResult:
+             target: float = 0.01, steps_per_day: int = 1, basis: str = "auto") -> RecoveryResult:
     """Dynamic IIM paths: q(t+Δt) = q(t) + Δt K [A* q(t) + c* − q(t)].
 
     Parameters
@@ -189,7 +195,10 @@ def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None,
     days : horizon in days
     recovery_days : T_i for :func:`resilience` (default: ``days``); or give ``K`` directly
     steps_per_day : Euler steps per day (1 = the published daily recursion)
+    basis : :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view)
     """
+    from .basis import resolve_basis
+    table, _ = resolve_basis(table, basis)
     n = table.n
     q = np.zeros(n) if q0 is None else by_sector(table, q0, "q0")
     if ((q < 0) | (q > 1)).any():

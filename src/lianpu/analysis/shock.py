@@ -29,7 +29,7 @@ OOSTERHAVEN = ("Ghosh model: a quantity indicator of forward dependence only —
                "(Oosterhaven 1988, 1989); do not read the changes as output forecasts")
 
 
-def mixed(table, fixed, demand=None) -> ShockResult:
+def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
     """Mixed model: fix the outputs of some sectors, solve for the rest.
 
     Parameters
@@ -40,8 +40,11 @@ def mixed(table, fixed, demand=None) -> ShockResult:
 
     Columns: ``baseline_output`` x, ``output``, ``output_change``, ``final_demand`` (given for
     free sectors; for fixed ones the final use left after intermediate needs, f_J),
-    ``value_added_change`` (value-added ratios fixed).
+    ``value_added_change`` (value-added ratios fixed). ``basis``:
+    :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view).
     """
+    from .basis import resolve_basis
+    table, _ = resolve_basis(table, basis)
     look = SectorLookup(table)
     J, xJ = [], []
     for key, v in dict(fixed).items():
@@ -74,12 +77,15 @@ def mixed(table, fixed, demand=None) -> ShockResult:
                        params={"fixed": {str(table.index[j]): float(v) for j, v in zip(J, xJ)}})
 
 
-def ghosh(table, supply_change) -> ShockResult:
+def ghosh(table, supply_change, *, basis: str = "auto") -> ShockResult:
     """Ghosh supply-driven quantity indicator: Δx' = Δv' G (one transposed solve).
 
     ``supply_change``: change in primary inputs Δv by sector (table unit), (n,) or mapping.
     Read the result with the Oosterhaven caveat (module docstring): forward dependence only.
+    ``basis``: :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view).
     """
+    from .basis import resolve_basis
+    table, _ = resolve_basis(table, basis)
     dv = by_sector(table, supply_change, "supply_change")
     dx = leo.ghosh_solve(table.factor_ghosh, dv)
     cols = {"primary_input_change": dv, "output_change": dx,

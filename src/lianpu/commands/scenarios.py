@@ -140,6 +140,7 @@ def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competit
                                             "demand)."),
               rationing: str = typer.Option("proportional", "--rationing", help="proportional "
                                             "(no sector below uniform scaling) or free."),
+              basis: str = BASIS, domestic: bool = DOMESTIC,
               top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
               data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Import cut-off or capacity loss: maximum feasible output, losses and what binds (进口中断、
@@ -154,10 +155,12 @@ def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competit
         raise UserError(f"--rationing: found {rationing!r}, expected one of {RATIONING}")
     if not cut and not capacity:
         raise UserError("--cut/--capacity: found neither, expected at least one (e.g. --cut 20=30)")
+    basis = _basis(basis, domestic)
     t = _table(source, data_dir, fmt, lang)
     r = disruption(t, imports=_pairs(cut, "--cut"), capacity=_pairs(capacity, "--capacity"),
                    substitution=substitution, critical=critical, objective=objective,
-                   rationing=rationing, model="import_cut" if not capacity else "disruption")
+                   rationing=rationing, model="import_cut" if not capacity else "disruption",
+                   basis=basis)
     if as_json:
         d = r.to_dict()
         d["binding"] = [{"constraint": c, "sectors": k, "output_loss": v}
@@ -190,23 +193,25 @@ def inoperability_cmd(source: str = typer.Argument(..., help="Dataset id or tabl
                           "initial inoperability (default: --days)."),
                       static: bool = typer.Option(False, "--static", help="Static IIM: PCT is the "
                                                   "lost final demand as % of output (c*)."),
+                      basis: str = BASIS, domestic: bool = DOMESTIC,
                       top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
                       data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Inoperability IO model: static equilibrium or recovery paths over days (不可运行性)."""
     from ..analysis import inoperability as inop
     if days < 1:
         raise UserError(f"--days: found {days}, expected ≥ 1")
+    basis = _basis(basis, domestic)
     t = _table(source, data_dir, fmt, lang)
     pairs = _pairs(shock, "--shock")
     if static:
-        r = inop.inoperability(t, c_star=pairs)
+        r = inop.inoperability(t, c_star=pairs, basis=basis)
         if as_json:
             return _emit(r.to_dict())
         _print_sectors(f"不可运行性 inoperability (static) — {t.name}", f"economic loss in {t.unit}",
                        r.to_frame().sort_values("economic_loss", ascending=False),
                        ["inoperability", "economic_loss"], t.label(lang), top)
         return _notes(r.notes)
-    r = inop.recovery(t, q0=pairs, days=days, recovery_days=recovery or days)
+    r = inop.recovery(t, q0=pairs, days=days, recovery_days=recovery or days, basis=basis)
     if as_json:
         return _emit(r.to_dict())
     _print_sectors(f"不可运行性恢复路径 recovery — {t.name}, {days} days", f"loss in {t.unit}; total "
@@ -231,6 +236,7 @@ def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table f
                        "processes, serial (default: local threads)."),
                    progress: bool = typer.Option(True, "--progress/--no-progress",
                                                  help="Progress bar on stderr."),
+                   basis: str = BASIS, domestic: bool = DOMESTIC,
                    fmt: Optional[str] = FMT, lang: str = LANG,
                    data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Monte-Carlo percentile bands for an impact (log-normal perturbation of A)."""
@@ -243,7 +249,8 @@ def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table f
     remember_data_dir(t, data_dir)  # Type II household split: its detailed table is in this cache
     r = montecarlo(t, read_demand(demand, t), draws, sigma=sigma,
                    sigma_satellites=sigma_satellites, type=type_, seed=seed, scheduler=scheduler,
-                   progress=progress, households=_hh(households))
+                   progress=progress, households=_hh(households),
+                   basis=_basis(basis, domestic))
     if as_json:
         return _emit(r.to_dict())
     tot = r.totals()
