@@ -97,6 +97,8 @@ def multiplier_frame(table, lang: str, codes=None) -> tuple[pd.DataFrame, list[s
     unit = short_unit(table.unit, lang)
     orig = table
     table, how = domestic_view(table)
+    b = table_basis(orig)
+    notes.append(("计算口径：" + b.note_zh + "。") if lang == "zh" else ("Basis: " + b.note_en + "."))
     if how:
         notes.append(tr("domestic_basis_note", lang))
         notes.extend(n for n in table.notes if n.startswith("re-exports"))
