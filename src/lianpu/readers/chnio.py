@@ -547,10 +547,12 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
             "调出 is read as net outflow (role net_outflow, no gross trade, no local view)",)
         flaws, _, negative = _published_flaws(Z, Yp, V, x, codes, fd_roles[:5], empty, issues,
                                               rtol)
+    partner = ("" if "net_outflow" in fd_roles[:len(fd)] else
+               "1997: trade is not split by partner: 调出 (outflow) and 调入 (inflow) each "
+               "combine abroad and other provinces; ")
     notes = tuple(s for s in notes if "not split by partner" not in s) + flaws + (
-        "1997: trade is not split by partner: 调出 (outflow) and 调入 (inflow) each combine "
-        "abroad and other provinces; the columns beyond 总产出 (出口/进口 memo items in some "
-        "workbooks) are not read",) + ((other,) if other else ())
+        partner + "the columns beyond 总产出 (出口/进口 memo items in some workbooks) are not "
+        "read",) + ((other,) if other else ())
     return IOTable(
         Z, Yp, V, x, sectors=_label_frame(codes, zh, en), allow_negative_flows=negative,
         final_demand_labels=_label_frame(fd, [v[2] for v in P1997_FD.values()][:len(fd)],
