@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from .core.errors import LianpuError
+from .safe_text import PlainConsole, esc
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="链谱 lianpu — industrial-chain analytics on input-output tables.")
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# user text (sector and table names, notes) prints as plain text with control characters
+# escaped; the few lines with styling pass markup=True and esc() their user parts
+out = PlainConsole()
+err = PlainConsole(stderr=True)
 
 DATA_DIR = typer.Option(None, "--data-dir", help="Cache directory (default: $LIANPU_DATA or the "
                         "user data dir).", show_default=False)
@@ -123,7 +125,8 @@ def download(ids: List[str] = typer.Argument(None, help="Dataset ids (see `lianp
     if as_json:
         return _emit({"ok": True, "datasets": targets, "files": [str(p) for p in paths]})
     from .data.cache import data_dir as cache_dir
-    out.print(f"[green]✓[/] {len(targets)} dataset(s) ready in {cache_dir(data_dir)}")
+    out.print(f"[green]✓[/] {len(targets)} dataset(s) ready in {esc(cache_dir(data_dir))}",
+              markup=True)
 
 
 @app.command()
@@ -134,7 +137,7 @@ def formats(as_json: bool = JSON):
     if as_json:
         return _emit(rows)
     for r in rows:
-        out.print(f"[bold]{r['name']}[/]: {r['description']}")
+        out.print(f"[bold]{esc(r['name'])}[/]: {esc(r['description'])}", markup=True)
 
 
 # --------------------------------------------------------------------------- tables
@@ -248,7 +251,7 @@ def export(source: str = typer.Argument(..., help="Dataset id or table file."),
     path = export_table(t, to)
     if as_json:
         return _emit({"ok": True, "path": str(path)})
-    out.print(f"[green]✓[/] wrote {path}")
+    out.print(f"[green]✓[/] wrote {esc(path)}", markup=True)
 
 
 @app.command()
@@ -269,7 +272,7 @@ def template(to: Path = typer.Option(..., "--to", help="FILE.csv or FILE.xlsx to
     write_template(to, sectors=secs)
     if as_json:
         return _emit({"ok": True, "path": str(to)})
-    out.print(f"[green]✓[/] wrote template {to}")
+    out.print(f"[green]✓[/] wrote template {esc(to)}", markup=True)
 
 
 # analysis commands live in lianpu.commands.* and register themselves on `app`

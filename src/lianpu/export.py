@@ -8,6 +8,7 @@ import pandas as pd
 
 from .atomic import atomic_path
 from .core.errors import FormatError
+from .safe_text import neutralise_writer
 
 SUFFIXES = (".xlsx", ".csv", ".parquet")
 
@@ -72,4 +73,5 @@ def export_table(t, path) -> Path:
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
                 for name, df in table_sheets(t).items():
                     df.to_excel(xw, sheet_name=name[:31], index=not name.startswith(("sectors", "meta")))
+                neutralise_writer(xw)  # sector names like '=HYPERLINK(…)' stay text
     return path

@@ -12,6 +12,7 @@ import typer
 from rich.table import Table
 
 from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
+from ..safe_text import esc
 from ..core.errors import LianpuError
 
 
@@ -101,15 +102,15 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
     for k, v in r.totals.items():
         label = TOTAL_NAMES.get(k, (k, k))[0 if zh else 1]
         out.print(f"{k} {label}: {v:,.2f} {r.unit}")
-    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {BASIS_ZH if zh else BASIS}")
+    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {esc(BASIS_ZH if zh else BASIS)}", markup=True)
     if cmp_ is not None:
         _print_compare(*cmp_, r.unit, zh)
     if by == "track" and zh:
         for n in r.frame["note_zh"]:
             if n:
-                out.print(f"[yellow]说明：{n}[/]")
+                out.print(f"[yellow]说明：{esc(n)}[/]", markup=True)
     for n in r.notes:
-        out.print(f"[dim]note: {n}[/]")
+        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
 
 
 def _mrio_beside(r, t, data_dir):
@@ -139,7 +140,7 @@ def _print_compare(frame, m, note, unit, zh):
                     if m is not None else "—")
     out.print(tab)
     if note:
-        out.print(f"[yellow]{note}[/]")
+        out.print(f"[yellow]{esc(note)}[/]", markup=True)
 
 
 def _mrio_footprint(t, top, lang, data_dir, as_json):
@@ -171,9 +172,9 @@ def _mrio_footprint(t, top, lang, data_dir, as_json):
         o.add_row(row["code"], str(row["name"]), _fmt(row["output"], 0),
                   _fmt(row["value_added_share"], 3), _fmt(row["share_of_foreign_output"], 3))
     out.print(o)
-    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {r.basis}")
+    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {esc(r.basis)}", markup=True)
     for n in r.notes:
-        out.print(f"[dim]note: {n}[/]")
+        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
 
 
 @app.command()
@@ -212,7 +213,7 @@ def emissions(province: str = typer.Option(..., "--province", help="Province in 
     for k, v in r.totals.items():
         out.print(f"{k}: {v:,.3f}")
     for n in r.notes:
-        out.print(f"[dim]note: {n}[/]")
+        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
 
 
 @app.command()
@@ -274,9 +275,10 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
     for row in _records(secs, lang):
         out.print(f"{row['code']} {row['name']}: change {row['change']:,.2f}")
     for n in (r.deflated.notes if r.deflated is not None else r.notes):
-        out.print(f"[dim]note: {n}[/]")
+        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
     if r.deflated is not None:
-        out.print(f"[dim]note: {[n for n in r.notes if n.startswith('current prices')][0]}[/]")
+        out.print(f"[dim]note: {esc([n for n in r.notes if n.startswith('current prices')][0])}[/]",
+                  markup=True)
 
 
 @app.command()
@@ -327,6 +329,6 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
     out.print(f"most upstream in {r.upstreamness.index[-1]}: " +
               "; ".join(f"{c} {names[c]} {v:.2f}" for c, v in last.items()))
     for n in r.notes:
-        out.print(f"[dim]note: {n}[/]")
+        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
     if html:
-        out.print(f"[green]✓[/] wrote {html}")
+        out.print(f"[green]✓[/] wrote {esc(html)}", markup=True)

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from ..cli import (BASIS, DATA_DIR, DOMESTIC, JSON, LANG, UserError, _basis, _basis_line, _code,
                    _emit, _load, app, out)
+from ..safe_text import esc
 
 TRACK = typer.Option(..., "--track", help="Track id, Chinese or English name (see `lianpu "
                      "tracks`), or comma-separated sector codes.")
@@ -241,7 +242,7 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
                    r.path_zh if zh else r.path_en)
     out.print(pt)
     for k, v in files.items():
-        out.print(f"[green]✓[/] wrote {k}: {v}")
+        out.print(f"[green]✓[/] wrote {esc(k)}: {esc(v)}", markup=True)
 
 
 @app.command()
@@ -299,9 +300,9 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
             tab.add_row(str(r["rank"]), _code(c), _nm(r, lang), *(fn(r[col]) for _, col, fn in cols))
         out.print(tab)
         if key == "attraction" and len(w.excluded):
-            out.print("[dim]· left out (cannot be attracted): " + "; ".join(
+            out.print("[dim]· left out (cannot be attracted): " + esc("; ".join(
                 f"{_code(c)} {r.name_zh if zh else r.name_en} — {r.reason_zh if zh else r.reason_en}"
-                for c, r in w.excluded.iterrows()) + "[/]", soft_wrap=True)
+                for c, r in w.excluded.iterrows())) + "[/]", soft_wrap=True, markup=True)
     ck = Table(box=box.SIMPLE_HEAD, title="卡点 chokepoints", caption="share of the track's output lost if the sector "
                "stops supplying (Ghosh) / disappears as a buyer (Leontief)")
     _cols(ck, ["code", "部门" if zh else "sector", "supply loss", "market loss"])

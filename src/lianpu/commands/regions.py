@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from ..cli import DATA_DIR, JSON, LANG, UserError, _emit, _load, _num, app, out
+from ..safe_text import esc
 from ..core.errors import FormatError, message
 
 FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
@@ -78,12 +79,12 @@ def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset i
         tab.add_row(key, *[v for c in cols for v in (f"{row[c]:,.0f}", _pct(row[f'{c}_share']))])
     out.print(tab)
     for key, grp in res.top_sectors.groupby("direction", sort=False):
-        out.print(f"[bold]{key}[/] top sectors 主要拉动部门: " + "; ".join(
+        out.print(f"[bold]{esc(key)}[/] top sectors 主要拉动部门: " + esc("; ".join(
             f"{names[(r.region, r.sector)]} {r.value_added:,.0f} ({_pct(r.share_of_sector_value_added)})"
-            for r in grp.itertuples()))
+            for r in grp.itertuples())), markup=True)
     for key, c in res.complementarity.items():
-        out.print(f"[bold]{key}[/] complementarity 互补指数 {c.index:.1f}/100; realized share "
-                  f"{_pct(c.realized_share)} of the track's inputs")
+        out.print(f"[bold]{esc(key)}[/] complementarity 互补指数 {c.index:.1f}/100; realized share "
+                  f"{_pct(c.realized_share)} of the track's inputs", markup=True)
 
 
 @app.command()
@@ -109,7 +110,7 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
     if template is not None:
         path = rz.write_template(t, template)
         return _emit({"ok": True, "path": str(path)}) if as_json else \
-            out.print(f"[green]✓[/] wrote template {path}")
+            out.print(f"[green]✓[/] wrote template {esc(path)}", markup=True)
     if regional is None or out_ is None:
         raise UserError("--regional and --out are required (or --template FILE to start)")
     r = rz.regionalize(t, regional, method=method, delta=delta, region=region,
@@ -124,9 +125,10 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
          "notes": list(r.notes)}
     if as_json:
         return _emit(d)
-    out.print(f"[green]✓[/] wrote {path}: {region}, {method.upper()}"
+    out.print(f"[green]✓[/] wrote {esc(path)}: {esc(region)}, {method.upper()}"
               f"{f' δ={delta:g}' if method in ('flq', 'aflq') else ''}; mean output multiplier "
-              f"{d['mean_output_multiplier']:.4f} (national {d['mean_national_output_multiplier']:.4f})")
+              f"{d['mean_output_multiplier']:.4f} (national {d['mean_national_output_multiplier']:.4f})",
+              markup=True)
 
 
 def _read_matrix(path: Path) -> pd.DataFrame:
@@ -183,14 +185,15 @@ def gras(table: Path = typer.Option(..., "--table", help="Prior matrix CSV/XLSX 
                             max_iter=max_iter, labels=(list(Z0.index), list(Z0.columns)))
     Z = pd.DataFrame(apply_factors(Z0.to_numpy(), r, s), index=Z0.index, columns=Z0.columns)
     with atomic_path(out_) as tmp:
-        (Z.to_excel(tmp) if out_.suffix.lower() == ".xlsx" else Z.to_csv(tmp))
+        from ..safe_text import csv_frame, frame_to_excel  # names never become formulas
+        (frame_to_excel(Z, tmp) if out_.suffix.lower() == ".xlsx" else csv_frame(Z).to_csv(tmp))
     d = {"ok": True, "path": str(out_), "iterations": it,
          "max_row_residual": _num(np.abs(Z.sum(axis=1) - u).max()),
          "max_column_residual": _num(np.abs(Z.sum(axis=0) - v).max())}
     if as_json:
         return _emit(d)
-    out.print(f"[green]✓[/] wrote {out_}: {it} iteration(s), max residual "
-              f"{max(d['max_row_residual'], d['max_column_residual']):.3g}")
+    out.print(f"[green]✓[/] wrote {esc(out_)}: {it} iteration(s), max residual "
+              f"{max(d['max_row_residual'], d['max_column_residual']):.3g}", markup=True)
 
 
 __all__ = ["gras", "regionalize", "spillover", "twin"]

@@ -7,6 +7,7 @@ from typing import Optional
 import typer
 
 from ..cli import DATA_DIR, JSON, LANG, UserError, _emit, _load, app, out
+from ..safe_text import esc
 
 
 @app.command()
@@ -32,5 +33,5 @@ def report(source: str = typer.Argument(..., help="Dataset id or table file."),
     xlsx = index.with_name("lianpu-report.xlsx")
     if as_json:
         return _emit({"ok": True, "html": str(index), "xlsx": str(xlsx)})
-    out.print(f"[green]✓[/] report: {index.resolve()}")
-    out.print(f"[green]✓[/] workbook: {xlsx.resolve()}")
+    out.print(f"[green]✓[/] report: {esc(index.resolve())}", markup=True)
+    out.print(f"[green]✓[/] workbook: {esc(xlsx.resolve())}", markup=True)

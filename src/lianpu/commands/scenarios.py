@@ -11,6 +11,7 @@ from rich.table import Table
 
 from ..cli import (BASIS, DATA_DIR, DOMESTIC, JSON, LANG, UserError, _basis, _basis_line, _code,
                    _emit, _load, app, out)
+from ..safe_text import esc
 
 TYPE = typer.Option("II", "--type", help="I (households exogenous) or II (adds induced effects).")
 HOUSEHOLDS = typer.Option(None, "--households", help="Comma list of final-demand columns closed "
@@ -81,7 +82,7 @@ def _print_sectors(title, caption, df, cols, names, top):
 
 def _notes(notes):
     for n in notes:
-        out.print(f"[dim]· {n}[/]", soft_wrap=True)
+        out.print(f"[dim]· {esc(n)}[/]", soft_wrap=True, markup=True)
 
 
 @app.command("impact")

@@ -25,6 +25,7 @@ import numpy as np
 
 from ..core.coefficients import calc_x
 from ..core.errors import FormatError, message
+from ..safe_text import csv_unescape
 from ..table import IOTable, Satellite, _label_frame
 from .base import Reader
 from .template import EXCEL, FD, LEAD, META, META_KEYS, SAT, SAT_RE, VA, X, write_table, write_template
@@ -56,7 +57,7 @@ def _read_grid(path: Path) -> list[list]:
             wb.close()
     else:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            grid = [list(r) for r in csv.reader(fh)]
+            grid = [[csv_unescape(c) for c in r] for r in csv.reader(fh)]  # see write_table
     grid = [[None if isinstance(c, str) and not c.strip() else c for c in r] for r in grid]
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]

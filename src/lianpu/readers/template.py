@@ -12,6 +12,7 @@ import numpy as np
 from pathlib import Path
 
 from ..atomic import atomic_open, atomic_path
+from ..safe_text import csv_value, neutralise_workbook
 
 LEAD = ["code", "name_zh", "name_en"]
 FD, VA, SAT, META, X = "FD:", "VA:", "SAT:", "META:", "x"
@@ -133,7 +134,8 @@ def write_table(table, path) -> Path:
 def _write_rows(path: Path, rows) -> Path:
     if path.suffix.lower() == ".csv":
         with atomic_open(path, "w", encoding="utf-8-sig", newline="") as fh:
-            csv.writer(fh).writerows([["" if v is None else v for v in r] for r in rows])
+            csv.writer(fh).writerows([["" if v is None else csv_value(v) for v in r]
+                                      for r in rows])  # '=…' names get a leading ' (OWASP)
     else:
         from openpyxl import Workbook
         from openpyxl.styles import Font
@@ -145,6 +147,7 @@ def _write_rows(path: Path, rows) -> Path:
         for cell in ws[1]:
             cell.font = Font(bold=True)
         ws.freeze_panes = "D2"
+        neutralise_workbook(wb)
         ws.column_dimensions["B"].width = ws.column_dimensions["C"].width = 24
         with atomic_path(path) as tmp:
             wb.save(tmp)

@@ -10,6 +10,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ..safe_text import neutralise_writer
 from .figures import FONT
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -101,3 +102,4 @@ def write_workbook(sheets, path: Path, meta: dict) -> None:
             ws.freeze_panes = "A2"
         pd.DataFrame({"field": list(meta), "value": [str(v) for v in meta.values()]}).to_excel(
             xw, sheet_name="meta", index=False)
+        neutralise_writer(xw)  # user text like '=HYPERLINK(…)' stays text, never a formula

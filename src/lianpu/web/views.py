@@ -150,7 +150,8 @@ def find_sheet(sec, key: str | None):
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     # UTF-8 with BOM so that Excel on Chinese Windows opens it with the right encoding
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    from ..safe_text import csv_frame  # '=…' cells get a leading ' (formula injection)
+    return csv_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(sec) -> bytes:
