@@ -40,9 +40,9 @@ def test_sichuan_2017_study_figures(sichuan, nation):
     e = _mape(nation, sichuan, "flq", 0.3)
     assert e["mape"] == pytest.approx(35.51, abs=0.01)
     assert e["bias"] == pytest.approx(-35.51, abs=0.01)
-    # the new default (AFLQ δ = 0.15, leave-one-province-out choice) and SLQ
+    # the new default (AFLQ δ = 0.1, leave-one-province-out choice) and SLQ
     assert _mape(nation, sichuan, rz.DEFAULT_METHOD, rz.DEFAULT_DELTA)["mape"] == \
-        pytest.approx(22.07, abs=0.01)
+        pytest.approx(17.16, abs=0.01)
     assert _mape(nation, sichuan, "slq", 0.0)["mape"] == pytest.approx(10.18, abs=0.01)
     # national coefficients unchanged
     assert ra.errors(nation.A_, ra.local_coefficients(sichuan), sichuan.x_)["mape"] == \
@@ -57,16 +57,16 @@ def test_sichuan_2017_study_figures(sichuan, nation):
 
 
 def test_default_is_the_lopo_choice():
-    """The defaults changed from FLQ δ = 0.3 to AFLQ δ = 0.15 (docs/regionalize.md §7): the
+    """The defaults changed from FLQ δ = 0.3 to AFLQ δ = 0.1 (docs/regionalize.md §7): the
     Python and CLI defaults say so, and a call without method/δ uses them."""
     import inspect
 
     from lianpu.commands import regions
-    assert (rz.DEFAULT_METHOD, rz.DEFAULT_DELTA) == ("aflq", 0.15)
+    assert (rz.DEFAULT_METHOD, rz.DEFAULT_DELTA) == ("aflq", 0.1)
     sig = inspect.signature(rz.regionalize).parameters
-    assert (sig["method"].default, sig["delta"].default) == ("aflq", 0.15)
+    assert (sig["method"].default, sig["delta"].default) == ("aflq", 0.1)
     cli = inspect.signature(regions.regionalize).parameters
-    assert (cli["method"].default.default, cli["delta"].default.default) == ("aflq", 0.15)
+    assert (cli["method"].default.default, cli["delta"].default.default) == ("aflq", 0.1)
 
 
 def test_2012_national_aligned_to_provincial_sectors(shared_data):
@@ -85,6 +85,21 @@ def test_2012_national_aligned_to_provincial_sectors(shared_data):
     r = lianpu.regionalize(n12, pd.Series(prov.x_, index=n12.index), "flq", 0.3)
     assert ra.errors(r.A_, ra.local_coefficients(prov), prov.x_)["mape"] == \
         pytest.approx(37.46, abs=0.01)
+
+
+def test_2007_national_aligned_to_provincial_sectors(shared_data):
+    """2007: the 135 sectors are ranges of the 2002 classification of the provincial 42; the
+    provincial table publishes one leakage (流入, abroad and other provinces together)."""
+    t135 = lianpu.load("cn-nbs-2007-135", data_dir=shared_data).domestic()
+    prov = lianpu.load("cn-prov-2007-51", data_dir=shared_data)
+    codes = ra.provincial42_codes_2007(t135)
+    by = dict(zip(t135.sectors["name_zh"], codes))
+    assert by["文化、办公用机械制造业"] == by["仪器仪表制造业"] == "20"
+    assert by["邮政业"] == "28" and by["社会保障业"] == "40"
+    n07 = ra.aggregate_table(t135, codes, prov.sectors)
+    r = lianpu.regionalize(n07, pd.Series(prov.x_, index=n07.index), "flq", 0.3)
+    assert ra.errors(r.A_, ra.local_coefficients(prov), prov.x_)["mape"] == \
+        pytest.approx(33.03, abs=0.01)
 
 
 def test_city_from_its_province(sichuan):

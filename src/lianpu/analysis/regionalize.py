@@ -36,9 +36,9 @@ INFLOW = ("IMN", "国内其他地区调入", "Inflows from the rest of the natio
 INFLOW_PROVINCE = ("IMN", "省内其他地区调入", "Inflows from the rest of the province")
 OTHER_PROVINCES = ("IMR", "省外调入", "Inflows from other provinces")
 FOREIGN = ("IMF", "进口", "Imports from abroad")
-#: the default method and δ: chosen by leave-one-province-out validation on China's 31
-#: provincial tables of 2012 and 2017 (docs/regionalize.md §7, bench/regionalize_provinces.py)
-DEFAULT_METHOD, DEFAULT_DELTA = "aflq", 0.15
+#: the default method and δ: chosen by leave-one-province-out validation on China's provincial
+#: tables of 2007, 2012 and 2017 (docs/regionalize.md §7, bench/regionalize_provinces.py)
+DEFAULT_METHOD, DEFAULT_DELTA = "aflq", 0.1
 
 
 # --------------------------------------------------------------------------- location quotients
@@ -252,7 +252,7 @@ def regionalize(national: IOTable, regional_data, method: str = DEFAULT_METHOD,
         a provincial table with inflows, the parent of a city, through ``local()``)
     regional_data : CSV/XLSX path in the template layout (``write_template``), a DataFrame
         with those columns, or a Series of regional gross output indexed by sector code
-    method : "slq" | "cilq" | "flq" | "aflq"; default "aflq" with δ = 0.15, the choice of a
+    method : "slq" | "cilq" | "flq" | "aflq"; default "aflq" with δ = 0.1, the choice of a
         leave-one-province-out validation on China's provincial tables (docs/regionalize.md §7)
     delta : FLQ/AFLQ δ, 0 ≤ δ < 1 (ignored by SLQ and CILQ)
     two_region : also estimate the rest of the nation (same method and δ) and return a

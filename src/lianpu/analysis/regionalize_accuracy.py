@@ -58,6 +58,35 @@ def provincial42_codes_2012(table139, concordance: pd.DataFrame) -> list[str]:
     return out
 
 
+#: the 2007 national table's 135 sectors (codes 001…135, the 2002 classification) → the 42
+#: sectors of the 2007 provincial tables: (last 135-sector code of the group, 42-sector code)
+_GROUPS_2007 = ((5, 1), (6, 2), (7, 3), (9, 4), (10, 5), (24, 6), (29, 7), (31, 8), (33, 9),
+                (36, 10), (38, 11), (49, 12), (56, 13), (62, 14), (63, 15), (72, 16), (76, 17),
+                (81, 18), (87, 19), (89, 20), (90, 21), (91, 22), (92, 23), (93, 24), (94, 25),
+                (95, 26), (103, 27), (104, 28), (107, 29), (108, 30), (110, 31), (112, 32),
+                (113, 33), (116, 34), (117, 35), (120, 36), (123, 37), (125, 38), (126, 39),
+                (129, 40), (134, 41), (135, 42))
+
+
+def provincial42_codes_2007(table135) -> list[str]:
+    """For each sector of the national 2007 table (135 sectors), its code among the 42 sectors
+    of the 2007 provincial tables (the 2002 classification: 16 通用、专用设备 together, 20
+    仪器仪表及文化办公用机械, 21 工艺品及其他制造业, 22 废品废料, 27 交通运输及仓储业 and 28 邮政业
+    apart, 40 卫生、社会保障和社会福利业). The 135 codes are ordered by that classification, so
+    each 42-sector group is a range of codes (:data:`_GROUPS_2007`)."""
+    codes = [str(c) for c in table135.index]
+    if codes != [f"{k:03d}" for k in range(1, 136)]:
+        raise TableError(message(table135.name, "not the national 2007 table of 135 sectors",
+                                 found=f"{len(codes)} sectors {codes[:3]}…",
+                                 expected="codes 001…135 (cn-nbs-2007-135)"))
+    out, g = [], 0
+    for k in range(1, 136):
+        while k > _GROUPS_2007[g][0]:
+            g += 1
+        out.append(f"{_GROUPS_2007[g][1]:02d}")
+    return out
+
+
 def aggregate_table(table: IOTable, codes, sectors: pd.DataFrame, name: str | None = None) -> IOTable:
     """``table`` (single-region) with its sectors summed into the groups ``codes`` (one target
     code per sector); ``sectors`` the target labels (index code, columns name_zh, name_en) in
@@ -200,4 +229,4 @@ def calibrated_coefficients(regional, national, A_national, target: float, metho
 
 __all__ = ["METHODS", "aggregate_table", "calibrated_coefficients", "errors",
            "local_coefficients", "local_intermediate_target", "lq_matrix", "output_multipliers",
-           "provincial42_codes_2012", "trade_totals"]
+           "provincial42_codes_2007", "provincial42_codes_2012", "trade_totals"]

@@ -92,8 +92,8 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
                 regional: Optional[Path] = typer.Option(None, "--regional", help="Regional data "
                                                         "CSV/XLSX (see --template)."),
                 method: str = typer.Option("aflq", "--method", help="slq, cilq, flq or aflq "
-                                           "(default aflq δ=0.15: docs/regionalize.md §7)."),
-                delta: float = typer.Option(0.15, "--delta", help="FLQ/AFLQ δ in [0, 1)."),
+                                           "(default aflq δ=0.1: docs/regionalize.md §7)."),
+                delta: float = typer.Option(0.1, "--delta", help="FLQ/AFLQ δ in [0, 1)."),
                 out_: Optional[Path] = typer.Option(None, "--out", help="FILE.parquet, .xlsx "
                                                     "or .csv to write (atomic)."),
                 two_region: bool = typer.Option(False, "--two-region", help="Region + rest of "
