@@ -1,19 +1,28 @@
 """``build_report``: the bilingual chain-diagnosis report (self-contained HTML + Excel).
 
 The output folder is written atomically: everything is built in a temporary folder beside it
-and swapped in by rename only when complete, so a failed build leaves an earlier report intact.
+(``.NAME.building-PID-…``) and swapped in only when complete — on Linux by one atomic exchange
+of the two folders (``renameat2 RENAME_EXCHANGE``), elsewhere by two renames whose middle state
+(old report parked as ``.NAME.old-PID-…``) the next run repairs. So a failed or killed build
+leaves the earlier report at the path, and leftovers of killed runs are removed by the next one.
+A folder holding files the report did not write is refused, never emptied.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as _dt
+import glob
 import os
 import shutil
+import sys
 import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 
 from markupsafe import Markup
 
+from ..atomic import is_stale, umask
 from ..core.errors import LianpuError
 from . import content
 from .i18n import Text, check_lang, short_unit, source_text
@@ -23,6 +32,7 @@ from .render import env, figure_div, frame_rows, numeric_columns, plotly_js, wri
 INDEX = "index.html"
 WORKBOOK = "lianpu-report.xlsx"
 MARKER = ".lianpu-report"
+OWN = (INDEX, WORKBOOK, MARKER)  # what a report folder holds; anything else is the user's
 
 
 class ReportError(LianpuError, ValueError):
@@ -42,7 +52,8 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
     lang : "zh" (default) or "en"
     out_dir : path
         Created if absent; an existing folder is replaced only if it holds an earlier lianpu
-        report (or is empty), and only once the new report is complete.
+        report and nothing else (or is empty), and only once the new report is complete; a
+        report folder that also holds other files is refused (ReportError), never emptied.
     progress : bool
         Show a rich progress bar on stderr.
     scenario : dict, optional
@@ -58,6 +69,7 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
     """
     check_lang(lang)
     out = Path(out_dir)
+    recover(out)
     _check_target(out)
     steps, ids = content.plan(table, tracks, scenario=scenario, data_dir=data_dir)
     with _progress(progress, len(steps) + 2) as bar:
@@ -74,8 +86,8 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
         bar.advance("Excel")
         parent = out.resolve().parent
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=parent))
-        tmp.chmod(0o755)  # mkdtemp makes it private; a report folder is meant to be shared
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=parent))
+        tmp.chmod(0o777 & ~umask())  # mkdtemp makes it private; create it as mkdir would
         try:
             (tmp / INDEX).write_text(html, encoding="utf-8")
             write_workbook(sheets, tmp / WORKBOOK, _meta(table, lang, ids))
@@ -94,13 +106,48 @@ def _check_target(out: Path) -> None:
         raise ReportError(f"{out}: argument 'out_dir': the folder is not empty and holds no "
                           "earlier lianpu report (expected a new or empty folder, or a report "
                           "folder)")
+    if out.is_dir() and (out / MARKER).exists():
+        other = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir()
+                       if p.name not in OWN)
+        if other:
+            shown = ", ".join(other[:5]) + (f" and {len(other) - 5} more" if len(other) > 5
+                                            else "")
+            raise ReportError(f"{out}: argument 'out_dir': the earlier report folder also holds "
+                              f"files lianpu did not write ({shown}); replacing the report would "
+                              "delete them (expected only index.html, lianpu-report.xlsx and "
+                              ".lianpu-report: move those files away or choose another folder)")
+
+
+def recover(out: Path) -> list[Path]:
+    """Repair and clean up after killed runs into ``out``: a report parked as ``.NAME.old-*``
+    while ``out`` is missing is put back; other ``.NAME.building-*`` / ``.NAME.old-*`` folders
+    of processes that are gone are removed. Returns what was removed or restored."""
+    parent = out.absolute().parent
+    if not parent.is_dir():
+        return []
+    done = []
+    for tag in ("old-", "building-"):
+        prefix = f".{out.name}.{tag}"
+        for p in sorted(parent.glob(glob.escape(prefix) + "*")):
+            if not p.is_dir() or p.is_symlink() or not is_stale(p.name, p, prefix):
+                continue
+            if tag == "old-" and not out.exists() and (p / MARKER).exists():
+                os.replace(p, out)  # killed between the two renames: the old report returns
+            else:
+                shutil.rmtree(p, ignore_errors=True)
+            done.append(p)
+    return done
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    """Move the finished report into place; the old one is removed only after the rename."""
+    """Move the finished report into place; the old one is removed only after the swap."""
+    if out.exists() and _exchange(tmp, out):  # one atomic step: tmp now holds the old report
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
     old = None
     if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.resolve().parent))
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-",
+                                    dir=out.resolve().parent))
         os.rmdir(old)
         os.replace(out, old)
     try:
@@ -111,6 +158,26 @@ def _swap(tmp: Path, out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    rc = fn(_AT_FDCWD, os.fsencode(a.absolute()), _AT_FDCWD, os.fsencode(b.absolute()),
+            _RENAME_EXCHANGE)
+    return rc == 0
 
 
 def _view(sec, lang, counter):
