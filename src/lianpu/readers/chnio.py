@@ -32,10 +32,15 @@ Final-use and trade columns and their roles (:mod:`lianpu.core.roles`), by year:
 Imports and inflows are published as positive numbers to be subtracted (1997: already
 negative); they are stored NEGATIVE in Y, so that x = Z·1 + Y·1 (+ ERR) as for the national
 competitive tables' ``IM``. Published totals (TIU, THC, TC, GCF, TFU, TII, TVA, TI) are not
-stored: they are checked against the detail (relative 1e-6) and a mismatch is an error naming
-the cell. Quirks of the published tables are recorded in the table's ``notes``, never fixed:
+stored: they are checked against the detail (relative 1e-6), and so are the row and column
+identities. Quirks of the published tables are recorded in the table's ``notes``, never fixed:
 trade larger than gross output (Chongqing 2017: transit trade), operating surplus VA004 = 0 in
-a producing sector (mixed income booked as compensation), net outflow only (2002).
+a producing sector (mixed income booked as compensation), net outflow only (2002; five 1997
+workbooks whose 调入 is empty and 调出 negative: 调出 gets the role net_outflow), totals that
+disagree with their detail (Jiangsu and Fujian 2002: the balance tolerance is widened to cover
+them, said in a note), blank cells (read as 0), negative entries where flows are normally ≥ 0
+(the table then allows negative flows). A malformed file (no header row of codes, a missing
+row or column, text in a number cell) is a :class:`FormatError` naming the cell.
 
 The national tables 1990, 1992, 1995 (33 sectors), 1997 (40) and 2000 (17) of the same
 repository (``全国/{year}.xls``, sheet 流量) are read by :mod:`lianpu.readers.chnio_national`.
@@ -135,7 +140,8 @@ def _sheet(path: Path, sheet=0):
         raise FormatError(message(path.name, "cannot be read as an Excel 97–2003 workbook",
                                   found=f"{type(exc).__name__}: {exc}",
                                   expected="a .xls file")) from exc
-    return book, (book.sheet_by_name(sheet) if isinstance(sheet, str) else book.sheet_by_index(sheet))
+    sh = book.sheet_by_name(sheet) if isinstance(sheet, str) else book.sheet_by_index(sheet)
+    return book, sh
 
 
 class _Quiet:
@@ -174,7 +180,8 @@ def _frame_from_workbook(path: Path) -> tuple[pd.DataFrame, dict]:
     head = next((r for r in range(min(len(cells), 20))
                  if {"TIU", "GO"} <= {_code(v) for v in cells[r]}), None)
     if head is None:
-        raise FormatError(message(fname, "no header row of codes", expected="a row with TIU and GO"))
+        raise FormatError(message(fname, "no header row of codes",
+                                  expected="a row with TIU and GO"))
     cols = [_code(v) for v in cells[head]]
     code_col = next((c for c in range(len(cols))
                      if any(_code(cells[r][c]) == "VA001" for r in range(head + 1, len(cells)))),
@@ -293,7 +300,8 @@ def _check_total(found, expected, what, fname, *, row=None, column=None, rtol=1e
         i = int(np.argmax(np.where(bad, res, -1)))
         raise TableError(message(fname, f"{what} does not match the published total",
                                  row=at(row, i), column=at(column, i),
-                                 found=f"{found[i]:.10g}", expected=f"{expected[i]:.10g} ± {rtol:g}"))
+                                 found=f"{found[i]:.10g}",
+                                 expected=f"{expected[i]:.10g} ± {rtol:g}"))
     for i in np.flatnonzero(bad):
         rel = float(res[i] / max(abs(expected[i]), 1.0))
         issues.append((rel, f"{what} at row {at(row, i)}, column {at(column, i)}: "
@@ -330,7 +338,8 @@ def _published_flaws(Z, Y, V, x, sec, fd_roles, empty, issues, rtol,
         for j in np.flatnonzero(V[i] < 0):
             neg.append(("V", f"{code}/{sec[j]}", V[i, j]))
     if neg:
-        ex = ", ".join(f"{w}[{lab}] = {v:,.4g}" for w, lab, v in sorted(neg, key=lambda t: t[2])[:4])
+        worst = sorted(neg, key=lambda t: t[2])[:4]
+        ex = ", ".join(f"{w}[{lab}] = {v:,.4g}" for w, lab, v in worst)
         notes.append(f"as published: {len(neg)} negative entr(y/ies) where flows are normally "
                      f"≥ 0 (e.g. {ex}) — kept as published")
     return tuple(notes), rtol, bool(neg)
@@ -412,7 +421,8 @@ def _provincial(frame: pd.DataFrame, meta: dict, fname: str, via: str, name, rto
                      "sum of final-use columns", fname, row=sec, column="TFU", issues=issues)
     if "TII" in frame.index:
         _check_total(Z.sum(0), _block(frame, ["TII"], sec, fname)[0],
-                     "column sum of intermediate inputs", fname, row="TII", column=sec, issues=issues)
+                     "column sum of intermediate inputs", fname, row="TII", column=sec,
+                     issues=issues)
     _check_total(V.sum(0), _block(frame, ["TVA"], sec, fname)[0], "sum of value-added rows",
                  fname, row="TVA", column=sec, issues=issues)
     _check_total(_block(frame, ["TI"], sec, fname)[0], x, "total input (TI) against gross output "

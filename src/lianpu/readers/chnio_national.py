@@ -35,7 +35,6 @@ from ..core.errors import FormatError, message
 from ..table import IOTable, _label_frame
 from . import chnio as C
 
-_HH = ("household",)
 # final-use columns: (header label or code, code, role, 中文, English); sign −1: published
 # positive and subtracted
 _FD92 = [("FU101", "FU101", "household", "农业居民消费", "Rural (agricultural) household consumption"),
@@ -67,7 +66,8 @@ SPECS = {
                tiu="中间使用合计", tfu=("最终使用合计", None), tii="中间投入合计",
                tva="最初投入合计", ti="总投入"),
     1992: dict(sheet="流量表", n=33, header=[1, 2], labels=[0, 1], by="code", fd=_FD92,
-               err="ERR", go="GO", va=[("劳动报酬", "VA001", "compensation")] + _VA[1:], tiu="TIU", tfu=("TFU", None), tii="TII",
+               err="ERR", go="GO", va=[("劳动报酬", "VA001", "compensation")] + _VA[1:],
+               tiu="TIU", tfu=("TFU", None), tii="TII",
                tva="TVA", ti="TI"),
     1995: dict(sheet="流量表", n=33, header=[0, 1, 2, 3, 4], labels=[0, 1, 2, 3, 4], by="code",
                fd=[_FD92[0], _FD92[1],
@@ -153,7 +153,8 @@ def read_national(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTab
     def find_col(key, what):
         hit = [c for c in range(left, width) if key in col_keys[c]]
         if len(hit) != 1:
-            raise FormatError(message(fname, f"{what} column {'missing' if not hit else 'ambiguous'}",
+            state = "missing" if not hit else "ambiguous"
+            raise FormatError(message(fname, f"{what} column {state}",
                                       column=key, found=f"{len(hit)} columns",
                                       expected="exactly one"))
         return hit[0]
@@ -161,7 +162,8 @@ def read_national(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTab
     def find_row(key, what):
         hit = [r for r in range(top, len(cells)) if key in row_keys[r]]
         if len(hit) != 1:
-            raise FormatError(message(fname, f"{what} row {'missing' if not hit else 'ambiguous'}",
+            state = "missing" if not hit else "ambiguous"
+            raise FormatError(message(fname, f"{what} row {state}",
                                       row=key, found=f"{len(hit)} rows", expected="exactly one"))
         return hit[0]
 
