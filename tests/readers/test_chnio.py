@@ -214,3 +214,21 @@ def test_national_tables_1990_2000(chnio_cache, ds):
         assert t.domestic().Zm_.sum() > 0
     if ds.year == 1990:
         assert t.primary_labels.loc["VAP", "role"] == "other"
+
+
+def test_malformed_inputs_name_the_file(tmp_path, chnio_cache):
+    bad = tmp_path / "01-北京.xls"
+    bad.write_bytes(b"not an excel file")
+    with pytest.raises(lianpu.FormatError, match=r"01-北京\.xls: cannot be read as an Excel "
+                                                 r"97–2003 workbook"):
+        get_reader("chnio").open(bad)
+    assert not get_reader("chnio").guess_can_open(tmp_path / "x.csv")
+    with pytest.raises(lianpu.FormatError, match=r"x\.csv: not a CHNIO file"):
+        (tmp_path / "x.csv").write_text("a,b\n")
+        get_reader("chnio").open(tmp_path / "x.csv")
+    wb = chnio_cache / registry.get("cn-prov-2017-51").path
+    with pytest.raises(lianpu.FormatError, match=r"argument 'province': the workbook is of "
+                                                 r"another province"):
+        get_reader("chnio").open(wb, province="重庆")
+    with pytest.raises(lianpu.DatasetError, match=r"unknown province 'nowhere'"):
+        get_reader("chnio").open(wb, province="nowhere")
