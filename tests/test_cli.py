@@ -30,7 +30,9 @@ def test_datasets_json(capsys, cache):
     assert code == 0
     rows = json.loads(out)
     byid = {r["id"]: r for r in rows}
-    assert len(rows) == 55 + 26 and byid["cn-nbs-2020-153"]["cached"] and not byid["cn-oecd-2018"]["cached"]
+    # 55 IO tables + 26 CEADs/employment datasets + 156 provincial and early national tables
+    # (issue 12: 30 + 30 + 31 + 31 provinces in 2002/2007/2012/2017, 29 in 1997, 5 national)
+    assert len(rows) == 55 + 26 + 156 and byid["cn-nbs-2020-153"]["cached"] and not byid["cn-oecd-2018"]["cached"]
     assert byid["cn-nbs-2020-153"]["title_zh"].startswith("中国")
 
 

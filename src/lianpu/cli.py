@@ -155,6 +155,8 @@ def info(source: str = typer.Argument(..., help="Dataset id or table file."),
         "name": t.name, "source": t.source, "year": t.year, "unit": t.unit, "sectors": t.n,
         "regions": t.regions, "imports": t.imports,
         "final_demand": list(map(_code, t.final_demand_labels.index)),
+        "final_demand_roles": dict(zip(map(_code, t.final_demand_labels.index), t.fd_roles)),
+        "primary_roles": dict(zip(map(_code, t.primary_labels.index), t.primary_roles)),
         "primary_inputs": list(map(_code, t.primary_labels.index)),
         "value_added_rows": list(t.value_added_rows), "satellites": {
             k: s.unit for k, s in t.satellites.items()},
@@ -173,13 +175,17 @@ def info(source: str = typer.Argument(..., help="Dataset id or table file."),
         tab.add_row("final demand 最终使用", f"{len(cats)} categories × {len(t.regions)} regions: "
                     + ", ".join(cats))
     else:
-        tab.add_row("final demand 最终使用", ", ".join(d["final_demand"]))
+        tab.add_row("final demand 最终使用", ", ".join(
+            f"{c} ({r})" for c, r in d["final_demand_roles"].items()))
     tab.add_row("gross output 总产出", f"{d['gross_output_total']:,.0f}")
     tab.add_row("value added 增加值", f"{d['value_added_total']:,.0f}")
     tab.add_row("balance 平衡", ("ok" if bal["ok"] else "NOT OK") +
                 f" — max row residual {bal['max_row_relative']:.2e}, column "
                 f"{bal['max_column_relative']:.2e} of output (ERR used: "
                 f"{bal['discrepancy_column_used']})")
+    from rich.text import Text
+    for i, note in enumerate(t.notes):  # data notes from the reader (quirks, never fixed)
+        tab.add_row("notes 说明" if i == 0 else "", Text(str(note)))
     out.print(tab)
 
 
