@@ -92,10 +92,10 @@ def study(nats) -> tuple[pd.DataFrame, dict]:
             totals = ra.trade_totals(prov)
             target, mu = ra.local_intermediate_target(totals)
             true_local = float((At * xr).sum())
-            meta[(year, p.gb)] = {"output_share": base["share"],
-                                  "outside_share_of_local_use": round(mu, 4),
-                                  "target_vs_true_local_intermediate": round(target / true_local - 1, 4),
-                                  "true_local_share_of_intermediate": round(true_local / totals["intermediate"], 4)}
+            meta[(year, p.gb)] = {
+                "output_share": base["share"], "outside_share_of_local_use": round(mu, 4),
+                "target_vs_true_local_intermediate": round(target / true_local - 1, 4),
+                "true_local_share_of_intermediate": round(true_local / totals["intermediate"], 4)}
             rows.append({**base, "config": "national", "method": "national", "delta": None,
                          **ra.errors(An, At, xr)})
             series = pd.Series(xr, index=nat.index)
@@ -184,6 +184,25 @@ def markdown(df, res) -> str:
         out.append(f"| {gb} {names[gb]} | {year} | {100 * share[(year, gb)]:.1f} % | "
                    f"{e['national']:.1f} | {e['slq']:.1f} | {e[ISSUE]:.1f} | {e[default]:.1f} | "
                    f"{e[best]:.1f} ({best}) | {e['cal slq']:.1f} |")
+    out += ["", "### By province, compact (MAPE %, 2007 / 2012 / 2017; – no table)", "",
+            "| province | output share 2017 | national | SLQ | FLQ δ=0.3 | default | best LQ | "
+            "best LQ method | calibrated SLQ |", "|---|---|---|---|---|---|---|---|---|"]
+
+    def three(gb, col):
+        return " / ".join(_f(E.loc[(y, gb), col]) if (y, gb) in E.index else "–" for y in YEARS)
+
+    for gb in sorted(set(E.index.get_level_values(1))):
+        bests = [(E.loc[(y, gb), lq].idxmin() if (y, gb) in E.index else None) for y in YEARS]
+        best = " / ".join(_f(E.loc[(y, gb), b]) if b else "–" for y, b in zip(YEARS, bests))
+        meth = " / ".join(b.replace(" δ=", " ") if b else "–" for b in bests)
+        out.append(f"| {gb} {names[gb]} | {100 * share[(2017, gb)]:.1f} % | "
+                   f"{three(gb, 'national')} | {three(gb, 'slq')} | {three(gb, ISSUE)} | {three(gb, default)} | {best} | "
+                   f"{meth} | {three(gb, 'cal slq')} |")
+    R = df.pivot_table(index=["year", "gb"], columns="config", values="rank")
+    out += ["", "Spearman rank correlation of estimated and true multipliers (mean over "
+            "province-years, all years): " + ", ".join(
+                f"{c} {R[c].mean():.2f}" for c in ("national", "slq", "flq δ=0.1", ISSUE,
+                                                    default, "cal slq"))]
     out += ["", "### Leave one province out (MAPE % on the held-out province)", "",
             "Chosen on the other 30 provinces (the province left out in every year): on all 92 "
             "province-years of 2007, 2012 and 2017, or on the 62 of 2012 and 2017 only.", "",

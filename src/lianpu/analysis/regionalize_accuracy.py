@@ -87,7 +87,8 @@ def provincial42_codes_2007(table135) -> list[str]:
     return out
 
 
-def aggregate_table(table: IOTable, codes, sectors: pd.DataFrame, name: str | None = None) -> IOTable:
+def aggregate_table(table: IOTable, codes, sectors: pd.DataFrame,
+                    name: str | None = None) -> IOTable:
     """``table`` (single-region) with its sectors summed into the groups ``codes`` (one target
     code per sector); ``sectors`` the target labels (index code, columns name_zh, name_en) in
     the order wanted. Z̃ = GᵀZG, Ỹ = GᵀY, Ṽ = VG, x̃ = Gᵀx (and Zm, Ym, discrepancy alike)."""
@@ -133,8 +134,10 @@ def errors(A_est, A_true, x) -> dict:
     Returns (percent): ``mape`` mean |m̂_j / m_j − 1| of Type I output multipliers, ``bias``
     mean (m̂_j / m_j − 1), ``wape`` Σ_ij |â_ij − a_ij| x_j / Σ_ij a_ij x_j (error of the
     intermediate flows relative to their total), ``mae`` mean |â_ij − a_ij| over all cells
-    of producing columns (× 100, coefficient points), and ``local_share`` the error of the
-    total local intermediate input, Σ â x / Σ a x − 1.
+    of producing columns (× 100, coefficient points), ``local_share`` the error of the
+    total local intermediate input, Σ â x / Σ a x − 1, and ``rank`` (not a percentage) the
+    Spearman correlation of estimated and true multipliers (does the ranking of sectors, as
+    in a key-sector list, survive?).
     """
     A_est, A_true, x = (np.asarray(v, float) for v in (A_est, A_true, x))
     ok = x > 0
@@ -144,7 +147,14 @@ def errors(A_est, A_true, x) -> dict:
     return {"mape": float(100 * np.abs(rel).mean()), "bias": float(100 * rel.mean()),
             "wape": float(100 * (np.abs(A_est - A_true) * x).sum() / flow_true),
             "mae": float(100 * np.abs(A_est - A_true)[:, ok].mean()),
-            "local_share": float(100 * ((A_est * x).sum() / flow_true - 1.0))}
+            "local_share": float(100 * ((A_est * x).sum() / flow_true - 1.0)),
+            "rank": _spearman(m_est[ok], m_true[ok])}
+
+
+def _spearman(a, b) -> float:
+    """Spearman's ρ: Pearson correlation of the ranks (average ranks for ties)."""
+    ra_, rb = (pd.Series(v).rank().to_numpy() for v in (a, b))
+    return float(np.corrcoef(ra_, rb)[0, 1])
 
 
 # --------------------------------------------------------------------------- calibration
