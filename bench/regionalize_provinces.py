@@ -161,16 +161,18 @@ def markdown(df, res) -> str:
     out = ["### Mean over provinces (MAPE of Type I output multipliers, %)", "",
            "Columns 2012+2017: mean, median and bias (mean signed error) over the 62 "
            "province-years, WAPE of the intermediate flows; 2007: abroad and other provinces "
-           "combined.", "",
-           "| method | 2012 | 2017 | 2012+2017 | median | bias | WAPE of Z | 2007 |",
-           "|---|---|---|---|---|---|---|---|"]
+           "combined; all: the 92 province-years (the default is chosen on these). cal: "
+           "calibrated to the published trade totals; cal-true: to the true local share (not "
+           "known to a planner).", "",
+           "| method | 2012 | 2017 | 2012+2017 | median | bias | WAPE of Z | 2007 | all |",
+           "|---|---|---|---|---|---|---|---|---|"]
     for c in order:
         mark = "**" if c == default else ""
         by = {y: E[c].loc[y].mean() for y in YEARS}
         out.append(f"| {mark}{c}{mark} | {_f(by[2012])} | {_f(by[2017])} | "
                    f"{_f(E[c][main_].mean())} | {_f(E[c][main_].median())} | "
                    f"{_f(B[c][main_].mean(), '+.1f')} | {_f(W[c][main_].mean())} | "
-                   f"{_f(by[2007])} |")
+                   f"{_f(by[2007])} | {_f(E[c].mean()) if E[c].notna().all() else '–'} |")
     lq = [c for c, _, _ in lq_configs()]
     out += ["", f"### By province (MAPE %; best LQ = lowest of SLQ, CILQ, FLQ/AFLQ δ 0.05–0.5 "
                 f"for that province; default = {default}; cal = calibrated SLQ)", "",
