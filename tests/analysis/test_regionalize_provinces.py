@@ -131,6 +131,14 @@ def test_city_from_its_province(sichuan):
     assert "IMR" in two.primary_labels.index
 
 
+def test_parent_with_net_outflow_only_is_noted(shared_data):
+    """A 2002 provincial table has no local view (net outflow only): its published coefficients
+    are used and the result says they include inputs from outside."""
+    p02 = lianpu.load("cn-prov-2002-51", data_dir=shared_data)
+    r = lianpu.regionalize(p02, pd.Series(p02.x_ * 0.3, index=p02.index))
+    assert "as published" in r.notes[0] and "overstated" in r.notes[0]
+
+
 def test_calibration_edges():
     """λ is found by bisection and pinned at the ends when the target is out of reach."""
     An = np.array([[0.2, 0.1], [0.3, 0.1]])

@@ -204,6 +204,11 @@ def domestic_national(table: IOTable) -> tuple[IOTable, tuple]:
                                "(imports and inflows from other provinces removed in proportion)",)
     if table.imports == "competitive" and table.fd_positions("import"):
         return table.domestic(), ("national domestic coefficients by import proportionality",)
+    if table.imports == "competitive" and table.fd_positions("net_outflow"):
+        # e.g. the 2002 provincial tables: no gross imports or inflows, so no local view
+        return table, ("parent coefficients as published: they include inputs bought from other "
+                       "provinces and abroad (the table has net outflows only), so the "
+                       "regional coefficients are overstated",)
     return table, ()
 
 
