@@ -128,6 +128,10 @@ class IOTable:
     rtol: float = 1e-4
     allow_negative_flows: bool = False
     notes: tuple = ()
+    #: GB/T 2260 code of the province a provincial table describes ("51" Sichuan); None for a
+    #: national or multi-regional table. Set by the reader; analyses use it to pick the
+    #: province's own data (CEADs provincial inventory, names in texts).
+    province: str | None = None
     Zr_: np.ndarray | None = None
     Yr_: np.ndarray | None = None
 

@@ -143,7 +143,9 @@ def match_year(year: int) -> tuple[int, str]:
 
 
 def co2_satellite(table, year: int | None = None, data_dir=None, *, inventory=None):
-    """A new table with satellite ``co2`` (Mt CO2) from the CEADs national inventory.
+    """A new table with satellite ``co2`` (Mt CO2) from the CEADs national inventory — or, for
+    a provincial table (``table.province`` set), from that province's CEADs inventory of the
+    same year (30 provinces; Tibet has none).
 
     Emissions by CEADs sector are put on the table's sectors with the shipped concordance
     (:mod:`lianpu.carbon.concordance`); urban and rural household emissions become direct
@@ -154,11 +156,22 @@ def co2_satellite(table, year: int | None = None, data_dir=None, *, inventory=No
     use, why = match_year(table.year if year is None else int(year))
     if year is not None and int(year) != table.year and not why:
         why = f"the table is of {table.year}; {use} emissions were asked for"
-    invent = inventory if inventory is not None else inv.read_national(use, data_dir=data_dir)
-    by_ceads = invent.sector_totals("China", use)
+    prov = getattr(table, "province", None)
+    if prov:
+        from ..data.registry import province as province_of
+        p = province_of(prov)
+        region = inv.province(p.name_en)
+        invent = inventory if inventory is not None else inv.read_provinces(
+            use, region, data_dir=data_dir)
+        what = f"CEADs inventory of {p.name_zh} ({region}) {use}"
+    else:
+        region = "China"
+        invent = inventory if inventory is not None else inv.read_national(use, data_dir=data_dir)
+        what = f"CEADs national inventory {use}"
+    by_ceads = invent.sector_totals(region, use)
     values, hh = concordance.to_table(table, by_ceads)
-    note = (f"co2: CEADs national inventory {use} (scope 1, IPCC sectoral, Mt CO2; Shan et al. "
-            f"2018, 2020) put on {concordance.table_key(table)} sectors by ceads47_to_nbs42.csv"
+    note = (f"co2: {what} (scope 1, IPCC sectoral, Mt CO2; Shan et al. 2018, 2020) put on "
+            f"{concordance.table_key(table)} sectors by ceads47_to_nbs42.csv"
             + (f"; {why}" if why else ""))
     from ..table import Satellite
     sats = dict(table.satellites)
@@ -213,10 +226,22 @@ def _last(c):
 def domestic_view(table):
     """The non-competitive view: the table itself, or ``table.domestic()`` (import
     proportionality; re-exports spread over exports where imports exceed domestic use).
-    Satellites are dropped from the view: footprints take them from the original table."""
-    if table.imports == "non-competitive":
+    Satellites are dropped from the view: footprints take them from the original table.
+
+    A provincial table with inflows from other provinces: its local view, with imports from
+    abroad and inflows from other provinces taken together as supply from outside the province
+    (both valued at the province's own technology and intensities under the DTA; the
+    inter-provincial MRIO separates them)."""
+    from .basis import has_inflows
+    if table.imports == "non-competitive" and getattr(table, "Zr_", None) is None:
         return table
     bare = table.evolve(satellites={})
+    if has_inflows(bare):
+        lv = bare.local() if bare.Zr_ is None else bare
+        return lv.evolve(Zm_=lv.Zm_ + lv.Zr_, Ym_=lv.Ym_ + lv.Yr_, Zr_=None, Yr_=None,
+                         notes=tuple(lv.notes) + (
+                             "carbon (province): imports from abroad and inflows from other "
+                             "provinces together as supply from outside the province (DTA)",))
     if not bare.fd_positions(R.IMPORTS):  # a closed table: no column with the role 'import'
         return bare.evolve(Zm_=np.zeros_like(bare.Z_), Ym_=np.zeros_like(bare.Y_))
     return bare.domestic()

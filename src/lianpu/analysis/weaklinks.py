@@ -49,6 +49,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from ..core import coefficients as coef
 from ..core import leontief as leo
 from ..core.errors import TableError, message
 from .common import (
@@ -187,6 +188,7 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
                      "usually lower (no fixed technology), not an upper bound")
     choke = _chokepoints(tb, S, GS, LS, xS)
     strengths = _strengths(tb, S)
+    provincial = "chain_inflow" in links
     imp_total = float(links["chain_imported"].sum())
     summary = {"final_demand": float(f.sum()), "track_output": float(xS),
                "induced_output": float(xf.sum()),
@@ -195,16 +197,30 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
                "import_content": imp_total / float(f.sum()),
                "import_share": imp_total / float(links["chain_total"].sum()),
                "economy_import_content": _economy_import_content(table)}
+    # a province: the weak links are inputs bought outside it (abroad or other provinces); the
+    # columns say which of it comes from abroad
+    short_by = "outside_share" if provincial else "import_share"
+    attract_by = ("chain_outside", "outside_share") if provincial else ("chain_imported",
+                                                                        "import_share")
+    if provincial:
+        in_total = float(links["chain_inflow"].sum())
+        summary.update(chain_inflow_inputs=in_total,
+                       inflow_content=in_total / float(f.sum()),
+                       inflow_share=in_total / float(links["chain_total"].sum()),
+                       outside_share=(imp_total + in_total) / float(links["chain_total"].sum()))
+        notes.append("provincial local view: 短板清单 and 招商清单 rank inputs bought outside the "
+                     "province (imports from abroad + inflows from other provinces, shown apart); "
+                     "风险清单 cuts imports from abroad only")
     mat = links[links["requirement_share"] >= material]
-    short = mat[mat["import_share"] >= min_import_share].sort_values(
-        "import_share", ascending=False).head(top)
+    short = mat[mat[short_by] >= min_import_share].sort_values(
+        short_by, ascending=False).head(top)
     rank_by = "ghosh_stop_risk" if mrio else "cut_loss"
     risk = links[links[rank_by] > 0].sort_values(
         [rank_by, "ghosh_stop_risk"], ascending=False).head(top)
     excl = _exclusions()
     cannot = links["name_zh"].map(lambda z: str(z).strip() in excl)
-    cand = links[links["import_share"] >= attract_share].sort_values(
-        "chain_imported", ascending=False)
+    cand = links[links[attract_by[1]] >= attract_share].sort_values(
+        attract_by[0], ascending=False)
     attr = cand[~cannot.loc[cand.index]].head(top)
     gone = cand[cannot.loc[cand.index]]
     excluded = gone[["name_zh", "name_en", "chain_imported", "import_share"]].copy()
@@ -224,6 +240,13 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
                            "imported_per_unit"]}
     if mrio:
         cols["risk"] += ["top_origin", "top_origin_share", "hhi", "single_origin_risk"]
+    if provincial:
+        cols["shortboard"] = ["outside_share", "import_share", "inflow_share",
+                              "requirement_share", "chain_imported", "chain_inflow",
+                              "supply_chokepoint"]
+        cols["attraction"] = ["chain_outside", "chain_imported", "chain_inflow",
+                              "outside_share", "import_share", "inflow_share",
+                              "requirement_share", "imported_per_unit"]
     lists = {k: _ranked(df, ["name_zh", "name_en"] + cols[k])
              for k, df in (("shortboard", short), ("risk", risk), ("attraction", attr))}
     return WeakLinks(tb.name, tb.year, tb.unit, sel.track.id if sel.track else None,
@@ -267,17 +290,31 @@ def _ranked(df, cols):
 
 
 def _links_single(tb, S, xf, GS) -> pd.DataFrame:
+    """Links of a single-region table. On a province's local view (inflows from other provinces
+    in ``Zr``) the two leakages are kept apart: ``chain_imported`` / ``import_share`` are
+    imports from abroad, ``chain_inflow`` / ``inflow_share`` purchases from other provinces,
+    ``outside_share`` both together; ``chain_domestic`` is then local supply."""
     A, Am, Z, Zm = tb.A_, imported_coefficients(tb), tb.Z_, tb.Zm_
+    Zr = getattr(tb, "Zr_", None)
     dom, imp = A @ xf, Am @ xf
+    inflow = coef.calc_A(Zr, tb.x_) @ xf if Zr is not None else np.zeros_like(dom)
     df = name_columns(tb)
     df["chain_domestic"], df["chain_imported"] = dom, imp
-    df["chain_total"] = dom + imp
-    df["import_share"] = _share(imp, dom + imp)
+    df["chain_total"] = dom + imp + inflow
+    df["import_share"] = _share(imp, df["chain_total"])
     df["requirement_share"] = df["chain_total"] / df["chain_total"].sum()
     df["direct_domestic"] = Z[:, S].sum(axis=1)
     df["direct_imported"] = Zm[:, S].sum(axis=1)
+    direct_in = Zr[:, S].sum(axis=1) if Zr is not None else 0.0
     df["direct_import_share"] = _share(df["direct_imported"], df["direct_domestic"]
-                                       + df["direct_imported"])
+                                       + df["direct_imported"] + direct_in)
+    if Zr is not None:
+        df["chain_inflow"] = inflow
+        df["chain_outside"] = imp + inflow
+        df["inflow_share"] = _share(inflow, df["chain_total"])
+        df["outside_share"] = _share(imp + inflow, df["chain_total"])
+        df["abroad_of_outside"] = _share(imp, imp + inflow)
+        df["direct_inflow"] = direct_in
     df["import_stop_loss"] = (Zm @ GS).sum(axis=1)
     df["supply_chokepoint"] = _supply_loss(tb, S, GS) / tb.x_[S].sum()
     return df

@@ -55,11 +55,20 @@ def nbs_concordance() -> pd.DataFrame:
 
 
 def table_key(table) -> str:
-    """The NBS table a table is (``cn-nbs-2017-42``), recognised by year, size and codes."""
+    """The NBS table a table is (``cn-nbs-2017-42``), recognised by year, size and codes; a
+    provincial table (``table.province`` set) by the national table of its classification —
+    the one with the same codes and the same Chinese sector names (2017 provinces →
+    cn-nbs-2017-42, 2012 provinces → the 2012 classification of cn-nbs-2015-42)."""
     c = _csv("nbs42_concordance.csv")
     key = f"cn-nbs-{table.year}-{table.n}"
     rows = c[c["table"] == key]
     codes = [str(i) for i in table.index]
+    if getattr(table, "province", None) and (rows.empty or list(rows["source_code"]) != codes):
+        names = [str(z).strip() for z in table.sectors["name_zh"]]
+        for k, g in c.groupby("table", sort=False):
+            if list(g["source_code"]) == codes and [str(z).strip() for z in
+                                                     g["source_name_zh"]] == names:
+                return k
     if rows.empty or list(rows["source_code"]) != codes:
         known = ", ".join(dict.fromkeys(c["table"]))
         raise TableError(message(table.name, "no sector concordance for this table",

@@ -274,6 +274,10 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
                  + (f" (economy {s['economy_import_content']:.3f})"
                     if s.get("economy_import_content") is not None else ""))
     head.add_row("imported share of inputs 投入进口占比", _pct(s["import_share"]))
+    provincial = "inflow_share" in s
+    if provincial:
+        head.add_row("from other provinces 省外调入占比", _pct(s["inflow_share"]))
+        head.add_row("bought outside the province 省外+境外合计", _pct(s["outside_share"]))
     out.print(head)
     k, shown = _scale(w.unit)
     specs = {"shortboard": [("import share", "import_share", _pct),
@@ -287,11 +291,25 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
                             ("per unit FD", "imported_per_unit", lambda v: _f(v, 4))]}
     if w.region:
         specs["risk"] += [("top origin", "top_origin", str), ("HHI", "hhi", lambda v: _f(v, 3))]
+    if provincial:  # two leakages, shown apart: abroad (进口) and other provinces (省外调入)
+        specs["shortboard"] = [("outside", "outside_share", _pct), ("abroad", "import_share", _pct),
+                               ("other prov.", "inflow_share", _pct),
+                               ("of inputs", "requirement_share", _pct),
+                               ("chokepoint", "supply_chokepoint", _pct)]
+        specs["attraction"] = [("outside", "chain_outside", lambda v: _f(v * k)),
+                               ("abroad", "chain_imported", lambda v: _f(v * k)),
+                               ("other prov.", "chain_inflow", lambda v: _f(v * k)),
+                               ("outside share", "outside_share", _pct)]
     notes = {"shortboard": "ranked by import share of the chain's use (inputs ≥ 1% of its inputs)",
              "risk": "ranked by the share of the track's output lost if the input's imports "
                      "fell by 30 % (supply-disruption LP); Ghosh indicator for the same cut "
                      "beside it (usually lower, not an upper bound)",
              "attraction": f"ranked by imported volume ({shown}); import share ≥ 30%"}
+    if provincial:
+        notes["shortboard"] = ("ranked by the share bought outside the province (abroad + other "
+                               "provinces; inputs ≥ 1% of the chain's inputs)")
+        notes["attraction"] = (f"ranked by volume bought outside the province ({shown}); "
+                               "outside share ≥ 30%")
     for key, cols in specs.items():
         zh_t, en_t = LIST_NAMES[key]
         tab = Table(box=box.SIMPLE_HEAD, title=f"{zh_t} {en_t}", caption=notes[key])

@@ -453,7 +453,7 @@ def _provincial(frame: pd.DataFrame, meta: dict, fname: str, via: str, name, rto
         discrepancy_=err, unit=UNIT, year=year, rtol=rtol, notes=notes,
         source=f"{p.name_zh} ({p.gb}, {p.name_en}) {year} provincial IO table, 42 sectors, "
                f"competitive imports; {SOURCE}; {via} {fname}",
-        name=name or f"cn-prov-{year}-{p.gb}",
+        name=name or f"cn-prov-{year}-{p.gb}", province=p.gb,
     )
 
 
@@ -577,7 +577,7 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
         discrepancy_=err, unit=UNIT, year=1997, rtol=rtol, notes=notes,
         source=f"{p.name_zh} ({p.gb}, {p.name_en}) 1997 provincial IO table, 38 sectors, "
                f"competitive; {SOURCE}; workbook {fname} sheet {sheet}",
-        name=name or f"cn-prov-1997-{p.gb}")
+        name=name or f"cn-prov-1997-{p.gb}", province=p.gb)
 
 
 # ---------------------------------------------------------------------------- open
@@ -612,8 +612,7 @@ def read_chnio(path, *, province=None, year: int | None = None, name: str | None
 
 
 def _province_gb(t: IOTable) -> str:
-    m = re.search(r"\((\d\d), ", t.source)
-    return m.group(1) if m else ""
+    return t.province or ""
 
 
 def _guess(path: Path) -> bool:

@@ -104,7 +104,7 @@ def _metadata(table: IOTable, shapes: dict) -> dict:
         "unit": table.unit, "year": None if table.year is None else int(table.year),
         "source": table.source, "name": table.name, "imports": table.imports,
         "rtol": float(table.rtol), "allow_negative_flows": bool(table.allow_negative_flows),
-        "notes": [_py(n) for n in table.notes],
+        "notes": [_py(n) for n in table.notes], "province": table.province,
     }
 
 
@@ -212,6 +212,7 @@ def load(path, *, name: str | None = None) -> IOTable:
         satellites=sats, unit=meta["unit"], year=meta["year"], source=meta["source"],
         name=name or meta["name"], imports=meta["imports"], rtol=meta["rtol"],
         allow_negative_flows=meta["allow_negative_flows"], notes=tuple(meta["notes"]),
+        province=meta.get("province"),
     )
 
 

@@ -265,7 +265,7 @@ def _impact_notes(res, table, lang):
     if b:
         out.append(("计算口径：" + b["note_zh"] + "。") if lang == "zh" else
                    ("Basis: " + b["note_en"] + "."))
-    if domestic_view(table)[1]:
+    if domestic_view(table)[1] == "domestic":
         out.append(tr("impact_domestic_note", lang))
     if res.type == "II":
         out.append(tr("impact_type2_note", lang))

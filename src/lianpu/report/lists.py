@@ -53,21 +53,34 @@ def list_sections(table, track, tid, name, lang, color) -> list[Section]:
     # supply structure: the chain's largest inputs, domestic vs imported (a "map" of the lists)
     links = wl.links.head(12)
     names = table.label(lang)
-    fig = fg.bars_grouped([names.get(c, c) for c in links.index],
-                          {tr("domestic_supply", lang): links["chain_domestic"].to_numpy() * k,
-                           tr("imported_supply", lang): links["chain_imported"].to_numpy() * k},
+    provincial = "chain_inflow" in links
+    parts = {tr("local_supply" if provincial else "domestic_supply", lang):
+             links["chain_domestic"].to_numpy() * k,
+             tr("imported_supply", lang): links["chain_imported"].to_numpy() * k}
+    if provincial:  # local supply, other provinces and abroad: three parts, shown apart
+        parts[tr("inflow_supply", lang)] = links["chain_inflow"].to_numpy() * k
+    fig = fg.bars_grouped([names.get(c, c) for c in links.index], parts,
                           f"{tr('supply_structure', lang)}·{name}", dunit, src, year, lang,
-                          colors=[color, "#9aa3ad"], stacked=True, horizontal=True,
-                          height=max(380, 30 * len(links) + 170))
+                          colors=[color, "#9aa3ad", "#e0a458"][:len(parts)], stacked=True,
+                          horizontal=True, height=max(380, 30 * len(links) + 170))
     summ = wl.summary
     lead = tr("weak_lead", lang, share=100 * summ["import_share"],
               content=100 * summ["import_content"])
+    if provincial:
+        lead = tr("weak_lead_province", lang, outside=100 * summ["outside_share"],
+                  share=100 * summ["import_share"], inflow=100 * summ["inflow_share"])
     # 短板清单
     sb = wl.shortboard
     f = _base(sb, table, lang)
+    if provincial:
+        f[f"{tr('outside_share', lang)} [%]"] = _pct(sb["outside_share"])
     f[f"{tr('import_share', lang)} [%]"] = _pct(sb["import_share"])
+    if provincial:
+        f[f"{tr('inflow_share', lang)} [%]"] = _pct(sb["inflow_share"])
     f[f"{tr('requirement_share', lang)} [%]"] = _pct(sb["requirement_share"])
     f[f"{tr('chain_imported', lang)} [{unit}]"] = sb["chain_imported"].to_numpy()
+    if provincial:
+        f[f"{tr('chain_inflow', lang)} [{unit}]"] = sb["chain_inflow"].to_numpy()
     f[f"{tr('supply_chokepoint', lang)} [%]"] = _pct(sb["supply_chokepoint"])
     f[tr("reason", lang)] = [_reason(lang, import_share=100 * r.import_share,
                                      requirement_share=100 * r.requirement_share)
@@ -104,6 +117,9 @@ def list_sections(table, track, tid, name, lang, color) -> list[Section]:
     at = wl.attraction
     f = _base(at, table, lang)
     f[f"{tr('chain_imported', lang)} [{unit}]"] = at["chain_imported"].to_numpy()
+    if provincial:
+        f[f"{tr('chain_inflow', lang)} [{unit}]"] = at["chain_inflow"].to_numpy()
+        f[f"{tr('outside_share', lang)} [%]"] = _pct(at["outside_share"])
     f[f"{tr('import_share', lang)} [%]"] = _pct(at["import_share"])
     f[f"{tr('requirement_share', lang)} [%]"] = _pct(at["requirement_share"])
     f[f"{tr('imported_per_unit', lang)} [{unit}/{unit}]"] = at["imported_per_unit"].to_numpy()
