@@ -34,6 +34,18 @@ def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
             "intensities put China's net transfer several times higher. CO2 multipliers are "
             "supply-chain emissions per unit of final demand.")
     sec = Section("carbon", tr("carbon", lang), lead)
+    if getattr(table, "province", None):
+        sec.paragraphs.append(
+            "省级表：排放取自该省的 CEADs 排放清单（同年份）；“进口”指从本省以外购入的全部产品——境外进口与国内"
+            "其他省份调入合并计算，均按本省的投入结构和排放强度估算（DTA），因此不代表其他省份的实际排放；"
+            "过境贸易大的省份（如重庆）的“出口隐含排放”会因此偏大。"
+            if zh else
+            "Provincial table: emissions from the province's own CEADs inventory (same year); "
+            "'imports' are everything bought outside the province — imports from abroad and "
+            "inflows from other provinces together — valued with the province's own technology "
+            "and intensities (DTA), so they are not the other provinces' actual emissions; for "
+            "provinces with large transit trade (e.g. Chongqing) the emissions embodied in "
+            "outflows are overstated for that reason.")
     try:
         t2 = table if "co2" in table.satellites else co2_satellite(
             table, data_dir=data_dir, inventory=_inventory(table, data_dir))
@@ -152,6 +164,8 @@ def _inventory(table, data_dir):
     takes a second to parse); None lets ``co2_satellite`` read it — and word any error."""
     from ..analysis.carbon import match_year
     from ..data import registry
+    if getattr(table, "province", None):  # a province: co2_satellite reads its own inventory
+        return None
     if table.year is None or not registry.is_cached("ceads-china", data_dir):
         return None
     path = registry.path_of("ceads-china", data_dir)

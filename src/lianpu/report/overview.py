@@ -23,9 +23,13 @@ def facts(table) -> dict:
     z = float(table.Z_.sum()) + (float(table.Zm_.sum()) if table.Zm_ is not None else 0.0)
     fu = float(Y[:, use_cols].sum()) + (float(table.Ym_[:, use_cols].sum())
                                         if table.Ym_ is not None else 0.0)
+    inc, outc = table.fd_positions(roles.INFLOWS), table.fd_positions({"outflow"})
     return {"sectors": table.n, "gross_output": x, "value_added": va, "intermediate": z,
             "final_use": fu, "imports": float(imp.sum()) if imp is not None else np.nan,
-            "exports": float(ex), "va_rate": va / x if x else np.nan,
+            "exports": float(ex),
+            "inflows": float(-Y[:, inc].sum()) if inc else np.nan,
+            "outflows": float(Y[:, outc].sum()) if outc else np.nan,
+            "va_rate": va / x if x else np.nan,
             "ii_rate": z / x if x else np.nan}
 
 
@@ -34,7 +38,8 @@ def overview(table, lang: str) -> Section:
     k, dunit = display_unit(table.unit, lang)
     f = facts(table)
     sec = Section("overview", tr("overview", lang), tr("overview_lead", lang), sheets_first=True)
-    money = ("gross_output", "value_added", "intermediate", "final_use", "imports", "exports")
+    money = ("gross_output", "value_added", "intermediate", "final_use", "imports", "exports",
+             "inflows", "outflows")
     # shown: the value in a readable unit (亿元); the workbook column keeps the table's unit
     rows = [(tr("table_name", lang), src, None),
             (tr("sectors", lang), str(f["sectors"]), None),
