@@ -111,6 +111,8 @@ def download(ids: List[str] = typer.Argument(None, help="Dataset ids (see `lianp
              from_dir: Optional[Path] = typer.Option(None, "--from", help="Seed the cache from a "
                                                      "local copy laid out like shared/data."),
              force: bool = typer.Option(False, "--force", help="Fetch again even if cached."),
+             verify: bool = typer.Option(False, "--verify", help="Recompute the sha256 of the "
+                                         "cached files instead of downloading."),
              data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Fetch public sources (sha256-verified) into the cache, or seed it with --from DIR."""
     from .data import download as dl
@@ -120,6 +122,16 @@ def download(ids: List[str] = typer.Argument(None, help="Dataset ids (see `lianp
     targets = [d.id for d in registry.datasets(auxiliary=True)] if all_ else list(ids)
     for i in targets:
         registry.get(i)  # unknown id → DatasetError before any transfer
+    if verify:
+        problems = dl.verify(targets, data_dir=data_dir)
+        if as_json:
+            _emit({"ok": not problems, "datasets": targets, "problems": problems})
+        else:
+            for p in problems:
+                err.print("corrupt: " + p, soft_wrap=True)
+            if not problems:
+                out.print(f"[green]✓[/] {len(targets)} dataset(s) verified (sha256)", markup=True)
+        return 2 if problems else 0
     paths = dl.download(targets, data_dir=data_dir, from_dir=from_dir, force=force,
                         progress=not as_json)
     if as_json:

@@ -1,4 +1,10 @@
-"""``lianpu serve``: the local dashboard (registered on lianpu.cli.app)."""
+"""``lianpu serve``: the local dashboard (registered on lianpu.cli.app).
+
+The server stops on the first SIGTERM or Ctrl-C: requests still running after
+:data:`GRACE` seconds are cancelled, upload parses (child processes) are killed and the
+temporary upload folder is removed; folders left by a killed server are removed at the next
+start.
+"""
 from __future__ import annotations
 
 import ipaddress
@@ -9,6 +15,8 @@ from typing import Optional
 import typer
 
 from ..cli import DATA_DIR, UserError, app, out
+
+GRACE = 3  # seconds running requests get to finish once the server is asked to stop
 
 
 def is_loopback(host: str) -> bool:
@@ -44,6 +52,10 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind 
                                               "request (default: $LIANPU_TOKEN).",
                                               show_default=False),
           max_upload_mb: int = typer.Option(20, "--max-upload-mb", help="Largest upload."),
+          max_sectors: int = typer.Option(2500, "--max-sectors", help="Most sectors an "
+                                          "uploaded table may have."),
+          uploads_memory_mb: int = typer.Option(1024, "--uploads-memory-mb", help="Memory for "
+                                                "uploaded tables (least recently used dropped)."),
           data_dir: Optional[Path] = DATA_DIR):
     """Local dashboard: datasets, chain maps, key sectors, weak links, impact scenarios."""
     import uvicorn
@@ -55,7 +67,15 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind 
         raise UserError(f"--port: found {port}, expected 0–65535")
     if not 1 <= max_upload_mb <= 1024:
         raise UserError(f"--max-upload-mb: found {max_upload_mb}, expected 1–1024")
-    web = create_app(data_dir=data_dir, token=token, max_upload=max_upload_mb * 1024 * 1024)
+    if max_sectors < 1:
+        raise UserError(f"--max-sectors: found {max_sectors}, expected ≥ 1")
+    if uploads_memory_mb < 1:
+        raise UserError(f"--uploads-memory-mb: found {uploads_memory_mb}, expected ≥ 1")
+    from ..readers.safety import Limits
+    allowed = (*dict.fromkeys(("localhost", "127.0.0.1", "::1", host)),) if not token else None
+    web = create_app(data_dir=data_dir, token=token, max_upload=max_upload_mb * 1024 * 1024,
+                     limits=Limits(max_sectors=max_sectors), max_upload_mb=uploads_memory_mb,
+                     allowed_hosts=allowed)
     if port == 0:  # pick the free port here, so that the address printed is the real one
         import socket
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
@@ -63,4 +83,4 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind 
             port = s.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     out.print(f"链谱 dashboard: http://{shown}:{port}/" + (" (token required)" if token else ""))
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    uvicorn.run(web, host=host, port=port, log_level="warning", timeout_graceful_shutdown=GRACE)

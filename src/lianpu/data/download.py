@@ -14,13 +14,22 @@ provincial tables, under ``cn/chnio/`` with the repository's own paths) are kept
 
 ``from_dir`` seeds the cache from a local folder laid out like ``../shared/data`` instead
 (converted CSVs are copied, raw files are verified against their digest first).
+
+A transfer has an overall deadline (:data:`DEADLINE`, so a server that trickles cannot hold it
+forever) and a size cap (the announced length, else :data:`MAX_BYTES`); a full disk is a
+DownloadError, not a traceback. Every file put in the cache gets a stamp beside it
+(``.NAME.stamp``: size, mtime and sha256 at download time): a cached file whose size or mtime
+no longer match is corrupt — :func:`check_cached` says so and ``lianpu download ID`` fetches it
+again — and :func:`verify` (``lianpu download --verify``) recomputes the digests.
 """
 from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import os
 import shutil
+import time
 import tomllib
 import urllib.error
 import urllib.parse
@@ -40,6 +49,8 @@ from .registry import Dataset, datasets, get
 MIRROR_ENV = "LIANPU_MIRROR"
 CHUNK = 1 << 16
 TIMEOUT = 60  # seconds without data before a transfer counts as interrupted
+DEADLINE = 30 * 60  # seconds a whole transfer may take
+MAX_BYTES = 1 << 30  # most bytes one raw file may have (the largest published is a few MB)
 OECD_RDA = "OECD21ed_CHN_1995to2018.rda"
 EMPLOYMENT_RDA = "china_employment.rda"
 
@@ -139,7 +150,7 @@ def download(ids=None, *, data_dir=None, from_dir=None, base_url=None, progress:
     out = []
     for ds in wanted:
         target = root / ds.path
-        if force or not target.is_file():
+        if force or not target.is_file() or stamp_problem(target):
             if from_dir is not None:
                 _seed(ds, Path(from_dir), target, parsed)
             else:
@@ -155,17 +166,26 @@ def _from_web(ds, root, target, base_url, progress, force, done, parsed):
     if raw.name not in done:
         if force or _sha256(local) != raw.sha256:
             fetch(raw.url, local, raw.sha256, progress=progress)
+        write_stamp(local, raw.sha256)
         done.add(raw.name)
     if local != target:
         _convert(ds, local, target, parsed)
 
 
-def fetch(url: str, target, sha256: str, *, progress: bool = True) -> Path:
-    """Download ``url`` to ``target`` via a ``.part`` file; keep it only if its digest matches."""
+def fetch(url: str, target, sha256: str, *, progress: bool = True, deadline: float = None,
+          max_bytes: int = None) -> Path:
+    """Download ``url`` to ``target`` via a ``.part`` file; keep it only if its digest matches.
+
+    The whole transfer must end within ``deadline`` seconds (default :data:`DEADLINE`) and
+    bring at most ``max_bytes`` (default :data:`MAX_BYTES`; less if the server announces
+    less); otherwise it is stopped and nothing is kept."""
     target = Path(target)
+    deadline = DEADLINE if deadline is None else deadline
+    max_bytes = MAX_BYTES if max_bytes is None else max_bytes
+    end = time.monotonic() + deadline
     req = urllib.request.Request(url, headers={"User-Agent": "lianpu"})
     try:
-        resp = urllib.request.urlopen(req, timeout=TIMEOUT)
+        resp = urllib.request.urlopen(req, timeout=min(TIMEOUT, deadline))
     except urllib.error.HTTPError as exc:
         raise DownloadError(f"{url}: download failed with HTTP status {exc.code} {exc.reason}; "
                             "nothing was written") from None
@@ -177,16 +197,34 @@ def fetch(url: str, target, sha256: str, *, progress: bool = True) -> Path:
     with resp, atomic_path(target) as tmp:
         length = resp.headers.get("Content-Length", "")
         total = int(length) if length.isdigit() else None
+        if total is not None and total > max_bytes:
+            raise DownloadError(f"{url}: the server announces {total:,} bytes, more than the "
+                                f"{max_bytes:,} bytes this file may have; nothing was written")
+        cap = max_bytes if total is None else total
+        sock = getattr(getattr(resp.fp, "raw", None), "_sock", None)
         digest, got = hashlib.sha256(), 0
         with open(tmp, "wb") as fh, _bar(progress, target.name, total) as advance:
             while True:
+                left = end - time.monotonic()
+                if left <= 0:
+                    raise DownloadError(_interrupted(url, got, total, f"took more than "
+                                                     f"{deadline:g} s, the download deadline"))
                 try:
-                    chunk = resp.read(CHUNK)
+                    if sock is not None:  # never wait past the deadline for the next bytes
+                        sock.settimeout(max(0.05, min(TIMEOUT, left)))
+                    chunk = resp.read1(CHUNK)  # what has arrived: a trickle cannot stall us
                 except (http.client.HTTPException, OSError) as exc:
                     raise DownloadError(_interrupted(url, got, total, exc)) from None
                 if not chunk:
                     break
-                fh.write(chunk)
+                if got + len(chunk) > cap:
+                    raise DownloadError(_interrupted(url, got, total, f"more than {cap:,} "
+                                                     "bytes sent, the size cap"))
+                try:
+                    fh.write(chunk)
+                except OSError as exc:  # disk full, quota: say so, keep nothing
+                    raise DownloadError(f"{target}: cannot write the download "
+                                        f"({exc.strerror or exc}); nothing was kept") from None
                 digest.update(chunk)
                 got += len(chunk)
                 advance(len(chunk))
@@ -221,6 +259,79 @@ def _bar(show: bool, name: str, total):
         yield lambda n: bar.advance(task, n)
 
 
+# ---------------------------------------------------------------------------- cache stamps
+def stamp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.stamp")
+
+
+def write_stamp(path: Path, sha256: str | None = None) -> None:
+    """Record ``path``'s size, mtime and sha256 (computed unless given) beside it."""
+    path = Path(path)
+    st = path.stat()
+    rec = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256 or _sha256(path)}
+    with atomic_open(stamp_path(path), "w", encoding="utf-8") as fh:
+        json.dump(rec, fh)
+
+
+def _read_stamp(path: Path) -> dict | None:
+    try:
+        rec = json.loads(stamp_path(path).read_text("utf-8"))
+        return rec if isinstance(rec, dict) and isinstance(rec.get("size"), int) else None
+    except (OSError, ValueError):
+        return None  # no stamp (a cache seeded by hand, or older than stamps): not checked
+
+
+def stamp_problem(path: Path) -> str | None:
+    """Why cached ``path`` differs from its stamp (size or mtime changed), or None."""
+    rec = _read_stamp(path)
+    if rec is None:
+        return None
+    try:
+        st = path.stat()
+    except OSError:
+        return f"cache file {path} is missing"
+    if st.st_size != rec["size"]:
+        return f"cache file {path} is corrupt: expected {rec['size']:,} bytes, found {st.st_size:,}"
+    if st.st_mtime_ns != rec.get("mtime_ns"):
+        return f"cache file {path} was changed after it was downloaded (modification time)"
+    return None
+
+
+def check_cached(id: str, path: Path) -> None:
+    """Raise DatasetError if cached ``path`` of dataset ``id`` no longer matches its stamp."""
+    problem = stamp_problem(Path(path))
+    if problem:
+        from ..core.errors import DatasetError
+        raise DatasetError(f"{problem}; run `lianpu download {id}` to fetch it again")
+
+
+def verify(ids=None, *, data_dir=None) -> list[str]:
+    """Recompute the sha256 of every cached file of ``ids`` (default: all cached datasets)
+    against its stamp and, for raw files, the pinned digest. Returns the problems found."""
+    root = _data_dir(data_dir)
+    wanted = datasets(auxiliary=True) if ids is None else [
+        get(i) for i in ([ids] if isinstance(ids, str) else ids)]
+    problems, seen = [], set()
+    for ds in wanted:
+        (raw,) = sources_for(ds.id)
+        for p, pinned in ((root / ds.path, raw.sha256 if raw.path == ds.path else None),
+                          (root / raw.path, raw.sha256)):
+            if p in seen or not p.is_file():
+                continue
+            seen.add(p)
+            problem = stamp_problem(p)
+            if problem is None:
+                found = _sha256(p)
+                rec = _read_stamp(p) or {}
+                want = pinned or rec.get("sha256")
+                if want and found != want:
+                    problem = (f"cache file {p} is corrupt: expected sha256 {want}, found "
+                               f"{found}")
+            if problem:
+                problems.append(f"{problem}; run `lianpu download {ds.id} --force`")
+    return problems
+
+
 def _sha256(path: Path) -> str | None:
     if not path.is_file():
         return None
@@ -243,10 +354,13 @@ def _seed(ds: Dataset, src_root: Path, target: Path, parsed: dict) -> None:
     elif raw_copy.is_file():
         _check_sha256(raw_copy, _sha256(raw_copy), raw.sha256)
         _convert(ds, raw_copy, target, parsed)
+        return
     else:
         where = raw.path if raw.path == ds.path else f"{ds.path} or {raw.path}"
         raise DownloadError(f"{src_root}: no local copy of dataset {ds.id!r} "
                             f"(looked for {where})")
+    if target.exists() and (src_root / ds.path).resolve() != target.resolve():
+        write_stamp(target, raw.sha256 if raw.path == ds.path else None)
 
 
 def _copy(src: Path, target: Path, sha256: str | None = None) -> None:
@@ -291,3 +405,4 @@ def _convert(ds: Dataset, rda: Path, target: Path, parsed: dict) -> None:
     # empty cells for NA, LF line ends, UTF-8 without BOM
     with atomic_open(target, "w", encoding="utf-8", newline="") as fh:
         frame.to_csv(fh, index=False, lineterminator="\n")
+    write_stamp(target)

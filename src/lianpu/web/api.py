@@ -23,7 +23,8 @@ SECTIONS = ("overview", "keysectors", "multipliers", "chain", "impact")
 def health(request: Request):
     from .. import __version__
     st = V.store_of(request)
-    return {"ok": True, "version": __version__, "tables_loaded": len(st._tables)}
+    return {"ok": True, "version": __version__, "tables_loaded": len(st._tables),
+            "uploads_mb": round(st.upload_bytes / 2**20, 1)}
 
 
 @router.get("/datasets")
@@ -34,9 +35,16 @@ def datasets(request: Request, cached: bool = False):
 
 @router.post("/upload")
 async def upload(request: Request, file: UploadFile):
-    """Multipart field ``file``; at most the server's limit (20 MB by default)."""
+    """Multipart field ``file``; at most the server's limit (20 MB by default). The file is
+    checked for its declared size and read in a child process that is stopped if the client
+    leaves (see lianpu.web.worker)."""
+    from starlette.concurrency import run_in_threadpool
+
+    from .worker import Abandoned
     limit = request.app.state.max_upload
+    store = V.store_of(request)
     name = file.filename or ""
+    store.check_suffix(name)
     chunks, size = [], 0
     while True:
         b = await file.read(1 << 20)
@@ -49,8 +57,14 @@ async def upload(request: Request, file: UploadFile):
         chunks.append(b)
     if size == 0:
         raise FormatError(f"{name or '(no name)'}: the uploaded file is empty")
-    from starlette.concurrency import run_in_threadpool
-    uid, table = await run_in_threadpool(V.store_of(request).add_upload, name, chunks)
+    path = await run_in_threadpool(store.save_upload, name, chunks)
+    del chunks
+    try:
+        uid, table = await store.parse_upload(name, path, stop_when=request.is_disconnected,
+                                              deadline_s=request.app.state.parse_timeout)
+    except Abandoned:
+        return _json_error(503 if store.closed else 499, "the upload was abandoned (the client "
+                           "left or the server is stopping)")
     return {"ok": True, "id": uid, "name": table.name, "sectors": table.n, "year": table.year,
             "unit": table.unit, "url": f"/t/{uid}"}
 

@@ -2,8 +2,12 @@
 
 Tables are immutable, so a cached table (with its cached LU factorization) can serve every
 request; a per-key lock makes concurrent first requests load a table once. Uploads are parsed
-only by lianpu's readers from a temporary file with the original suffix — never unpickled or
-evaluated — and dropped (file and table) once more than ``max_uploads`` are held.
+only by lianpu's readers, in a child process (:mod:`.worker`), from a temporary file with the
+original suffix — never unpickled or evaluated — after the checks of
+:mod:`lianpu.readers.safety`. The file is removed once read; uploaded tables are kept by least
+recent use under a memory budget (``max_upload_mb`` of arrays in all), so a few large uploads
+cannot exhaust the server. The temporary folder (``lianpu-uploads-PID-…``) goes with the store,
+and folders left by a killed server are removed when the next one starts.
 """
 from __future__ import annotations
 
@@ -16,10 +20,13 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from ..atomic import is_stale
+
 from ..core.errors import DatasetError, FormatError, LianpuError
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".rda", ".rdata")
 _UPLOAD_ID = re.compile(r"^up-[0-9a-f]{16}$")
+TMP_PREFIX = "lianpu-uploads-"
 
 
 class NotFound(LianpuError, KeyError):
@@ -29,30 +36,79 @@ class NotFound(LianpuError, KeyError):
         return str(self.args[0]) if self.args else "not found"
 
 
+def table_nbytes(table) -> int:
+    """Bytes of a table's arrays (its blocks and any factorization it has cached)."""
+    import numpy as np
+    seen, total = set(), 0
+    for v in list(vars(table).values()) + list(getattr(table, "__dict__", {}).values()):
+        for a in (v if isinstance(v, (tuple, list)) else (v,)):
+            if isinstance(a, np.ndarray) and id(a) not in seen:
+                seen.add(id(a))
+                total += a.nbytes
+            elif hasattr(a, "memory_usage") and id(a) not in seen:  # pandas objects
+                seen.add(id(a))
+                try:
+                    m = a.memory_usage(deep=False)
+                    total += int(m.sum() if hasattr(m, "sum") else m)
+                except (TypeError, ValueError):
+                    pass
+    return total + 2 * 8 * int(table.n) ** 2  # room for A and the LU factors built on use
+
+
+def sweep_stale_tmp(root=None) -> list[Path]:
+    """Remove ``lianpu-uploads-*`` folders of dashboard processes that are gone."""
+    root = Path(root or tempfile.gettempdir())
+    gone = []
+    try:
+        entries = list(root.glob(TMP_PREFIX + "*"))
+    except OSError:
+        return gone
+    for p in entries:
+        if p.is_dir() and not p.is_symlink() and is_stale(p.name, p, TMP_PREFIX):
+            shutil.rmtree(p, ignore_errors=True)
+            gone.append(p)
+    return gone
+
+
 class TableStore:
-    def __init__(self, data_dir=None, max_uploads: int = 8, max_sections: int = 256):
+    def __init__(self, data_dir=None, max_upload_mb: int = 1024, max_sections: int = 256,
+                 limits=None):
+        from ..readers.safety import Limits
         self.data_dir = data_dir
-        self.max_uploads = max_uploads
+        self.max_upload_mb = max_upload_mb
+        self.limits = limits or Limits()
         self._tables: dict[str, object] = {}
-        self._uploads: OrderedDict[str, Path] = OrderedDict()
+        self._uploads: OrderedDict[str, int] = OrderedDict()  # id → bytes, least recent first
+        self._jobs: set = set()  # parses in progress (child processes)
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
         self._sections: OrderedDict = OrderedDict()
         self._max_sections = max_sections
-        self._tmp = Path(tempfile.mkdtemp(prefix="lianpu-uploads-"))
+        self.closed = False
+        sweep_stale_tmp()
+        self._tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
+
+    @property
+    def upload_bytes(self) -> int:
+        return sum(self._uploads.values())
 
     # ------------------------------------------------------------------ tables
     def datasets(self) -> list[dict]:
-        """Registry IO tables with a ``cached`` flag (only cached ones can be opened)."""
+        """Registry IO tables (national, OECD, WIOD and the provincial tables) with a
+        ``cached`` flag (only cached ones can be opened)."""
         from ..data import registry
         return [{"id": d.id, "title_zh": d.title_zh, "title_en": d.title_en, "year": d.year,
                  "sectors": d.sectors, "unit": d.unit,
                  "cached": registry.is_cached(d.id, self.data_dir)}
-                for d in registry.datasets()]
+                for d in registry.datasets(provincial=True)]
 
     def get(self, tid: str):
         """The table ``tid`` (dataset id or upload id), loading it on first use."""
         if tid in self._tables:
+            if tid in self._uploads:
+                with self._lock:
+                    if tid in self._uploads:
+                        self._uploads.move_to_end(tid)
             return self._tables[tid]
         with self._lock:
             lock = self._locks.setdefault(tid, threading.Lock())
@@ -61,7 +117,8 @@ class TableStore:
                 return self._tables[tid]
             if _UPLOAD_ID.match(tid):
                 raise NotFound(f"unknown upload {tid!r} (uploads are kept while the server "
-                               f"runs, at most {self.max_uploads}; upload the file again)")
+                               f"runs, the least recently used dropped beyond "
+                               f"{self.max_upload_mb} MB; upload the file again)")
             from ..data import registry
             try:
                 registry.get(tid)
@@ -72,36 +129,82 @@ class TableStore:
             self._tables[tid] = t
             return t
 
-    def add_upload(self, filename: str, chunks) -> tuple[str, object]:
-        """Save an uploaded file (an iterable of bytes) with its suffix and read it with lianpu's
-        readers. Returns (upload id, table). The file is removed if it cannot be read."""
+    def check_suffix(self, filename: str) -> str:
         suffix = Path(filename or "").suffix.lower()
         if suffix not in UPLOAD_SUFFIXES:
             raise FormatError(f"{filename or '(no name)'}: unsupported file type "
                               f"{suffix or '(none)'!r} (expected one of "
                               f"{', '.join(UPLOAD_SUFFIXES)})")
-        uid = "up-" + secrets.token_hex(8)
-        folder = self._tmp / uid
+        return suffix
+
+    def save_upload(self, filename: str, chunks) -> Path:
+        """Write an uploaded file (an iterable of bytes) into a fresh folder of the store's
+        temporary folder, under a safe name with its suffix; returns its path."""
+        suffix = self.check_suffix(filename)
+        folder = self._tmp / ("f-" + secrets.token_hex(8))
         folder.mkdir()
         safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)[:80] or f"table{suffix}"
         path = folder / (safe if safe.lower().endswith(suffix) else safe + suffix)
-        with open(path, "wb") as fh:
-            for chunk in chunks:
-                fh.write(chunk)
-        from ..readers.base import open_table
         try:
-            table = open_table(path, name=Path(filename).stem or uid)
+            with open(path, "wb") as fh:
+                for chunk in chunks:
+                    fh.write(chunk)
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise
+        return path
+
+    async def parse_upload(self, filename: str, path: Path, *, stop_when, deadline_s: float):
+        """Read a saved upload in a child process (see :mod:`.worker`) and keep the table.
+        The file's folder is removed whatever happens. Returns (upload id, table)."""
+        from .worker import Job
+        name = Path(filename).stem or "upload"
+        job = None
+        try:
+            if self.closed:
+                raise RuntimeError("the server is stopping")
+            out = path.parent / ".parsed.parquet"
+            job = Job(path, name, self.limits, out)
+            self._jobs.add(job)
+
+            async def stop():
+                return self.closed or await stop_when()
+
+            msg = await job.result(deadline_s=deadline_s, stop_when=stop)
+            if msg[0] == "ok":
+                from starlette.concurrency import run_in_threadpool
+
+                from ..readers.native import load
+                table = await run_in_threadpool(load, out)  # written by our own child
+        finally:
+            if job is not None:
+                self._jobs.discard(job)
+            shutil.rmtree(path.parent, ignore_errors=True)
+        if msg[0] == "error":
+            from ..readers.safety import TooBig
+            _, status, text = msg
+            raise (TooBig if status == 413 else FormatError)(text)
+        return self.keep_upload(table)
+
+    def keep_upload(self, table) -> tuple[str, object]:
+        """Hold an uploaded table under the memory budget, dropping the least recently used
+        uploads to make room. Returns (upload id, table)."""
+        from ..readers.safety import TooBig
+        size = table_nbytes(table)
+        budget = self.max_upload_mb * 2**20
+        if size > budget:
+            raise TooBig(f"{table.name}: the table needs about {size / 2**20:,.0f} MB, more than "
+                         f"{self.max_upload_mb:,} MB (the upload memory budget of this server)")
         _remember(table, self.data_dir)
+        uid = "up-" + secrets.token_hex(8)
         with self._lock:
             self._tables[uid] = table
-            self._uploads[uid] = folder
-            while len(self._uploads) > self.max_uploads:
-                old, p = self._uploads.popitem(last=False)
+            self._uploads[uid] = size
+            while sum(self._uploads.values()) > budget:
+                old, _ = self._uploads.popitem(last=False)
                 self._tables.pop(old, None)
-                shutil.rmtree(p, ignore_errors=True)
+                for k in [k for k in self._sections if k and k[0] == old]:
+                    del self._sections[k]
         return uid, table
 
     def title(self, tid: str, lang: str) -> str:
@@ -132,6 +235,10 @@ class TableStore:
             return value
 
     def close(self) -> None:
+        """Stop parses in progress and remove the temporary folder."""
+        self.closed = True
+        for job in list(self._jobs):
+            job.stop()
         shutil.rmtree(self._tmp, ignore_errors=True)
 
     def __del__(self):  # the temp folder goes with the store
