@@ -35,6 +35,11 @@ _LAZY = {
     "employment_satellite": ("lianpu.satellites.employment", "employment_satellite"),
     "read_demand": ("lianpu.analysis.demand", "read_demand"),
     "co2_satellite": ("lianpu.analysis.carbon", "co2_satellite"),
+    "gvc": ("lianpu.analysis.gvc", None),
+    "prices": ("lianpu.analysis.prices", None),
+    "cost_push": ("lianpu.analysis.prices", "cost_push"),
+    "cbam": ("lianpu.analysis.cbam", None),
+    "cbam_exposure": ("lianpu.analysis.cbam", "exposure"),
 }
 
 
