@@ -100,8 +100,11 @@ def can_separate_imports(table) -> bool:
 
 
 def has_inflows(table) -> bool:
-    """A provincial table whose inflows from other provinces are published apart."""
-    return getattr(table, "Zr_", None) is not None or bool(table.fd_positions(roles.INFLOWS))
+    """A provincial table whose inflows are published (apart from imports, 2012/2017; or as
+    one 'inflow' column with imports, 2007 FU304 — its local view removes them as one
+    leakage)."""
+    return getattr(table, "Zr_", None) is not None or bool(
+        table.fd_positions(roles.INFLOWS | {"trade_in"}))
 
 
 def check_basis(basis: str, argument: str = "basis") -> str:

@@ -304,10 +304,11 @@ def _align(a, b, quantity):
     if nbs_a and nbs_b:
         if cc.same_classification(a, b):
             return _parts(a, quantity), _parts(b, quantity), f"{cc.table_key(a)} sectors"
-        ga, la = cc.common_groups(a)
-        gb, lb = cc.common_groups(b)
+        (ga, la), (gb, lb) = cc.common_groups_pair(a, b)
         return (_parts(a, quantity, ga, la), _parts(b, quantity, gb, lb),
-                f"common {len(la)}-sector NBS classification (nbs42_concordance.csv)")
+                f"common {len(la)}-sector NBS classification (nbs42_concordance.csv"
+                + (", chnio42_concordance.csv" if getattr(a, "province", None)
+                   or getattr(b, "province", None) else "") + ")")
     if nbs_a != nbs_b or list(map(str, a.index)) != list(map(str, b.index)):
         raise TableError(message(f"{a.name} vs {b.name}", "the two tables have different "
                                  "sectors and no concordance between them",
@@ -415,6 +416,16 @@ def sda(table_a, table_b, quantity: str = "output", *, data_dir=None, deflator=N
              + " (pass deflator= / --deflator FILE for constant prices)")
     common = ["domestic production only (non-competitive views; competitive tables split by "
               "import proportionality); final use includes exports and the discrepancy"]
+    from .basis import resolve_basis
+    ba, bb = resolve_basis(table_a)[1], resolve_basis(table_b)[1]
+    if ba.name == "local" or bb.name == "local":
+        common[0] = ("local production only (provincial local views: imports from abroad and "
+                     "inflows from other provinces removed in proportion); final use includes "
+                     "exports, outflows and the discrepancy")
+    if ba.method != bb.method:
+        common.append(f"the two tables are on different bases ({table_a.year}: {ba.note_en}; "
+                      f"{table_b.year}: {bb.note_en}): part of the technology effect is the "
+                      "change of basis")
     if pa.direct_fd or pb.direct_fd:
         common.append(f"direct final-demand (household) {quantity} not decomposed: "
                       f"{pa.direct_fd:.4g} → {pb.direct_fd:.4g} {pa.unit}")

@@ -54,12 +54,21 @@ def nbs_concordance() -> pd.DataFrame:
     return c
 
 
+def _classifications() -> pd.DataFrame:
+    """Rows of every shipped classification: the NBS national tables (nbs42_concordance.csv)
+    and the provincial tables' 2002 and 2007 classifications (chnio42_concordance.csv, keys
+    ``chnio-2002-42``, ``chnio-2007-42``; 2012 and 2017 provinces use the national rows)."""
+    return pd.concat([_csv("nbs42_concordance.csv"), _csv("chnio42_concordance.csv")],
+                     ignore_index=True)
+
+
 def table_key(table) -> str:
     """The NBS table a table is (``cn-nbs-2017-42``), recognised by year, size and codes; a
     provincial table (``table.province`` set) by the national table of its classification —
     the one with the same codes and the same Chinese sector names (2017 provinces →
-    cn-nbs-2017-42, 2012 provinces → the 2012 classification of cn-nbs-2015-42)."""
-    c = _csv("nbs42_concordance.csv")
+    cn-nbs-2017-42, 2012 provinces → the 2012 classification of cn-nbs-2015-42, 2007 and
+    2002 provinces → chnio-2007-42 / chnio-2002-42)."""
+    c = _classifications()
     key = f"cn-nbs-{table.year}-{table.n}"
     rows = c[c["table"] == key]
     codes = [str(i) for i in table.index]
@@ -78,7 +87,7 @@ def table_key(table) -> str:
 
 
 def _rows(table) -> pd.DataFrame:
-    c = _csv("nbs42_concordance.csv")
+    c = _classifications()
     return c[c["table"] == table_key(table)].reset_index(drop=True)
 
 
@@ -181,16 +190,51 @@ def to_table(table, by_ceads: pd.Series, weights: pd.DataFrame | None = None
 def common_groups(table) -> tuple[np.ndarray, pd.DataFrame]:
     """(group index of each sector (n,), labels of the groups (code, name_zh, name_en)).
 
-    Groups are the common 39-sector classification (``common`` column) for NBS tables.
+    Groups are the common 39-sector classification (``common`` column) for NBS tables; a
+    sector that spans several common sectors (``common`` like ``37|38``, the 2002 provincial
+    其他社会服务业) merges them into one group.
     """
-    rows = _rows(table)
-    codes = sorted(set(rows["common"]))
-    labels = (rows.drop_duplicates("common").set_index("common")
-              .loc[codes, ["common_name_zh", "common_name_en"]]
-              .rename(columns={"common_name_zh": "name_zh", "common_name_en": "name_en"}))
-    labels.index.name = "code"
+    (g, labels), _ = common_groups_pair(table, table)
+    return g, labels
+
+
+def common_groups_pair(a, b):
+    """((groups of a, labels), (groups of b, labels)) in one classification: the common
+    sectors, with every set of common sectors that some sector of ``a`` or ``b`` spans merged
+    into one group (so both tables aggregate to exactly the same groups)."""
+    ra, rb = _rows(a), _rows(b)
+    parent: dict[str, str] = {}
+
+    def find(c):
+        while parent.setdefault(c, c) != c:
+            c = parent[c]
+        return c
+
+    names = {}
+    for rows in (ra, rb):
+        for com, zh, en in zip(rows["common"], rows["common_name_zh"], rows["common_name_en"]):
+            parts = str(com).split("|")
+            if len(parts) == 1:
+                names[parts[0]] = (zh, en)
+            for p in parts[1:]:
+                x, y = find(parts[0]), find(p)
+                if x != y:
+                    parent[max(x, y)] = min(x, y)
+            find(parts[0])
+    groups: dict[str, list[str]] = {}
+    for c in sorted(parent):
+        groups.setdefault(find(c), []).append(c)
+    codes = sorted(groups)
+    lab = pd.DataFrame({
+        "name_zh": ["、".join(names.get(m, (m, m))[0] for m in groups[c]) for c in codes],
+        "name_en": ["; ".join(names.get(m, (m, m))[1] for m in groups[c]) for c in codes]},
+        index=pd.Index(["|".join(groups[c]) for c in codes], name="code"))
     pos = {c: i for i, c in enumerate(codes)}
-    return np.array([pos[c] for c in rows["common"]]), labels
+
+    def idx(rows):
+        return np.array([pos[find(str(com).split("|")[0])] for com in rows["common"]])
+
+    return (idx(ra), lab), (idx(rb), lab)
 
 
 def same_classification(a, b) -> bool:
