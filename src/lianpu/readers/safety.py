@@ -128,7 +128,7 @@ def check_xlsx(path: Path, limits: Limits = Limits()) -> None:
                 limits.check_cells(fname, i.file_size // 10,
                                    f"sheet {i.filename!r} may hold up to")
                 continue
-            c1, r1, c2, r2 = m.groups()
+            c1, r1, c2, r2 = (g.decode() if g else None for g in m.groups())
             if c2 is None:  # a single cell "A1"
                 continue
             cells = (_col(c2) - _col(c1 or "A") + 1) * (int(r2) - int(r1 or 1) + 1)

@@ -75,27 +75,34 @@ class BodyLimit:
             if k == b"content-length" and v.isdigit() and int(v) > limit:
                 return await _send_json(send, 413, text)
         seen = 0
-        started = False
+        started = exceeded = False
 
         async def limited():
-            nonlocal seen
+            nonlocal seen, exceeded
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > limit:
+                    exceeded = True
                     raise TooLarge()
             return msg
 
         async def tracked(msg):
             nonlocal started
+            if exceeded:  # the app turned TooLarge into its own error: answer 413 instead
+                if not started:
+                    started = True
+                    await _send_json(send, 413, text)
+                return
             started = started or msg["type"] == "http.response.start"
             await send(msg)
 
         try:
             await self.app(scope, limited, tracked)
         except TooLarge:
-            if not started:
-                await _send_json(send, 413, text)
+            pass
+        if exceeded and not started:
+            await _send_json(send, 413, text)
 
 
 def _too_large(limit):
