@@ -1,24 +1,38 @@
-"""Benchmark: output and satellite multipliers, lianpu versus pymrio.
+"""Benchmark: output and satellite multipliers and footprints, lianpu versus the LU floor,
+pymrio and MARIO.
 
-The task, identical for both libraries: from Z (n×n), Y (n×k) and satellite rows F (s×n),
-obtain the output multipliers (column sums of L = (I − A)⁻¹) and every satellite multiplier
-M = S·L (per unit of final demand), with S = F x̂⁻¹ and x = Z·1 + Y·1 computed by each library.
+The task, identical for every row: from Z (n×n), Y (n×K) and satellite rows F (s×n), obtain
+the output multipliers (column sums of L = (I − A)⁻¹), every satellite multiplier M = S·L
+(per unit of final demand, S = F x̂⁻¹, x = Z·1 + Y·1 computed by each library) and the
+footprints by final-demand column D = M·Y (s×K).
 
-- lianpu: ``IOTable.from_arrays(Z, Y, satellites=...)`` (validation included), then
-  ``lianpu.multipliers(t, "output")`` and ``lianpu.multipliers(t, name)`` per satellite
-  (one LU of I − A, one transposed solve per row vector).
+- lianpu: ``IOTable.from_arrays(Z, Y, satellites=...)`` (validation included), then the
+  intensity rows of output and every satellite stacked and solved in one call
+  ``left_solve(table.factor, S)`` — the table's solver picks batched GMRES or the LU by the
+  work asked (``table.factor.method`` / ``.reason`` are recorded).
+- lianpu_per_kind: the same table, ``lianpu.multipliers(t, kind)`` once per kind (one solve
+  per row vector: what a user calling the analysis per satellite gets).
+- lianpu_core_sparse (sparse cases only): Z held as CSR by the user, A = Z x̂⁻¹ in CSR,
+  ``leontief_factor(A)`` and one ``left_solve`` — no dense n×n anywhere.
+- lu_floor: bare LAPACK, the floor for any direct method: A = Z x̂⁻¹, one getrf of I − A (in
+  place) and one transposed getrs for all s + 1 rows. Also the reference for agreement.
 - pymrio "calc_all": ``IOSystem(Z, Y, ext=F).calc_all()`` exactly as a user would; this also
-  computes the extension's D_cba/D_pba/D_imp/D_exp accounts, which lianpu does not.
+  computes the extension's D_cba/D_pba/D_imp/D_exp accounts.
 - pymrio "same quantities": only the quantities asked for, with pymrio's own maths
   (``calc_x``, ``calc_A``, ``calc_L``, ``L.sum(axis=0)``, ``calc_S``, ``calc_M``).
+- mario_functions: MARIO's functional API for the same quantities (``calc_X``, ``calc_z``,
+  ``calc_e``, ``calc_w`` (= the Leontief inverse), ``calc_f``, ``w.sum(axis=0)``).
 
-Cases: WIOD 2013 release (1435 sectors; Z = inter, Y = final) and a seeded synthetic
-productive table (n = 4000 by default). Times are best of R runs in this process; peak memory
-is measured once per (library, case) in a fresh subprocess (see bench/README.md).
+Cases: WIOD 2013 release (1435 sectors; Z = inter, Y = final), seeded synthetic productive
+tables (``--n 4000,8000``), optionally ``--big`` (dense n = 20,000) and ``--sparse``
+(n = 20,000 at 2 % density). Times are medians (and best) of R interleaved runs in this
+process; peak memory is measured once per (library, case) in a fresh subprocess (see
+bench/README.md).
 
 Usage::
 
-    python bench/bench_multipliers.py [--n 4000] [--sats 5] [--wiod-year 2011] [--json OUT]
+    python bench/bench_multipliers.py [--n 4000,8000] [--sats 5] [--big] [--sparse]
+        [--libs lianpu,lu_floor,...] [--json OUT]
 """
 from __future__ import annotations
 
@@ -47,8 +61,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 WIOD_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "wiod2013" / "raw"
 WIOD_FD = ["CONS_h", "CONS_np", "CONS_g", "GFCF", "INVEN"]  # WIOD 2013 final-demand columns
-LIBS = ("lianpu", "pymrio_calc_all", "pymrio_same")
-RTOL = 1e-8
+LIBS = ("lianpu", "lianpu_per_kind", "lianpu_core_sparse", "lu_floor", "pymrio_calc_all",
+        "pymrio_same", "mario_functions")
+REFERENCE = "lu_floor"
+#: agreement with the direct solve: lianpu's rows must be within 1e-10 (relative to the
+#: largest entry), the peers' explicit inverses within 1e-8
+RTOL = {"lianpu": 1e-10, "lianpu_per_kind": 1e-10, "lianpu_core_sparse": 1e-10}
+RTOL_PEERS = 1e-8
 
 
 # ----------------------------------------------------------------------------- inputs
@@ -57,32 +76,39 @@ def synthetic_case(n: int, sats: int, regions: int, categories: int, density: fl
     """A productive MRIO-shaped table: A ≥ 0 with column sums in [0.3, 0.7], y > 0, x = L y.
 
     Z = A x̂ and Y splits y over ``regions × categories`` columns, so Z·1 + Y·1 = x up to
-    rounding; satellites F = s ⊙ x with lognormal intensities s > 0.
+    rounding; satellites F = s ⊙ x with lognormal intensities s > 0. Built in place in one
+    n×n array (row blocks; A becomes Z), so a 20,000-sector case needs one 3.2 GB matrix;
+    x = L y by SciPy's GMRES (an implementation independent of lianpu's), to 1e-13.
     """
+    import scipy.sparse.linalg as spla
     if n % regions:
         raise SystemExit(f"argument --n: {n} is not a multiple of --regions {regions}")
     rng = np.random.default_rng(seed)
-    A = rng.lognormal(0.0, 1.0, (n, n))
-    A *= rng.random((n, n)) < density
-    np.fill_diagonal(A, rng.lognormal(1.0, 0.5, n))  # own-sector purchases are usually large
-    A *= rng.uniform(0.3, 0.7, n) / A.sum(axis=0)
+    A = np.empty((n, n))
+    step = max(1, 2**24 // n)  # ~128 MiB of temporaries per block
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        blk = rng.lognormal(0.0, 1.0, (b - a, n))
+        blk *= rng.random((b - a, n)) < density
+        A[a:b] = blk
+    del blk
+    A[np.diag_indices(n)] = rng.lognormal(1.0, 0.5, n)  # own-sector purchases are usually large
+    A *= (rng.uniform(0.3, 0.7, n) / A.sum(axis=0))[None, :]
     y = rng.lognormal(0.0, 1.0, n) * 100.0
-    M = -A
-    M[np.diag_indices(n)] += 1.0
-    x = np.linalg.solve(M, y)
-    del M
-    if not (x > 0).all():
-        raise RuntimeError("synthetic table is not productive (x has non-positive entries)")
-    Z = A * x[None, :]
-    del A
+    op = spla.LinearOperator((n, n), matvec=lambda v: v - A @ v, dtype=float)
+    x, info = spla.gmres(op, y, rtol=1e-13, atol=0.0, restart=60, maxiter=20)
+    if info != 0 or not (x > 0).all():
+        raise RuntimeError(f"synthetic table: x = L y failed (gmres info {info}) or x ≤ 0")
+    A *= x[None, :]  # A is now Z
+    Z = A
     w = rng.random((n, regions * categories))
     Y = y[:, None] * (w / w.sum(axis=1, keepdims=True))
     F = rng.lognormal(0.0, 1.5, (sats, n)) * x[None, :]
     m = n // regions
     reg = [f"R{r:02d}" for r in range(regions)]
     return {
-        "name": f"synthetic n={n}", "Z": np.ascontiguousarray(Z),
-        "Y": np.ascontiguousarray(Y), "F": F,
+        "name": f"synthetic n={n}" + (f" density={density:g}" if density < 0.05 else ""),
+        "Z": Z, "Y": np.ascontiguousarray(Y), "F": F,
         "regions": [r for r in reg for _ in range(m)],
         "sectors": [f"s{i:04d}" for _ in reg for i in range(m)],
         "fd_regions": [r for r in reg for _ in range(categories)],
@@ -159,7 +185,7 @@ def save_case(case: dict, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for k in ("Z", "Y", "F"):
         np.save(folder / f"{k}.npy", case[k])
-    meta = {k: v for k, v in case.items() if k not in ("Z", "Y", "F")}
+    meta = {k: v for k, v in case.items() if k not in ("Z", "Y", "F") and not k.startswith("_")}
     (folder / "meta.json").write_text(json.dumps(meta))
 
 
@@ -187,30 +213,103 @@ def pymrio_frames(case: dict) -> dict:
     }
 
 
-def run_lianpu(case: dict, frames=None) -> tuple[dict, dict]:
-    """lianpu from arrays: returns ({'output': (n,), 'M': (s, n)}, component times)."""
+def _lianpu_table(case: dict):
     import lianpu
     from lianpu import Satellite
-    t0 = time.perf_counter()
     sats = {nm: Satellite(nm, case["F"][i], "kg") for i, nm in enumerate(case["sat_names"])}
     fd = [f"{r}/{c}" for r, c in zip(case["fd_regions"], case["fd_categories"])]
-    t = lianpu.IOTable.from_arrays(case["Z"], case["Y"], sectors=case["sectors"],
-                                   regions=case["regions"], final_demand=fd, satellites=sats,
-                                   allow_negative_flows=case["allow_negative"])
+    return lianpu.IOTable.from_arrays(case["Z"], case["Y"], sectors=case["sectors"],
+                                      regions=case["regions"], final_demand=fd, satellites=sats,
+                                      allow_negative_flows=case["allow_negative"])
+
+
+def _solver_info(f) -> dict:
+    return {"method": getattr(f, "method", "?"), "backend": getattr(f, "backend", "?"),
+            "reason": getattr(f, "reason", ""), "passes": getattr(f, "passes", None),
+            "history": [list(h) for h in getattr(f, "history", [])]}
+
+
+def run_lianpu(case: dict, frames=None) -> tuple[dict, dict]:
+    """lianpu from arrays, all rows in one solve: ({'output', 'M', 'D'}, component times)."""
+    from lianpu.analysis.multipliers import intensity
+    from lianpu.core import leontief as leo
+    t0 = time.perf_counter()
+    t = _lianpu_table(case)
     t1 = time.perf_counter()
-    _ = t.A_
+    S = np.vstack([intensity(t, "output")[0]] + [intensity(t, nm)[0] for nm in case["sat_names"]])
+    MM = leo.left_solve(t.factor, S)
     t2 = time.perf_counter()
-    _ = t.factor
+    M = MM[1:]
+    D = M @ t.Y_
     t3 = time.perf_counter()
+    return {"output": MM[0], "M": M, "D": D}, {
+        "from_arrays (validation, A, productivity)": t1 - t0,
+        "one left_solve of 1 + sats rows": t2 - t1, "footprints D = M·Y": t3 - t2,
+        "total": t3 - t0, "solver": _solver_info(t.factor)}
+
+
+def run_lianpu_per_kind(case: dict, frames=None) -> tuple[dict, dict]:
+    """lianpu.multipliers(t, kind) once per kind (one solve each), then D = M·Y."""
+    import lianpu
+    t0 = time.perf_counter()
+    t = _lianpu_table(case)
+    t1 = time.perf_counter()
     out = lianpu.multipliers(t, "output").to_numpy()
     M = np.vstack([lianpu.multipliers(t, nm).to_numpy() for nm in case["sat_names"]])
+    t2 = time.perf_counter()
+    D = M @ t.Y_
+    t3 = time.perf_counter()
+    return {"output": out, "M": M, "D": D}, {
+        "from_arrays (validation, A, productivity)": t1 - t0,
+        "multipliers() × (1 + sats), incl. Series": t2 - t1, "footprints D = M·Y": t3 - t2,
+        "total": t3 - t0, "solver": _solver_info(t.factor)}
+
+
+def run_lianpu_core_sparse(case: dict, frames=None) -> tuple[dict, dict]:
+    """Z held as CSR (built before the clock): A = Z x̂⁻¹ in CSR, leontief_factor, one
+    left_solve. No dense n×n."""
+    from lianpu.core import coefficients as coef
+    from lianpu.core import leontief as leo
+    Zs = case.get("_Z_csr")
+    if Zs is None:
+        import scipy.sparse as sp
+        Zs = case["_Z_csr"] = sp.csr_matrix(case["Z"])
+    t0 = time.perf_counter()
+    x = coef.calc_x(Zs, case["Y"])
+    A = coef.calc_A(Zs, x)
+    f = leo.leontief_factor(A)
+    t1 = time.perf_counter()
+    S = np.vstack([np.ones(len(x)), coef.calc_S(case["F"], x)])
+    MM = leo.left_solve(f, S)
+    t2 = time.perf_counter()
+    D = MM[1:] @ case["Y"]
+    t3 = time.perf_counter()
+    return {"output": MM[0], "M": MM[1:], "D": D}, {
+        "x, A (CSR), solver and productivity": t1 - t0, "one left_solve": t2 - t1,
+        "footprints": t3 - t2, "total": t3 - t0, "solver": _solver_info(f)}
+
+
+def run_lu_floor(case: dict, frames=None) -> tuple[dict, dict]:
+    """Bare LAPACK: A = Z x̂⁻¹ written as I − A in place (Fortran order), getrf, one getrs
+    (transposed) for all rows. No validation, no labels: the floor for a direct method."""
+    import scipy.linalg as sla
+    Z, Y, F = case["Z"], case["Y"], case["F"]
+    t0 = time.perf_counter()
+    x = Z.sum(axis=1) + Y.sum(axis=1)
+    r = np.divide(1.0, x, out=np.zeros_like(x), where=x != 0)
+    M = np.multiply(Z, -r[None, :], order="F")
+    M[np.diag_indices(len(x))] += 1.0
+    t1 = time.perf_counter()
+    lu = sla.lu_factor(M, overwrite_a=True, check_finite=False)
+    t2 = time.perf_counter()
+    S = np.vstack([np.ones(len(x)), F * r[None, :]])
+    MM = sla.lu_solve(lu, S.T, trans=1, check_finite=False).T
+    t3 = time.perf_counter()
+    D = MM[1:] @ Y
     t4 = time.perf_counter()
-    # IOTable checks productivity on construction, so A and the LU are usually made (and
-    # cached) inside from_arrays; the next two stamps are then ~0. See lianpu_breakdown.
-    return {"output": out, "M": M}, {
-        "from_arrays (validation; A, LU if made on construction)": t1 - t0,
-        "A (if not yet cached)": t2 - t1, "factor (if not yet cached)": t3 - t2,
-        "solves (1 + sats, incl. Series)": t4 - t3, "total": t4 - t0}
+    return {"output": MM[0], "M": MM[1:], "D": D}, {
+        "x, I − A": t1 - t0, "getrf": t2 - t1, "getrs (transposed)": t3 - t2,
+        "footprints": t4 - t3, "total": t4 - t0}
 
 
 def run_pymrio_calc_all(case: dict, frames: dict) -> tuple[dict, dict]:
@@ -225,10 +324,11 @@ def run_pymrio_calc_all(case: dict, frames: dict) -> tuple[dict, dict]:
     t2 = time.perf_counter()
     out = io.L.sum(axis=0).to_numpy()
     M = io.ext.M.to_numpy()
+    D = M @ frames["Y"].to_numpy()
     t3 = time.perf_counter()
-    return {"output": out, "M": M}, {
+    return {"output": out, "M": M, "D": D}, {
         "calc_system (x, A, L=inv)": t1 - t0, "calc_extensions (S, M, D accounts)": t2 - t1,
-        "read results": t3 - t2, "total": t3 - t0}
+        "read results, D = M·Y": t3 - t2, "total": t3 - t0}
 
 
 def run_pymrio_same(case: dict, frames: dict) -> tuple[dict, dict]:
@@ -242,9 +342,30 @@ def run_pymrio_same(case: dict, frames: dict) -> tuple[dict, dict]:
     t2 = time.perf_counter()
     out = L.sum(axis=0).to_numpy()
     M = im.calc_M(im.calc_S(frames["F"], x), L).to_numpy()
+    D = M @ frames["Y"].to_numpy()
     t3 = time.perf_counter()
-    return {"output": out, "M": M}, {
-        "x, A": t1 - t0, "L = inv(I − A)": t2 - t1, "colsum L, S, M = S·L": t3 - t2,
+    return {"output": out, "M": M, "D": D}, {
+        "x, A": t1 - t0, "L = inv(I − A)": t2 - t1, "colsum L, S, M = S·L, D": t3 - t2,
+        "total": t3 - t0}
+
+
+def run_mario_functions(case: dict, frames: dict) -> tuple[dict, dict]:
+    """MARIO's functional API (mario.calc_*) on the same frames: X, z, e, w = (I − z)⁻¹,
+    f = e·w, output multipliers w.sum(axis=0), D = f·Y."""
+    import mario
+    t0 = time.perf_counter()
+    X = mario.calc_X(frames["Z"], frames["Y"])
+    z = mario.calc_z(frames["Z"], X)
+    e = mario.calc_e(frames["F"], X)
+    t1 = time.perf_counter()
+    w = mario.calc_w(z)
+    t2 = time.perf_counter()
+    out = w.sum(axis=0).to_numpy()
+    M = mario.calc_f(e, w).to_numpy()
+    D = M @ frames["Y"].to_numpy()
+    t3 = time.perf_counter()
+    return {"output": out, "M": M, "D": D}, {
+        "X, z, e": t1 - t0, "w = (I − z)⁻¹": t2 - t1, "w.sum, f = e·w, D": t3 - t2,
         "total": t3 - t0}
 
 
@@ -254,12 +375,11 @@ LIANPU_PROBES = [
     ("lianpu.table:IOTable", "label", "labels for messages (table.label)"),
     ("lianpu.table:val", "balance_report", "balance report"),
     ("lianpu.table:coef", "calc_A", "A = Z x̂⁻¹"),
-    ("lianpu.table:leo", "leontief_factor", "leontief_factor (total)"),
-    ("lianpu.core.leontief", "identity_minus", "  I − A"),
-    ("lianpu.core.leontief", "factorize", "  factorize (backend choice, LU, pivot check)"),
-    ("lianpu.core.backend:sla", "lu_factor", "    LAPACK getrf (scipy lu_factor)"),
-    ("lianpu.core.leontief", "check_productive", "  productivity check (one solve)"),
-    ("lianpu.analysis.multipliers:leo", "left_solve", "transposed solves (multipliers)"),
+    ("lianpu.table:leo", "leontief_factor", "leontief_factor (solver choice, productivity)"),
+    ("lianpu.core.leontief:kry", "productive_without_lu", "  productivity without an LU"),
+    ("lianpu.core.leontief", "_lu_factor", "  LU of I − A (when chosen)"),
+    ("lianpu.core.leontief:kry", "batched_gmres", "batched GMRES (all solves)"),
+    ("lianpu.analysis.multipliers:leo", "left_solve", "left_solve calls (GMRES or LU)"),
 ]
 
 
@@ -295,12 +415,16 @@ def lianpu_breakdown(case: dict) -> dict:
         for target, attr, orig in reversed(patched):
             setattr(target, attr, orig)
     return {"run_total": parts["total"],
-            "from_arrays": parts["from_arrays (validation; A, LU if made on construction)"],
+            "from_arrays": parts["from_arrays (validation, A, productivity)"],
             **{key: acc.get(key, 0.0) for _, _, key in LIANPU_PROBES}}
 
 
-RUNNERS = {"lianpu": run_lianpu, "pymrio_calc_all": run_pymrio_calc_all,
-           "pymrio_same": run_pymrio_same}
+RUNNERS = {"lianpu": run_lianpu, "lianpu_per_kind": run_lianpu_per_kind,
+           "lianpu_core_sparse": run_lianpu_core_sparse, "lu_floor": run_lu_floor,
+           "pymrio_calc_all": run_pymrio_calc_all, "pymrio_same": run_pymrio_same,
+           "mario_functions": run_mario_functions}
+#: rows that need the labelled pandas frames
+NEEDS_FRAMES = ("pymrio_calc_all", "pymrio_same", "mario_functions")
 
 
 # ----------------------------------------------------------------------------- memory child
@@ -326,7 +450,7 @@ def _reset_peak_rss() -> bool:
 def _warmup_inputs(lib: str, case: dict):
     small = synthetic_case(400, len(case["sat_names"]), 4, 2, 0.25, 1)
     small["allow_negative"] = case["allow_negative"]
-    return small, (None if lib == "lianpu" else pymrio_frames(small))
+    return small, (pymrio_frames(small) if lib in NEEDS_FRAMES else None)
 
 
 def child(lib: str, folder: str) -> None:
@@ -334,12 +458,15 @@ def child(lib: str, folder: str) -> None:
     tracemalloc's peak, printed as one JSON line."""
     case = load_case(Path(folder))
     import pandas  # noqa: F401  (imports belong to the baseline)
-    if lib == "lianpu":
-        import lianpu  # noqa: F401
-        frames = None
-    else:
+    import lianpu  # noqa: F401
+    frames = None
+    if lib in NEEDS_FRAMES:
+        import mario  # noqa: F401
         import pymrio  # noqa: F401
         frames = pymrio_frames(case)
+    if lib == "lianpu_core_sparse":
+        import scipy.sparse as sp
+        case["_Z_csr"] = sp.csr_matrix(case["Z"])  # the user's storage, before the clock
     # Warm up on a small table: lazy imports, BLAS thread buffers and pandas caches are
     # one-time costs that would otherwise dominate the figure for mid-sized tables.
     RUNNERS[lib](*_warmup_inputs(lib, case))
@@ -362,6 +489,7 @@ def child(lib: str, folder: str) -> None:
         "hwm_reset": reset, "peak_during_task": end_hwm > base_hwm,
         "tracemalloc_peak_mib": tm_peak / 2**20, "wall_s_under_tracemalloc": wall,
         "input_mib": sum(case[k].nbytes for k in "ZYF") / 2**20,
+        "matrix_mib": case["Z"].nbytes / 2**20,
         "result_mib": sum(v.nbytes for v in res.values()) / 2**20,
     }))
     if not reset:
@@ -408,6 +536,14 @@ def blas_threads() -> dict:
     return {"ctypes": found}
 
 
+def _mario_version() -> str:
+    try:
+        import mario
+        return str(mario.__version__)
+    except Exception as exc:  # an optional peer: say why it is absent
+        return f"not importable: {type(exc).__name__}: {exc}"
+
+
 def machine_info() -> dict:
     import pandas as pd
     import pymrio
@@ -434,6 +570,7 @@ def machine_info() -> dict:
         "platform": platform.platform(), "python": platform.python_version(),
         "numpy": np.__version__, "scipy": scipy.__version__, "pandas": pd.__version__,
         "pymrio": pymrio.__version__, "lianpu": lianpu.__version__, "blas_config": cfg,
+        "mario": _mario_version(),
         "blas_threads": blas_threads(),
         "env": {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                                "MKL_NUM_THREADS")},
@@ -445,82 +582,103 @@ def rel_diff(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.abs(a - b).max() / max(np.abs(b).max(), np.finfo(float).tiny))
 
 
-def bench_case(case: dict, repeats: int, memory: bool, tmp: Path, log) -> dict:
-    frames = pymrio_frames(case)
+def bench_case(case: dict, libs: list, repeats: int, peer_repeats: int, memory: bool,
+               tmp: Path, log) -> dict:
+    frames = pymrio_frames(case) if any(lib in NEEDS_FRAMES for lib in libs) else None
     out = {"case": case["name"], "note": case["note"], "n": int(case["Z"].shape[0]),
            "final_demand_columns": int(case["Y"].shape[1]), "satellites": len(case["sat_names"]),
-           "density_Z": float(np.count_nonzero(case["Z"]) / case["Z"].size), "repeats": repeats,
-           "libs": {}}
-    results, runs = {}, {lib: [] for lib in LIBS}
+           "density_Z": float(np.count_nonzero(case["Z"]) / case["Z"].size),
+           "matrix_mib": case["Z"].nbytes / 2**20, "repeats": repeats,
+           "peer_repeats": peer_repeats, "libs": {}}
+    results, runs = {}, {lib: [] for lib in libs}
     out["loadavg_before"] = os.getloadavg()
     # interleaved, so that a burst of load from other processes hits every library alike
-    for r in range(repeats):
-        for lib in LIBS:
+    for r in range(max(repeats, peer_repeats)):
+        for lib in libs:
+            if r >= (repeats if lib.startswith("lianpu") else peer_repeats):
+                continue
             gc.collect()
             cpu = time.process_time()
             res, parts = RUNNERS[lib](case, frames)
             parts["cpu_s (all threads)"] = time.process_time() - cpu
             runs[lib].append(parts)
-            log(f"  {case['name']}: {lib} run {r + 1}/{repeats}: {parts['total']:.3f} s")
+            log(f"  {case['name']}: {lib} run {r + 1}: {parts['total']:.3f} s")
             if r == 0:
                 results[lib] = res
             del res
+            gc.collect()
     out["loadavg_after"] = os.getloadavg()
-    for lib in LIBS:
+    for lib in libs:
+        tot = [p["total"] for p in runs[lib]]
         best = min(runs[lib], key=lambda p: p["total"])
-        out["libs"][lib] = {"best_s": best["total"], "all_s": [p["total"] for p in runs[lib]],
-                            "cpu_s": [p["cpu_s (all threads)"] for p in runs[lib]],
+        out["libs"][lib] = {"median_s": float(np.median(tot)), "best_s": best["total"],
+                            "all_s": tot, "cpu_s": [p["cpu_s (all threads)"] for p in runs[lib]],
                             "components_best_run": best}
-    gc.collect()
-    out["lianpu_breakdown"] = lianpu_breakdown(case)
-    ref = results["pymrio_calc_all"]
+    if "lianpu" in libs:
+        gc.collect()
+        out["lianpu_breakdown"] = lianpu_breakdown(case)
+    ref = results[REFERENCE]
     checks = {}
-    for lib in ("lianpu", "pymrio_same"):
-        for q in ("output", "M"):
+    for lib in libs:
+        if lib == REFERENCE:
+            continue
+        tol = RTOL.get(lib, RTOL_PEERS)
+        for q in ("output", "M", "D"):
             d = rel_diff(results[lib][q], ref[q])
-            checks[f"{lib} vs pymrio_calc_all: {q}"] = {
-                "max_abs": float(np.abs(results[lib][q] - ref[q]).max()), "rel": d}
-            assert d < RTOL, f"{case['name']}: {lib} {q} differs from pymrio by {d:.3g} (relative)"
+            checks[f"{lib} vs {REFERENCE}: {q}"] = {
+                "max_abs": float(np.abs(results[lib][q] - ref[q]).max()), "rel": d, "tol": tol}
+            assert d <= tol, (f"{case['name']}: {lib} {q} differs from the direct solve by "
+                              f"{d:.3g} (relative; expected ≤ {tol:g})")
     out["agreement"] = checks
     del results, ref
     if memory:
         folder = tmp / case["name"].replace(" ", "_").replace("=", "")
         save_case(case, folder)
-        for lib in LIBS:
+        for lib in libs:
+            if lib in MEMORY_SKIP.get(out["n"], ()):
+                continue
             out["libs"][lib]["memory"] = measure_memory(lib, folder)
             log(f"  {case['name']}: {lib} peak RSS Δ "
                 f"{out['libs'][lib]['memory']['rss_peak_delta_mib']:.0f} MiB")
-    base = out["libs"]["lianpu"]
-    for lib in ("pymrio_calc_all", "pymrio_same"):
-        o = out["libs"][lib]
-        o["time_ratio_vs_lianpu"] = o["best_s"] / base["best_s"]
-        if memory:
-            o["rss_ratio_vs_lianpu"] = (o["memory"]["rss_peak_delta_mib"]
-                                        / base["memory"]["rss_peak_delta_mib"])
+        for f in folder.iterdir():
+            f.unlink()
+    base = out["libs"].get(REFERENCE)
+    for lib, o in out["libs"].items():
+        if base is not None:
+            o["time_ratio_vs_floor"] = o["median_s"] / base["median_s"]
+        if "lianpu" in out["libs"]:
+            o["time_ratio_vs_lianpu"] = o["median_s"] / out["libs"]["lianpu"]["median_s"]
+        if "memory" in o:
+            o["rss_peak_over_matrix"] = o["memory"]["rss_peak_delta_mib"] / out["matrix_mib"]
     return out
+
+
+#: memory subprocesses skipped by size (each would repeat a minutes-long run)
+MEMORY_SKIP = {20000: ("lu_floor",)}
 
 
 def print_report(report: dict) -> None:
     from rich.console import Console
     from rich.table import Table
-    con = Console(width=None if sys.stdout.isatty() else 120)
+    con = Console(width=None if sys.stdout.isatty() else 140)
     m = report["machine"]
     con.print(f"[bold]Machine[/]: {m['cpu']} — {m['os.cpu_count']} CPUs "
               f"(affinity {m['affinity']}); numpy {m['numpy']}, scipy {m['scipy']}, "
-              f"pandas {m['pandas']}, pymrio {m['pymrio']}, lianpu {m['lianpu']}")
+              f"pandas {m['pandas']}, pymrio {m['pymrio']}, mario {m.get('mario')}, "
+              f"lianpu {m['lianpu']}")
     con.print(f"BLAS: {m['blas_config']}; threads: {m['blas_threads']}; env: {m['env']}")
     for c in report["cases"]:
         tab = Table(title=f"{c['case']} — {c['note']}")
-        for h in ("library", "best time [s]", "pymrio/lianpu time", "peak RSS Δ [MiB]",
-                  "pymrio/lianpu RSS", "tracemalloc peak [MiB]"):
+        for h in ("library", "median [s]", "best [s]", "÷ LU floor", "÷ lianpu",
+                  "peak RSS Δ [MiB]", "RSS Δ ÷ matrix"):
             tab.add_column(h, justify="right" if h != "library" else "left")
         for lib, o in c["libs"].items():
             mem = o.get("memory", {})
-            tab.add_row(lib, f"{o['best_s']:.3f}",
-                        f"{o['time_ratio_vs_lianpu']:.2f}×" if "time_ratio_vs_lianpu" in o else "—",
+            tab.add_row(lib, f"{o['median_s']:.3f}", f"{o['best_s']:.3f}",
+                        f"{o['time_ratio_vs_floor']:.2f}" if "time_ratio_vs_floor" in o else "—",
+                        f"{o['time_ratio_vs_lianpu']:.2f}" if "time_ratio_vs_lianpu" in o else "—",
                         f"{mem['rss_peak_delta_mib']:.0f}" if mem else "—",
-                        f"{o['rss_ratio_vs_lianpu']:.2f}×" if "rss_ratio_vs_lianpu" in o else "—",
-                        f"{mem['tracemalloc_peak_mib']:.0f}" if mem else "—")
+                        f"{o['rss_peak_over_matrix']:.2f}" if "rss_peak_over_matrix" in o else "—")
         con.print(tab)
         comp = Table(title=f"{c['case']}: components (best run, seconds)")
         comp.add_column("library")
@@ -528,24 +686,52 @@ def print_report(report: dict) -> None:
         comp.add_column("s", justify="right")
         for lib, o in c["libs"].items():
             for k, v in o["components_best_run"].items():
-                comp.add_row(lib, k, f"{v:.3f}")
+                if k == "solver":
+                    comp.add_row(lib, "solver", f"{v['method']} ({v['backend']}), "
+                                 f"{v['passes']} passes: {v['reason']}")
+                else:
+                    comp.add_row(lib, k, f"{v:.3f}")
         con.print(comp)
-        bd = Table(title=f"{c['case']}: where lianpu's time goes (one instrumented run, seconds)")
-        bd.add_column("step")
-        bd.add_column("s", justify="right")
-        for k, v in c["lianpu_breakdown"].items():
-            bd.add_row(k, f"{v:.3f}")
-        con.print(bd)
+        if "lianpu_breakdown" in c:
+            bd = Table(title=f"{c['case']}: where lianpu's time goes (one instrumented run, s)")
+            bd.add_column("step")
+            bd.add_column("s", justify="right")
+            for k, v in c["lianpu_breakdown"].items():
+                bd.add_row(k, f"{v:.3f}")
+            con.print(bd)
         con.print("  load average (1/5/15 min) before / after timing: "
                   f"{' '.join(f'{v:.2f}' for v in c['loadavg_before'])} / "
                   f"{' '.join(f'{v:.2f}' for v in c['loadavg_after'])}")
         for k, v in c["agreement"].items():
-            con.print(f"  agreement {k}: max abs diff {v['max_abs']:.3g}, relative {v['rel']:.3g}")
+            con.print(f"  agreement {k}: max abs diff {v['max_abs']:.3g}, relative {v['rel']:.3g}"
+                      f" (≤ {v['tol']:g})")
+
+
+def libs_for(case: dict, a) -> list:
+    """The rows run for a case: --libs if given; the CSR core row only for sparse cases; the
+    peers (explicit inverses, several n×n frames) only up to --peer-max-n."""
+    n = case["Z"].shape[0]
+    sparse = case["density_target"] < 0.05
+    chosen = a.libs.split(",") if a.libs else list(LIBS)
+    for lib in chosen:
+        if lib not in RUNNERS:
+            raise SystemExit(f"argument --libs: unknown row {lib!r} (expected {', '.join(LIBS)})")
+    out = []
+    for lib in chosen:
+        if lib == "lianpu_core_sparse" and not sparse:
+            continue
+        if lib in NEEDS_FRAMES and n > a.peer_max_n:
+            continue
+        out.append(lib)
+    if REFERENCE not in out:
+        out.append(REFERENCE)  # agreement needs the direct solve
+    return out
 
 
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--n", type=int, default=4000, help="synthetic table size (default 4000)")
+    p.add_argument("--n", default="4000,8000",
+                   help="synthetic table sizes, comma list (default 4000,8000)")
     p.add_argument("--sats", type=int, default=5, help="number of satellites (default 5)")
     p.add_argument("--regions", type=int, default=20, help="synthetic regions (default 20)")
     p.add_argument("--categories", type=int, default=3,
@@ -553,36 +739,72 @@ def main(argv=None) -> None:
     p.add_argument("--density", type=float, default=0.25,
                    help="share of non-zero off-diagonal entries in the synthetic Z (default 0.25)")
     p.add_argument("--seed", type=int, default=20240601)
-    p.add_argument("--repeats", type=int, default=3, help="timing repeats, best taken (default 3)")
+    p.add_argument("--repeats", type=int, default=3,
+                   help="timing repeats of the lianpu rows, median reported (default 3)")
+    p.add_argument("--peer-repeats", type=int, default=None,
+                   help="repeats of the LU floor and the peers (default: --repeats)")
     p.add_argument("--wiod-year", type=int, default=2011)
     p.add_argument("--wiod-dir", type=Path, default=WIOD_DIR)
-    p.add_argument("--cases", default="wiod,synthetic", help="comma list of wiod, synthetic")
+    p.add_argument("--cases", default="wiod,synthetic",
+                   help="comma list of wiod, synthetic, big, sparse (default wiod,synthetic)")
+    p.add_argument("--big", action="store_true",
+                   help="add the dense n = 20,000 case (3.2 GB per n×n; the LU floor alone "
+                        "takes minutes on 2 cores)")
+    p.add_argument("--sparse", action="store_true",
+                   help="add the sparse case: n = 20,000 at 2 %% density")
+    p.add_argument("--big-n", type=int, default=20000, help="size of the big/sparse cases")
+    p.add_argument("--big-sats", type=int, default=10, help="satellites of the big/sparse cases")
+    p.add_argument("--libs", default="", help=f"comma list of rows (default all: {', '.join(LIBS)})")
+    p.add_argument("--peer-max-n", type=int, default=8000,
+                   help="largest n for pymrio and MARIO (their explicit inverses need several "
+                        "n×n frames; default 8000)")
     p.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
     p.add_argument("--threads", type=int, help="set OMP/OPENBLAS/MKL_NUM_THREADS (all libraries)")
     p.add_argument("--json", type=Path, help="write all figures to this JSON file")
     a = p.parse_args(argv)
+    peer_repeats = a.peer_repeats if a.peer_repeats is not None else a.repeats
     log = lambda s: print(s, file=sys.stderr, flush=True)
     report = {"command": " ".join([Path(sys.executable).name, *sys.argv]),
               "machine": machine_info(), "args": {k: str(v) for k, v in vars(a).items()},
               "cases": []}
+    names = [c for c in a.cases.split(",") if c]
+    names += ["big"] * a.big + ["sparse"] * a.sparse
+    plan = []
+    for name in names:
+        if name == "synthetic":
+            plan += [("synthetic", int(v)) for v in str(a.n).split(",") if v]
+        elif name in ("wiod", "big", "sparse"):
+            plan.append((name, a.big_n))
+        else:
+            raise SystemExit(f"argument --cases: unknown case {name!r} "
+                             "(expected wiod, synthetic, big, sparse)")
     t_start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="lianpu-bench-") as tmp:
-        for name in a.cases.split(","):
-            log(f"preparing {name} …")
+        for name, n in plan:
+            log(f"preparing {name} {n if name != 'wiod' else ''} …")
             if name == "wiod":
                 case = wiod_case(a.wiod_year, a.sats, a.seed, a.wiod_dir)
+                case["density_target"] = 1.0
             elif name == "synthetic":
-                case = synthetic_case(a.n, a.sats, a.regions, a.categories, a.density, a.seed)
+                case = synthetic_case(n, a.sats, a.regions, a.categories, a.density, a.seed)
+                case["density_target"] = a.density
+            elif name == "big":
+                case = synthetic_case(n, a.big_sats, a.regions, a.categories, a.density, a.seed)
+                case["density_target"] = a.density
             else:
-                raise SystemExit(f"argument --cases: unknown case {name!r} "
-                                 "(expected wiod, synthetic)")
-            report["cases"].append(bench_case(case, a.repeats, not a.no_memory, Path(tmp), log))
+                case = synthetic_case(n, a.big_sats, a.regions, a.categories, 0.02, a.seed)
+                case["density_target"] = 0.02
+            libs = libs_for(case, a)
+            report["cases"].append(bench_case(case, libs, a.repeats, peer_repeats,
+                                              not a.no_memory, Path(tmp), log))
             del case
             gc.collect()
+            if a.json:  # figures so far, in case a later (big) case is interrupted
+                a.json.parent.mkdir(parents=True, exist_ok=True)
+                a.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     report["elapsed_s"] = time.perf_counter() - t_start
     print_report(report)
     if a.json:
-        a.json.parent.mkdir(parents=True, exist_ok=True)
         a.json.write_text(json.dumps(report, indent=2, ensure_ascii=False))
         log(f"wrote {a.json}")
 

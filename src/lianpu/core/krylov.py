@@ -160,6 +160,33 @@ def _gmres_cycle(matvec, R, beta, target, dinv, m):
     return dX, j + 1
 
 
+def sparse_or_none(A: np.ndarray, density: float, block: int = 2**22):
+    """A dense A as CSR when its share of non-zeros is below ``density``, else None.
+
+    Built by row blocks of about ``block`` entries (a mask, its non-zeros and the gathered
+    values per block, never an n×n temporary) and abandoned at the first block that shows
+    the bound will be passed, so a dense table costs one block, not a pass."""
+    n, m = A.shape
+    rows = max(1, block // max(m, 1))
+    budget = density * n * m
+    ptr, idx, val, nnz = [np.zeros(1, dtype=np.int64)], [], [], 0
+    for a in range(0, n, rows):
+        blk = A[a:a + rows]
+        mask = blk != 0
+        cnt = mask.sum(axis=1)
+        nnz += int(cnt.sum())
+        if nnz >= budget:
+            return None
+        r, c = np.nonzero(mask)
+        idx.append(c)
+        val.append(blk[r, c])
+        ptr.append(nnz - int(cnt.sum()) + np.cumsum(cnt))
+    indptr = np.concatenate(ptr)
+    return sp.csr_matrix((np.concatenate(val) if val else np.zeros(0),
+                          np.concatenate(idx) if idx else np.zeros(0, dtype=np.int64),
+                          indptr), shape=(n, m))
+
+
 # ----------------------------------------------------------------------------- productivity
 @dataclass(frozen=True)
 class Productivity:

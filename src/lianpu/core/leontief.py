@@ -182,8 +182,9 @@ class LeontiefSolver:
             self._Ait, self._storage = sp.csr_matrix(A, dtype=float), "sparse"
             return
         A = np.asarray(A, dtype=float)
-        if n >= SPARSE_MIN_N and np.count_nonzero(A) < SPARSE_DENSITY * n * n:
-            self._Ait, self._storage = sp.csr_matrix(A), "sparse"  # far fewer bytes a pass
+        csr = kry.sparse_or_none(A, SPARSE_DENSITY) if n >= SPARSE_MIN_N else None
+        if csr is not None:
+            self._Ait, self._storage = csr, "sparse"  # far fewer bytes a pass
         else:
             self._Ait = A
 
@@ -235,7 +236,7 @@ class LeontiefSolver:
             Bt = b[None, :] if b.ndim == 1 else b.T
             X, info = self._iterate(Bt, trans)
             if info.converged.all():
-                return X[0] if b.ndim == 1 else np.ascontiguousarray(X.T)
+                return X[0] if b.ndim == 1 else X.T  # (n, k), F-ordered: left_solve's .T is X
             if not self._auto:
                 kry.raise_unconverged(info, self._table,
                                       "solve with (I − A)ᵀ" if trans else "solve with I − A")
