@@ -66,7 +66,9 @@ def proportional_trade_split(Z, Y, *, import_cols, inflow_cols, outflow_cols, sk
     r = -Y[:, inf_].sum(axis=1) if inf_ else np.zeros(n)
     use = Z.sum(axis=1) + Y[:, local_cols].sum(axis=1)
     e = Y[:, out].sum(axis=1) if out else np.zeros(n)
-    scale = tol * max(float(np.abs(m + r).max(initial=0.0)), 1.0)
+    # relative to each product's own supply from outside (an absolute floor would call a
+    # product with tiny numbers non-transit and then find shares above 1)
+    scale = tol * np.abs(m + r)
     transit = (m + r) > use + scale
     den = np.where(transit, use + e, use)
     mu_m = np.divide(m, den, out=np.zeros(n), where=den > 0)
