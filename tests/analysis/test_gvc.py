@@ -267,3 +267,10 @@ def test_wiod_wang_identities(wiod):
     assert r.koopman_position == pytest.approx(np.log1p(r.iv / r.gross_exports)
                                                - np.log1p(r.fv / r.gross_exports))
     json.loads(q.to_json())
+
+
+def test_report_section_on_mrio():
+    from lianpu.report.valuechains import valuechains_section
+    s = valuechains_section(mrio_table(), "zh")
+    assert [sh.key for sh in s.sheets] == ["gvc-kww", "gvc-participation"]
+    assert s.sheets[0].frame.shape[0] == 3

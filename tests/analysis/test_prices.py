@@ -109,3 +109,10 @@ def test_rural_and_urban_baskets(t153, shared_data):
     assert hh.loc["FU101", "name_zh"] == "农村居民"
     lo, hi = sorted(hh.loc[["FU101", "FU102"], "cost_of_living_change"])
     assert lo <= hh.loc["all_households", "cost_of_living_change"] <= hi
+
+
+def test_report_section(t42, shared_data):
+    from lianpu.report.valuechains import valuechains_section
+    s = valuechains_section(t42, "en", data_dir=shared_data)
+    assert s.title.startswith("6.") and {sh.key for sh in s.sheets} == {"prices-carbon", "prices-households"}
+    assert s.sheets[0].frame.iloc[0, 0] == "24"       # electricity and heat leads
