@@ -209,7 +209,7 @@ class IOTable:
                 raise TableError(message(t, "negative gross output", row=val._lab(codes, i),
                                          column="x", found=f"{self.x_[i]:.6g}", expected="≥ 0"))
         val.check_balance(self.balance, t)
-        self.factor  # productive? (I − A non-singular, positive solution); cached for reuse
+        self.factor  # productive? (cheap proof or LU; see IOTable.factor); cached for reuse
 
     @classmethod
     def from_arrays(cls, Z, Y, V=None, x=None, *, sectors=None, names_zh=None, names_en=None,
@@ -404,7 +404,10 @@ class IOTable:
 
     @cached_property
     def factor(self):
-        """LU factorization of I − A, made once per table and reused by every analysis."""
+        """The solver of I − A, made once per table and reused by every analysis: an LU, or
+        batched GMRES on large tables until the right-hand sides asked for make an LU cheaper
+        (``.method``, ``.reason``; :class:`lianpu.core.leontief.LeontiefSolver`). Making it
+        checks productivity — without an LU where Hawkins–Simon or Collatz–Wielandt decide."""
         return leo.leontief_factor(self.A_, labels=list(self.label("en")), table=self.name)
 
     @cached_property
