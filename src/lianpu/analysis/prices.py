@@ -264,6 +264,11 @@ def cost_push(table, *, wage_rise: float = 0.0, tax_rise: float = 0.0, primary=N
                     "share": theta, "exempt": [str(c) for c in exempt],
                     "text_en": _pass_text(endo.all(), theta, exempt, "en"),
                     "text_zh": _pass_text(endo.all(), theta, exempt, "zh")}
+    if t.Zr_ is not None:
+        notes.append("provincial local view: products bought from other provinces (Zr) are priced "
+                     "unchanged, so a nationwide shock (a national carbon price) is understated "
+                     "here for inputs from other provinces; the national table gives the "
+                     "nationwide effect")
     hh, hnotes = _baskets(t, dp, pm, data_dir)
     notes += hnotes
     trk = _tracks(t, dp, tracks) if tracks is not False else pd.DataFrame()
@@ -294,9 +299,12 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
     fd = list(t.final_demand_labels.index)
     hcols = t.fd_positions(roles.HOUSEHOLDS)
     Ym = t.Ym_ if t.Ym_ is not None else np.zeros_like(t.Y_)
+    # a province's purchases from other provinces are in the basket, priced unchanged
+    Yr = t.Yr_ if t.Yr_ is not None else np.zeros_like(t.Y_)
+    cur = {}
 
     def add(key, zh, en, dom, imp, what):
-        tot = float(dom.sum() + imp.sum())
+        tot = float(dom.sum() + imp.sum() + cur.get("r", 0.0))
         rows.append({"basket": key, "name_zh": zh, "name_en": en,
                      "cost_of_living_change": (float(dom @ dp + imp @ pm) / tot) if tot else None,
                      "spending": tot, "imported_share": float(imp.sum()) / tot if tot else None,
@@ -304,11 +312,13 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
 
     if hcols:
         for j in hcols:
+            cur["r"] = float(Yr[:, j].sum())
             code = fd[j][-1] if isinstance(fd[j], tuple) else fd[j]
             zh, en = BASKETS.get(str(code), (t.final_demand_labels["name_zh"].iloc[j] or str(code),
                                              t.final_demand_labels["name_en"].iloc[j] or str(code)))
             add(str(code), zh, en, t.Y_[:, j], Ym[:, j], f"the table's column {code} (role household)")
         if len(hcols) > 1:
+            cur["r"] = float(Yr[:, hcols].sum())
             add("all_households", "全体居民", "all households", t.Y_[:, hcols].sum(axis=1),
                 Ym[:, hcols].sum(axis=1), "sum of the household columns")
         return pd.DataFrame(rows).set_index("basket"), notes
@@ -322,6 +332,7 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
                      "estimated — " + hs.text_en + "; no rural/urban split")
     except Exception as exc:  # the detailed table is not in the cache: say so, use TC
         cols = t.fd_positions({"consumption"})
+        cur["r"] = float(Yr[:, cols].sum()) if cols else 0.0
         if not cols:
             return pd.DataFrame(columns=["name_zh", "name_en", "cost_of_living_change"]), notes
         add("TC", "最终消费（含政府）", "total final consumption (incl. government)",
