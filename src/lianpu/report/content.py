@@ -33,7 +33,8 @@ def plan(table, tracks=None, scenario=None, data_dir=None):
         steps.append((f"chain {i}", partial(trk.track_section, table, i)))
     steps.append(("carbon", partial(_carbon, table, data_dir, tuple(ids))))
     steps.append(("scenario", partial(_scenario, table, tuple(ids), scenario)))
-    steps.append(__import__("lianpu.report.valuechains", fromlist=["step"]).step(table, data_dir))
+    from .valuechains import step as valuechains_step
+    steps.append(valuechains_step(table, data_dir))
     return steps, ids
 
 
