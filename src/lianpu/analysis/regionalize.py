@@ -116,11 +116,12 @@ def read_regional_data(data, national: IOTable) -> tuple[np.ndarray, np.ndarray,
     codes = [str(c) for c in national.index]
     pos = {c: i for i, c in enumerate(codes)}
     digits = {c.lstrip("0"): c for c in codes if c.isdigit()}
+    from ..safe_text import csv_unescape
     got = {}
     opt = {c: [None] * len(codes) for c in TEMPLATE_COLUMNS[3:]}
     for k, rec in enumerate(data.to_dict("records")):
         line = k + 2  # header is line 1
-        code = str(rec["code"]).strip()
+        code = csv_unescape(str(rec["code"]).strip())  # undo write_template's quoting
         code = code if code in pos else digits.get(code.lstrip("0"), code)  # Excel: 01 → 1
         if code not in pos:
             raise FormatError(message(fname, "unknown sector code", row=line, column="code",
@@ -185,7 +186,8 @@ def write_template(national: IOTable, path) -> Path:
         df[c] = ""
     path = Path(path)
     with atomic_path(path) as tmp:
-        df.to_csv(tmp, index=False, encoding="utf-8-sig")
+        from ..safe_text import csv_frame  # a name like '=HYPERLINK(…)' stays text in Excel
+        csv_frame(df).to_csv(tmp, index=False, encoding="utf-8-sig")
     return path
 
 
