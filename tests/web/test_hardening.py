@@ -390,3 +390,20 @@ def test_downloads_write_hostile_names_as_text(server, web_cache, tmp_path):
                  for c in row]
         assert [c for c in cells if c.startswith(("=", "+", "@"))] == []
     assert n_text >= 3
+
+
+def test_rda_gzip_bomb_refused(small):
+    """An R data file is a compressed stream: inflated and counted (not kept) before parsing."""
+    import gzip
+    body = gzip.compress(b"RDX3\n" + b"\0" * (8 * 1024 * 1024), 9)  # 8 KB → 8 MB
+    r = post_file(small, "bomb.rda", body)
+    assert_error(r, 413, "inflates to more than 2 MB (the unpacked size limit of this server)")
+
+
+def test_csv_declared_cells_unit():
+    from lianpu.readers.safety import TooBig, check_csv
+    d = Path(tempfile.mkdtemp())
+    (d / "w.csv").write_text(",".join(["0"] * 2000) + "\n" + ("0\n" * 100))
+    with pytest.raises(TooBig, match=r"the CSV has 2,000 columns × 101 lines = 202,000 cells, "
+                                     r"more than 100,000 \(the cell limit of this server\)"):
+        check_csv(d / "w.csv", Limits(max_cells=100_000))
