@@ -17,6 +17,7 @@ them rather than show them:
 from __future__ import annotations
 
 import re
+from functools import cache
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # C0 controls except newline and tab, DEL, C1 controls, and the bidi overrides/isolates that
@@ -108,6 +109,7 @@ def esc(s) -> str:
     return escape(plain(s))
 
 
+@cache
 def _console_class():
     from rich.console import Console
     from rich.text import Text

@@ -407,3 +407,19 @@ def test_csv_declared_cells_unit():
     with pytest.raises(TooBig, match=r"the CSV has 2,000 columns × 101 lines = 202,000 cells, "
                                      r"more than 100,000 \(the cell limit of this server\)"):
         check_csv(d / "w.csv", Limits(max_cells=100_000))
+
+
+def test_parquet_declaring_huge_side_blocks_refused(web_cache):
+    """Few sectors, but a final-demand block declared with ten million columns."""
+    import pyarrow.parquet as pq
+
+    from lianpu.readers.safety import TooBig, check_parquet
+    d = Path(tempfile.mkdtemp())
+    (d / "p.parquet").write_bytes(parquet_declaring(web_cache, 42))
+    tbl = pq.read_table(d / "p.parquet")
+    meta = json.loads(tbl.schema.metadata[b"lianpu"])
+    meta["shapes"]["Y"] = [42, 10_000_000]
+    pq.write_table(tbl.replace_schema_metadata({b"lianpu": json.dumps(meta).encode()}),
+                   d / "p.parquet")
+    with pytest.raises(TooBig, match=r"blocks declare 3,204 MB of numbers, more than 64 MB"):
+        check_parquet(d / "p.parquet", Limits(max_dense_mb=64))

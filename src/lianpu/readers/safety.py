@@ -45,7 +45,7 @@ class Limits:
 
     max_sectors: int = 2500
     max_dense_mb: int = 2048
-    max_cells: int = 8_000_000
+    max_cells: int = 16_000_000
     max_unpacked_mb: int = 256
     max_ratio: float = 200.0
 
@@ -160,8 +160,10 @@ def check_parquet(path: Path, limits: Limits = Limits()) -> None:
     z = shapes.get("Z")
     if z:
         limits.check_sectors(fname, max(z))
-    dense = sum(math.prod(s) for s in shapes.values())
-    limits.check_cells(fname, dense, "the table's blocks declare")
+    dense_mb = 8.0 * sum(math.prod(s) for s in shapes.values()) / 2**20
+    if dense_mb > limits.max_dense_mb:
+        raise TooBig(f"{fname}: the table's blocks declare {dense_mb:,.0f} MB of numbers, more "
+                     f"than {limits.max_dense_mb:,} MB (the table memory limit of this server)")
     rows = pq.read_metadata(path).num_rows
     limits.check_cells(fname, rows, "the file holds")
 
