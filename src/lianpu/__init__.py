@@ -40,6 +40,8 @@ _LAZY = {
     "cost_push": ("lianpu.analysis.prices", "cost_push"),
     "cbam": ("lianpu.analysis.cbam", None),
     "cbam_exposure": ("lianpu.analysis.cbam", "exposure"),
+    "build_china_mrio": ("lianpu.analysis.china_mrio", "build_china_mrio"),
+    "aggregate_regions": ("lianpu.analysis.china_mrio", "aggregate_regions"),
 }
 
 

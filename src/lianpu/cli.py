@@ -294,7 +294,7 @@ def template(to: Path = typer.Option(..., "--to", help="FILE.csv or FILE.xlsx to
 
 
 # analysis commands live in lianpu.commands.* and register themselves on `app`
-from .commands import carbon, chains, regions, report, scenarios, valuechains, web  # noqa: E402,F401
+from .commands import carbon, chains, mrio, regions, report, scenarios, valuechains, web  # noqa: E402,F401
 
 
 def main(argv=None) -> int:

@@ -240,6 +240,20 @@ def _chnio() -> list[Dataset]:
     return items
 
 
+# China MRIO (lianpu.analysis.china_mrio): built from the provincial tables on first use and
+# cached as cn/mrio/cn_mrio_{year}_{hash of the parameters}.parquet; not listed by datasets()
+MRIO_YEARS = (2012, 2017)
+
+
+def _mrio() -> list[Dataset]:
+    return [Dataset(
+        id=f"cn-mrio-{year}", title_zh=f"中国{year}年31省区市多区域投入产出表（42部门，由省级表构建）",
+        title_en=f"China multi-regional IO table {year} (31 provinces × 42 sectors, built from "
+                 f"the provincial tables)", year=year, sectors=42, format="cn-mrio",
+        path=f"cn/mrio/cn_mrio_{year}", source="chnio", unit="10,000 CNY (万元)")
+        for year in MRIO_YEARS]
+
+
 def _provincial_id(key: str) -> str | None:
     """The registry id of 'cn-prov-{year}-{province}' with any province spelling; None if
     ``key`` is not of that form; a DatasetError for an unknown province or year."""
@@ -266,7 +280,7 @@ def _provincial_id(key: str) -> str | None:
 def _by_id() -> dict[str, Dataset]:
     items = ([_nbs(y, n) for y, n in NBS_TABLES] + [_oecd(y) for y in OECD_YEARS]
              + [_wiod(y, False) for y in WIOD_YEARS] + [_wiod(y, True) for y in WIOD_REGION_YEARS]
-             + _aux() + _chnio())
+             + _aux() + _chnio() + _mrio())
     return {d.id: d for d in items}
 
 
@@ -279,7 +293,7 @@ def datasets(auxiliary: bool = False, provincial: bool | None = None) -> list[Da
     year and province, then the national tables 1990–2000.
     """
     provincial = auxiliary if provincial is None else provincial
-    return [d for d in _by_id().values()
+    return [d for d in _by_id().values() if d.format != "cn-mrio"
             if (d.format == "chnio" and provincial)
             or (d.format != "chnio" and (auxiliary or d.format in IO_FORMATS))]
 
@@ -336,6 +350,9 @@ def load_dataset(id: str, data_dir=None, **kwargs):
     auxiliary (non-IO) dataset is a DatasetError naming the module that reads it.
     """
     ds = get(id)
+    if ds.format == "cn-mrio":  # built from the cached provincial tables (and cached) on first use
+        from ..analysis.china_mrio import build_china_mrio
+        return build_china_mrio(ds.year, data_dir=data_dir, **kwargs)
     if ds.format not in IO_FORMATS:
         raise DatasetError(f"dataset {ds.id!r} is not an IO table (format {ds.format!r}: "
                            f"{_AUX_READERS[ds.format]})")

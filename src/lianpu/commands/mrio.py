@@ -1,0 +1,166 @@
+"""CLI for the China MRIO (registered on lianpu.cli.app as ``lianpu mrio …``): ``build``,
+``twin`` (双核联动) and ``complement`` (互补共振). Thin: each calls lianpu.analysis and prints."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from ..cli import DATA_DIR, JSON, UserError, app, out
+
+mrio_app = typer.Typer(no_args_is_help=True, help="China multi-regional IO table 中国多区域表 "
+                       "(31 provinces × 42 sectors) built from the provincial tables.")
+app.add_typer(mrio_app, name="mrio")
+
+DECAY = typer.Option(1.0, "--decay", help="Distance-decay exponent β of the gravity model "
+                     "(f(d) = d^-β).")
+RECONCILE = typer.Option("mean", "--reconcile", help="How national outflows and inflows are "
+                         "made to agree: mean, outflows or inflows.")
+
+
+def _write(text: str) -> None:
+    import sys
+    sys.stdout.write(text + "\n")
+
+
+def _build(year, decay, reconcile, data_dir, rebuild=False):
+    from ..analysis.china_mrio import build_china_mrio
+    if year not in (2012, 2017):
+        raise UserError(f"--year: found {year}, expected 2012 or 2017")
+    if reconcile not in ("mean", "outflows", "inflows"):
+        raise UserError(f"--reconcile: found {reconcile!r}, expected mean, outflows or inflows")
+    if not 0 <= decay <= 10:
+        raise UserError(f"--decay: found {decay}, expected a number in [0, 10]")
+    return build_china_mrio(year, decay=decay, reconcile=reconcile, data_dir=data_dir,
+                            rebuild=rebuild)
+
+
+def _yi(v) -> str:
+    return "—" if v is None else f"{v / 1e4:,.0f}"
+
+
+def _pct(v) -> str:
+    return "—" if v is None else f"{100 * v:.2f}%"
+
+
+@mrio_app.command("build")
+def build(year: int = typer.Option(2017, "--year", help="2012 or 2017."), decay: float = DECAY,
+          reconcile: str = RECONCILE, rebuild: bool = typer.Option(False, "--rebuild",
+                                                                    help="Build again even if cached."),
+          data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Build (or read from the cache) the China MRIO and report the outflow/inflow gap."""
+    from ..analysis.china_mrio import cache_path, trade_gap_report
+    t0 = time.perf_counter()
+    t = _build(year, decay, reconcile, data_dir, rebuild)
+    secs = time.perf_counter() - t0
+    gap = trade_gap_report(year, data_dir, reconcile=reconcile)
+    path = cache_path(year, decay, reconcile, data_dir)
+    if as_json:
+        d = gap.to_dict()
+        d.update(table=t.name, path=str(path), seconds=round(secs, 3), n=t.n,
+                 regions=t.regions, notes_table=list(t.notes))
+        from ..analysis.carbon import dumps
+        return _write(dumps(d))
+    out.print(f"{t.name}: {len(t.regions)} provinces × {t.n // len(t.regions)} sectors, "
+              f"unit {t.unit}; {secs:.2f} s; cached at {path}")
+    tot = gap.totals
+    out.print(f"national outflows {_yi(tot['outflows'])} 亿元, inflows {_yi(tot['inflows'])} 亿元: "
+              f"gap {_yi(tot['gap'])} 亿元 ({tot['gap_pct']:+.1f} % of their mean; "
+              f"Σ|gap| by product {tot['abs_gap_pct']:.1f} %); reconciled by '{reconcile}'")
+    tab = Table(title=f"largest outflow − inflow gaps by product, {year} (亿元)")
+    for c in ("product", "name", "outflows", "inflows", "gap", "gap %"):
+        tab.add_column(c, justify="left" if c in ("product", "name") else "right")
+    for code, r in gap.worst(8).iterrows():
+        tab.add_row(str(code), str(r["name_zh"]), _yi(r["outflows"]), _yi(r["inflows"]),
+                    _yi(r["gap"]), f"{r['gap_pct']:+.1f}")
+    out.print(tab)
+
+
+@mrio_app.command("twin")
+def twin(year: int = typer.Argument(..., help="2012 or 2017."),
+         a: str = typer.Argument("四川", help="First province (name or code)."),
+         b: str = typer.Argument("重庆", help="Second province."),
+         decay: float = DECAY, reconcile: str = RECONCILE,
+         data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """双核联动: each province's output, value added and CO2 driven by the other's final demand;
+    Miller spillover/feedback; the two as one block against the rest of China."""
+    from ..analysis.china_mrio import co2_satellite
+    from ..analysis.china_questions import dual_core
+    t = _build(year, decay, reconcile, data_dir)
+    t, missing = co2_satellite(t, data_dir)
+    res = dual_core(t, a, b, missing=missing)
+    if as_json:
+        return _write(res.to_json())
+    tab = Table(title=f"双核联动 {res.a} ⇄ {res.b} — {t.name}",
+                caption=f"output and value added in 亿元, CO2 in {res.co2_unit}")
+    for c in ("driven 由…拉动", "output", "share", "value added", "share", "CO2", "share"):
+        tab.add_column(c, justify="left" if c.startswith("driven") else "right")
+    for frame in (res.summary, res.block):
+        for key, r in frame.iterrows():
+            tab.add_row(str(key), _yi(r["output"]), _pct(r["output_share"]), _yi(r["value_added"]),
+                        _pct(r["value_added_share"]),
+                        "—" if "co2" not in r else f"{r['co2']:.2f}",
+                        "—" if "co2" not in r else _pct(r["co2_share"]))
+    out.print(tab)
+    m = res.miller.loc["output"]
+    tab2 = Table(title="Miller: output per unit of final demand (final-demand mix)")
+    for c in ("region", "intra", "feedback", "spillover", "total"):
+        tab2.add_column(c, justify="left" if c == "region" else "right")
+    for r, row in m.iterrows():
+        tab2.add_row(str(r), *(f"{row[c]:.4f}" for c in ("intra", "feedback", "spillover", "total")))
+    out.print(tab2)
+    for n in res.notes:
+        out.print("· " + n)
+
+
+@mrio_app.command("complement")
+def complement(year: int = typer.Argument(..., help="2012 or 2017."),
+               supplier: str = typer.Option("甘肃", "--supplier", help="Supplier province."),
+               target: str = typer.Option("成渝", "--target", help="Target province or group "
+                                          "(成渝, 西部 … from china_regions.toml)."),
+               track: str = typer.Option("aerospace", "--track", help="Track id or name (see "
+                                         "`lianpu tracks`)."),
+               shift: float = typer.Option(0.2, "--shift", help="Share (0–1) of the track's "
+                                           "purchases from abroad and the East moved to the "
+                                           "supplier."),
+               decay: float = DECAY, reconcile: str = RECONCILE,
+               data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """互补共振: realized flows from the supplier to the target's track and a sourcing shift."""
+    from ..analysis.china_mrio import co2_satellite
+    from ..analysis.china_questions import complement as calc
+    if not 0 <= shift <= 1:
+        raise UserError(f"--shift: found {shift}, expected a share in [0, 1]")
+    t = _build(year, decay, reconcile, data_dir)
+    t, _ = co2_satellite(t, data_dir)
+    res = calc(t, supplier, target, track, shift=shift)
+    if as_json:
+        return _write(res.to_json())
+    tt = res.totals
+    out.print(f"互补共振 {res.supplier} → {res.target} ({'+'.join(res.target_regions)}), track "
+              f"{res.track} — {t.name}")
+    out.print(f"track inputs {_yi(tt['track_inputs'])} 亿元; direct from {res.supplier} "
+              f"{_yi(tt['direct_from_supplier'])} ({_pct(tt['direct_share'])}); {res.supplier}'s "
+              f"output in the chain (total) {_yi(tt['total_supplier_output_in_chain'])}")
+    out.print(f"from abroad {_yi(tt['track_inputs_from_abroad'])}, from the East "
+              f"{_yi(tt['track_inputs_from_east'])} (of products {res.supplier} makes: "
+              f"{_yi(tt['shiftable_from_abroad'])} and {_yi(tt['shiftable_from_east'])})")
+    out.print(f"shift {shift:g}: {res.supplier} output {_yi(tt['supplier_output_change'])} 亿元 "
+              f"({tt['supplier_output_change_pct']:+.2f} %), value added "
+              f"{_yi(tt['supplier_value_added_change'])}, CO2 "
+              f"{tt.get('supplier_co2_change', float('nan')):+.3f} Mt; East output "
+              f"{_yi(tt['east_output_change'])}; target import dependence "
+              f"{_pct(tt['target_import_dependence_before'])} → "
+              f"{_pct(tt['target_import_dependence_after'])}; track import share "
+              f"{_pct(tt['track_import_share_before'])} → {_pct(tt['track_import_share_after'])}")
+    tab = Table(title=f"realized flows by product (亿元), top 10")
+    for c in ("product", "name", "track inputs", f"direct from {res.supplier}", "share", "total"):
+        tab.add_column(c, justify="left" if c in ("product", "name") else "right")
+    for code, r in res.realized.sort_values("direct", ascending=False).head(10).iterrows():
+        tab.add_row(str(code), str(r["name"]), _yi(r["inputs_all_origins"]), _yi(r["direct"]),
+                    _pct(r["direct_share"]), _yi(r["total"]))
+    out.print(tab)
+    for n in res.notes:
+        out.print("· " + n)
