@@ -157,12 +157,12 @@ class TableStore:
     async def parse_upload(self, filename: str, path: Path, *, stop_when, deadline_s: float):
         """Read a saved upload in a child process (see :mod:`.worker`) and keep the table.
         The file's folder is removed whatever happens. Returns (upload id, table)."""
-        from .worker import Job
+        from .worker import Abandoned, Job
         name = Path(filename).stem or "upload"
         job = None
         try:
             if self.closed:
-                raise RuntimeError("the server is stopping")
+                raise Abandoned()
             out = path.parent / ".parsed.parquet"
             job = Job(path, name, self.limits, out)
             self._jobs.add(job)
