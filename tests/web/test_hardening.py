@@ -203,11 +203,12 @@ def test_parse_stopped_when_the_client_leaves(server, web_cache):
     with pytest.raises(httpx.TimeoutException):  # the client gives up while the child parses
         httpx.post(server.url + "/api/upload", files={"file": ("t.csv", body)},
                    timeout=httpx.Timeout(60, read=0.3))
+    tmp = server.app.state.store._tmp
     deadline = time.monotonic() + 10
-    while _children() and time.monotonic() < deadline:
+    while (_children() or any(tmp.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _children() == []
-    assert [p.name for p in server.app.state.store._tmp.iterdir()] == []  # no upload left
+    assert [p.name for p in tmp.iterdir()] == []  # no upload left
 
 
 def test_parse_deadline(web_cache):
@@ -215,7 +216,7 @@ def test_parse_deadline(web_cache):
     with Server(create_app(data_dir=web_cache, parse_timeout=0.2)) as s:
         r = post_file(s, "t.csv", csv_of(web_cache))
         assert_error(r, 400, "took more than 0.2 s (the parse time limit of this server)")
-        assert _children() == []
+        assert _children() == [] and list(s.app.state.store._tmp.iterdir()) == []
 
 
 def test_stale_upload_folders_removed_at_start(web_cache):
