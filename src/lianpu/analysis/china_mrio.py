@@ -52,7 +52,7 @@ import pandas as pd
 from ..core import gravity as grav
 from ..core.errors import ArgumentError, TableError, message
 
-METHOD_VERSION = 1
+METHOD_VERSION = 2
 YEARS = (2012, 2017)
 DEFAULT_DECAY = 1.0
 DEFAULT_RECONCILE = "mean"
@@ -229,12 +229,12 @@ def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
     S = np.stack([p.o + p.w for p in P])                             # (R, n) sent
     U = np.stack([p.Zr.sum(axis=1) + p.Yr.sum(axis=1) for p in P])   # (R, n) received and used
     cap = np.stack([_inflow_cap(p) for p in P])
-    S2, U2 = grav.reconcile(S, U, reconcile, cap)
+    W0 = np.stack([p.w for p in P])                                  # imports passed on
+    S2, U2 = grav.reconcile(S, U, reconcile, cap, fixed=W0)
     T = grav.trade_matrices(S2, U2, f)                               # (n, R, R)
     # the imports passed on keep their amount (national imports stay as published): the
     # domestic share of a sender's shipments is 1 − w / S'
-    w = np.stack([p.w for p in P])
-    dom = 1.0 - np.minimum(np.divide(w, S2, out=np.zeros_like(S2), where=S2 > 0), 1.0)
+    dom = 1.0 - np.minimum(np.divide(W0, S2, out=np.zeros_like(S2), where=S2 > 0), 1.0)
     g = np.divide(U2, U, out=np.zeros_like(U), where=U > 0)          # inflow scale (R, n)
     # shares by origin of each buyer's inflows: W[i, r, t] domestic, wf[t, i] from abroad
     den = np.where(U2 > 0, U2, 1.0).T                                 # (n, R)
@@ -639,3 +639,65 @@ def aggregate_regions(table, groups, *, rest: str | None = None):
         name=f"{table.name} [{'+'.join(info)}]", rtol=table.rtol,
         allow_negative_flows=table.allow_negative_flows,
         notes=tuple(table.notes) + (note,))
+
+
+# ---------------------------------------------------------------------------- validation
+@dataclass(frozen=True, eq=False)
+class NationalGap:
+    """The MRIO summed over provinces against the national table of the same year: gross
+    output, value added, exports and imports by sector (``by_sector``, when the two share the
+    sector codes) and in total (``totals``: ratio = provinces / national)."""
+
+    table: str
+    national: str
+    year: int | None
+    unit: str
+    totals: dict
+    by_sector: pd.DataFrame | None
+    notes: tuple = ()
+    basis: str = "sums of the provincial tables as published (the MRIO keeps them exactly)"
+
+    def to_frame(self) -> pd.DataFrame:
+        return (self.by_sector if self.by_sector is not None else pd.DataFrame()).copy()
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "national": self.national, "year": self.year,
+                "unit": self.unit, "basis": self.basis, "totals": self.totals,
+                "by_sector": None if self.by_sector is None else _records(self.by_sector.reset_index()),
+                "notes": list(self.notes)}
+
+    def to_json(self) -> str:
+        return _dumps(self.to_dict())
+
+
+def national_gap(mrio, national) -> NationalGap:
+    """Compare the MRIO aggregated over provinces with a national table (same unit)."""
+    codes = np.asarray([str(c[-1]) for c in mrio.index])
+    prods = list(dict.fromkeys(codes))
+    by = lambda v: pd.Series(v).groupby(codes).sum().reindex(prods)  # noqa: E731
+    ex_cols = [j for j, r in enumerate(mrio.fd_roles) if r == "export"]
+    m_imp = mrio.imports_total_
+    prov = pd.DataFrame({"x": by(mrio.x_), "value_added": by(mrio.value_added_),
+                         "exports": by(mrio.Y_[:, ex_cols].sum(axis=1)),
+                         "imports": by(m_imp)})
+    nex = national.Y_[:, national.fd_positions("export")].sum(axis=1)
+    nat = pd.DataFrame({"x": national.x_, "value_added": national.value_added_,
+                        "exports": nex, "imports": national.imports_total_},
+                       index=[str(c) for c in national.index])
+    totals = {}
+    for c in prov.columns:
+        a, b = float(prov[c].sum()), float(nat[c].sum())
+        totals[c] = {"provinces": a, "national": b, "ratio": a / b if b else None}
+    df = None
+    notes = ["provincial tables do not sum to the national table (each province's own "
+             "estimates; the national table is balanced separately)"]
+    if list(nat.index) == prods:
+        df = pd.DataFrame({"name_zh": [str(n) for n in national.sectors["name_zh"]]}, index=prods)
+        for c in prov.columns:
+            df[f"{c}_provinces"] = prov[c].to_numpy()
+            df[f"{c}_national"] = nat[c].to_numpy()
+            df[f"{c}_ratio"] = df[f"{c}_provinces"] / df[f"{c}_national"].where(df[f"{c}_national"] != 0)
+        df.index.name = "sector"
+    else:
+        notes.append(f"sector codes differ ({national.n} national sectors): totals only")
+    return NationalGap(mrio.name, national.name, mrio.year, mrio.unit, totals, df, tuple(notes))

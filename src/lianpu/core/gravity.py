@@ -70,7 +70,7 @@ def trade_matrices(S, U, f, **kw) -> np.ndarray:
     return np.stack([trade_matrix(S[:, i], U[:, i], f, **kw) for i in range(S.shape[1])])
 
 
-def reconcile(S, U, method: str = "mean", cap=None) -> tuple[np.ndarray, np.ndarray]:
+def reconcile(S, U, method: str = "mean", cap=None, fixed=None) -> tuple[np.ndarray, np.ndarray]:
     """Outflows S' and inflows U' (R, n) whose national totals agree product by product.
 
     ``method``: ``"mean"`` — both scaled to the mean of the two national totals;
@@ -78,7 +78,9 @@ def reconcile(S, U, method: str = "mean", cap=None) -> tuple[np.ndarray, np.ndar
     outflows scaled to them. ``cap`` (R, n), optional: the most each buyer can take in (its
     uses that could be bought outside); inflows scaled up are cut there and the outflows then
     scaled to the inflows reached. A product one side of which is zero nationally gets zero
-    trade on both.
+    trade on both. ``fixed`` (R, n), optional: the part of S that is not scaled (only the
+    rest of each sender's outflow is; where the fixed parts alone exceed the inflows, all of S
+    is scaled).
     """
     if method not in RECONCILE:
         raise ValueError(f"argument 'reconcile': found {method!r}, expected one of {list(RECONCILE)}")
@@ -92,6 +94,13 @@ def reconcile(S, U, method: str = "mean", cap=None) -> tuple[np.ndarray, np.ndar
     if cap is not None:
         Un = np.minimum(Un, np.maximum(np.asarray(cap, float), U))
     Sn = S * np.divide(Un.sum(axis=0), s, out=np.zeros_like(s), where=s > 0)
+    if fixed is not None:
+        F = np.minimum(np.asarray(fixed, float), S)
+        rest, fx = (S - F).sum(axis=0), F.sum(axis=0)
+        need = Un.sum(axis=0) - fx
+        ok = (need >= 0) & (rest > 0)
+        a = np.divide(need, rest, out=np.zeros_like(rest), where=ok)
+        Sn = np.where(ok[None, :], F + (S - F) * a[None, :], Sn)
     return Sn, Un
 
 
