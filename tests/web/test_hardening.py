@@ -356,6 +356,7 @@ def test_a_500_hides_details_and_the_connection_recovers(web_cache):
             err = r.json()["error"]
             assert "secret" not in err and str(web_cache) not in err
             assert re.search(r"internal error \(RuntimeError, reference [0-9a-f]{8}", err)
+            assert r.headers["x-frame-options"] == "DENY"
             assert c.get("/api/health").json()["ok"]  # the same client goes on working
 
 

@@ -331,6 +331,8 @@ def create_app(data_dir=None, token: str | None = None, max_upload: int = MAX_UP
         resp = _error(request, 500, f"internal error ({type(exc).__name__}, reference {ref}; "
                       "the server log has the details)")
         resp.headers["connection"] = "close"  # the client starts afresh on a new connection
+        for k, v in SECURITY_HEADERS:  # this handler runs outside BrowserGuard
+            resp.headers[k.decode()] = v.decode()
         return resp
 
     from . import api, pages
