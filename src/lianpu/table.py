@@ -200,10 +200,13 @@ class IOTable:
             if self.Zr_ is not None:
                 val.check_nonnegative("Zr (intermediate inflows from other provinces)", self.Zr_,
                                       t, codes, codes)
+            from .readers.frames import negative_role_hint
             ok = [j for j, r in enumerate(self.fd_roles) if r in NEGATIVE_OK_FD]
-            val.check_nonnegative("Y (final demand)", self.Y_, t, codes, fd, allowed_columns=ok)
+            val.check_nonnegative("Y (final demand)", self.Y_, t, codes, fd, allowed_columns=ok,
+                                  hint=negative_role_hint(fd, self.fd_roles, "fd"))
             okv = [i for i, r in enumerate(self.primary_roles) if r in NEGATIVE_OK_VA]
-            val.check_nonnegative("V (primary inputs)", self.V_.T, t, codes, pr, allowed_columns=okv)
+            val.check_nonnegative("V (primary inputs)", self.V_.T, t, codes, pr, allowed_columns=okv,
+                                  hint=negative_role_hint(pr, self.primary_roles, "primary"))
             if (self.x_ < 0).any():
                 i = int(np.argmax(self.x_ < 0))
                 raise TableError(message(t, "negative gross output", row=val._lab(codes, i),
@@ -250,12 +253,20 @@ class IOTable:
     @classmethod
     def from_frames(cls, Z: pd.DataFrame, Y: pd.DataFrame, V: pd.DataFrame | None = None,
                     x=None, value_added_rows=None, satellites=None, sectors=None, regions=None,
-                    unit=None, **kw) -> "IOTable":
+                    unit=None, roles=None, satellite_units=None, **kw) -> "IOTable":
         """Build a table from labelled frames (index/columns are the sector codes).
 
         ``sectors``: optional DataFrame indexed by code with columns name_zh/name_en.
-        ``satellites``: {name: Series by sector} or {name: Satellite}.
+        ``satellites``: pymrio's F frame (stressors × sectors, one satellite per row; units
+        from ``satellite_units`` — pymrio's unit frame, a mapping or one string — or
+        ``F.attrs["units"]``), or {name: Series by sector}, or {name: Satellite}.
+        ``roles``: {code: role} for final-use columns of Y and primary rows of V whose role is
+        not recognised from their standard code or label (:mod:`lianpu.core.roles`), e.g.
+        ``roles={"Changes in inventories": "inventory", "Wages": "compensation"}``.
+        ``compensation_row`` defaults to the one row whose role is ``compensation``.
+        See :mod:`lianpu.readers.frames`.
         """
+        from .readers import frames as fr_
         name = kw.get("name", "table")
         if list(map(str, Z.index)) != list(map(str, Z.columns)):
             raise TableError(message(name, "Z's row and column labels differ",
@@ -271,10 +282,13 @@ class IOTable:
             s = sectors.reindex([str(c) for c in codes]) if not isinstance(Z.index, pd.MultiIndex) \
                 else sectors.reindex(Z.index)
             zh, en = s.get("name_zh"), s.get("name_en")
-        sats = {}
-        for k_, v_ in (satellites or {}).items():
-            sats[k_] = v_ if isinstance(v_, Satellite) else Satellite(
-                k_, pd.Series(v_).reindex(codes).to_numpy(float), unit="")
+        sats = fr_.satellites_from(satellites, codes, name, satellite_units)
+        fd_codes = Y.columns if isinstance(Y.columns, pd.MultiIndex) else [str(c) for c in Y.columns]
+        pr_codes = ["VA"] if V is None else [str(r) for r in V.index]
+        kw["fd_roles"], kw["primary_roles"] = fr_.split_roles(
+            roles, list(fd_codes), pr_codes, name, kw.get("fd_roles"), kw.get("primary_roles"))
+        if "compensation_row" not in kw and V is not None:
+            kw["compensation_row"] = fr_.compensation_from_roles(pr_codes, kw["primary_roles"])
         t = cls.from_arrays(Z.to_numpy(float), Y.to_numpy(float),
                             None if V is None else V.to_numpy(float),
                             None if x is None else np.asarray(x, float),
@@ -618,7 +632,31 @@ class IOTable:
                            household_columns=tuple(c for c in self.household_columns if c in kept),
                            satellites=sats, imports="non-competitive", notes=self.notes + notes)
 
+    # ------------------------------------------------------------------ aggregation, carve-out
+    def aggregate(self, concordance, **kw) -> "IOTable":
+        """Sectors summed into groups (a CSV/TOML concordance code → group, or a dict); see
+        :func:`lianpu.analysis.aggregate.aggregate`."""
+        from .analysis.aggregate import aggregate
+        return aggregate(self, concordance, **kw)
+
+    def split_sector(self, code, into, shares, **kw) -> "IOTable":
+        """A sub-industry carved out of sector ``code`` under stated assumptions; see
+        :func:`lianpu.analysis.aggregate.split_sector`."""
+        from .analysis.aggregate import split_sector
+        return split_sector(self, code, into, shares, **kw)
+
     # ------------------------------------------------------------------ I/O shortcuts
+    @classmethod
+    def from_pymrio(cls, io, **kw) -> "IOTable":
+        """A table from a pymrio ``IOSystem``; see :mod:`lianpu.readers.pymrio_io`."""
+        from .readers.pymrio_io import from_pymrio
+        return from_pymrio(io, **kw)
+
+    def to_pymrio(self, **kw):
+        """This table as a pymrio ``IOSystem``; see :mod:`lianpu.readers.pymrio_io`."""
+        from .readers.pymrio_io import to_pymrio
+        return to_pymrio(self, **kw)
+
     def save(self, path) -> None:
         """Native lossless format (Parquet + JSON metadata); see :mod:`lianpu.readers.native`."""
         from .readers.native import save

@@ -96,6 +96,12 @@ _FD_CODES = {
     "P52": "inventory", "P53": "inventory", "P52_P53": "inventory", "P6": "export",
     "P61": "export", "P62": "export", "P7": "import", "P71": "import", "P72": "import",
     "P33": "nonresident", "P34": "consumption_abroad",
+    # ESA 2010 bare and joined codes (Eurostat naio_10_*, ONS supply-use/IOAT code columns):
+    # P31 individual consumption (households, NPISH and the individual part of government),
+    # P32 collective consumption (government only), P5G/P5M gross capital formation
+    "P31": "consumption", "P32": "government", "P3_S1": "consumption", "P5G": "capital",
+    "P5M": "capital", "P51_S1": "investment", "P52_S1": "inventory", "P53_S1": "inventory",
+    "P5X": "capital", "P6_S2": "export", "P7_S2": "import",
     # the generic template's and tests' short codes
     "HH": "household", "HOUSEHOLD": "household", "HOUSEHOLDS": "household",
     "GOV": "government", "GOVERNMENT": "government", "INV": "investment",
@@ -107,7 +113,7 @@ _FD_WORDS = [
     (r"non-?profit|npish|为住户服务", "npish"),
     (r"non-?residents?|非居民", "nonresident"),
     (r"residents? abroad|purchases abroad|境外", "consumption_abroad"),
-    (r"inventor|stocks?\b|valuables|存货", "inventory"),
+    (r"inventor|stocks?\b|valuables|存货|贵重物品", "inventory"),
     (r"fixed capital|gfcf|固定资本", "investment"),
     (r"capital formation|资本形成", "capital"),
     (r"inflow|from other provinces|流入", "inflow"),
@@ -115,7 +121,7 @@ _FD_WORDS = [
     (r"re-?exports?|exports?|出口", "export"),
     (r"imports?|进口", "import"),
     (r"discrepanc|误差|其他", "discrepancy"),
-    (r"household|private consumption|居民|农村|城镇", "household"),
+    (r"household|private consumption|居民|住户|农村|城镇", "household"),
     (r"government|general gov|public consumption|政府", "government"),
     (r"total consumption|final consumption|最终消费", "consumption"),
 ]
@@ -131,9 +137,14 @@ _PRIMARY_CODES = {
     "COMPENSATION": "compensation", "WAGES": "compensation", "TAXES": "production_taxes",
     "NET_TAXES": "production_taxes", "TLS": "product_taxes", "SURPLUS": "surplus",
     "OPERATING_SURPLUS": "surplus", "DEPRECIATION": "depreciation", "IMP": "imports",
+    # ESA 95 spellings (Eurostat's 1995–2007 tables, e.g. Germany 1995) and bare ESA 2010 codes
+    "D21": "product_taxes", "D31": "product_taxes", "D21_M_D31": "product_taxes",
+    "D29_M_D39": "production_taxes", "D39": "production_taxes", "D12": "compensation",
+    "B2N": "surplus", "B3N": "surplus", "B2G_B3G": "surplus", "B2A3": "surplus",
+    "P7": "imports", "P71": "imports", "P72": "imports", "IMP_CIF": "imports",
 }
 _PRIMARY_WORDS = [
-    (r"compensation|wages|salar|labou?r income|劳动者报酬|工资", "compensation"),
+    (r"compensation|wages|salar|labou?r income|劳动者报酬|雇员报酬|工资", "compensation"),
     (r"taxes? (less subsidies )?on products|product tax|产品税", "product_taxes"),
     (r"tax|subsid|生产税", "production_taxes"),
     (r"depreciation|consumption of fixed capital|折旧", "depreciation"),

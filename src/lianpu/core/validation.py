@@ -62,18 +62,22 @@ def check_unique(what: str, labels, table: str) -> None:
 
 
 def check_nonnegative(name: str, arr: np.ndarray, table: str, row_labels=None, col_labels=None,
-                      allowed_columns=()) -> None:
-    """Negative entries are errors except in ``allowed_columns`` (inventory change, imports, taxes)."""
+                      allowed_columns=(), hint=None) -> None:
+    """Negative entries are errors except in ``allowed_columns`` (inventory change, imports, taxes).
+
+    ``hint(j)``, if given, returns a sentence appended to the message for column ``j`` (the
+    table says there which argument declares that column's role)."""
     neg = arr < 0
     for j in allowed_columns:
         neg[:, j] = False
     if neg.any():
         i, j = (int(v[0]) for v in np.nonzero(neg))
-        raise TableError(message(
+        text = message(
             table, f"negative entry in {name} ({int(neg.sum())} negative cell(s) in all)",
             found=f"{arr[i, j]:.6g}", expected="≥ 0 (negatives are allowed only for inventory "
             "change, imports, taxes and discrepancy)", row=_lab(row_labels, i),
-            column=_lab(col_labels, j)))
+            column=_lab(col_labels, j))
+        raise TableError(text + ("; " + hint(j) if hint is not None else ""))
 
 
 def _lab(labels, i):

@@ -8,7 +8,8 @@ Layout (documented in docs/template.md)::
     SAT:<name>[<unit>]    satellite rows (sector columns; FD cells all empty or all filled)
     FD:<code>             optional: names of a final-demand column (no numbers)
     META:<key>            value in the name_zh column (unit, year, source, name,
-                          value_added_rows, compensation_row, household_columns, notes)
+                          value_added_rows, compensation_row, household_columns, notes,
+                          roles "FD:INV=inventory; VA:wages=compensation", discrepancy_column)
 
 A header starting with ``FD:`` is a final-demand column, ``x`` is gross output, every other
 header is a sector code. If the ``x`` cells are all empty, x = Z·1 + Y·1; with no ``VA:`` rows,
@@ -228,6 +229,22 @@ def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTabl
                                           expected=f"one of {allowed}"))
         return tuple(vals)
 
+    disc = None
+    dcol = meta.get("discrepancy_column")
+    if dcol is not None:  # the table's own ERR vector, written as a column by write_table
+        dcol = dcol[len(FD):] if dcol.startswith(FD) else dcol
+        if dcol not in fd:
+            raise FormatError(message(fname, "META:discrepancy_column names an unknown code",
+                                      row="META:discrepancy_column", column="name_zh",
+                                      found=repr(dcol), expected=f"one of {fd}"))
+        j = fd.index(dcol)
+        disc, Y = Y[:, j], np.delete(Y, j, axis=1)
+        fd = fd[:j] + fd[j + 1:]
+        sats = {k: Satellite(s.name, s.values, s.unit, s.name_zh, s.name_en,
+                             None if s.final_demand is None else np.delete(s.final_demand, j))
+                for k, s in sats.items()}
+    fd_roles, pr_roles = _declared_roles(meta.get("roles", ""), fd, list(pl.index), fname)
+    pl["role"] = pr_roles
     comp = codes("compensation_row", VA, list(pl.index))
     if len(comp) > 1:
         raise FormatError(message(fname, "META:compensation_row names more than one row",
@@ -238,7 +255,8 @@ def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTabl
         sectors=_label_frame(sec, [names[c][0] for c in sec], [names[c][1] for c in sec]),
         final_demand_labels=_label_frame(fd, [names.get(FD + c, ("", ""))[0] for c in fd],
                                          [names.get(FD + c, ("", ""))[1] for c in fd],
-                                         index_name="category"),
+                                         index_name="category", role=fd_roles),
+        discrepancy_=disc,
         primary_labels=pl,
         value_added_rows=codes("value_added_rows", VA, list(pl.index)),
         compensation_row=comp[0] if comp else None,
@@ -246,6 +264,35 @@ def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTabl
         unit=meta.get("unit", ""), year=year, source=meta.get("source", f"generic template {fname}"),
         name=name or meta.get("name") or fname, rtol=rtol,
         notes=(meta["notes"],) if "notes" in meta else ())
+
+
+def _declared_roles(text: str, fd: list, pr: list, fname: str):
+    """META:roles "FD:INV=inventory; VA:wages=compensation" (prefix optional: a bare code is
+    looked up among the FD columns first) → role lists for the FD columns and VA rows, ``""``
+    where the role is inferred from the code and names."""
+    fdr, prr = [""] * len(fd), [""] * len(pr)
+    for item in re.split(r"[;；]", text or ""):
+        if not item.strip():
+            continue
+        code, eq, role = item.strip().rpartition("=")
+        code, role = code.strip(), role.strip()
+        if not eq or not code:
+            raise FormatError(message(fname, "META:roles entry is not code=role", row="META:roles",
+                                      column="name_zh", found=repr(item.strip()),
+                                      expected="e.g. FD:INV=inventory; VA:wages=compensation"))
+        if code.startswith(FD) and code[len(FD):] in fd:
+            fdr[fd.index(code[len(FD):])] = role
+        elif code.startswith(VA) and code[len(VA):] in pr:
+            prr[pr.index(code[len(VA):])] = role
+        elif code in fd:
+            fdr[fd.index(code)] = role
+        elif code in pr:
+            prr[pr.index(code)] = role
+        else:
+            raise FormatError(message(fname, "META:roles names an unknown code", row="META:roles",
+                                      column="name_zh", found=repr(code),
+                                      expected=f"FD:<one of {fd[:6]}> or VA:<one of {pr[:6]}>"))
+    return fdr, prr
 
 
 def _guess(path: Path) -> bool:

@@ -17,7 +17,7 @@ from ..safe_text import csv_value, neutralise_workbook
 LEAD = ["code", "name_zh", "name_en"]
 FD, VA, SAT, META, X = "FD:", "VA:", "SAT:", "META:", "x"
 META_KEYS = ("unit", "year", "source", "name", "value_added_rows", "compensation_row",
-             "household_columns", "notes")
+             "household_columns", "notes", "roles", "discrepancy_column")
 SAT_RE = re.compile(r"^SAT:([^\[\]]+)\[([^\[\]]*)\]$")
 EXCEL = (".xlsx", ".xlsm")
 
@@ -37,7 +37,10 @@ META_HINTS = {"unit": "unit of every flow, e.g. 万元 / 10,000 CNY",
               "value_added_rows": "VA codes summed as value added (comma list; empty = all)",
               "compensation_row": "VA code of compensation of employees (for income multipliers)",
               "household_columns": "FD codes of household consumption (comma list; for Type II)",
-              "notes": "free text"}
+              "notes": "free text",
+              "roles": "roles of FD/VA codes not recognised from code or name, "
+                       "e.g. FD:INV=inventory; VA:wages=compensation (docs/template.md)",
+              "discrepancy_column": "FD code of the statistical discrepancy column (ERR), if any"}
 
 
 # ---------------------------------------------------------------------------- template writer
@@ -116,16 +119,27 @@ def write_table(table, path) -> Path:
     lab = lambda fr: [(str(c), r["name_zh"], r["name_en"]) for c, r in fr.iterrows()]  # noqa: E731
     fd = lab(table.final_demand_labels)
     Y = table.Y_
+    err = None
     if table.discrepancy_ is not None:
-        fd.append(("ERR", "统计误差", "Statistical discrepancy"))
+        err = "ERR"
+        while err in {c for c, _, _ in fd}:
+            err += "_"
+        fd.append((err, "统计误差", "Statistical discrepancy"))
         Y = np.column_stack([Y, table.discrepancy_])
     sats = [(k, s.unit, s.name_zh, s.name_en) for k, s in table.satellites.items()]
     F = np.array([s.values for s in table.satellites.values()]) if sats else None
-    Ffd = [s.final_demand for s in table.satellites.values()] if sats else None
+    Ffd = [s.final_demand if s.final_demand is None or err is None else
+           np.append(s.final_demand, 0.0) for s in table.satellites.values()] if sats else None
     meta = {"unit": table.unit, "year": table.year, "source": table.source, "name": table.name,
             "value_added_rows": ",".join(table.value_added_rows),
             "compensation_row": table.compensation_row,
-            "household_columns": ",".join(table.household_columns), "notes": "; ".join(table.notes)}
+            "household_columns": ",".join(table.household_columns), "notes": "; ".join(table.notes),
+            # every role written, so that the table reads back with the same roles
+            "roles": "; ".join([f"{FD}{c}={r}" for c, r in zip(table.final_demand_labels.index,
+                                                                table.fd_roles)]
+                               + [f"{VA}{c}={r}" for c, r in zip(table.primary_labels.index,
+                                                                 table.primary_roles)]),
+            "discrepancy_column": err}
     rows = _rows(lab(table.sectors), fd, lab(table.primary_labels), sats, meta,
                  table.Z_, Y, table.V_, table.x_, F, Ffd)
     return _write_rows(path, rows)
