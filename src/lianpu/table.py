@@ -667,6 +667,12 @@ class IOTable:
         return (f"<IOTable {self.name!r}: {self.n} sectors{reg}, {self.imports} imports, "
                 f"year={self.year}, unit={self.unit!r}>")
 
+    def aggregate_regions(self, groups, *, rest: str | None = None) -> "IOTable":
+        """Regions merged into groups, the model kept consistent
+        (:func:`lianpu.analysis.china_mrio.aggregate_regions`)."""
+        from .analysis.china_mrio import aggregate_regions
+        return aggregate_regions(self, groups, rest=rest)
+
 
 def _role_list(codes, given):
     """Roles for ``codes`` from a list or a mapping (missing → '' = inferred), or None."""

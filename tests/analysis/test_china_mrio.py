@@ -323,3 +323,8 @@ def test_cli_mrio(cache, capsys):
     assert d["totals"]["supplier_output_change"] == 0
     assert main(["mrio", "complement", "2017", "--shift", "2", "--data-dir", str(cache)]) == 2
     assert main(["mrio", "build", "--year", "2016", "--data-dir", str(cache)]) == 2
+
+
+def test_table_method_aggregate_regions(mrio):
+    a = mrio.aggregate_regions("chengyu", rest="RoC")
+    assert set(a.regions) == {"chengyu", "RoC"} and a.x_.sum() == pytest.approx(mrio.x_.sum())
