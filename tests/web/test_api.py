@@ -32,7 +32,8 @@ def test_health_and_datasets(server):
     rows = get(server, "/api/datasets?cached=true").json()["datasets"]
     assert {d["id"] for d in rows} == {"cn-nbs-2020-42", "cn-nbs-2020-153"}
     allr = get(server, "/api/datasets").json()["datasets"]
-    assert len(allr) == len(lianpu.data.registry.datasets()) and not all(d["cached"] for d in allr)
+    assert len(allr) == len(lianpu.data.registry.datasets(provincial=True))  # provinces too
+    assert not all(d["cached"] for d in allr) and any(d["id"] == "cn-prov-2017-51" for d in allr)
 
 
 def test_table_sectors_tracks(server, web_cache):
