@@ -467,14 +467,10 @@ def co2_satellite(table, data_dir=None, *, tables: dict | None = None):
     missing = []
     for r in table.regions:
         pt = tables[r]
-        try:
-            s = prov_co2(pt, data_dir=data_dir).satellites["co2"]
-        except Exception as exc:  # noqa: BLE001 - re-raised unless it is the known gap
-            from ..core.errors import LianpuError
-            if isinstance(exc, (LianpuError, KeyError, ValueError)) and r == "XZ":
-                missing.append(r)
-                continue
-            raise
+        if r == "XZ":  # CEADs publishes no inventory for Tibet
+            missing.append(r)
+            continue
+        s = prov_co2(pt, data_dir=data_dir).satellites["co2"]
         values[lev == r] = s.values
         if s.final_demand is not None:
             pfd = list(pt.final_demand_labels.index)
