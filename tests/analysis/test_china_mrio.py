@@ -212,6 +212,13 @@ def test_decay_changes_the_trade_pattern(provs, mrio):
     np.testing.assert_allclose(far.x_, mrio.x_)
 
 
+def test_missing_provincial_tables_are_named(tmp_path):
+    from lianpu.analysis.china_mrio import build_china_mrio
+    from lianpu.core.errors import DatasetError
+    with pytest.raises(DatasetError, match="31 provincial tables"):
+        build_china_mrio(2012, data_dir=tmp_path)
+
+
 def test_bad_parameters(cache):
     from lianpu.analysis.china_mrio import build_china_mrio
     from lianpu.core.errors import ArgumentError
@@ -321,6 +328,9 @@ def test_cli_mrio(cache, capsys):
                  "--track", "航空航天", "--shift", "0", "--data-dir", str(cache), "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert d["totals"]["supplier_output_change"] == 0
+    assert main(["mrio", "twin", "2017", "四川", "重庆", "--data-dir", str(cache), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [r["direction"] for r in d["summary"]] == ["SC←CQ", "CQ←SC"]
     assert main(["mrio", "complement", "2017", "--shift", "2", "--data-dir", str(cache)]) == 2
     assert main(["mrio", "build", "--year", "2016", "--data-dir", str(cache)]) == 2
 

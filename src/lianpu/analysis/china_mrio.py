@@ -94,10 +94,17 @@ def _check_year(year) -> int:
 
 def provincial_tables(year: int, data_dir=None) -> dict:
     """{ISO code: provincial IOTable} for the 31 provinces of ``year`` (from the cache)."""
-    from ..data.registry import load_dataset, provinces
+    from ..core.errors import DatasetError
+    from ..data.registry import is_cached, load_dataset, provinces
     year = _check_year(year)
-    return {p.iso: load_dataset(f"cn-prov-{year}-{p.gb}", data_dir=data_dir)
-            for p in provinces()}
+    ids = [f"cn-prov-{year}-{p.gb}" for p in provinces()]
+    missing = [i for i in ids if not is_cached(i, data_dir)]
+    if missing:
+        raise DatasetError(f"the {year} China MRIO is built from the 31 provincial tables; "
+                           f"{len(missing)} are not in the cache ({', '.join(missing[:3])}"
+                           f"{' …' if len(missing) > 3 else ''}): run `lianpu download "
+                           f"{' '.join(missing[:2])} …` or `lianpu download --all --from DIR`")
+    return {p.iso: load_dataset(i, data_dir=data_dir) for p, i in zip(provinces(), ids)}
 
 
 @dataclass(frozen=True)

@@ -293,9 +293,9 @@ def datasets(auxiliary: bool = False, provincial: bool | None = None) -> list[Da
     year and province, then the national tables 1990–2000.
     """
     provincial = auxiliary if provincial is None else provincial
-    return [d for d in _by_id().values() if d.format != "cn-mrio"
-            if (d.format == "chnio" and provincial)
-            or (d.format != "chnio" and (auxiliary or d.format in IO_FORMATS))]
+    return [d for d in _by_id().values() if d.format != "cn-mrio" and (
+            (d.format == "chnio" and provincial)
+            or (d.format != "chnio" and (auxiliary or d.format in IO_FORMATS)))]
 
 
 def is_table(id: str) -> bool:
