@@ -131,7 +131,8 @@ def _driver(tb, idx, driver):
 
 def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: float = 1e-4, *,
           region: str | None = None, tracks=None, domestic: bool = True, basis: str | None = None,
-          driver: str = "final_demand", rows: int = 12) -> ChainMap:
+          driver: str = "final_demand", rows: int = 12, share: float | None = None,
+          share_source: str | None = None) -> ChainMap:
     """Chain map of a track (id, zh/en name, Track) or a list of sector codes.
 
     Parameters
@@ -148,6 +149,9 @@ def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: flo
     driver : "final_demand" (f = the track's final demand) or "output" (f = its gross output,
         for tracks of intermediate goods; counts flows inside the track twice).
     rows : suppliers and buyers per side kept as graph nodes (edges frame).
+    share, share_source : for a track carved out of a sector (集成电路, 新能源汽车 …; see
+        :mod:`lianpu.analysis.carveout`), its share of the parent's output and the source of
+        that figure, where none is shipped for the table's classification and year.
     """
     if depth < 1:
         raise ValueError(f"argument 'depth': found {depth}, expected ≥ 1")
@@ -155,8 +159,11 @@ def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: flo
         raise ValueError(f"argument 'top': found {top}, expected ≥ 1")
     if not 0 <= threshold < 1:
         raise ValueError(f"argument 'threshold': found {threshold}, expected 0 ≤ threshold < 1")
+    from .carveout import carve_out_for  # the carve-out is applied to a copy of the table
+    table, carved = carve_out_for(table, track_or_sectors, tracks, share=share,
+                                  share_source=share_source, region=region)
     tb, basis = domestic_basis(table, domestic, basis)
-    sel = resolve_track(tb, track_or_sectors, tracks, region=region)
+    sel = carved or resolve_track(tb, track_or_sectors, tracks, region=region)
     S = list(sel.indices)
     f = _driver(tb, S, driver)
     n, A, x, Z = tb.n, tb.A_, tb.x_, tb.Z_

@@ -15,9 +15,27 @@ from ..core.errors import FormatError, message
 
 SHIPPED = "tracks.toml"
 TRACK_KEYS = {"name_zh", "name_en", "description_zh", "description_en", "group", "codes", "notes",
-              "notes_zh"}
+              "notes_zh", "carve_out"}
+CARVE_KEYS = {"parent", "code", "share", "source", "year", "note", "note_zh"}
 CLASS_KEYS = {"sectors", "description_zh", "description_en", "fingerprint", "parent", "to_parent",
               "derived_from", "concordance", "codes", "source"}
+
+
+@dataclass(frozen=True)
+class CarveOut:
+    """A track that is a sub-industry of one IO sector in a classification: ``share`` of the
+    ``parent``'s output (``None``: no figure shipped, the user gives one) from ``source`` for
+    ``year``; applied by :func:`lianpu.analysis.carveout.carve_out_for` with
+    :func:`lianpu.analysis.aggregate.split_sector` as sector ``code``."""
+
+    classification: str
+    parent: str
+    code: str
+    share: float | None = None
+    source: str = ""
+    year: int | None = None
+    note: str = ""
+    note_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -34,6 +52,8 @@ class Track:
     notes: Mapping[str, str]
     group: str = ""
     notes_zh: Mapping[str, str] = field(default_factory=dict)
+    #: classification → :class:`CarveOut` (tracks carved out of a sector, e.g. 集成电路)
+    carve_out: Mapping[str, CarveOut] = field(default_factory=dict)
 
     def name(self, lang: str = "zh") -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -190,7 +210,45 @@ def _track(fname, tid, d, classes) -> Track:
     notes, notes_zh = (_notes(where, d, key, classes) for key in ("notes", "notes_zh"))
     return Track(tid, _str(where, d, "name_zh"), _str(where, d, "name_en"),
                  _str(where, d, "description_zh", False), _str(where, d, "description_en", False),
-                 MappingProxyType(codes), notes, d.get("group", ""), notes_zh)
+                 MappingProxyType(codes), notes, d.get("group", ""), notes_zh,
+                 _carve_outs(where, d.get("carve_out", {}), classes))
+
+
+def _carve_outs(where, raw, classes) -> Mapping[str, CarveOut]:
+    """``[tracks.<id>.carve_out.<classification>]`` tables: parent, code, share (optional),
+    source (required with a share), year (required with a share), note, note_zh."""
+    if not isinstance(raw, dict):
+        raise FormatError(message(where, "key 'carve_out' must map classifications to tables",
+                                  found=repr(raw)[:60]))
+    out = {}
+    for cid, d in raw.items():
+        w = f"{where}, key 'carve_out.{cid}'"
+        if cid not in classes:
+            raise FormatError(message(w, "unknown classification", found=repr(cid),
+                                      expected=f"one of {sorted(classes)}"))
+        _check_keys(w, d, CARVE_KEYS)
+        parent, code = _str(w, d, "parent"), _str(w, d, "code")
+        uni = classes[cid].universe
+        if uni and parent not in uni:
+            raise FormatError(message(w, f"parent {parent!r} is not a {cid} sector code",
+                                      expected=f"one of {uni[0]}…{uni[-1]}"))
+        if code in uni or ":" in code or "/" in code:
+            raise FormatError(message(w, f"code {code!r} is a sector code already or holds ':' "
+                                      "or '/'", expected="a new code such as '094.IC'"))
+        share = d.get("share")
+        if share is not None:
+            if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share < 1:
+                raise FormatError(message(w, "share must be a number between 0 and 1",
+                                          found=repr(share), expected="0 < share < 1, or no share "
+                                          "(the user then gives one)"))
+            if not str(d.get("source", "")).strip() or not isinstance(d.get("year"), int):
+                raise FormatError(message(w, "a shipped share needs its source and year",
+                                          found=f"source={d.get('source')!r}, year={d.get('year')!r}",
+                                          expected="source = '<publication>', year = 2020"))
+        out[cid] = CarveOut(cid, parent, code, None if share is None else float(share),
+                            _str(w, d, "source", False), d.get("year"), _str(w, d, "note", False),
+                            _str(w, d, "note_zh", False))
+    return MappingProxyType(out)
 
 
 def _notes(where, d, key, classes) -> Mapping[str, str]:

@@ -178,7 +178,12 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
           region: Optional[str] = REGION, tracks_file: Optional[Path] = TRACKS_FILE,
           basis: str = BASIS, domestic: bool = DOMESTIC,
           fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
-          as_json: bool = JSON):
+          as_json: bool = JSON,
+          share: Optional[float] = typer.Option(None, "--share", help="For a track carved out "
+                                                "of a sector (集成电路, 新能源汽车 …): its share "
+                                                "of the parent's output."),
+          share_source: Optional[str] = typer.Option(None, "--share-source", help="Where the "
+                                                     "--share figure comes from.")):
     """Chain map 产业链全景图: suppliers by tier, buyers, structural paths, chain position."""
     from ..analysis.chain import chain as calc
     from ..analysis.tracks import tracks
@@ -190,7 +195,7 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     basis = _basis(basis, domestic)
     t = _load(source, data_dir, fmt)
     cm = calc(t, _track_arg(track), depth=depth, top=top, region=region, tracks=ts,
-              driver=driver, rows=rows, basis=basis)
+              driver=driver, rows=rows, basis=basis, share=share, share_source=share_source)
     files = {}
     if html:
         cm.to_html(html, lang=lang)
@@ -215,6 +220,9 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     head.add_row("upstreamness 上游度", _f(s["upstreamness"]))
     head.add_row("APL 平均传递步长", _f(s["apl_upstream"]))
     out.print(head)
+    note = cm.note_zh if zh else cm.note
+    if note:  # how coarse the track's sectors are (a 42-sector 航空航天 is the car industry)
+        out.print(("对应说明: " if zh else "mapping: ") + note)
     k, shown = _scale(cm.unit)
     up = Table(box=box.SIMPLE_HEAD, title="上游供应 upstream suppliers (by indirect requirement)",
                caption=f"unit: {shown}; T3+ = tier 3 and beyond; U = upstreamness; "
