@@ -76,7 +76,8 @@ def main(argv=None):
         res_reg = diag["residual"].sum(axis=1)
         yr["residual_by_region_top"] = res_reg.reindex(res_reg.abs().sort_values(
             ascending=False).index[:6]).to_dict()
-        ng = cm.national_gap(cold, lianpu.load(NATIONAL[year], data_dir=D))
+        ng = cm.national_gap(cold, lianpu.load(NATIONAL[year], data_dir=D),
+                             provincial=next(iter(tabs.values())))
         yr["national_totals"] = ng.totals
         if ng.by_sector is not None:
             b = ng.by_sector.sort_values("x_ratio")

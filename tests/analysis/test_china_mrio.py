@@ -188,6 +188,7 @@ def test_against_the_national_table(mrio, cache):
     json.loads(g.to_json())
 
 
+
 def test_cache_second_call_reads_the_file_and_parameters_do_not_collide(cache):
     import lianpu
     from lianpu.analysis.china_mrio import build_china_mrio, cache_path

@@ -673,8 +673,11 @@ class NationalGap:
         return _dumps(self.to_dict())
 
 
-def national_gap(mrio, national) -> NationalGap:
-    """Compare the MRIO aggregated over provinces with a national table (same unit)."""
+def national_gap(mrio, national, *, provincial=None) -> NationalGap:
+    """Compare the MRIO aggregated over provinces with a national table (same unit). When
+    the sector codes differ (2012: the national table has 139 sectors), give ``provincial``
+    (one provincial table of the MRIO's year) to compare by the common sector groups of the
+    shipped concordance (:func:`lianpu.carbon.concordance.common_groups_pair`)."""
     codes = np.asarray([str(c[-1]) for c in mrio.index])
     prods = list(dict.fromkeys(codes))
     by = lambda v: pd.Series(v).groupby(codes).sum().reindex(prods)  # noqa: E731
@@ -701,6 +704,22 @@ def national_gap(mrio, national) -> NationalGap:
             df[f"{c}_national"] = nat[c].to_numpy()
             df[f"{c}_ratio"] = df[f"{c}_provinces"] / df[f"{c}_national"].where(df[f"{c}_national"] != 0)
         df.index.name = "sector"
+    elif provincial is not None:
+        from ..carbon.concordance import common_groups_pair
+        (ga, lab), (gb, _) = common_groups_pair(provincial, national)
+        pcode = [str(c) for c in provincial.index]
+        gp = np.asarray([ga[pcode.index(c)] for c in prods])
+        keys = list(lab.index)
+        df = pd.DataFrame({"name_zh": lab["name_zh"].to_numpy()}, index=keys)
+        for c in prov.columns:
+            df[f"{c}_provinces"] = pd.Series(prov[c].to_numpy()).groupby(gp).sum().reindex(
+                range(len(keys)), fill_value=0.0).to_numpy()
+            df[f"{c}_national"] = pd.Series(nat[c].to_numpy()).groupby(gb).sum().reindex(
+                range(len(keys)), fill_value=0.0).to_numpy()
+            df[f"{c}_ratio"] = df[f"{c}_provinces"] / df[f"{c}_national"].where(df[f"{c}_national"] != 0)
+        df.index.name = "sector_group"
+        notes.append(f"sector codes differ ({national.n} national sectors): compared by the "
+                     f"{len(keys)} common sector groups of the shipped concordance")
     else:
         notes.append(f"sector codes differ ({national.n} national sectors): totals only")
     return NationalGap(mrio.name, national.name, mrio.year, mrio.unit, totals, df, tuple(notes))
