@@ -334,8 +334,11 @@ def complement(table, supplier="GS", target="chengyu", track="aerospace", *, shi
     S_int = {k: intensity(table, k)[0] for k in kinds}
     scen = pd.DataFrame({"name": sname, "output_before": xs, "output_change": dx[pos[S]]},
                         index=pd.Index(prods, name="product"))
+    scen["output_change_pct"] = 100 * np.divide(dx[pos[S]], xs, out=np.full_like(xs, np.nan),
+                                                where=xs > 0)
     for k in kinds[1:]:
         scen[f"{k}_change"] = S_int[k][pos[S]] * dx[pos[S]]
+    stretched = scen.index[scen["output_change_pct"] > 20].tolist()
     Am = (table.Zm_ / np.where(x > 0, x, 1.0)[None, :]) if table.Zm_ is not None else None
     tpos = np.flatnonzero(np.isin(lev, T))
     imp_before = float(table.Zm_[:, tpos].sum()) if Am is not None else 0.0
@@ -383,6 +386,10 @@ def complement(table, supplier="GS", target="chengyu", track="aerospace", *, shi
         "output; track import share: the track's imported inputs over all its inputs",
         f"East = {', '.join(east)} (NBS four-region grouping, data/china_regions.toml)",
     ]
+    if stretched:
+        notes.append(f"capacity check: {S}'s output would rise by more than 20 % in "
+                     + ", ".join(f"{c} ({scen.loc[c, 'output_change_pct']:.0f} %)" for c in stretched)
+                     + " — the shift assumes it can (no capacity limits)")
     if "co2" not in table.satellites:
         notes.append("no co2 satellite: CO2 change left out")
     return Resonance(S, tlabel, tuple(T), track_id, tuple(table.index[i] for i in cols), shift,

@@ -112,6 +112,15 @@ def twin(year: int = typer.Argument(..., help="2012 or 2017."),
     for r, row in m.iterrows():
         tab2.add_row(str(r), *(f"{row[c]:.4f}" for c in ("intra", "feedback", "spillover", "total")))
     out.print(tab2)
+    for key in res.summary.index:
+        sec = res.by_sector.loc[key].sort_values("value_added", ascending=False).head(5)
+        tab3 = Table(title=f"{key}: top sectors by value added driven (亿元)")
+        for c in ("sector", "name", "output", "value added", "share of sector VA"):
+            tab3.add_column(c, justify="left" if c in ("sector", "name") else "right")
+        for code, r in sec.iterrows():
+            tab3.add_row(str(code), str(r["name"]).split("·")[-1], _yi(r["output"]),
+                         _yi(r["value_added"]), _pct(r["value_added_share"]))
+        out.print(tab3)
     for n in res.notes:
         out.print("· " + n)
 
@@ -162,5 +171,16 @@ def complement(year: int = typer.Argument(..., help="2012 or 2017."),
         tab.add_row(str(code), str(r["name"]), _yi(r["inputs_all_origins"]), _yi(r["direct"]),
                     _pct(r["direct_share"]), _yi(r["total"]))
     out.print(tab)
+    pot = res.potential[res.potential["shiftable"]]
+    pot = pot.assign(both=pot["from_abroad"] + pot["from_east"]).sort_values("both",
+                                                                            ascending=False)
+    tab2 = Table(title=f"the track's purchases from abroad and the East of products "
+                       f"{res.supplier} makes (亿元), top 8")
+    for c in ("product", "name", "from abroad", "from the East", f"{res.supplier} output"):
+        tab2.add_column(c, justify="left" if c in ("product", "name") else "right")
+    for code, r in pot.head(8).iterrows():
+        tab2.add_row(str(code), str(r["name"]), _yi(r["from_abroad"]), _yi(r["from_east"]),
+                     _yi(r["supplier_output"]))
+    out.print(tab2)
     for n in res.notes:
         out.print("· " + n)
