@@ -417,15 +417,17 @@ def split_sector(table, code, into, shares, *, source: str, inputs=None, sales=N
     idx = (pd.MultiIndex.from_tuples(rows, names=t.index.names) if t.is_multiregional
            else pd.Index(rows, name=t.index.name))
     names = [tuple(into[c]) + ("", "") for c in new]
-    sectors = pd.DataFrame({
-        "name_zh": list(lab["name_zh"].iloc[:p + 1]) + [nm[0] for nm in names] + list(lab["name_zh"].iloc[p + 1:]),
-        "name_en": list(lab["name_en"].iloc[:p + 1]) + [nm[1] for nm in names] + list(lab["name_en"].iloc[p + 1:]),
-    }, index=idx)
+    def with_new(col, k):
+        return list(lab[col].iloc[:p + 1]) + [nm[k] for nm in names] + list(lab[col].iloc[p + 1:])
+    sectors = pd.DataFrame({"name_zh": with_new("name_zh", 0), "name_en": with_new("name_en", 1)},
+                           index=idx)
     pc = "/".join(map(str, orig[p])) if isinstance(orig[p], tuple) else str(orig[p])
-    head = (f"split_sector: {', '.join(f'{c} ({names[j][0] or names[j][1]}) = {s_c[j]:.6g}' for j, c in enumerate(new))}"
-            f" of the output of {pc}, which keeps the rest ({s[0]:.6g}); share source: {source.strip()}; "
-            f"input structure: {'the parent' if not given_in else 'given for ' + ', '.join(map(str, given_in))}; "
-            f"sales structure: {'the parent (users buy the parts in proportion to output)' if not given_sales else 'given'}")
+    parts = ", ".join(f"{c} ({names[j][0] or names[j][1]}) = {s_c[j]:.6g}" for j, c in enumerate(new))
+    ins = "the parent" if not given_in else "given for " + ", ".join(map(str, given_in))
+    outs = ("the parent (users buy the parts in proportion to output)" if not given_sales
+            else "given for " + ", ".join(map(str, given_sales)))
+    head = (f"split_sector: {parts} of the output of {pc}, which keeps the rest ({s[0]:.6g}); "
+            f"share source: {source.strip()}; input structure: {ins}; sales structure: {outs}")
     return t.evolve(Z_=Z, Y_=Y, V_=Vn, x_=x, Zm_=Zm, Ym_=Ym, Zr_=Zr, Yr_=Yr, discrepancy_=disc,
                     sectors=sectors, satellites=sats, name=name or t.name,
                     notes=tuple(t.notes) + (head,) + tuple(notes))
