@@ -103,3 +103,16 @@ def test_user_tracks_file_with_a_carve_out(tmp_path, t153):
                    encoding="utf-8")
     with pytest.raises(FormatError, match=r"parent '999' is not a nbs153 sector code"):
         lianpu.tracks(bad)
+
+
+def test_report_track_section_uses_the_carved_table(t153):
+    """The report's chain chapter (report/tracks.py) analyses a carve-out track on the split
+    table: lists and multipliers find 094.IC, the mapping paragraph names the share's source."""
+    from lianpu.analysis.carveout import carved_table
+    from lianpu.analysis.tracks import resolve_track
+    from lianpu.report.tracks import track_section
+    u = carved_table(t153, "集成电路")
+    assert "094.IC" in u.index and resolve_track(u, "集成电路").codes == ("094.IC",)
+    assert lianpu.chain(u, "集成电路").track_sectors == ("094.IC",)  # not carved twice
+    sec = track_section(t153, "integrated_circuits", "en")
+    assert any("CSIA" in p for p in sec.paragraphs)

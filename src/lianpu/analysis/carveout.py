@@ -49,6 +49,18 @@ def carve_out_for(table, track_or_sectors, tracks=None, *, share: float | None =
     track = find_track(track_or_sectors, ts)
     cid = classification_of(table, ts) if track.carve_out else None
     co = track.carve_out.get(cid) if cid else None
+    if co is not None and co.code in {str(c[-1]) if isinstance(c, tuple) else str(c)
+                                      for c in table.index}:
+        # carved already (by carved_table): select the new sector, say how it was made
+        new = (region, co.code) if table.is_multiregional else co.code
+        if new not in list(table.index):
+            return table, None
+        how = next((n for n in table.notes if str(n).startswith("split_sector:")
+                    and co.code in str(n)), "")
+        en, zh = track.note(cid, "en"), track.note(cid, "zh")
+        pos = list(table.index).index(new)
+        return table, Selection((pos,), (new,), cid, track, f"{how}. {en}".strip(". "), region,
+                                f"{how}。{zh}" if how else zh)
     if co is None:
         if share is not None:
             have = ", ".join(track.carve_out) or "none"
@@ -92,3 +104,12 @@ def carve_out_for(table, track_or_sectors, tracks=None, *, share: float | None =
                "投入和销售结构沿用母部门，因此其系数和乘数与母部门相同——拆分确定的是产业链的规模，"
                "不是其自身的技术结构。" + (co.note_zh or co.note))
     return split, Selection((pos,), (split.index[pos],), cid, track, note, region, note_zh)
+
+
+def carved_table(table, track, tracks=None, *, share: float | None = None,
+                 share_source: str | None = None, region: str | None = None):
+    """The table a track is analysed on: ``table`` with the track's sector carved out when the
+    track declares a carve-out for its classification, else ``table`` itself. Every analysis
+    that resolves the track on it (chain, weak links, multipliers) then finds the new sector."""
+    return carve_out_for(table, track, tracks, share=share, share_source=share_source,
+                         region=region)[0]

@@ -125,8 +125,12 @@ def classification_of(table, tracks_set: TrackSet | None = None) -> str:
     Decided by the sector codes (the whole set must match), then the sector names against each
     candidate's fingerprint, then ``table.source``. Raises TableError when it cannot tell.
     """
-    classes = (tracks_set or tracks()).classifications
-    codes = set(_sector_codes(table))
+    ts = tracks_set or tracks()
+    classes = ts.classifications
+    # sectors carved out by a track (094.IC …, lianpu.analysis.carveout) are not the
+    # classification's own
+    carved = {co.code for t in ts.values() for co in t.carve_out.values()}
+    codes = set(_sector_codes(table)) - carved
     names = _names(table)
     cands = [c for c in classes.values() if c.universe and set(c.universe) == codes]
     if not cands:
@@ -221,6 +225,9 @@ def resolve_track(table, track_or_sectors, tracks_set: TrackSet | None = None, *
         cid = classification_of(table, ts)
         codes, note = track_codes(track, cid, ts)
         note_zh = track_codes(track, cid, ts, lang="zh")[1]
+        co = track.carve_out.get(cid)
+        if co is not None and co.code in set(_sector_codes(table)):  # a table already carved
+            codes = (co.code,)
     elif isinstance(track_or_sectors, Sequence) and len(track_or_sectors) > 0:
         codes = tuple(_parse_code(c) for c in track_or_sectors)
     else:

@@ -65,6 +65,9 @@ def chain_result(table, track):
 
 def track_section(table, track, lang) -> Section:
     """One track (id) or a custom selection (sequence of sector codes)."""
+    if isinstance(track, str):  # a track carved out of a sector: analysed on the split table
+        from ..analysis.carveout import carved_table
+        table = carved_table(table, track)
     cm = chain_result(table, track)
     tid = track if isinstance(track, str) else "custom-" + "-".join(map(str, track))[:40]
     name = cm.name_zh if lang == "zh" else cm.name_en
