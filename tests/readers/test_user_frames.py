@@ -161,3 +161,31 @@ def test_satellites_as_pymrio_F_frame():
     # and the F frame lianpu writes (units in attrs) reads back as the same satellites
     w = lianpu.IOTable.from_frames(Zf, Yf, Vf, satellites=t.F)
     assert {k: s.unit for k, s in w.satellites.items()} == {"CO2/air": "kt", "N/water": "t"}
+
+
+@pytest.mark.parametrize("code,label,role", [
+    ("P3", "", "consumption"), ("P31", "", "consumption"), ("P32", "", "government"),
+    ("P51G", "", "investment"), ("P5", "", "capital"), ("P52", "", "inventory"),
+    ("P53", "", "inventory"), ("P6", "", "export"), ("P7", "", "import"),
+    ("c", "Acquisitions less disposals of valuables", "inventory"),
+    ("c", "Exports of services", "export"), ("c", "贵重物品获得减处置", "inventory"),
+    ("c", "住户最终消费支出", "household"), ("c", "固定资本形成总额", "investment"),
+])
+def test_sna_esa_final_use_codes_and_labels(code, label, role):
+    from lianpu.core import roles
+    assert roles.infer_fd_role(code, label if not label.isascii() else "",
+                               label if label.isascii() else "") == role
+
+
+@pytest.mark.parametrize("code,label,role", [
+    ("D1", "", "compensation"), ("D21X31", "", "product_taxes"),
+    ("D29X39", "", "production_taxes"), ("B2A3N", "", "surplus"), ("K1", "", "depreciation"),
+    ("P51C", "", "depreciation"), ("D21_M_D31", "", "product_taxes"), ("P7", "", "imports"),
+    ("r", "Imports of goods and services", "imports"), ("r", "雇员报酬", "compensation"),
+    ("r", "Other taxes less subsidies on production", "production_taxes"),
+    ("r", "生产税净额", "production_taxes"), ("r", "营业盈余", "surplus"),
+])
+def test_sna_esa_primary_codes_and_labels(code, label, role):
+    from lianpu.core import roles
+    assert roles.infer_primary_role(code, label if not label.isascii() else "",
+                                    label if label.isascii() else "") == role
