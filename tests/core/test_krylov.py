@@ -19,6 +19,14 @@ from lianpu.core.errors import ConvergenceError, ProductivityError
 REAL = ("cn-nbs-2020-153", "cn-nbs-2020-42", "cn-oecd-2018", "wiod2013-2011")
 
 
+@pytest.fixture(autouse=True)
+def _auto_means_auto(monkeypatch):
+    """These tests pin "auto"; a LIANPU_SOLVER/LIANPU_BACKEND in the environment (used to run
+    the whole suite on one path) would override it."""
+    monkeypatch.delenv("LIANPU_SOLVER", raising=False)
+    monkeypatch.delenv("LIANPU_BACKEND", raising=False)
+
+
 def rel(a, b):
     return float(np.abs(a - b).max() / np.abs(b).max())
 
@@ -225,6 +233,25 @@ def test_pickles_both_ways(monkeypatch):
     lu = leo.leontief_factor(A, method="lu")
     v = pickle.loads(pickle.dumps(lu))
     assert v._A0 is None and np.array_equal(v.solve(b), lu.solve(b))
+    # sparse storage ships the CSR copy only; an LU made after shipping is a sparse one
+    As = productive_A(rng, 500, 0.6, density=0.01)
+    w = pickle.loads(pickle.dumps(leo.leontief_factor(As, method="krylov")))
+    assert w._A0 is None and w._storage == "sparse"
+    c = rng.random(500)
+    ref = leo.leontief_factor(As, method="lu").solve(c)
+    assert rel(w.solve(c), ref) <= 1e-10
+    w._auto = True
+    w._factorize("test")
+    assert w.backend == "sparse" and rel(w.solve(c), ref) <= 1e-10
+
+
+def test_ghosh_says_which_solver(monkeypatch):
+    monkeypatch.setenv("LIANPU_SOLVER", "krylov")
+    rng = np.random.default_rng(4)
+    A = productive_A(rng, 30, 0.5)
+    x = rng.uniform(10, 20, 30)
+    g = leo.ghosh_factor(A, A * x[None, :] / x[:, None], x, leo.leontief_factor(A))
+    assert g.method == "krylov" and g.reason.startswith("G = x̂⁻¹ L x̂ from the Leontief solver")
 
 
 # ----------------------------------------------------------------------------- Dask

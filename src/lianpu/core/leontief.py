@@ -143,9 +143,11 @@ class LeontiefSolver:
         if prod.productive is True:
             c = prod.bound
             self.residual_target = self.tol * max((1.0 - c) / (1.0 + c), 0.01)
-            self.reason = (f"n = {n} > {KRYLOV_MIN_N}: batched GMRES on I − A "
-                           f"({self._storage} A), an LU only once the right-hand sides asked for "
-                           f"would cost more than one; productive by {prod.reason}")
+            why = (f"n = {n} > {KRYLOV_MIN_N}: batched GMRES on I − A ({self._storage} A), an "
+                   "LU only once the right-hand sides asked for would cost more than one"
+                   if self._auto else f"method 'krylov' asked for: batched GMRES on I − A "
+                   f"({self._storage} A), never an LU")
+            self.reason = f"{why}; productive by {prod.reason}"
             return
         if self._auto:
             self._factorize(f"productivity not established without an LU ({prod.reason})")
@@ -172,7 +174,8 @@ class LeontiefSolver:
         return self._lu.backend if self._lu is not None else "gmres"
 
     def _factorize(self, reason: str) -> None:
-        self._lu = _lu_factor(self._A0, self._backend_arg, self._labels, self._table)
+        A = self._A0 if self._A0 is not None else self._Ait  # shipped without the dense copy
+        self._lu = _lu_factor(A, self._backend_arg, self._labels, self._table)
         self.method, self.reason = "lu", reason
         self._A0 = self._Ait = self._ops = None  # the LU answers everything from now on
 
@@ -263,6 +266,8 @@ class LeontiefSolver:
         state = dict(self.__dict__)
         state.pop("_lock")
         state["_ops"] = None  # closures; rebuilt on first use
+        if sp.issparse(state.get("_Ait")):
+            state["_A0"] = None  # the CSR copy suffices (and makes a sparse LU if one is needed)
         return state
 
     def __setstate__(self, state):
@@ -297,6 +302,14 @@ class GhoshFromLeontief:
     """
 
     backend = "ghosh-from-leontief"
+
+    @property
+    def method(self) -> str:
+        return getattr(self._f, "method", "lu")
+
+    @property
+    def reason(self) -> str:
+        return "G = x̂⁻¹ L x̂ from the Leontief solver: " + getattr(self._f, "reason", "its LU")
 
     def __init__(self, factor: Factor, x: np.ndarray):
         x = np.asarray(x, dtype=float)
