@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import deque
 
 import numpy as np
 import scipy.sparse as sp
@@ -61,6 +62,8 @@ PASS_WEIGHT = {"dense": 48.0, "sparse": 100.0}
 #: passes over A expected for a first solve, before any solve has been observed
 PASSES_GUESS = 30
 METHODS = ("auto", "lu", "krylov")
+#: calls remembered in ``LeontiefSolver.history`` (a table's solver lives as long as the table)
+HISTORY = 256
 
 
 class LeontiefSolver:
@@ -88,7 +91,8 @@ class LeontiefSolver:
 
     Attributes: ``method`` ("lu" or "krylov", now), ``backend`` (the LU backend's name, or
     "gmres"), ``reason`` (why, in words), ``productivity`` (how it was established),
-    ``history`` (one tuple per call: right-hand sides, "N"/"T", method, passes over A).
+    ``history`` (one tuple per call, the last :data:`HISTORY`: right-hand sides, "N"/"T",
+    method, passes over A), ``rhs_solved`` and ``passes`` (totals).
     """
 
     def __init__(self, A, backend: str = "auto", labels=None, table: str | None = None, *,
@@ -120,7 +124,8 @@ class LeontiefSolver:
         self.method = "krylov"
         self.reason = ""
         self.productivity = None
-        self.history: list[tuple] = []
+        self.history: deque = deque(maxlen=HISTORY)
+        self.rhs_solved = 0
         self.passes = 0
         self._spent = 0.0
         self._calls = 0
@@ -204,7 +209,7 @@ class LeontiefSolver:
         per_call = self.passes / self._calls if self._calls else PASSES_GUESS
         predicted = per_call * self._pass_cost(k)
         if self._spent + predicted > lu_cost:
-            total = sum(h[0] for h in self.history) + k
+            total = self.rhs_solved + k
             self._factorize(
                 f"switched to the LU at {total} right-hand sides: the GMRES work spent and "
                 f"expected ({(self._spent + predicted) / 1e9:.3g} Gflop-equivalents) would "
@@ -223,6 +228,7 @@ class LeontiefSolver:
             self.passes += info.passes
             self._spent += info.passes * self._pass_cost(Bt.shape[0])
             self._calls += 1
+            self.rhs_solved += Bt.shape[0]
             self.history.append((Bt.shape[0], "T" if trans else "N", "krylov", info.passes))
         return X, info
 
@@ -250,6 +256,7 @@ class LeontiefSolver:
                                     f"residual {info.residuals[i]:.3g}, expected ≤ "
                                     f"{self.residual_target:.3g}): LU")
                 lu = self._lu
+        self.rhs_solved += k
         self.history.append((k, "T" if trans else "N", "lu", 0))
         return lu.solve_transposed(b) if trans else lu.solve(b)
 
