@@ -118,6 +118,19 @@ def _fall_back_or_fail(C, P, b, delta):
             np.testing.assert_allclose(x, leo.leontief_factor(A, method="lu").solve(b))
 
 
+def test_zero_and_nan_right_hand_sides():
+    rng = np.random.default_rng(8)
+    A = productive_A(rng, 40, 0.6)
+    it = leo.leontief_factor(A, method="krylov")
+    B = rng.random((40, 3))
+    B[:, 1] = 0.0
+    B[5, 2] = np.nan
+    X = it.solve(B)
+    assert (X[:, 1] == 0).all() and np.isnan(X[:, 2]).all()
+    assert rel(X[:, 0], leo.leontief_factor(A, method="lu").solve(B[:, 0])) <= 1e-10
+    assert it.solve(np.zeros((40, 0))).shape == (40, 0)
+
+
 def test_cyclic_shift_stagnates_then_lu(monkeypatch):
     n = 400
     A = (1 - 1e-9) * np.roll(np.eye(n), 1, axis=0)

@@ -99,7 +99,9 @@ def batched_gmres(matvec, B, dinv=None, *, tol: float = 1e-12, restart: int = RE
         rnorm[active] = np.linalg.norm(R[active], axis=1)
         active = active[rnorm[active] > target[active]]
     rel = np.divide(rnorm, bnorm, out=np.zeros(k), where=bnorm > 0)
-    return X, KrylovInfo(passes, iters, rel, rel <= tol, tol)
+    bad = ~np.isfinite(bnorm)  # NaN/inf in b: NaN out, as a direct solve gives, not "unconverged"
+    X[bad] = np.nan
+    return X, KrylovInfo(passes, iters, rel, (rel <= tol) | bad, tol)
 
 
 def _gmres_cycle(matvec, R, beta, target, dinv, m):
