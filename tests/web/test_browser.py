@@ -172,3 +172,19 @@ def test_report_and_dashboard_download_match(server, report_index):
     b = openpyxl.load_workbook(report_index.parent / "lianpu-report.xlsx", read_only=True)
     name = "关键部门（全部部门）"
     assert list(a[name].iter_rows(values_only=True)) == list(b[name].iter_rows(values_only=True))
+
+
+def test_dashboard_value_chains_page(page, server, shots):
+    """The value-chain / price view (issue 16): reached from the table page, its charts drawn
+    from the JSON API, Chinese labels, no console error (the page fixture fails on any)."""
+    outside = _no_network(page, server.url)
+    page.goto(server.url + f"/t/{TID}")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#valuechains-link")
+    page.wait_for_selector("body[data-ready='1']")
+    assert "价格" in page.locator("h1").inner_text()
+    # poll from Python (the page's CSP forbids the string eval wait_for_function polls with)
+    page.locator(".plot .main-svg").first.wait_for(timeout=60_000)
+    assert page.locator("table").count() >= 1
+    page.screenshot(path=str(shots / "dashboard-valuechains.png"), full_page=True)
+    assert not outside

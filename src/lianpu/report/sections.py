@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..core.errors import TableError
 
-WHAT = ("overview", "keysectors", "multipliers", "chain", "impact")
+WHAT = ("overview", "keysectors", "multipliers", "chain", "impact", "valuechains")
 
 
 def build(table, what: str, lang: str, **args):
@@ -31,6 +31,9 @@ def build(table, what: str, lang: str, **args):
         from .i18n import tr
         return impact_section(table, lang, args["demand"], type=args.get("type", "I"),
                               title=tr("results", lang))
+    if what == "valuechains":
+        from .valuechains import valuechains_section
+        return valuechains_section(table, lang, data_dir=args.get("data_dir"))
     raise ValueError(f"argument 'what': found {what!r}, expected one of {list(WHAT)}")
 
 

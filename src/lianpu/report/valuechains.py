@@ -10,7 +10,7 @@ from functools import partial
 import pandas as pd
 
 from ..core.errors import LianpuError
-from .model import Section, Sheet
+from .model import Figure, Section, Sheet
 
 TITLE = ("六、价值链与价格", "6. Value chains and prices")
 CARBON_PRICE = 100.0   # 元/t, an illustrative price for the report (stated in the text)
@@ -62,6 +62,15 @@ def _gvc(sec, table, zh):
                 "foreign value added (FVA); the terms sum exactly to gross exports.")
     sec.sheets.append(Sheet("gvc-kww", "总出口分解（KWW）" if zh else "Gross exports (KWW)",
                             df.reset_index(), note=k.basis.text("zh" if zh else "en")))
+    from . import figures as fg
+    from .i18n import source_text
+    top = f.sort_values("gross_exports", ascending=False).head(15)
+    title = ("总出口中的国外增加值与重复计算（VS）占比" if zh else
+             "Foreign content of gross exports (VS share)")
+    src = source_text(table, "zh" if zh else "en")
+    fig = fg.bar_h(list(top.index.astype(str)), list(100 * top["VS_share"]), title, "%", src,
+                   table.year, "zh" if zh else "en")
+    sec.figures.append(Figure("gvc-vs", title, fig, "%", src, table.year))
     p = gvc.participation(table).extra["by_country"]
     q = gvc.position(table).extra["by_country"]
     d2 = pd.DataFrame({"前向参与度 [%]" if zh else "forward participation [%]": _pct(p.forward),
@@ -92,6 +101,15 @@ def _prices(sec, table, zh, data_dir):
     df.index.name = "代码" if zh else "code"
     sec.sheets.append(Sheet("prices-carbon", "碳价对部门价格的影响" if zh else "Carbon price: sector prices",
                             df.reset_index(), note=r.basis.text(lang)))
+    from . import figures as fg
+    from .i18n import source_text
+    top = by.head(15)
+    title = (f"{CARBON_PRICE:g} 元/吨碳价下价格上涨最多的部门" if zh else
+             f"Largest price increases at {CARBON_PRICE:g} 元/t CO2")
+    src = source_text(table, lang)
+    fig = fg.bar_h(list(top[name]), list(100 * top.price_change), title, "%", src, table.year,
+                   lang, color="#c0392b")
+    sec.figures.append(Figure("prices-carbon-chart", title, fig, "%", src, table.year))
     hh = r.households
     if len(hh):
         d2 = pd.DataFrame({("篮子" if zh else "basket"): hh[name],

@@ -16,7 +16,7 @@ from . import views as V
 
 router = APIRouter(prefix="/api")
 _NAME = re.compile(r"^[\w\-.]+$")
-SECTIONS = ("overview", "keysectors", "multipliers", "chain", "impact")
+SECTIONS = ("overview", "keysectors", "multipliers", "chain", "impact", "valuechains")
 
 
 @router.get("/health")
@@ -127,6 +127,15 @@ def chain(request: Request, tid: str, track: Optional[str] = None,
     comma-separated sector codes."""
     sel = V.track_arg(track, sectors)
     sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel)
+    return {"ok": True, "section": V.section_json(sec)}
+
+
+@router.get("/tables/{tid}/valuechains")
+def valuechains(request: Request, tid: str, lang: Optional[str] = None):
+    """Value chains (MRIO: KWW, GVC participation and position) or prices (a national or
+    provincial table: cost push of a 100 元/t carbon price) — the report's section."""
+    sec = V.section(request, tid, "valuechains", V.lang_of(request, lang),
+                    data_dir=V.store_of(request).data_dir)
     return {"ok": True, "section": V.section_json(sec)}
 
 

@@ -111,6 +111,17 @@ def chain_page(request: Request, tid: str, track: Optional[str] = None,
                   title=V.store_of(request).title(tid, lg))
 
 
+@router.get("/t/{tid}/valuechains", response_class=HTMLResponse, include_in_schema=False)
+def valuechains_page(request: Request, tid: str, lang: Optional[str] = None):
+    lg = V.lang_of(request, lang)
+    t = V.table_of(request, tid)
+    sec = V.section(request, tid, "valuechains", lg, data_dir=V.store_of(request).data_dir)
+    parts = [(c, sheet_views(c)) for c in sec.children]
+    return render(request, "section.html.j2", lg, tid=tid, table=t, sec=sec,
+                  sheets=sheet_views(sec), parts=parts, api=f"/api/tables/{tid}/valuechains",
+                  title=V.store_of(request).title(tid, lg))
+
+
 @router.get("/t/{tid}/scenario", response_class=HTMLResponse, include_in_schema=False)
 def scenario_page(request: Request, tid: str, lang: Optional[str] = None):
     lg = V.lang_of(request, lang)
