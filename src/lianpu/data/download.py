@@ -42,7 +42,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..atomic import atomic_open, atomic_path
-from ..core.errors import DownloadError, FormatError, message
+from ..core.errors import DatasetError, DownloadError, FormatError, message
 from .cache import data_dir as _data_dir
 from .registry import Dataset, datasets, get
 
@@ -143,6 +143,12 @@ def download(ids=None, *, data_dir=None, from_dir=None, base_url=None, progress:
         wanted = datasets(auxiliary=True)
     else:
         wanted = [get(i) for i in ([ids] if isinstance(ids, str) else ids)]
+    built = [ds.id for ds in wanted if ds.format == "cn-mrio"]
+    if built:
+        raise DatasetError(f"{', '.join(built)}: built, not downloaded — lianpu builds the "
+                           "inter-provincial MRIO from the provincial tables on first use "
+                           "(`lianpu download` the cn-prov-{year}-… tables, then `lianpu mrio "
+                           "build --year …` or `lianpu.load(id)`)")
     root = _data_dir(data_dir)
     base_url = base_url or os.environ.get(MIRROR_ENV) or None
     done: set[str] = set()      # raw files fetched or verified in this call
