@@ -777,7 +777,8 @@ def main(argv=None) -> None:
                    help="add the sparse case: n = 20,000 at 2 %% density")
     p.add_argument("--big-n", type=int, default=20000, help="size of the big/sparse cases")
     p.add_argument("--big-sats", type=int, default=10, help="satellites of the big/sparse cases")
-    p.add_argument("--libs", default="", help=f"comma list of rows (default all: {', '.join(LIBS)})")
+    p.add_argument("--libs", default="",
+                   help=f"comma list of rows (default all: {', '.join(LIBS)}; also lianpu_krylov)")
     p.add_argument("--peer-max-n", type=int, default=8000,
                    help="largest n for pymrio and MARIO (their explicit inverses need several "
                         "n×n frames; default 8000)")
