@@ -9,6 +9,7 @@ created normally (0666 less the umask), not mkstemp's private 0600.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
@@ -16,7 +17,26 @@ import time
 from functools import cache
 from pathlib import Path
 
+from .core.errors import LianpuError
+
 STALE_UNTAGGED = 24 * 3600  # a debris name without a process id is removed after a day
+
+#: errno → the words of "cannot write X: …"
+_WHY = {errno.ENOSPC: "disk full", errno.EDQUOT: "disk quota exceeded",
+        errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+        errno.EROFS: "read-only file system", errno.ENOTDIR: "a parent is not a folder",
+        errno.EISDIR: "it is a folder", errno.ENAMETOOLONG: "file name too long",
+        errno.EFBIG: "file too large"}
+
+
+class WriteError(LianpuError, OSError):
+    """An output file could not be written (disk full, no permission, …): exit 2, not a
+    traceback. The previous file, if any, is left as it was."""
+
+
+def write_error(target, exc: OSError) -> WriteError:
+    why = _WHY.get(exc.errno, exc.strerror or str(exc))
+    return WriteError(f"cannot write {target}: {why}")
 
 
 @cache
@@ -83,20 +103,30 @@ def atomic_path(target):
     ...     frame.to_excel(tmp)
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    sweep_parts(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-",
-                               suffix=".part" + target.suffix, dir=target.parent)
-    os.close(fd)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        sweep_parts(target)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}-",
+                                   suffix=".part" + target.suffix, dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        if isinstance(exc, LianpuError) or exc.errno not in _WHY:
+            raise
+        raise write_error(target, exc) from exc
     tmp = Path(tmp)
     try:
         yield tmp
         if tmp.exists():
             os.chmod(tmp, 0o666 & ~umask())
         os.replace(tmp, target)
+    except OSError as exc:
+        if isinstance(exc, LianpuError) or exc.errno not in _WHY:
+            raise
+        raise write_error(target, exc) from exc
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        with contextlib.suppress(OSError):
+            if tmp.exists():
+                tmp.unlink()
 
 
 @contextlib.contextmanager

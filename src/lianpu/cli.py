@@ -304,8 +304,10 @@ def main(argv=None) -> int:
     except (LianpuError, UserError) as exc:
         _fail_nonexit(str(exc))
         return 2
-    except (ValueError, KeyError) as exc:  # argument values rejected by the library
-        _fail_nonexit(str(exc).strip("'\""))
+    except ValueError as exc:
+        if not _library_argument_error(exc):
+            raise  # a ValueError from numpy/pandas/our own code is a bug: keep the traceback
+        _fail_nonexit(str(exc))
         return 2
     except typer.Exit as exc:
         return exc.exit_code
@@ -321,6 +323,19 @@ def main(argv=None) -> int:
             return 1
         raise
     return rv if isinstance(rv, int) else 0
+
+
+def _library_argument_error(exc: ValueError) -> bool:
+    """Whether a plain ValueError is one of the library's own argument errors not yet turned
+    into :class:`~lianpu.core.errors.ArgumentError`: exactly ``ValueError`` (no subclass from
+    a dependency) whose text follows the error template — it names an argument (``argument
+    'top': …``) or says what was expected (``…: found X, expected Y``). Such errors remain in
+    analysis/ (inoperability, chain, regionalize, gras, montecarlo, …) and readers/template.py
+    writers; everything else that is a ValueError stays a traceback."""
+    if type(exc) is not ValueError:
+        return False
+    text = str(exc)
+    return "argument '" in text or "expected " in text or "argument 'tol" in text
 
 
 def _fail_nonexit(msg: str) -> None:

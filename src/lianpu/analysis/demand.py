@@ -26,6 +26,12 @@ TOML::
     [local_share]                 # optional, sector → share
     "18" = 0.85
 
+Amounts: a plain number (``1500``, ``1.5e3``, ``-20`` with ``allow_negative``); a comma is
+read only as a thousands separator between groups of three digits (``1,500`` and
+``1,234,567.5``), so a decimal comma (``1,5``, ``1.234,5``) is refused rather than misread —
+the same rule in files, arrays, the CLI and the dashboard (:func:`parse_amount`). NaN, infinity
+and totals that overflow are errors; so is a negative amount unless ``allow_negative`` is set.
+
 Units: the table's unit, or a convertible one of the same currency — 元, 万元, 亿元 (and
 thousand / million / billion) for CNY tables; 美元 / USD scales for USD tables. A wrong currency
 or a missing unit is an error naming the file line.
@@ -40,7 +46,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.errors import FormatError, TableError, message
+from ..core.errors import ArgumentError, FormatError, TableError, message
 
 OPTIONAL = {"local_share", "region", "scenario"}
 FREE_TEXT = {"name", "name_zh", "name_en", "note", "notes", "description", "部门"}
@@ -132,17 +138,75 @@ class SectorLookup:
             (", as REGION/SECTOR or with a region column)" if self.mr else ")")
 
 
+# ----------------------------------------------------------------------------- amounts
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?([eE][+-]?\d+)?")
+AMOUNT_RULE = ("a number such as 1500, 1,500 or 1.5e3 (a comma only between groups of three "
+               "digits; write 1.5, not 1,5)")
+
+
+def parse_amount(v, where: str | None = None, column: str = "amount") -> float:
+    """A finite float from a demand cell by the one documented rule (module docstring):
+    thousands commas in groups of three are dropped, any other comma (a decimal comma) is
+    refused. Raises :class:`FormatError` naming ``where`` (file: line) and ``column``."""
+    if isinstance(v, bool):
+        raise FormatError(message(where, "not a number", column=column, found=repr(v),
+                                  expected=AMOUNT_RULE))
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        x = float(v)
+    else:
+        t = str(v).strip().replace("\u2212", "-")
+        if "," in t:
+            if not _THOUSANDS.fullmatch(t):
+                raise FormatError(message(where, "ambiguous comma in a number (a decimal comma?)",
+                                          column=column, found=repr(v), expected=AMOUNT_RULE))
+            t = t.replace(",", "")
+        try:
+            x = float(t)
+        except ValueError:
+            raise FormatError(message(where, "not a number", column=column, found=repr(v),
+                                      expected=AMOUNT_RULE)) from None
+    if not np.isfinite(x):
+        raise FormatError(message(where, "not a finite number", column=column, found=repr(v),
+                                  expected="a finite number"))
+    return x
+
+
+def check_amounts(amount: np.ndarray, where: str | None, *, allow_negative: bool = False,
+                  argument: str | None = None) -> None:
+    """Refuse non-finite totals (overflow of finite cells) and, unless ``allow_negative``,
+    negative amounts — the one check of the CLI, the API and the dashboard."""
+    err = ArgumentError if argument else FormatError
+    bad = ~np.isfinite(amount)
+    if bad.any():
+        i, j = (int(v[0]) for v in np.nonzero(bad))
+        raise err(message(where, "demand is not finite (NaN, infinity or an overflowing sum)",
+                          argument=argument, found=f"{amount[i, j]!r} at position {i}",
+                          expected="finite amounts"))
+    if not allow_negative and (amount < 0).any():
+        i, j = (int(v[0]) for v in np.nonzero(amount < 0))
+        raise err(message(where, "negative demand", argument=argument,
+                          found=f"{amount[i, j]:.6g} at position {i}",
+                          expected="≥ 0 (allow_negative=True / --allow-negative for a demand "
+                                   "reduction)"))
+
+
 # ----------------------------------------------------------------------------- conversion
-def as_demand(table, demand, *, local_share=None) -> Demand:
+def as_demand(table, demand, *, local_share=None, allow_negative: bool = False) -> Demand:
     """A :class:`Demand` from an array (n,) / (n, k), a Series by sector, a DataFrame
-    (sectors × scenarios), a file path or a Demand; ``local_share`` scalar or (n,)."""
+    (sectors × scenarios), a file path or a Demand; ``local_share`` scalar or (n,).
+
+    A file is read by :func:`read_demand`; arrays and frames are checked by the same rule
+    (:func:`check_amounts`): a negative amount (a demand reduction) needs
+    ``allow_negative=True`` — in the API as in the CLI (``--allow-negative``). To pass a
+    reduction to an analysis, pass ``as_demand(table, d, allow_negative=True)``."""
     if isinstance(demand, Demand):
         if local_share is not None:
-            raise ValueError("argument 'local_share': a Demand (or demand file) carries its own "
-                             "local shares (found local_share as well, expected one of them)")
+            raise ArgumentError("argument 'local_share': a Demand (or demand file) carries its "
+                                "own local shares (found local_share as well, expected one of "
+                                "them)")
         return demand
     if isinstance(demand, (str, Path)):
-        d = read_demand(demand, table)
+        d = read_demand(demand, table, allow_negative=allow_negative)
         return as_demand(table, d, local_share=local_share)
     n = table.n
     if isinstance(demand, (pd.Series, pd.DataFrame)):
@@ -162,15 +226,18 @@ def as_demand(table, demand, *, local_share=None) -> Demand:
         if amount.ndim == 1:
             amount = amount[:, None]
         if amount.ndim != 2 or amount.shape[0] != n:
-            raise ValueError(f"argument 'demand': found shape {np.shape(demand)}, expected ({n},) "
+            raise ArgumentError(f"argument 'demand': found shape {np.shape(demand)}, expected ({n},) "
                              f"or ({n}, k) for a table of {n} sectors")
         scen = ("demand",) if amount.shape[1] == 1 else tuple(f"s{j}" for j in range(amount.shape[1]))
     if not np.isfinite(amount).all():
-        raise ValueError("argument 'demand': contains NaN or infinity (expected finite amounts)")
+        raise ArgumentError("argument 'demand': contains NaN or infinity (expected finite "
+                            "amounts)")
+    check_amounts(amount, None, allow_negative=allow_negative, argument="demand")
     share = np.ones(n) if local_share is None else np.broadcast_to(
         np.asarray(local_share, float), (n,)).copy()
     if ((share < 0) | (share > 1)).any() or not np.isfinite(share).all():
-        raise ValueError("argument 'local_share': found a value outside [0, 1], expected shares")
+        raise ArgumentError("argument 'local_share': found a value outside [0, 1], expected "
+                            "shares")
     local = amount if local_share is None else amount * share[:, None]
     return Demand(amount, local, scen)
 
@@ -182,19 +249,16 @@ def read_demand(path, table, *, allow_negative: bool = False) -> Demand:
     Errors are :class:`FormatError` naming the file and line: unknown sector, bad number,
     negative amount (unless ``allow_negative``), local share outside [0, 1], wrong or
     missing unit."""
+    from ..readers.base import decode_text
     path = Path(path)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise FormatError(f"{path}: demand file not found") from None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise FormatError(f"{path.name}: cannot decode the file (expected UTF-8 or GB18030)")
+    except OSError as exc:
+        raise FormatError(message(path.name, f"cannot read the demand file: "
+                                  f"{exc.strerror or exc}")) from None
+    text = decode_text(raw, path.name)[0]
     if path.suffix.lower() == ".toml":
         records = _toml_records(text, path.name)
     elif path.suffix.lower() in (".csv", ".txt"):
@@ -237,19 +301,13 @@ def read_demand(path, table, *, allow_negative: bool = False) -> Demand:
         j = scen.index(r["scenario"])
         amount[i, j] += a * fac
         local[i, j] += a * fac * share
+    check_amounts(amount, path.name, allow_negative=allow_negative)
+    check_amounts(local, path.name, allow_negative=True)
     return Demand(amount, local, tuple(scen), source=path.name)
 
 
 def _number(v, where, col) -> float:
-    try:
-        x = float(str(v).replace(",", "").strip())
-    except ValueError:
-        raise FormatError(message(where, "not a number", column=col, found=repr(v),
-                                  expected="a number")) from None
-    if not np.isfinite(x):
-        raise FormatError(message(where, "not a finite number", column=col, found=repr(v),
-                                  expected="a finite number"))
-    return x
+    return parse_amount(v, where, col)
 
 
 def _csv_records(text: str, name: str) -> list[dict]:
@@ -257,7 +315,11 @@ def _csv_records(text: str, name: str) -> list[dict]:
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        cells = [c.strip() for c in next(csv.reader([line]))]
+        try:
+            cells = [c.strip() for c in next(csv.reader([line]))]
+        except csv.Error as exc:
+            raise FormatError(message(f"{name}: line {lineno}", f"broken CSV: {exc}",
+                                      expected="comma-separated cells")) from None
         if header is None:
             header = [c.lower() for c in cells]
             for col in header:

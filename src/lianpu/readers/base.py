@@ -13,13 +13,22 @@ registers one exactly as lianpu registers its own (see pyproject.toml).
 """
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import warnings
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Callable
 
-from ..core.errors import FormatError
+from ..core.errors import FormatError, message
+
+#: the longest CSV field a reader accepts (Python's csv default limit, stated in our message)
+MAX_FIELD = 131_072
+#: the longest code (sector, final-demand, primary-input id) a reader accepts
+MAX_ID = 255
+ENCODINGS = "UTF-8, UTF-8 with BOM, GB18030 (Chinese Excel) or UTF-16 with BOM"
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,181 @@ class Reader:
     description: str
     guess_can_open: Callable[[Path], bool]
     open: Callable[..., object]
+    #: optional ``diagnose(path) -> (score, reason) | None``: how close the file comes to this
+    #: format (0–1) and why it is not accepted; used only to explain an unknown format
+    diagnose: Callable[[Path], tuple[float, str] | None] | None = None
+
+
+# ---------------------------------------------------------------------------- text files
+def decode_text(raw: bytes, fname: str) -> tuple[str, str]:
+    """``(text, encoding)`` of a text file's bytes: the one decoding rule of all readers.
+
+    A byte-order mark decides (UTF-8-BOM, UTF-16 LE/BE); without one the bytes must be UTF-8,
+    else GB18030 (what Chinese Excel writes; it contains GBK). A NUL character is refused (it
+    is never part of a table and breaks the exports), so is UTF-16 without a byte-order mark.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        enc = "utf-8-sig"
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"
+    else:
+        head = raw[:4096]
+        if len(head) >= 4 and head.count(0) > len(head) // 4:
+            raise FormatError(message(fname, "cannot decode the file: it looks like UTF-16 "
+                                      "without a byte-order mark",
+                                      found=f"{head.count(0)} NUL bytes in the first "
+                                      f"{len(head)}", expected=ENCODINGS))
+        enc = "utf-8"
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            enc = "gb18030"
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise FormatError(message(fname, "cannot decode the file", row=f"line {line}",
+                                  found=f"byte {raw[exc.start:exc.start + 1]!r} at offset "
+                                  f"{exc.start} (not {enc})", expected=ENCODINGS)) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise FormatError(message(fname, "NUL character in the file",
+                                  row=f"line {text.count(chr(10), 0, nul) + 1}",
+                                  found=f"NUL at character {nul}",
+                                  expected="text without NUL characters"))
+    return text, enc
+
+
+def read_bytes(path: Path) -> bytes:
+    path = Path(path)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise FormatError(f"{path.name}: file not found") from None
+    except IsADirectoryError:
+        raise FormatError(message(path.name, "is a folder", expected="a table file")) from None
+    except OSError as exc:
+        raise FormatError(message(path.name, f"cannot read the file: {exc.strerror or exc}")) \
+            from None
+
+
+def read_text(path) -> str:
+    """A text file's content decoded by :func:`decode_text`."""
+    path = Path(path)
+    return decode_text(read_bytes(path), path.name)[0]
+
+
+def csv_rows(text: str, fname: str, delimiter: str = ",") -> list[list[str]]:
+    """CSV rows of decoded text; a field over :data:`MAX_FIELD` characters or a broken quote
+    is a FormatError naming the line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = []
+    try:
+        for r in reader:
+            rows.append(r)
+    except csv.Error as exc:
+        line = reader.line_num
+        if "field larger than field limit" in str(exc):
+            raise FormatError(message(fname, "field too long", row=f"line {line}",
+                                      found=f"more than {MAX_FIELD:,} characters",
+                                      expected="a table cell")) from None
+        raise FormatError(message(fname, f"broken CSV: {exc}", row=f"line {line}",
+                                  expected="comma-separated cells")) from None
+    return rows
+
+
+def read_csv(path) -> list[list[str]]:
+    """Rows of a CSV file (decoded by :func:`decode_text`)."""
+    path = Path(path)
+    return csv_rows(read_text(path), path.name)
+
+
+def check_id(code, fname: str, **where) -> None:
+    """Refuse an id (sector/final-demand/primary code) over :data:`MAX_ID` characters."""
+    if code is not None and len(str(code)) > MAX_ID:
+        raise FormatError(message(fname, "code too long", **where,
+                                  found=f"{len(str(code)):,} characters",
+                                  expected=f"at most {MAX_ID}"))
+
+
+@dataclass(frozen=True)
+class Sniff:
+    """What a text file looks like: encoding, delimiter and its first rows (for diagnoses)."""
+
+    encoding: str | None
+    delimiter: str | None
+    rows: list
+    problem: str | None = None  # why the text could not be read at all
+
+    def header_line(self, lead: list[str]) -> int | None:
+        """1-based line of the first row starting with ``lead`` (case- and space-blind)."""
+        want = [c.lower() for c in lead]
+        for k, r in enumerate(self.rows, start=1):
+            if [c.strip().lower() for c in r[:len(lead)]] == want:
+                return k
+        return None
+
+    def describe(self) -> str:
+        enc = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030",
+               "utf-16": "UTF-16"}.get(self.encoding or "", self.encoding)
+        d = {",": "','", ";": "';'", "\t": "tab", "|": "'|'"}.get(self.delimiter or ",")
+        return f"encoding {enc}, delimiter {d}"
+
+
+def sniff(path, lines: int = 30) -> Sniff:
+    """Decode the start of a text file and guess its delimiter; never raises."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(1 << 20)
+        text, enc = decode_text(raw, path.name)
+    except FormatError as exc:
+        return Sniff(None, None, [], str(exc).split(": ", 1)[-1])
+    except OSError as exc:
+        return Sniff(None, None, [], f"cannot read the file ({exc.strerror or exc})")
+    except UnicodeDecodeError:  # a multi-byte character cut at the 1 MiB boundary
+        text, enc = raw[:-4].decode(errors="replace"), "utf-8"
+    head = text.splitlines()[:lines]
+    if not head:
+        return Sniff(enc, None, [], "the file is empty")
+    counts = {d: sum(h.count(d) for h in head) for d in (",", ";", "\t", "|")}
+    delim = max(counts, key=counts.get) if max(counts.values()) else ","
+    try:
+        rows = list(csv.reader(head, delimiter=delim))
+    except csv.Error:
+        rows = [h.split(delim) for h in head]
+    return Sniff(enc, delim, rows)
+
+
+def diagnose_csv(path, name: str, lead: list[str], required: list[str]) -> tuple[float, str] | None:
+    """A reader's diagnosis of a CSV file that it did not accept: encoding and delimiter seen,
+    the line where its header was found, its missing required columns."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".txt", ".tsv"):
+        return None
+    s = sniff(path)
+    if s.problem:
+        return 0.1, s.problem
+    k = s.header_line(lead)
+    if k is None:
+        first = s.rows[0][:len(lead)] if s.rows else []
+        return 0.0, (f"{s.describe()}; no row starts with {', '.join(lead)} "
+                     f"(line 1 starts with {first})")
+    head = [c.strip() for c in s.rows[k - 1]]
+    why = [s.describe()]
+    score = 0.5
+    if s.delimiter != ",":
+        why.append("expected ',' as the delimiter")
+    if k > 1:
+        why.append(f"header row found at line {k}, not 1 (a title row above it?)")
+    missing = [c for c in required if c not in head]
+    if missing:
+        why.append(f"header has no {', '.join(repr(c) for c in missing)} column")
+    else:
+        score += 0.3
+    return score, "; ".join(why)
 
 
 _cache: dict[str, Reader] | None = None
@@ -67,7 +251,24 @@ def detect(path: Path) -> Reader:
         except Exception:  # sniffing must never decide by crashing; the next reader is asked
             continue
     known = "; ".join(f"{r.name} ({r.description})" for r in readers().values())
-    raise FormatError(f"{path}: unknown table format (known formats: {known})")
+    raise FormatError(f"{path}: {closest(path)}unknown table format (known formats: {known})")
+
+
+def closest(path: Path) -> str:
+    """'no reader accepts the file; closest is NAME (why); ' or '' when no reader can say."""
+    best = None
+    for reader in readers().values():
+        if reader.diagnose is None:
+            continue
+        try:
+            d = reader.diagnose(path)
+        except Exception:  # a diagnosis must not replace the error it explains
+            continue
+        if d is not None and (best is None or d[0] > best[0]):
+            best = (d[0], reader.name, d[1])
+    if best is None:
+        return ""
+    return f"no reader accepts the file; closest is {best[1]} ({best[2]}); "
 
 
 def open_table(path, format: str | None = None, **kwargs):
@@ -76,4 +277,10 @@ def open_table(path, format: str | None = None, **kwargs):
     if not path.exists():
         raise FormatError(f"{path}: file not found")
     reader = get_reader(format) if format else detect(path)
-    return reader.open(path, **kwargs)
+    try:
+        return reader.open(path, **kwargs)
+    except MemoryError:
+        # a file that declares (or a parser that builds) more than this machine holds
+        raise FormatError(message(path.name, "the table does not fit in memory",
+                                  expected="a table whose declared size matches its data")) \
+            from None

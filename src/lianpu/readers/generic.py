@@ -17,7 +17,6 @@ value added is the balancing row ``VA`` = x − 1'Z. Blank rows are skipped.
 """
 from __future__ import annotations
 
-import csv
 import math
 import re
 from pathlib import Path
@@ -28,7 +27,7 @@ from ..core.coefficients import calc_x
 from ..core.errors import FormatError, message
 from ..safe_text import csv_unescape
 from ..table import IOTable, Satellite, _label_frame
-from .base import Reader
+from .base import Reader, check_id, csv_rows, diagnose_csv, read_text, sniff
 from .template import EXCEL, FD, LEAD, META, META_KEYS, SAT, SAT_RE, VA, X, write_table, write_template
 
 __all__ = ["read_generic", "write_table", "write_template", "READER"]
@@ -57,8 +56,13 @@ def _read_grid(path: Path) -> list[list]:
         finally:
             wb.close()
     else:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            grid = [[csv_unescape(c) for c in r] for r in csv.reader(fh)]  # see write_table
+        rows = csv_rows(read_text(path), path.name)
+        for k, r in enumerate(rows[1:], start=2):
+            if len(r) > len(rows[0]) and any(c.strip() for c in r[len(rows[0]):]):
+                raise FormatError(message(path.name, "row has more cells than the header",
+                                          row=f"line {k}", found=f"{len(r)} cells",
+                                          expected=f"{len(rows[0])} (the header's columns)"))
+        grid = [[csv_unescape(c) for c in r] for r in rows]  # see write_table
     grid = [[None if isinstance(c, str) and not c.strip() else c for c in r] for r in grid]
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]
@@ -95,6 +99,7 @@ def _header(grid, fname):
                                   row="header", found=head[:3], expected=LEAD))
     cols = head[3:]
     for j, c in enumerate(cols):
+        check_id(c, fname, row="header", column=f"#{j + 4}")
         if c is None:
             raise FormatError(message(fname, "header cell is empty", row="header",
                                       column=f"#{j + 4}", expected="a sector code, FD:<code> or x"))
@@ -132,6 +137,7 @@ def read_generic(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTabl
             raise FormatError(message(fname, "row has no code", row=f"line {ln}",
                                       found=repr(next(c for c in r if c is not None)),
                                       expected="a sector code, VA:…, SAT:…[…], FD:… or META:…"))
+        check_id(code, fname, row=f"line {ln}", column="code")
         if code in seen:
             raise FormatError(message(fname, "duplicated row code", row=code,
                                       expected="each code once"))
@@ -299,8 +305,10 @@ def _guess(path: Path) -> bool:
     path = Path(path)
     suf = path.suffix.lower()
     if suf == ".csv":
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            head = next(csv.reader(fh), [])
+        s = sniff(path, lines=1)
+        if s.problem or s.delimiter != "," or not s.rows:
+            return False
+        head = s.rows[0]
     elif suf in EXCEL:
         from openpyxl import load_workbook
         wb = load_workbook(path, read_only=True)
@@ -319,4 +327,5 @@ READER = Reader(
                 "rows VA:, SAT:, FD:, META:); CSV or XLSX — see docs/template.md",
     guess_can_open=_guess,
     open=read_generic,
+    diagnose=lambda path: diagnose_csv(path, "generic", LEAD, []),
 )

@@ -28,7 +28,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..atomic import atomic_path
-from ..core.errors import FormatError, message
+from ..core.errors import FormatError, TableError, message
 from ..table import IOTable, Satellite
 from .base import Reader
 
@@ -157,14 +157,67 @@ def _read_meta(path: Path) -> dict:
     return meta
 
 
+def _shapes(meta: dict, fname: str) -> dict[str, tuple]:
+    """Block shapes of the metadata, checked against its label frames before anything of that
+    size is allocated (a tampered shape must not allocate terabytes)."""
+    def bad(problem, found=None, expected=None):
+        return FormatError(message(fname, f"the 'lianpu' metadata is malformed: {problem}",
+                                   found=found, expected=expected))
+    shapes = meta.get("shapes")
+    if not isinstance(shapes, dict):
+        raise bad("no block shapes", found=type(shapes).__name__, expected="an object 'shapes'")
+    try:
+        dims = {k: len(meta[k]["index"][0]) for k in ("sectors", "final_demand", "primary")}
+    except (KeyError, IndexError, TypeError) as exc:
+        raise bad("label frames missing or broken", found=f"{type(exc).__name__} {exc}",
+                  expected="'sectors', 'final_demand' and 'primary' frames") from None
+    n, k, m = dims["sectors"], dims["final_demand"], dims["primary"]
+    want = {"Z": (n, n), "Y": (n, k), "V": (m, n), "x": (n,)}
+    top = max(n, k, m, 1)
+    out = {}
+    for b, s in shapes.items():
+        if (not isinstance(s, list) or not 1 <= len(s) <= 2
+                or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d <= top
+                           for d in s)):
+            raise bad(f"block {b!r} has an impossible shape", found=repr(s)[:80],
+                      expected=f"1 or 2 dimensions, each 0…{top} (the label frames' sizes)")
+        out[b] = tuple(s)
+    for b, s in want.items():
+        if out.get(b) != s:
+            raise bad(f"block {b!r} does not match the labels", found=out.get(b),
+                      expected=f"shape {s} ({n} sectors, {k} final-demand, {m} primary)")
+    return out
+
+
 def load(path, *, name: str | None = None) -> IOTable:
     """Read a table written by :func:`save`. ``name`` overrides the stored table name."""
     path = Path(path)
     fname = path.name
     meta = _read_meta(path)
-    shapes = {b: tuple(s) for b, s in meta["shapes"].items()}
+    try:
+        return _load(path, meta, name)
+    except (KeyError, IndexError, TypeError, AttributeError) as exc:
+        # the metadata is untrusted input: a missing key or a wrong type is a malformed file
+        raise FormatError(message(fname, "the 'lianpu' metadata is malformed",
+                                  found=f"{type(exc).__name__}: {str(exc)[:120]}",
+                                  expected="metadata as written by IOTable.save")) from None
+    except ValueError as exc:
+        if isinstance(exc, FormatError) or isinstance(exc, TableError):
+            raise
+        raise FormatError(message(fname, "the 'lianpu' metadata is malformed",
+                                  found=f"{type(exc).__name__}: {str(exc)[:120]}",
+                                  expected="metadata as written by IOTable.save")) from None
+
+
+def _load(path: Path, meta: dict, name) -> IOTable:
+    fname = path.name
+    shapes = _shapes(meta, fname)
     arrays = {b: np.zeros(s, dtype=np.float64) for b, s in shapes.items()}
-    tbl = pq.read_table(path)
+    try:
+        tbl = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise FormatError(message(fname, "cannot read the Parquet data", found=str(exc)[:200],
+                                  expected="a lianpu table saved with IOTable.save")) from None
     for c in ("block", "row", "col", "value"):
         if c not in tbl.column_names:
             raise FormatError(message(fname, "column missing from the Parquet data", column=c,
@@ -191,7 +244,12 @@ def load(path, *, name: str | None = None) -> IOTable:
             raise FormatError(message(fname, f"block {b!r} has an entry outside its shape",
                                       found=f"row {r.max()}, col {c.max()}",
                                       expected=f"shape {shapes[b]}"))
-        a[r, c] = vals[sel]
+        v = vals[sel]
+        if b in ARRAYS and not np.isfinite(v).all():
+            raise FormatError(message(fname, f"block {b!r} holds a value that is not finite",
+                                      found=repr(float(v[~np.isfinite(v)][0])),
+                                      expected="finite numbers"))
+        a[r, c] = v
 
     pr = _frame_from_json(meta["primary"])
     fd = _frame_from_json(meta["final_demand"])

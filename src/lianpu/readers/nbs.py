@@ -19,7 +19,6 @@ year, so they are read from the header:
 """
 from __future__ import annotations
 
-import csv
 import re
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
 from ..table import IOTable, _label_frame
-from .base import Reader
+from .base import Reader, check_id, csv_rows, diagnose_csv, read_text, sniff
 
 FD_NAMES = {
     "FU101": ("农村居民消费支出", "Rural household consumption"),
@@ -59,9 +58,21 @@ def _read_raw(path: Path) -> pd.DataFrame:
         raw = pd.read_excel(path, sheet_name=0, dtype=object, header=None)
         raw = raw.astype(object).where(raw.notna(), None)
     else:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.reader(fh))
-        width = max((len(r) for r in rows), default=0)
+        rows = csv_rows(read_text(path), path.name)
+        if not rows:
+            raise FormatError(message(path.name, "the file is empty", expected="a header row"))
+        head = len(rows[0])
+        lead = [c.strip() for c in rows[0][:3]]
+        if lead != LEAD:
+            raise FormatError(message(path.name, "header does not start with the NBS lead "
+                                      "columns", row="header", found=lead, expected=LEAD))
+        for k, r in enumerate(rows[1:], start=2):
+            if len(r) > head and any(c.strip() for c in r[head:]):
+                raise FormatError(message(path.name, "row has more cells than the header",
+                                          row=f"line {k}", found=f"{len(r)} cells",
+                                          expected=f"{head} (the header's columns)"))
+        rows = [r[:head] for r in rows]
+        width = head
         raw = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
         raw = raw.where(raw != "", None)
     df = raw.iloc[1:].reset_index(drop=True)
@@ -86,7 +97,13 @@ def _number(df: pd.DataFrame, rows: list[int], cols: list[str], fname: str) -> n
             i = int(np.flatnonzero(missing.to_numpy())[0])
             raise FormatError(message(fname, "cell is empty", row=str(df["Code"].iloc[rows[i]]),
                                       column=str(c), expected="a number (0 for none)"))
-        out[:, jj] = num.to_numpy(float)
+        vals = num.to_numpy(float)
+        if not np.isfinite(vals).all():
+            i = int(np.flatnonzero(~np.isfinite(vals))[0])
+            raise FormatError(message(fname, "cell is not a finite number",
+                                      row=str(df["Code"].iloc[rows[i]]), column=str(c),
+                                      found=repr(col.iloc[i]), expected="a finite number"))
+        out[:, jj] = vals
     return out
 
 
@@ -118,6 +135,13 @@ def read_nbs(path, *, name: str | None = None, year: int | None = None, rtol: fl
         if req not in cols:
             raise FormatError(message(fname, f"header has no {req!r} column", row="header",
                                       expected="…, <sector codes>, TIU, <final use>, GO"))
+    go_at = cols.index("GO")
+    late = [c for c in cols[go_at + 1:] if c]
+    if late:
+        raise FormatError(message(fname, "column after 'GO'", row="header", column=late[0],
+                                  expected="GO as the last column"))
+    for j, c in enumerate(cols):
+        check_id(c, fname, row="header", column=f"#{j + 1}")
     tiu = cols.index("TIU")
     sec_cols = cols[first:tiu]
     fu_cols = cols[tiu + 1:cols.index("GO")]
@@ -128,6 +152,8 @@ def read_nbs(path, *, name: str | None = None, year: int | None = None, rtol: fl
                                   expected=f"one of {sorted(FD_NAMES) + ['TFU', 'ERR']}"))
     codes = df["Code"].map(lambda v: None if v is None else str(v).strip())
     df["Code"] = codes
+    for i, c in enumerate(codes):
+        check_id(c, fname, row=f"line {i + 2}", column="Code")
     n = len(sec_cols)
     if len(set(sec_cols)) != n:
         dup = next(c for c in sec_cols if sec_cols.count(c) > 1)
@@ -242,14 +268,19 @@ def read_nbs(path, *, name: str | None = None, year: int | None = None, rtol: fl
 def _guess(path: Path) -> bool:
     suf = path.suffix.lower()
     if suf == ".csv":
-        with open(path, encoding="utf-8-sig") as fh:
-            head = fh.readline()
+        s = sniff(path, lines=1)
+        if s.problem or s.delimiter != "," or not s.rows:
+            return False
+        cols = [c.strip() for c in s.rows[0]]
     elif suf in (".xlsx", ".xlsm"):
-        head = ",".join(str(c) for c in pd.read_excel(path, nrows=0).columns)
+        cols = [str(c).strip() for c in pd.read_excel(path, nrows=0).columns]
     else:
         return False
-    cols = [c.strip() for c in head.strip().split(",")]
     return cols[:3] == LEAD and "TIU" in cols and "GO" in cols
+
+
+def _diagnose(path: Path):
+    return diagnose_csv(path, "nbs", LEAD, ["TIU", "GO"])
 
 
 READER = Reader(
@@ -258,4 +289,5 @@ READER = Reader(
                 "[Origin], sectors…, TIU, final use…, GO); CSV or XLSX",
     guess_can_open=_guess,
     open=read_nbs,
+    diagnose=_diagnose,
 )

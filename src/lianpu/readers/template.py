@@ -12,6 +12,7 @@ import numpy as np
 from pathlib import Path
 
 from ..atomic import atomic_open, atomic_path
+from ..core.errors import ArgumentError
 from ..safe_text import csv_value, neutralise_workbook
 
 LEAD = ["code", "name_zh", "name_en"]
@@ -49,13 +50,13 @@ def _items(arg: str, items) -> list[tuple[str, str, str]]:
     for it in items:
         t = (it,) if isinstance(it, str) else tuple(it)
         if not 1 <= len(t) <= 3 or not str(t[0]).strip():
-            raise ValueError(f"argument {arg!r}: each entry must be code or (code, name_zh, "
+            raise ArgumentError(f"argument {arg!r}: each entry must be code or (code, name_zh, "
                              f"name_en) with a non-empty code (found {it!r})")
         out.append(tuple(str(v) for v in t) + ("",) * (3 - len(t)))
     codes = [c for c, _, _ in out]
     dup = [c for c in codes if codes.count(c) > 1]
     if dup:
-        raise ValueError(f"argument {arg!r}: duplicated code {dup[0]!r} (expected unique codes)")
+        raise ArgumentError(f"argument {arg!r}: duplicated code {dup[0]!r} (expected unique codes)")
     return out
 
 
@@ -71,12 +72,12 @@ def write_template(path, sectors, final_demand=None, primary=None, *, satellites
     """
     path = Path(path)
     if path.suffix.lower() not in (".csv",) + EXCEL:
-        raise ValueError(f"argument 'path': unsupported file type {path.suffix!r} "
+        raise ArgumentError(f"argument 'path': unsupported file type {path.suffix!r} "
                          "(expected .csv or .xlsx)")
     sec = _items("sectors", sectors)
     for c, _, _ in sec:
         if c == X or ":" in c:
-            raise ValueError(f"argument 'sectors': sector code {c!r} is reserved or contains ':' "
+            raise ArgumentError(f"argument 'sectors': sector code {c!r} is reserved or contains ':' "
                              "(expected a plain code such as '01')")
     fd = _items("final_demand", DEFAULT_FINAL_DEMAND if final_demand is None else final_demand)
     fd = [(c[len(FD):] if c.startswith(FD) else c, zh, en) for c, zh, en in fd]
@@ -112,7 +113,7 @@ def write_table(table, path) -> Path:
     through :func:`lianpu.readers.generic.read_generic`); the ERR column becomes ``FD:ERR``."""
     path = Path(path)
     if table.is_multiregional or table.Zm_ is not None:
-        raise ValueError(f"{table.name}: the CSV template holds single-region tables with "
+        raise ArgumentError(f"{table.name}: the CSV template holds single-region tables with "
                          "competitive imports only (found "
                          f"{'regions' if table.is_multiregional else 'import blocks Zm/Ym'}, "
                          "expected a plain table; export to .parquet or .xlsx instead)")

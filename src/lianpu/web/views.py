@@ -76,13 +76,17 @@ def parse_demand(table, demand) -> dict:
 
 
 def _amount(a, code) -> float:
+    """One amount by the library's rule (lianpu.analysis.demand.parse_amount): a finite
+    number, thousands commas in groups of three, no decimal comma, not negative (the
+    dashboard has no --allow-negative)."""
+    from ..analysis.demand import check_amounts, parse_amount
+    from ..core.errors import ArgumentError
     try:
-        v = float(a)
-    except (TypeError, ValueError):
-        raise ValueError(f"'demand': amount for sector {code!r} is not a number "
-                         f"(found {a!r})") from None
-    if not math.isfinite(v):
-        raise ValueError(f"'demand': amount for sector {code!r} is not finite (found {a!r})")
+        v = parse_amount(a, None, column=f"demand[{code!r}]")
+        check_amounts(np.array([[v]]), None, argument=f"demand[{code!r}]")
+    except (ArgumentError, ValueError) as exc:
+        raise ArgumentError(f"'demand': amount for sector {code!r}: "
+                            f"{str(exc).split(': ', 1)[-1]}") from None
     return v
 
 
