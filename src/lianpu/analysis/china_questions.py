@@ -32,7 +32,8 @@ from ..core import leontief as leo
 from ..core.errors import ArgumentError, TableError, message
 from .carbon import dumps, strict
 from .multipliers import intensity
-from .regions import final_demand_by_region, positions, require_mrio, resolve_region, spillover
+from .regions import (NOT_PURCHASES, final_demand_by_region, positions, require_mrio,
+                      resolve_region, spillover)
 
 BASIS = ("China MRIO (lianpu.analysis.china_mrio): imports from abroad are leakages (Zm), "
          "interprovincial trade from the gravity model with Chenery–Moses allocation")
@@ -395,3 +396,466 @@ def complement(table, supplier="GS", target="chengyu", track="aerospace", *, shi
     return Resonance(S, tlabel, tuple(T), track_id, tuple(table.index[i] for i in cols), shift,
                      table.name, table.year, table.unit, totals, realized, potential, scen,
                      tuple(notes))
+
+
+# ---------------------------------------------------------------------------- chains across provinces
+def supply_view(table, floor: float = 1.0):
+    """The MRIO ready for supply-side (Ghosh) measures: sectors with output below ``floor``
+    (万元) that still sell — reconciliation artefacts of the builder (e.g. Shanghai crude oil
+    with x = 0, Tibet electronics with x = 4e-10 万元) — make B = x̂⁻¹Z explode. Their sales are
+    moved, for each buyer, to the buyer's purchases of the same product from abroad (Zm at its
+    own row), and their rows' discrepancy takes the difference, so every identity still holds.
+    Returns (table, note); the table itself when nothing is below the floor."""
+    x = table.x_
+    tiny = np.flatnonzero((x < floor) & (np.abs(table.Z_).sum(axis=1) > 0))
+    if tiny.size == 0:
+        return table, ""
+    Z, d = table.Z_.copy(), table.discrepancy_.copy() if table.discrepancy_ is not None else np.zeros(table.n)
+    Zm = table.Zm_.copy() if table.Zm_ is not None else np.zeros_like(Z)
+    lev = np.asarray(table.index.get_level_values(0))
+    codes = np.asarray([str(c[-1]) for c in table.index])
+    row = {(r, c): i for i, (r, c) in enumerate(zip(lev, codes))}
+    moved = 0.0
+    for k in tiny:
+        d[k] += Z[k].sum()
+        for j in np.flatnonzero(Z[k]):
+            Zm[row[(lev[j], codes[k])], j] += Z[k, j]
+        moved += Z[k].sum()
+        Z[k] = 0.0
+    note = (f"supply view: {tiny.size} sectors with output < {floor:g} {table.unit} that sell "
+            f"(reconciliation artefacts; {', '.join('/'.join(map(str, table.index[k])) for k in tiny[:6])}"
+            f"{' …' if tiny.size > 6 else ''}) have their sales ({moved / 1e4:,.0f} 亿元, "
+            f"{moved / max(table.Z_.sum(), 1e-300):.4%} of Z) treated as the buyers' purchases "
+            "from outside the system, so that the Ghosh inverse exists")
+    return table.evolve(Z_=Z, Zm_=Zm, discrepancy_=d), note
+
+
+def _track_rows(table, track, region):
+    from . import tracks as trk
+    sel = trk.resolve_track(table, track, region=region)
+    tr = sel.track
+    return np.asarray(sel.indices), (tr.id if tr is not None else ",".join(map(str, track))), sel
+
+
+def _track_final_demand(table, cols) -> np.ndarray:
+    """f (n,): the track's final demand — every purchase column (all provinces' final uses and
+    exports abroad) at the track's rows."""
+    regs, Yd = final_demand_by_region(table)
+    f = np.zeros(table.n)
+    f[cols] = Yd[cols].sum(axis=1)
+    return f
+
+
+ABROAD = "ROW"
+
+
+@dataclass(frozen=True, eq=False)
+class ChainAcross:
+    """Result of :func:`chain_across`. ``by_origin``: the track's supply chain by origin
+    province (and ``ROW`` = imports from abroad) and tier — tier k = the inputs bought k
+    steps up the chain, Aᵏ f summed over the origin's sectors (abroad: the imports A_mᵏ⁻¹…
+    bought at that step), ``total`` = L f − f (all tiers) for provinces; ``paths``: the
+    structural paths of :func:`lianpu.chain` (with provinces); ``weak``: the weak links of
+    :func:`lianpu.weaklinks` with their top origin; ``chain`` and ``weaklinks``: the full
+    results."""
+
+    region: str
+    track: str
+    table: str
+    year: int | None
+    unit: str
+    final_demand: float
+    by_origin: pd.DataFrame
+    by_origin_sector: pd.DataFrame
+    paths: pd.DataFrame
+    weak: pd.DataFrame
+    chain: object
+    weaklinks: object
+    notes: tuple = ()
+    basis: str = BASIS
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.by_origin.copy()
+
+    def to_dict(self) -> dict:
+        return {"region": self.region, "track": self.track, "table": self.table,
+                "year": self.year, "unit": self.unit, "final_demand": self.final_demand,
+                "basis": self.basis, "basis_zh": BASIS_ZH, "by_origin": _records(self.by_origin),
+                "by_origin_sector": _records(self.by_origin_sector),
+                "paths": _records(self.paths), "weak": _records(self.weak),
+                "chain_summary": strict(self.chain.summary), "notes": list(self.notes)}
+
+    def to_json(self) -> str:
+        return dumps(self.to_dict())
+
+
+def chain_across(table, region="SC", track="电子信息", *, depth: int = 4, top: int = 20) -> ChainAcross:
+    """The chain map of ``track`` in ``region`` on the MRIO, with its suppliers by origin
+    province and tier, structural paths across provinces and weak links with their origin.
+
+    Tiers: f = the track's final demand (all buyers); tier k = Aᵏ f (domestic inputs, by the
+    producing province) and A_m Aᵏ⁻¹ f (imports from abroad bought at that step, ``ROW``),
+    where A_m = Zm x̂⁻¹. Σ_k tier_k over provinces → L f − f (tested); the tiers equal
+    :func:`lianpu.chain`'s ``summary["tiers"]`` (same f)."""
+    from .chain import chain as chain_map
+    from .weaklinks import weaklinks
+    require_mrio(table)
+    r = _rc(table, region)
+    tv, vnote = supply_view(table)
+    cols, tid, sel = _track_rows(tv, track, r)
+    f = _track_final_demand(tv, cols)
+    x = tv.x_
+    Am = tv.Zm_ / np.where(x > 0, x, 1.0)[None, :]
+    lev = np.asarray(tv.index.get_level_values(0))
+    regs = list(tv.regions)
+    tiers, tiers_m, v = [], [], f
+    for _ in range(depth):
+        tiers_m.append(Am @ v)
+        v = tv.A_ @ v
+        tiers.append(v)
+    total = leo.leontief_solve(tv.factor, f) - f
+    # imports from abroad at every step: A_m (L f) in all
+    total_m = Am @ (total + f)
+    grp = lambda a: pd.Series(a).groupby(lev).sum().reindex(regs)  # noqa: E731
+    data = {f"tier{k + 1}": grp(t) for k, t in enumerate(tiers)}
+    data["beyond"] = grp(total - sum(tiers))
+    data["total"] = grp(total)
+    bo = pd.DataFrame(data)
+    abroad = {f"tier{k + 1}": float(t.sum()) for k, t in enumerate(tiers_m)}
+    abroad["beyond"] = float(total_m.sum() - sum(abroad.values()))
+    abroad["total"] = float(total_m.sum())
+    bo.loc[ABROAD] = pd.Series(abroad)
+    bo["share"] = bo["total"] / bo["total"].sum()
+    bo.index.name = "origin"
+    bo["role"] = ["own" if o == r else ("abroad" if o == ABROAD else "other province")
+                  for o in bo.index]
+    bo = bo.sort_values("total", ascending=False)
+    names = tv.label("zh").str.split("·").str[-1].to_numpy()
+    bos = pd.DataFrame({"origin": lev, "sector": [str(c[-1]) for c in tv.index], "name": names,
+                        "tier1": tiers[0], "total": total})
+    bos = bos[bos["origin"] != r].sort_values("total", ascending=False).head(top)
+    bos = bos.set_index(["origin", "sector"])
+    cm = chain_map(tv, track, depth=depth, top=top, region=r)
+    wl = weaklinks(tv, track, region=r)
+    paths = cm.paths.copy()
+    weak = wl.to_frame().copy()
+    notes = [f"track {tid} in {r}: sectors {[str(tv.index[i][-1]) for i in cols]}"
+             + (f" — {sel.note}" if getattr(sel, 'note', '') else ""),
+             "suppliers by origin: f = the track's final demand (all provinces' final uses and "
+             "exports abroad); tier k = Aᵏ f by producing province, ROW = imports from abroad "
+             "bought at that step (A_m Aᵏ⁻¹ f; the MRIO has no foreign production, so foreign "
+             "tiers stop there)",
+             "weak links: top_origin names the province (or ROW = abroad) the chain buys most "
+             "of each product from"]
+    if vnote:
+        notes.append(vnote)
+    return ChainAcross(r, tid, table.name, table.year, table.unit, float(f.sum()), bo, bos,
+                       paths, weak, cm, wl, tuple(notes))
+
+
+# ---------------------------------------------------------------------------- domestic value chains
+@dataclass(frozen=True, eq=False)
+class DomesticChains:
+    """Result of :func:`domestic_chains`. ``absorbed``: the region's value added by where it is
+    absorbed (own final demand, each other province, ``ROW`` = exports abroad,
+    ``(discrepancy)``), with shares; ``by_sector``: the same split by sector of the region
+    (own / other provinces / abroad) with the sector's Wang et al. position and production
+    lengths; ``sources``: value added of each province embodied in the region's final demand
+    and the imports from abroad it needs; ``totals``: headline numbers."""
+
+    region: str
+    table: str
+    year: int | None
+    unit: str
+    totals: dict
+    absorbed: pd.DataFrame
+    by_sector: pd.DataFrame
+    sources: pd.DataFrame
+    position: pd.DataFrame
+    notes: tuple = ()
+    basis: str = BASIS
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.absorbed.copy()
+
+    def to_dict(self) -> dict:
+        return {"region": self.region, "table": self.table, "year": self.year, "unit": self.unit,
+                "basis": self.basis, "basis_zh": BASIS_ZH, "totals": strict(self.totals),
+                "absorbed": _records(self.absorbed), "by_sector": _records(self.by_sector),
+                "sources": _records(self.sources), "position": _records(self.position),
+                "notes": list(self.notes)}
+
+    def to_json(self) -> str:
+        return dumps(self.to_dict())
+
+
+def domestic_chains(table, region="SC") -> DomesticChains:
+    """国内价值链 of ``region`` on the China MRIO.
+
+    **Abroad.** The MRIO has no foreign production: exports abroad are the final-demand
+    destination ``("ROW", "EX")`` and imports from abroad (Zm, Ym) leave the system. So
+
+    - value added here is the table's value-added rows (v = 1'V x̂⁻¹; imports are *not* value
+      added), and the region's value added absorbed by d is v̂_r (L y_d)_r with y_d d's final
+      demand (ROW: exports abroad); rows sum to the region's value added (identity, with the
+      ``(discrepancy)`` column for the residual);
+    - the sources of the region's final demand y_r: value added of every province v̂ L y_r
+      plus imports from abroad m' L y_r + the direct imports in final demand (Ym), which sum
+      to y_r's total (identity: v' + m' = 1'(I − A));
+    - position: :func:`lianpu.analysis.gvc.position` on the MRIO treats every other province
+      *and* abroad as "foreign" (the decomposition's value added includes imports from abroad,
+      v' = 1'(I − A)): its indices describe the region's place in the chains beyond its
+      borders, domestic and foreign together; the split into domestic and foreign chains is the
+      absorbed-by split above (forward) and the sources split (backward).
+    """
+    from . import gvc
+    from .regions import induced
+    require_mrio(table)
+    r = _rc(table, region)
+    pos = positions(table)
+    p = pos[r]
+    E = induced(table, "value_added")                   # v̂ L y_d, (n, D+extra)
+    Er = E.iloc[p]
+    va = table.value_added_[p]
+    cols = list(E.columns)
+    absorbed = pd.DataFrame({"value_added": Er.sum(axis=0)})
+    absorbed["share"] = absorbed["value_added"] / va.sum()
+    absorbed["kind"] = ["own" if c == r else "abroad" if c == ABROAD else
+                        "residual" if c.startswith("(") else "other province" for c in cols]
+    absorbed.index.name = "absorbed_in"
+    own = Er[r].to_numpy()
+    abroad = Er[ABROAD].to_numpy() if ABROAD in cols else np.zeros(p.size)
+    resid = Er[[c for c in cols if c.startswith("(")]].sum(axis=1).to_numpy()
+    other = Er.sum(axis=1).to_numpy() - own - abroad - resid
+    names = table.label("zh").iloc[p].str.split("·").str[-1].to_numpy()
+    secs = [str(c[-1]) for c in table.index[p]]
+    bys = pd.DataFrame({"name": names, "value_added": va, "own": own, "other_provinces": other,
+                        "abroad": abroad, "residual": resid}, index=pd.Index(secs, name="sector"))
+    for c in ("own", "other_provinces", "abroad"):
+        bys[f"{c}_share"] = np.divide(bys[c], va, out=np.full(p.size, np.nan), where=va > 0)
+    P = gvc.position(table, country=r).to_frame()
+    Pr = P.loc[r] if isinstance(P.index, pd.MultiIndex) else P
+    for c in ("PLv_GVC", "PLy_GVC", "wang_position", "koopman_position"):
+        if c in Pr.columns:
+            bys[c] = Pr[c].reindex(secs).to_numpy()
+    # backward: sources of the region's final demand
+    regs, Yd = final_demand_by_region(table)
+    yr = Yd[:, regs.index(r)]
+    Lyr = leo.leontief_solve(table.factor, yr)
+    v = np.divide(table.value_added_, table.x_, out=np.zeros(table.n), where=table.x_ > 0)
+    m = np.divide(table.Zm_.sum(axis=0), table.x_, out=np.zeros(table.n), where=table.x_ > 0)
+    lev = np.asarray(table.index.get_level_values(0))
+    src = pd.Series(v * Lyr).groupby(lev).sum().reindex(table.regions).to_frame("value_added")
+    fdl = table.final_demand_labels.index
+    ym = 0.0
+    if table.Ym_ is not None:
+        role = np.asarray(table.fd_roles)
+        sel = (np.asarray(fdl.get_level_values(0)) == r) & ~np.isin(role, list(NOT_PURCHASES))
+        ym = float(table.Ym_[:, sel].sum())
+    src.loc[ABROAD] = float(m @ Lyr) + ym
+    src["share"] = src["value_added"] / src["value_added"].sum()
+    src.index.name = "origin"
+    pos_frame = _country_position(table, r, gvc.participation(table, country=r).to_frame(), P)
+    tot_va = float(va.sum())
+    totals = {
+        "value_added": tot_va,
+        "absorbed_own": float(own.sum()), "absorbed_other_provinces": float(other.sum()),
+        "absorbed_abroad": float(abroad.sum()), "absorbed_residual": float(resid.sum()),
+        "absorbed_own_share": float(own.sum() / tot_va),
+        "absorbed_other_provinces_share": float(other.sum() / tot_va),
+        "absorbed_abroad_share": float(abroad.sum() / tot_va),
+        "final_demand": float(yr.sum() + ym),
+        "final_demand_own_va_share": float(src.loc[r, "share"]),
+        "final_demand_other_provinces_va_share": float(src.drop([r, ABROAD])["share"].sum()),
+        "final_demand_abroad_share": float(src.loc[ABROAD, "share"]),
+    }
+    notes = [
+        "abroad (ROW): a final-demand destination (exports abroad, column ('ROW', 'EX')) and a "
+        "source of imports outside the system (Zm, Ym); the MRIO has no foreign production, so "
+        "value added crossing the border and coming back is not traced",
+        "value added = the table's value-added rows (imports from abroad are not value added); "
+        "absorbed in d = v̂ L y_d at the region's rows",
+        "(discrepancy): the reconciliation residual and the provincial tables' ERR, a final "
+        "use of nobody — value added that serves it is shown apart",
+        "position (gvc.position, Wang et al. 2017b): every other province and abroad count as "
+        "'foreign'; PLv_GVC > PLy_GVC (position > 1) = upstream",
+    ]
+    return DomesticChains(r, table.name, table.year, table.unit, totals, absorbed, bys, src,
+                          pos_frame, tuple(notes))
+
+
+def _country_position(table, r, part, posf) -> pd.DataFrame:
+    """Country-level position and participation of region r: output-weighted over sectors."""
+    x = table.x_[positions(table)[r]]
+    w = x / x.sum()
+    out = {}
+    for df in (part, posf):
+        d = df.loc[r] if isinstance(df.index, pd.MultiIndex) else df
+        for c in d.columns:
+            if c in ("forward", "backward", "forward_simple", "forward_complex",
+                     "backward_simple", "backward_complex", "PLv_GVC", "PLy_GVC",
+                     "wang_position", "koopman_position"):
+                vals = d[c].to_numpy(float)
+                ok = np.isfinite(vals)
+                out[c] = float((vals[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else None
+    return pd.DataFrame([out], index=pd.Index([r], name="region"))
+
+
+# ---------------------------------------------------------------------------- carbon across provinces
+@dataclass(frozen=True, eq=False)
+class CarbonFlows:
+    """Result of :func:`carbon_flows`. ``flows``: CO2 emitted in each province (rows) for the
+    final demand of each province, ``ROW`` (exports abroad) and ``(discrepancy)`` (columns),
+    households' direct emissions on the diagonal; ``by_region``: production- and
+    consumption-based CO2 per province, net transfer, and the consumption side's imports
+    from abroad (output, not CO2: no foreign intensities); ``groups``: the same flows
+    aggregated to a grouping (default the NBS four regions); ``track``: the CO2 of a track's
+    final demand by emitting province, when asked."""
+
+    table: str
+    year: int | None
+    unit: str
+    flows: pd.DataFrame
+    by_region: pd.DataFrame
+    groups: pd.DataFrame
+    grouping: str
+    totals: dict
+    track: pd.DataFrame | None = None
+    track_id: str | None = None
+    notes: tuple = ()
+    basis: str = BASIS
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.by_region.copy()
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "year": self.year, "unit": self.unit, "basis": self.basis,
+                "basis_zh": BASIS_ZH, "grouping": self.grouping, "totals": strict(self.totals),
+                "by_region": _records(self.by_region), "groups": _records(self.groups),
+                "flows": _records(self.flows),
+                "track": None if self.track is None else _records(self.track),
+                "track_id": self.track_id, "notes": list(self.notes)}
+
+    def to_json(self) -> str:
+        return dumps(self.to_dict())
+
+
+def carbon_flows(table, *, groups="nbs4", track=None, track_region=None,
+                 missing: tuple = ("XZ",)) -> CarbonFlows:
+    """CO2 across provinces on the China MRIO with its ``co2`` satellite
+    (:func:`lianpu.analysis.china_mrio.co2_satellite`: every province at its own CEADs
+    intensities).
+
+    F (emitter × consumer) = Σ over the emitter's sectors of ê (L y_d), e = co2/x, for every
+    final-demand region d (provinces, ``ROW`` = exports abroad) and the discrepancy;
+    households' direct emissions h_d are added on the diagonal. Then
+
+        production_r  = Σ_d F[r, d] = e_r' x_r + h_r        (identity, tested)
+        consumption_r = Σ_s F[s, r]                          (emissions anywhere in China for r)
+        net transfer  = consumption − production (> 0: r's demand causes more elsewhere)
+
+    No domestic-technology assumption for interprovincial flows: every province's inputs come
+    with that province's intensity. Imports from abroad still have no foreign intensity: the
+    consumption side is China's emissions only (a lower bound), and the imports from abroad
+    in r's supply chain are given as output (``abroad_output``, m' L y_r + Ym), not CO2.
+    """
+    from .china_mrio import region_groups
+    from .regions import induced
+    require_mrio(table)
+    if "co2" not in table.satellites:
+        raise TableError(message(table.name, "no co2 satellite on the table",
+                                 expected="the MRIO from china_mrio.co2_satellite(table)"))
+    sat = table.satellites["co2"]
+    E = induced(table, "co2")                            # ê L y_d
+    lev = np.asarray(table.index.get_level_values(0))
+    regs = list(table.regions)
+    F = E.groupby(lev).sum().reindex(regs)
+    F.index.name, F.columns.name = "emitter", "final_demand_of"
+    hh = pd.Series(0.0, index=regs)
+    if sat.final_demand is not None:
+        fdl = np.asarray(table.final_demand_labels.index.get_level_values(0))
+        hh = pd.Series(sat.final_demand).groupby(fdl).sum().reindex(regs).fillna(0.0)
+    for r in regs:
+        F.loc[r, r] += hh[r]
+    prod = table.satellites["co2"].values
+    production = pd.Series(prod).groupby(lev).sum().reindex(regs) + hh
+    consumption = F[regs].sum(axis=0)
+    ry, Yd = final_demand_by_region(table)
+    L = leo.leontief_solve(table.factor, Yd[:, [ry.index(r) for r in regs]])
+    m = np.divide(table.Zm_.sum(axis=0), table.x_, out=np.zeros(table.n), where=table.x_ > 0)
+    abroad_out = m @ L
+    if table.Ym_ is not None:
+        role = np.asarray(table.fd_roles)
+        fdl = np.asarray(table.final_demand_labels.index.get_level_values(0))
+        buy = ~np.isin(role, list(NOT_PURCHASES))
+        abroad_out = abroad_out + np.array([table.Ym_[:, (fdl == r) & buy].sum() for r in regs])
+    by = pd.DataFrame({"production": production, "consumption": consumption,
+                       "for_own_final_demand": np.diag(F[regs].to_numpy()),
+                       "for_other_provinces": F[regs].sum(axis=1) - np.diag(F[regs].to_numpy()),
+                       "for_exports_abroad": F[ABROAD] if ABROAD in F.columns else 0.0,
+                       "for_discrepancy": F[[c for c in F.columns if str(c).startswith("(")]].sum(axis=1),
+                       "household_direct": hh,
+                       "abroad_output": abroad_out})
+    # the residual's CO2 given to the province whose rows hold it (gvc.py's convention)
+    role = np.asarray(table.fd_roles)
+    dvec = table.Y_[:, role == "discrepancy"].sum(axis=1)
+    if table.discrepancy_ is not None:
+        dvec = dvec + table.discrepancy_
+    Dm = np.zeros((table.n, len(regs)))
+    for k, r in enumerate(regs):
+        Dm[lev == r, k] = dvec[lev == r]
+    ed = np.divide(prod, table.x_, out=np.zeros(table.n), where=table.x_ > 0)
+    by["residual_home"] = ed @ leo.leontief_solve(table.factor, Dm)
+    by["consumption_residual_home"] = by["consumption"] + by["residual_home"]
+    by["net_transfer"] = by["consumption"] - by["production"]
+    by["consumption_over_production"] = by["consumption"] / by["production"].where(by["production"] > 0)
+    by.index.name = "region"
+    gspec = region_groups(groups)
+    memb = {m_: g for g, d in gspec.items() for m_ in d["members"]}
+    code = {r: memb.get(r, memb.get(_province_gb(r), "other")) for r in regs}
+    gF = F.rename(index=code).groupby(level=0, sort=False).sum()
+    gF = gF.T.rename(index=lambda c: code.get(c, c)).groupby(level=0, sort=False).sum().T
+    gF.index.name, gF.columns.name = "emitter", "final_demand_of"
+    trk, tid = None, None
+    if track is not None:
+        tr_reg = _rc(table, track_region) if track_region is not None else None
+        cols, tid, _ = _track_rows(table, track, tr_reg)
+        f = _track_final_demand(table, cols)
+        e = np.divide(prod, table.x_, out=np.zeros(table.n), where=table.x_ > 0)
+        c = e * leo.leontief_solve(table.factor, f)
+        trk = pd.DataFrame({"co2": pd.Series(c).groupby(lev).sum().reindex(regs)})
+        trk["share"] = trk["co2"] / trk["co2"].sum()
+        trk.index.name = "emitter"
+        trk = trk.sort_values("co2", ascending=False)
+    totals = {"production": float(by["production"].sum()),
+              "consumption_provinces": float(by["consumption"].sum()),
+              "for_exports_abroad": float(by["for_exports_abroad"].sum()),
+              "for_discrepancy": float(by["for_discrepancy"].sum()),
+              "interprovincial": float(by["for_other_provinces"].sum())}
+    notes = ["every province at its own CEADs intensity (co2 satellite from the provincial "
+             "inventories): no domestic-technology assumption for interprovincial trade",
+             "imports from abroad have no foreign intensity: consumption-based CO2 counts "
+             "emissions in China only (a lower bound); abroad_output is the foreign output in "
+             "each province's final demand (亿元 ×1e4 万元), not CO2",
+             "ROW column: emissions for exports abroad; (discrepancy): emissions serving the "
+             "reconciliation residual and ERR (nobody's final demand; mostly negative, so the "
+             "provinces' consumption sums to more than production) — consumption_residual_home "
+             "gives each province the residual's CO2 at its own rows (the convention of gvc.py), "
+             "so that Σ consumption_residual_home + exports abroad = production; it goes negative "
+             "where the residual is large (北京 −123 Mt in 2017): the strict consumption column "
+             "is the one to quote",
+             f"groups: {groups} from data/china_regions.toml"]
+    if missing:
+        notes.append(f"no CEADs inventory for {', '.join(missing)} (西藏): its production is 0 "
+                     "in the satellite; emissions caused there are missing, not zero")
+    return CarbonFlows(table.name, table.year, sat.unit, F, by, gF, str(groups), totals, trk,
+                       tid, tuple(notes))
+
+
+def _province_gb(code):
+    from ..core.errors import DatasetError
+    from ..data.registry import province
+    try:
+        return province(code).gb
+    except DatasetError:  # not a province code: stays unmatched ("other")
+        return code

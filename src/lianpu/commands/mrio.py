@@ -184,3 +184,158 @@ def complement(year: int = typer.Argument(..., help="2012 or 2017."),
     out.print(tab2)
     for n in res.notes:
         out.print("· " + n)
+
+
+def _mt(v) -> str:
+    return "—" if v is None else f"{v:,.1f}"
+
+
+@mrio_app.command("chain")
+def chain(year: int = typer.Argument(..., help="2012 or 2017."),
+          region: str = typer.Argument("四川", help="Province of the track (name or code)."),
+          track: str = typer.Option("电子信息", "--track", help="Track id or name (see "
+                                    "`lianpu tracks`)."),
+          depth: int = typer.Option(4, "--depth", help="Tiers and structural-path order."),
+          decay: float = DECAY, reconcile: str = RECONCILE,
+          data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Chain map of a track in a province: suppliers by origin province and tier, structural
+    paths across provinces, weak links with their origin (a province or abroad)."""
+    from ..analysis.china_questions import chain_across
+    if not 1 <= depth <= 8:
+        raise UserError(f"--depth: found {depth}, expected 1–8")
+    t = _build(year, decay, reconcile, data_dir)
+    res = chain_across(t, region, track, depth=depth)
+    if as_json:
+        return _write(res.to_json())
+    out.print(f"产业链 {res.track} in {res.region} — {t.name}: final demand "
+              f"{_yi(res.final_demand)} 亿元; indirect requirement "
+              f"{_yi(res.chain.summary['indirect_requirement'])} 亿元")
+    tab = Table(title="suppliers by origin (亿元): tiers up the chain; ROW = imports from abroad")
+    tiers = [c for c in res.by_origin.columns if c.startswith("tier")]
+    for c in ["origin", *tiers, "total", "share"]:
+        tab.add_column(c, justify="left" if c == "origin" else "right")
+    for o, r in res.by_origin.head(12).iterrows():
+        tab.add_row(str(o), *(_yi(r[c]) for c in tiers), _yi(r["total"]), _pct(r["share"]))
+    out.print(tab)
+    tab2 = Table(title="largest suppliers in other provinces (亿元)")
+    for c in ("origin", "sector", "name", "tier 1", "total"):
+        tab2.add_column(c, justify="left" if c in ("origin", "sector", "name") else "right")
+    for (o, s), r in res.by_origin_sector.head(10).iterrows():
+        tab2.add_row(str(o), str(s), str(r["name"]), _yi(r["tier1"]), _yi(r["total"]))
+    out.print(tab2)
+    tab3 = Table(title="structural paths (万元)")
+    for c in ("rank", "path", "value"):
+        tab3.add_column(c, justify="left" if c == "path" else "right")
+    pz = "path_zh" if "path_zh" in res.paths.columns else res.paths.columns[1]
+    vcol = next((c for c in ("value", "path_value") if c in res.paths.columns), None)
+    for _, r in res.paths.head(10).iterrows():
+        tab3.add_row(str(r.get("rank", "")), str(r[pz]), "" if vcol is None else f"{r[vcol]:,.0f}")
+    out.print(tab3)
+    w = res.weak
+    tab4 = Table(title="weak links 薄弱环节: imported share and top origin")
+    for c in ("product", "name", "import share", "top origin", "its share", "chokepoint"):
+        tab4.add_column(c, justify="left" if c in ("product", "name", "top origin") else "right")
+    for code, r in w.head(10).iterrows():
+        tab4.add_row(str(code), str(r.get("name_zh", "")), _pct(r.get("import_share")),
+                     str(r.get("top_origin", "")), _pct(r.get("top_origin_share")),
+                     _pct(r.get("supply_chokepoint")))
+    out.print(tab4)
+    for n in res.notes:
+        out.print("· " + n)
+
+
+@mrio_app.command("dvc")
+def dvc(year: int = typer.Argument(..., help="2012 or 2017."),
+        region: str = typer.Argument("四川", help="Province (name or code)."),
+        decay: float = DECAY, reconcile: str = RECONCILE,
+        data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """国内价值链: the province's value added absorbed at home, in other provinces and abroad;
+    the origins of its final demand; its position in the chains, by sector."""
+    from ..analysis.china_questions import domestic_chains
+    t = _build(year, decay, reconcile, data_dir)
+    res = domestic_chains(t, region)
+    if as_json:
+        return _write(res.to_json())
+    tt = res.totals
+    out.print(f"国内价值链 {res.region} — {t.name}: value added {_yi(tt['value_added'])} 亿元, "
+              f"absorbed at home {_pct(tt['absorbed_own_share'])}, in other provinces "
+              f"{_pct(tt['absorbed_other_provinces_share'])}, abroad "
+              f"{_pct(tt['absorbed_abroad_share'])}; its final demand: own value added "
+              f"{_pct(tt['final_demand_own_va_share'])}, other provinces "
+              f"{_pct(tt['final_demand_other_provinces_va_share'])}, imports from abroad "
+              f"{_pct(tt['final_demand_abroad_share'])}")
+    p = res.position.iloc[0]
+    out.print(f"position (output-weighted): Wang PLv/PLy {p['wang_position']:.3f} "
+              f"(>1 upstream), forward participation {_pct(p['forward'])}, backward "
+              f"{_pct(p['backward'])}")
+    tab = Table(title="value added absorbed by destination (亿元), top 10")
+    for c in ("absorbed in", "value added", "share"):
+        tab.add_column(c, justify="left" if c == "absorbed in" else "right")
+    for k, r in res.absorbed.sort_values("value_added", ascending=False).head(10).iterrows():
+        tab.add_row(str(k), _yi(r["value_added"]), _pct(r["share"]))
+    out.print(tab)
+    tab2 = Table(title="by sector (亿元): where the value added is absorbed, position")
+    for c in ("sector", "name", "VA", "own", "other prov.", "abroad", "residual", "position"):
+        tab2.add_column(c, justify="left" if c in ("sector", "name") else "right")
+    for s, r in res.by_sector.sort_values("value_added", ascending=False).head(15).iterrows():
+        tab2.add_row(str(s), str(r["name"]), _yi(r["value_added"]), _pct(r["own_share"]),
+                     _pct(r["other_provinces_share"]), _pct(r["abroad_share"]),
+                     _pct(r["residual"] / r["value_added"] if r["value_added"] else None),
+                     f"{r['wang_position']:.3f}")
+    out.print(tab2)
+    for n in res.notes:
+        out.print("· " + n)
+
+
+@mrio_app.command("carbon")
+def carbon(year: int = typer.Argument(..., help="2012 or 2017."),
+           by: str = typer.Option("province", "--by", help="province or region (the NBS "
+                                  "four regions)."),
+           track: Optional[str] = typer.Option(None, "--track", help="Also: the CO2 of this "
+                                               "track's final demand by emitting province."),
+           region: Optional[str] = typer.Option(None, "--region", help="The track's province."),
+           decay: float = DECAY, reconcile: str = RECONCILE,
+           data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """CO2 across provinces: production- vs consumption-based by province, CO2 embodied in
+    interprovincial trade (by the NBS four regions with --by region)."""
+    from ..analysis.china_mrio import co2_satellite
+    from ..analysis.china_questions import carbon_flows
+    if by not in ("province", "region"):
+        raise UserError(f"--by: found {by!r}, expected province or region")
+    t = _build(year, decay, reconcile, data_dir)
+    t, missing = co2_satellite(t, data_dir)
+    res = carbon_flows(t, track=track, track_region=region, missing=missing)
+    if as_json:
+        return _write(res.to_json())
+    tt = res.totals
+    out.print(f"CO2 across provinces — {t.name} ({res.unit}): production {_mt(tt['production'])}"
+              f" = for provinces' final demand {_mt(tt['consumption_provinces'])} + exports "
+              f"abroad {_mt(tt['for_exports_abroad'])} + discrepancy {_mt(tt['for_discrepancy'])}")
+    if by == "region":
+        g = res.groups
+        tab = Table(title="CO2 emitted in (rows) for final demand of (columns), Mt")
+        tab.add_column("emitter")
+        for c in g.columns:
+            tab.add_column(str(c), justify="right")
+        for k, r in g.iterrows():
+            tab.add_row(str(k), *(_mt(v) for v in r))
+        out.print(tab)
+    else:
+        tab = Table(title="production- vs consumption-based CO2 (Mt)")
+        for c in ("region", "production", "consumption", "net transfer", "for other provinces",
+                  "for exports"):
+            tab.add_column(c, justify="left" if c == "region" else "right")
+        for k, r in res.by_region.sort_values("production", ascending=False).iterrows():
+            tab.add_row(str(k), _mt(r["production"]), _mt(r["consumption"]),
+                        _mt(r["net_transfer"]), _mt(r["for_other_provinces"]),
+                        _mt(r["for_exports_abroad"]))
+        out.print(tab)
+    if res.track is not None:
+        tab2 = Table(title=f"CO2 of {res.track_id}'s final demand by emitting province (Mt)")
+        for c in ("emitter", "CO2", "share"):
+            tab2.add_column(c, justify="left" if c == "emitter" else "right")
+        for k, r in res.track.head(10).iterrows():
+            tab2.add_row(str(k), f"{r['co2']:.2f}", _pct(r["share"]))
+        out.print(tab2)
+    for n in res.notes:
+        out.print("· " + n)
