@@ -299,8 +299,9 @@ def read_demand(path, table, *, allow_negative: bool = False) -> Demand:
                                       expected=f"the table's unit {table.unit!r} or a "
                                                "convertible unit of the same currency")) from None
         j = scen.index(r["scenario"])
-        amount[i, j] += a * fac
-        local[i, j] += a * fac * share
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below
+            amount[i, j] += a * fac
+            local[i, j] += a * fac * share
     check_amounts(amount, path.name, allow_negative=allow_negative)
     check_amounts(local, path.name, allow_negative=True)
     return Demand(amount, local, tuple(scen), source=path.name)

@@ -14,6 +14,7 @@ registers one exactly as lianpu registers its own (see pyproject.toml).
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import io
 import warnings
@@ -22,7 +23,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Callable
 
-from ..core.errors import FormatError, message
+from ..core.errors import FormatError, LianpuError, message
 
 #: the longest CSV field a reader accepts (Python's csv default limit, stated in our message)
 MAX_FIELD = 131_072
@@ -268,6 +269,8 @@ def closest(path: Path) -> str:
             best = (d[0], reader.name, d[1])
     if best is None:
         return ""
+    if best[0] <= 0.1:  # unreadable as text at all: the same for every reader
+        return f"no reader can read the file ({best[2]}); "
     return f"no reader accepts the file; closest is {best[1]} ({best[2]}); "
 
 
@@ -279,6 +282,13 @@ def open_table(path, format: str | None = None, **kwargs):
     reader = get_reader(format) if format else detect(path)
     try:
         return reader.open(path, **kwargs)
+    except LianpuError as exc:
+        # a table's own checks name the table (its stored name); the user needs the file
+        if path.name in str(exc) or len(exc.args) != 1 or not isinstance(exc.args[0], str):
+            raise
+        new = copy.copy(exc)
+        new.args = (f"{path.name}: {exc.args[0]}",)
+        raise new from None
     except MemoryError:
         # a file that declares (or a parser that builds) more than this machine holds
         raise FormatError(message(path.name, "the table does not fit in memory",

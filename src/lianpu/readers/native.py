@@ -284,10 +284,23 @@ def _guess(path: Path) -> bool:
         return False
 
 
+def _diagnose(path: Path):
+    if Path(path).suffix.lower() != ".parquet":
+        return None
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except Exception as exc:  # a diagnosis never raises
+        return 0.3, f"cannot read the file as Parquet ({type(exc).__name__}: {str(exc)[:120]})"
+    if KEY not in meta:
+        return 0.3, "a Parquet file without 'lianpu' metadata (not written by IOTable.save)"
+    return 0.3, "a lianpu Parquet file that failed the format check"
+
+
 READER = Reader(
     name="native",
     description="lianpu native lossless table (*.parquet written by IOTable.save: sparse blocks "
                 "+ JSON metadata)",
     guess_can_open=_guess,
     open=load,
+    diagnose=_diagnose,
 )

@@ -280,6 +280,19 @@ def _guess(path: Path) -> bool:
 
 
 def _diagnose(path: Path):
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import zipfile
+        if not zipfile.is_zipfile(path):
+            return 0.2, "not an Excel workbook: the file is not a zip archive"
+        with zipfile.ZipFile(path) as z:
+            if "xl/workbook.xml" not in z.namelist():
+                return 0.2, "a zip archive without xl/workbook.xml: not an Excel workbook"
+        try:
+            cols = [str(c).strip() for c in pd.read_excel(path, nrows=0).columns]
+        except Exception as exc:  # a diagnosis never raises
+            return 0.2, f"cannot open the workbook ({type(exc).__name__}: {str(exc)[:120]})"
+        missing = [c for c in LEAD + ["TIU", "GO"] if c not in cols]
+        return 0.4, f"first sheet's header lacks {missing} (found {cols[:4]})"
     return diagnose_csv(path, "nbs", LEAD, ["TIU", "GO"])
 
 
