@@ -1,6 +1,8 @@
 """Regional questions on the China MRIO (:mod:`lianpu.analysis.china_mrio`): 双核联动 (two
-cores driving each other: Sichuan and Chongqing) and 互补共振 (complementarity: what a supplier
-region such as Gansu sells — and could sell — to a target block's track).
+cores driving each other: Sichuan and Chongqing), 互补共振 (complementarity: what a supplier
+region such as Gansu sells — and could sell — to a target block's track), and (issue 13 item 4)
+:func:`chain_across` (a track's suppliers by origin province and tier), :func:`domestic_chains`
+(国内价值链), :func:`carbon_flows` (CO2 across provinces) and :func:`inflow_dependence`.
 
 Definitions (docs/china_mrio.md; Miller & Blair 2009 §3.5 for the Miller decomposition):
 
@@ -427,7 +429,7 @@ def supply_view(table, floor: float = 1.0):
             f"{' …' if tiny.size > 6 else ''}) have their sales ({moved / 1e4:,.0f} 亿元, "
             f"{moved / max(table.Z_.sum(), 1e-300):.4%} of Z) treated as the buyers' purchases "
             "from outside the system, so that the Ghosh inverse exists")
-    return table.evolve(Z_=Z, Zm_=Zm, discrepancy_=d), note
+    return table.evolve(Z_=Z, Zm_=Zm, discrepancy_=d, notes=tuple(table.notes) + (note,)), note
 
 
 def _track_rows(table, track, region):
@@ -859,3 +861,27 @@ def _province_gb(code):
         return province(code).gb
     except DatasetError:  # not a province code: stays unmatched ("other")
         return code
+
+
+# ---------------------------------------------------------------------------- inflow dependence
+def inflow_dependence(table, region="SC", *, groups="nbs4") -> pd.DataFrame:
+    """省外调入依赖: the region's intermediate inputs by origin — own province, each other
+    province, ``ROW`` (imports from abroad, Zm) — with shares of all its intermediate inputs,
+    the origin's NBS four-region group and ``role`` (own / other province / abroad).
+    Columns: inputs (万元), share, group, role. Sums to 1'Z[:, r] + 1'Zm[:, r]."""
+    from .china_mrio import region_groups
+    require_mrio(table)
+    r = _rc(table, region)
+    p = positions(table)[r]
+    lev = np.asarray(table.index.get_level_values(0))
+    dom = pd.Series(table.Z_[:, p].sum(axis=1)).groupby(lev).sum().reindex(table.regions)
+    dom.loc[ABROAD] = float(table.Zm_[:, p].sum()) if table.Zm_ is not None else 0.0
+    out = dom.to_frame("inputs")
+    out["share"] = out["inputs"] / out["inputs"].sum()
+    memb = {m: g for g, d in region_groups(groups).items() for m in d["members"]}
+    out["group"] = [memb.get(_province_gb(o), "abroad" if o == ABROAD else "other")
+                    for o in out.index]
+    out["role"] = ["own" if o == r else "abroad" if o == ABROAD else "other province"
+                   for o in out.index]
+    out.index.name = "origin"
+    return out.sort_values("inputs", ascending=False)

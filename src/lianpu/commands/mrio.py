@@ -1,5 +1,7 @@
 """CLI for the China MRIO (registered on lianpu.cli.app as ``lianpu mrio …``): ``build``,
-``twin`` (双核联动) and ``complement`` (互补共振). Thin: each calls lianpu.analysis and prints."""
+``twin`` (双核联动), ``complement`` (互补共振), ``chain`` (a track's suppliers across provinces),
+``dvc`` (国内价值链) and ``carbon`` (CO2 across provinces). Thin: each calls lianpu.analysis and
+prints."""
 from __future__ import annotations
 
 import time

@@ -40,7 +40,7 @@ class ReportError(LianpuError, ValueError):
 
 
 def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
-                 progress: bool = False, scenario=None, data_dir=None) -> Path:
+                 progress: bool = False, scenario=None, data_dir=None, region=None) -> Path:
     """Write ``index.html`` and ``lianpu-report.xlsx`` for ``table`` into ``out_dir``.
 
     Parameters
@@ -62,6 +62,9 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
     data_dir : path, optional
         Dataset cache holding the CEADs CO2 inventory for the carbon section and the detailed
         table of the Type II household split (default: ``$LIANPU_DATA`` or the user data dir).
+    region : str, optional
+        On a multi-regional table (the China MRIO ``cn-mrio-{year}``): add the section
+        区域联动 for this province (:mod:`lianpu.report.regional`).
 
     Returns
     -------
@@ -71,7 +74,10 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
     out = Path(out_dir)
     recover(out)
     _check_target(out)
-    steps, ids = content.plan(table, tracks, scenario=scenario, data_dir=data_dir)
+    if region is not None or str(table.name).startswith("cn-mrio"):
+        from ..analysis.china_questions import supply_view  # Ghosh needs x > 0 where a sector sells
+        table = supply_view(table)[0]
+    steps, ids = content.plan(table, tracks, scenario=scenario, data_dir=data_dir, region=region)
     with _progress(progress, len(steps) + 2) as bar:
         sections, chains = [], []
         for label, fn in steps:

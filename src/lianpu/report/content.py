@@ -20,7 +20,7 @@ from .model import Figure, Section, Sheet
 DEFAULT_TRACKS = ("electronic_information", "aerospace", "new_energy", "biomedicine")
 
 
-def plan(table, tracks=None, scenario=None, data_dir=None):
+def plan(table, tracks=None, scenario=None, data_dir=None, region=None):
     """[(progress label, callable(lang) → Section)] in report order, and the track ids."""
     from . import economy
     from . import tracks as trk
@@ -35,6 +35,9 @@ def plan(table, tracks=None, scenario=None, data_dir=None):
     steps.append(("scenario", partial(_scenario, table, tuple(ids), scenario)))
     from .valuechains import step as valuechains_step
     steps.append(valuechains_step(table, data_dir))
+    if region is not None:  # 区域联动 on the China MRIO (lianpu report cn-mrio-2017 --region 四川)
+        from .regional import step as regional_step
+        steps.append(regional_step(table, region, data_dir))
     return steps, ids
 
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from ..core.errors import TableError
 
-WHAT = ("overview", "keysectors", "multipliers", "chain", "impact", "valuechains")
+WHAT = ("overview", "keysectors", "multipliers", "chain", "impact", "valuechains", "regional")
 
 
 def build(table, what: str, lang: str, **args):
     """Section ``what`` (one of :data:`WHAT`) for ``table`` in ``lang``.
 
     ``chain`` takes ``track`` (an id or a tuple of sector codes); ``impact`` takes ``demand``
-    ({sector: amount in the table's unit}) and ``type`` ("I" or "II")."""
+    ({sector: amount in the table's unit}) and ``type`` ("I" or "II"); ``regional`` (the China
+    MRIO) takes ``region`` (a province; default 四川 where present, else the first region)."""
     if what == "overview":
         from .overview import overview
         return overview(table, lang)
@@ -34,6 +35,11 @@ def build(table, what: str, lang: str, **args):
     if what == "valuechains":
         from .valuechains import valuechains_section
         return valuechains_section(table, lang, data_dir=args.get("data_dir"))
+    if what == "regional":
+        from .regional import regional_section
+        region = args.get("region") or ("SC" if "SC" in getattr(table, "regions", ()) else
+                                        (table.regions[0] if table.is_multiregional else None))
+        return regional_section(table, region, lang, data_dir=args.get("data_dir"))
     raise ValueError(f"argument 'what': found {what!r}, expected one of {list(WHAT)}")
 
 

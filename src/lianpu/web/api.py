@@ -139,6 +139,15 @@ def valuechains(request: Request, tid: str, lang: Optional[str] = None):
     return {"ok": True, "section": V.section_json(sec)}
 
 
+@router.get("/tables/{tid}/regional/{region}")
+def regional(request: Request, tid: str, region: str, lang: Optional[str] = None):
+    """区域联动 of a province on the China MRIO (twin cores, complementarity with 甘肃, inflow
+    dependence, CO2 transfers) — the report's section."""
+    sec = V.section(request, tid, "regional", V.lang_of(request, lang), region=region,
+                    data_dir=V.store_of(request).data_dir)
+    return {"ok": True, "section": V.section_json(sec)}
+
+
 @router.get("/tables/{tid}/weaklinks")
 def weaklinks(request: Request, tid: str, track: Optional[str] = None,
               sectors: Optional[str] = None, lang: Optional[str] = None):

@@ -122,6 +122,17 @@ def valuechains_page(request: Request, tid: str, lang: Optional[str] = None):
                   title=V.store_of(request).title(tid, lg))
 
 
+@router.get("/t/{tid}/regional/{region}", response_class=HTMLResponse, include_in_schema=False)
+def regional_page(request: Request, tid: str, region: str, lang: Optional[str] = None):
+    lg = V.lang_of(request, lang)
+    t = V.table_of(request, tid)
+    sec = V.section(request, tid, "regional", lg, region=region,
+                    data_dir=V.store_of(request).data_dir)
+    return render(request, "section.html.j2", lg, tid=tid, table=t, sec=sec,
+                  sheets=sheet_views(sec), parts=[], api=f"/api/tables/{tid}/regional/{region}",
+                  title=V.store_of(request).title(tid, lg))
+
+
 @router.get("/t/{tid}/scenario", response_class=HTMLResponse, include_in_schema=False)
 def scenario_page(request: Request, tid: str, lang: Optional[str] = None):
     lg = V.lang_of(request, lang)

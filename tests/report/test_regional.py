@@ -1,0 +1,82 @@
+"""The report section 区域联动 (lianpu report cn-mrio-2017 --region 四川) and its dashboard
+page/API, browser-free. Expected numbers come from the analyses themselves
+(lianpu.analysis.china_questions; Sichuan's production-based CO2 = its CEADs 2017 inventory,
+318.8 Mt; 重庆→四川 value added 722 亿元 as in docs/china_mrio.md)."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def cn_cache(tmp_path_factory, shared_data):
+    from lianpu.data.download import download
+    from lianpu.data.registry import provinces
+    d = tmp_path_factory.mktemp("regional-cache")
+    ids = [f"cn-prov-2017-{p.gb}" for p in provinces()] + ["ceads-provinces-2017"]
+    download(ids, data_dir=d, from_dir=shared_data, progress=False)
+    return d
+
+
+@pytest.fixture(scope="module")
+def mrio(cn_cache):
+    import lianpu
+    return lianpu.load("cn-mrio-2017", data_dir=cn_cache)
+
+
+def test_regional_section_content(mrio, cn_cache):
+    from lianpu.report.regional import regional_section
+    sec = regional_section(mrio, "四川", "zh", data_dir=cn_cache)
+    keys = [s.key for s in sec.sheets]
+    assert keys == ["regional-inflows", "regional-twin", "regional-complement",
+                    "regional-co2-groups", "regional-co2"]
+    assert [f.key for f in sec.figures] == ["regional-inflows", "regional-co2"]
+    text = " ".join(sec.paragraphs)
+    assert "318.8 Mt" in text and "722 亿元" in text and "西部为东部最终需求排放" in text
+    inflows = sec.sheets[0].frame
+    assert inflows.iloc[:, 3].sum() == pytest.approx(100, abs=0.05)
+    en = regional_section(mrio, "SC", "en", data_dir=cn_cache)
+    assert en.title.startswith("7.") and "Twin cores" in " ".join(en.paragraphs)
+
+
+def test_report_with_region_html_offline(mrio, cn_cache, tmp_path):
+    from lianpu.report import build_report
+    from .test_report import remote_refs
+    index = build_report(mrio, tracks=["electronic_information"], lang="zh",
+                         out_dir=tmp_path / "rep", data_dir=cn_cache, region="四川")
+    html = index.read_text("utf-8")
+    assert "七、区域联动（多区域表）" in html and "双核联动 四川⇄重庆" in html
+    assert "互补共振：甘肃→成渝" in html and "四川最终需求在其他省份引起的CO2排放" in html
+    assert remote_refs(html) == [] and "<script src" not in html
+    assert "supply view:" in html                                # the report states the view
+    import openpyxl
+    wb = openpyxl.load_workbook(index.with_name("lianpu-report.xlsx"), read_only=True)
+    assert any(n.startswith("省外调入依赖") for n in wb.sheetnames)
+
+
+def test_cli_report_region_errors(tmp_path, capsys, shared_data):
+    from lianpu.cli import main
+    from lianpu.data.download import download
+    d = tmp_path / "c"
+    download(["cn-nbs-2017-42"], data_dir=d, from_dir=shared_data, progress=False)
+    assert main(["report", "cn-nbs-2017-42", "--out", str(tmp_path / "r"), "--region", "四川",
+                 "--data-dir", str(d)]) == 2
+    assert "--region" in capsys.readouterr().err
+
+
+def test_dashboard_regional_page_and_api(mrio, cn_cache):
+    from fastapi.testclient import TestClient
+    from lianpu.report.sections import build
+    from lianpu.web import create_app
+    want = build(mrio, "regional", "zh", region="SC", data_dir=cn_cache)
+    with TestClient(create_app(data_dir=cn_cache), base_url="http://127.0.0.1") as c:
+        r = c.get("/api/tables/cn-mrio-2017/regional/SC")
+        assert r.status_code == 200, r.text
+        sec = r.json()["section"]
+        assert sec["title"] == want.title
+        got = {s["key"]: s["rows"] for s in sec["sheets"]}
+        for sh in want.sheets:
+            assert len(got[sh.key]) == len(sh.frame)
+        assert {f["key"] for f in sec["figures"]} == {"regional-inflows", "regional-co2"}
+        page = c.get("/t/cn-mrio-2017/regional/SC")
+        assert page.status_code == 200 and "区域联动" in page.text
+        assert "/api/tables/cn-mrio-2017/regional/SC?lang=" in page.text
