@@ -99,7 +99,9 @@ def test_template(capsys, tmp_path):
 # ------------------------------------------------------------------ user errors: exit 2, one line
 @pytest.mark.parametrize("args,msg", [
     (["info", "cn-nbs-2099-1"], "unknown dataset 'cn-nbs-2099-1'"),
-    (["multipliers", "cn-nbs-2020-153", "--kind", "jobs"], "unknown multiplier kind 'jobs'"),
+    (["multipliers", "cn-nbs-2020-153", "--kind", "jobs"],  # shipped satellite, not cached
+     "run `lianpu download cn-employment`"),
+    (["multipliers", "cn-nbs-2020-153", "--kind", "wages"], "unknown multiplier kind 'wages'"),
     (["multipliers", "cn-nbs-2020-153", "--type", "III"], "found 'III', expected 'I' or 'II'"),
     (["multipliers", "cn-nbs-2020-42", "--type", "II", "--households", "XX"],
      "unknown household column"),

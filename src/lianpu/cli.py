@@ -225,6 +225,11 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
         raise UserError(f"--top: found {top}, expected ≥ 0")
     basis = _basis(basis, domestic)
     t = _load(source, data_dir, fmt)
+    sat = None
+    if kind in ("jobs", "co2") and kind not in t.satellites:  # the shipped satellites
+        from .satellites.attach import attach
+        sat = attach(t, kind, data_dir)
+        t = sat.table
     hh = tuple(h.strip() for h in households.split(",")) if households else None
     m = calc(t, kind, type=type_, form=form, households=hh, basis=basis, data_dir=data_dir)
     order = m.sort_values(ascending=False, na_position="last")
@@ -237,6 +242,19 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
     meta.update(table=t.name, year=t.year, name=m.attrs["name_zh" if lang == "zh" else "name_en"])
     if "closure" in m.attrs:
         meta["closure"] = m.attrs["closure"]
+    if sat is not None:  # which year's employment / emissions the satellite holds
+        meta["satellite"] = {"kind": kind, "data_year": sat.year, "note": sat.note}
+    # value added on a competitive table as published: every input is intermediate or value
+    # added (imports are not leakages), so Type I value-added multipliers are all 1
+    vals = [r["value"] for r in rows if r["value"] is not None]
+    va_one = (kind == "value_added" and type_ == "I" and m.attrs["basis"] == "published"
+              and t.imports == "competitive" and vals and max(abs(v - 1) for v in vals) < 1e-3)
+    if va_one:
+        meta["why_all_one"] = (
+            "value-added multipliers on a competitive table on the published basis are all 1: "
+            "imports are not leakages there, so each unit of final demand ends up as value "
+            "added somewhere in the chain; the default basis (auto: the domestic view, the local "
+            "view of a provincial table) removes imported inputs — run without --basis published")
     if as_json:
         return _emit({**meta, "multipliers": rows})
     tab = Table(title=f"{meta['name']} — {t.name} ({t.year})",
@@ -248,7 +266,8 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
     tab.add_column("multiplier", justify="right")
     for r in rows:
         tab.add_row(str(r["rank"]), r["sector"], r["name"],
-                    "—" if r["value"] is None else f"{r['value']:.4f}")
+                    "—" if r["value"] is None else f"{r['value']:.4f}" if abs(r["value"]) >= 0.01
+                    or r["value"] == 0 else f"{r['value']:.4g}")  # jobs, CO2 per 万元 are small
     out.print(tab)
     if "closure" in m.attrs:  # Type II: which households were closed
         cl = m.attrs["closure"]
@@ -256,6 +275,14 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
                   soft_wrap=True, markup=False)
         if cl[f"warning_{lang}"]:
             out.print("⚠ " + cl[f"warning_{lang}"], soft_wrap=True, markup=False)
+    if sat is not None:
+        out.print(("数据 data: " if lang == "zh" else "data: ") + f"{sat.year} — {sat.note}",
+                  soft_wrap=True, markup=False)
+    if va_one:
+        why = ("竞争型表按原表口径（--basis published）计算时进口不作为漏出，最终需求最终全部转化为"
+               "增加值，故增加值乘数均为 1；去掉 --basis published 即按默认口径（国内视角，省级表为"
+               "本地视角，扣除进口中间品）计算。" if lang == "zh" else meta["why_all_one"])
+        out.print("⚠ " + why, soft_wrap=True, markup=False)
 
 
 @app.command()
