@@ -142,3 +142,19 @@ def test_cli_chain_dvc_carbon(cache, capsys):
     assert main(["mrio", "carbon", "2017", "--by", "region", "--data-dir", str(cache)]) == 0
     assert "west" in capsys.readouterr().out
     assert main(["mrio", "carbon", "2017", "--by", "city", "--data-dir", str(cache)]) == 2
+
+
+def test_consumption_equals_carbon_mrio_footprint(flows, with_co2):
+    """The same account through lianpu.analysis.carbon_mrio.mrio_footprint (every province's
+    intensities given; 西藏's are the satellite's zeros)."""
+    from lianpu.analysis.carbon_mrio import mrio_footprint
+    t, _ = with_co2
+    lev = np.asarray(t.index.get_level_values(0))
+    e = np.divide(t.satellites["co2"].values, t.x_, out=np.zeros(t.n), where=t.x_ > 0)
+    fdl = list(t.final_demand_labels.index)
+    hh = {c: v for c, v in zip(fdl, t.satellites["co2"].final_demand) if c[0] == "SC" and v}
+    fp = mrio_footprint(t, "SC", {r: e[lev == r] for r in t.regions}, direct_fd=hh)
+    assert fp.totals["footprint_mrio"] == pytest.approx(flows.by_region.loc["SC", "consumption"],
+                                                        rel=1e-9)
+    assert fp.totals["production_based"] == pytest.approx(
+        flows.by_region.loc["SC", "production"], rel=1e-9)
