@@ -90,14 +90,14 @@ def unit_factor(unit: str, table_unit: str) -> float:
     """Multiply an amount in ``unit`` by this to get the table's unit; ValueError if impossible."""
     u, t = str(unit).strip(), str(table_unit).strip()
     if not u:
-        raise ValueError("missing unit")
+        raise ArgumentError("missing unit")
     if u == t:
         return 1.0
     pu, pt = parse_unit(u), parse_unit(t)
     if pu is None or pt is None:
-        raise ValueError(f"unit {u!r} is not the table's unit {t!r}")
+        raise ArgumentError(f"unit {u!r} is not the table's unit {t!r}")
     if pu[0] != pt[0]:
-        raise ValueError(f"unit {u!r} is in {pu[0]}, the table's unit {t!r} is in {pt[0]}")
+        raise ArgumentError(f"unit {u!r} is in {pu[0]}, the table's unit {t!r} is in {pt[0]}")
     return pu[1] / pt[1]
 
 
@@ -171,10 +171,17 @@ def parse_amount(v, where: str | None = None, column: str = "amount") -> float:
     return x
 
 
+#: an amount above this multiple of the table's gross output is refused: no question needs it
+#: and the results (amount × multipliers) would leave the float range (inf/NaN, issue 14)
+MAX_OUTPUT_MULTIPLE = 1e12
+
+
 def check_amounts(amount: np.ndarray, where: str | None, *, allow_negative: bool = False,
-                  argument: str | None = None) -> None:
-    """Refuse non-finite totals (overflow of finite cells) and, unless ``allow_negative``,
-    negative amounts — the one check of the CLI, the API and the dashboard."""
+                  argument: str | None = None, table=None) -> None:
+    """Refuse non-finite totals (overflow of finite cells), amounts over
+    :data:`MAX_OUTPUT_MULTIPLE` × the table's gross output (results would not be finite) and,
+    unless ``allow_negative``, negative amounts — the one check of the CLI, the API and the
+    dashboard."""
     err = ArgumentError if argument else FormatError
     bad = ~np.isfinite(amount)
     if bad.any():
@@ -182,6 +189,16 @@ def check_amounts(amount: np.ndarray, where: str | None, *, allow_negative: bool
         raise err(message(where, "demand is not finite (NaN, infinity or an overflowing sum)",
                           argument=argument, found=f"{amount[i, j]!r} at position {i}",
                           expected="finite amounts"))
+    x = getattr(table, "x_", None) if table is not None else None
+    if x is not None and amount.size:
+        cap = MAX_OUTPUT_MULTIPLE * max(float(np.abs(np.asarray(x, float)).sum()), 1.0)
+        big = np.abs(amount) > cap
+        if big.any():
+            i, j = (int(v[0]) for v in np.nonzero(big))
+            raise err(message(where, "demand amount out of range", argument=argument,
+                              found=f"{amount[i, j]:.6g} at position {i}",
+                              expected=f"at most {cap:.3g} ({MAX_OUTPUT_MULTIPLE:g} × the "
+                                       "table's gross output, in the table's unit)"))
     if not allow_negative and (amount < 0).any():
         i, j = (int(v[0]) for v in np.nonzero(amount < 0))
         raise err(message(where, "negative demand", argument=argument,
@@ -232,7 +249,7 @@ def as_demand(table, demand, *, local_share=None, allow_negative: bool = False) 
     if not np.isfinite(amount).all():
         raise ArgumentError("argument 'demand': contains NaN or infinity (expected finite "
                             "amounts)")
-    check_amounts(amount, None, allow_negative=allow_negative, argument="demand")
+    check_amounts(amount, None, allow_negative=allow_negative, argument="demand", table=table)
     share = np.ones(n) if local_share is None else np.broadcast_to(
         np.asarray(local_share, float), (n,)).copy()
     if ((share < 0) | (share > 1)).any() or not np.isfinite(share).all():
@@ -302,7 +319,7 @@ def read_demand(path, table, *, allow_negative: bool = False) -> Demand:
         with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below
             amount[i, j] += a * fac
             local[i, j] += a * fac * share
-    check_amounts(amount, path.name, allow_negative=allow_negative)
+    check_amounts(amount, path.name, allow_negative=allow_negative, table=table)
     check_amounts(local, path.name, allow_negative=True)
     return Demand(amount, local, tuple(scen), source=path.name)
 

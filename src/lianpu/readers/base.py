@@ -274,6 +274,35 @@ def closest(path: Path) -> str:
     return f"no reader accepts the file; closest is {best[1]} ({best[2]}); "
 
 
+def _parser_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions by which parsers (csv, zip, gzip, pandas, openpyxl, pyarrow, XML) refuse
+    malformed bytes. Deliberately not KeyError/IndexError/TypeError: from our own code those are
+    bugs and stay tracebacks (readers validate what they index)."""
+    import gzip
+    import lzma
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+    errs: list = [csv.Error, UnicodeError, zipfile.BadZipFile, zlib.error, gzip.BadGzipFile,
+                  lzma.LZMAError, EOFError, ParseError]
+    try:
+        import pandas.errors as pe
+        errs += [pe.ParserError, pe.EmptyDataError]
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from openpyxl.utils.exceptions import InvalidFileException
+        errs.append(InvalidFileException)
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        import pyarrow as pa
+        errs.append(pa.ArrowInvalid)
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errs)
+
+
 def open_table(path, format: str | None = None, **kwargs):
     """Open a table file with the named reader, or auto-detect the format."""
     path = Path(path)
@@ -289,6 +318,11 @@ def open_table(path, format: str | None = None, **kwargs):
         new = copy.copy(exc)
         new.args = (f"{path.name}: {exc.args[0]}",)
         raise new from None
+    except _parser_errors() as exc:
+        # a third-party parser refusing malformed bytes is a malformed file, not a lianpu bug
+        raise FormatError(message(path.name, f"the {reader.name} reader cannot parse the file",
+                                  found=f"{type(exc).__name__}: {str(exc)[:200]}",
+                                  expected=reader.description)) from None
     except MemoryError:
         # a file that declares (or a parser that builds) more than this machine holds
         raise FormatError(message(path.name, "the table does not fit in memory",

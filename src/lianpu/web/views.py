@@ -71,11 +71,11 @@ def parse_demand(table, demand) -> dict:
         if str(c) not in codes:
             raise TableError(f"{table.name}: 'demand': unknown sector code {c!r} (expected "
                              f"codes like {list(codes)[:3]})")
-        out[codes[str(c)]] = _amount(a, c)
+        out[codes[str(c)]] = _amount(a, c, table)
     return out
 
 
-def _amount(a, code) -> float:
+def _amount(a, code, table=None) -> float:
     """One amount by the library's rule (lianpu.analysis.demand.parse_amount): a finite
     number, thousands commas in groups of three, no decimal comma, not negative (the
     dashboard has no --allow-negative)."""
@@ -83,7 +83,7 @@ def _amount(a, code) -> float:
     from ..core.errors import ArgumentError
     try:
         v = parse_amount(a, None, column=f"demand[{code!r}]")
-        check_amounts(np.array([[v]]), None, argument=f"demand[{code!r}]")
+        check_amounts(np.array([[v]]), None, argument=f"demand[{code!r}]", table=table)
     except (ArgumentError, ValueError) as exc:
         raise ArgumentError(f"'demand': amount for sector {code!r}: "
                             f"{str(exc).split(': ', 1)[-1]}") from None
