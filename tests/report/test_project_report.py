@@ -118,6 +118,14 @@ def test_leakage_split_on_a_provincial_table(tables, cache):
     n = project_impact(tables[NAT], DEMAND, data_dir=cache, draws=0).leakage()
     assert n["provinces_first_round"] == n["provinces_supply_chain"] == 0
     assert n.drop("imbalance").sum() == pytest.approx(1_000_000, rel=1e-9)
+    # published basis (competitive provincial table, imports inside A): only first-round
+    # leakage, all of it counted abroad, and still Σ = spending
+    q = project_impact(t, DEMAND, data_dir=cache, draws=0, basis="published")
+    lq = q.leakage()
+    assert q.impact.basis["basis"] == "published"
+    assert lq["abroad_first_round"] == pytest.approx((q.amount - q.local).sum())
+    assert lq["abroad_supply_chain"] == lq["provinces_first_round"] == 0
+    assert lq.drop("imbalance").sum() == pytest.approx(1_000_000, rel=1e-6)
 
 
 def test_local_share_override(tables, cache):
@@ -135,6 +143,8 @@ def test_report_html_sections(built):
         assert s in html, s
     assert "就业：未计算" in html  # provincial: no provincial employment statistics shipped
     assert "<script src=" not in html  # self-contained
+    nat = built[NAT].read_text("utf-8")
+    assert "就业" in nat and "漏出·省外调入" not in nat and "本表不区分省外调入" in nat
 
 
 def test_cli_report_project(tables, cache, tmp_path, capsys):

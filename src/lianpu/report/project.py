@@ -247,10 +247,11 @@ def _leakage(view, amount, local, x1):
         chain[k] = (Z / xs[None, :]) @ x1   # by imported product
     tot = use["abroad"] + use["provinces"]
     gap = amount - local
-    # a product the table shows no imports or inflows of: its leak counts as imports abroad
-    w_ab = np.where(tot > 0, use["abroad"] / np.where(tot > 0, tot, 1), 1.0)
-    if blocks["abroad"][0] is None:
-        w_ab = np.zeros(n)
+    # a product the table shows no imports or inflows of (or a table that separates neither,
+    # e.g. a competitive one as published): its leak counts as imports from abroad
+    only_provinces = blocks["abroad"][0] is None and blocks["provinces"][0] is not None
+    w_ab = np.where(tot > 0, use["abroad"] / np.where(tot > 0, tot, 1),
+                    0.0 if only_provinces else 1.0)
     first = {"abroad": gap * w_ab, "provinces": gap * (1 - w_ab)}
     return first, chain
 
@@ -383,6 +384,10 @@ def sections(p: ProjectImpact, table, lang: str, project_name: str = "") -> list
     # 4. local vs leaking
     s4 = Section("project-leakage", "四、本地留存与漏出" if zh else "4. Local and leaking")
     lk = p.leakage()
+    if abs(lk["imbalance"]) < 1e-9 * p.spend:  # rounding, not the table's imbalance
+        lk["imbalance"] = 0.0
+    if p.table.Zr_ is None:  # no other provinces in this table
+        lk = lk.drop(["provinces_first_round", "provinces_supply_chain"])
     s4.lead = ("项目每支出一元，或在本地形成增加值，或以进口（境外）、省外调入（国内其他省份）的形式漏出："
                "首轮漏出为项目自身采购中非本地供应的部分，产业链漏出为本地生产所用的进口和调入中间品（I型）。"
                if zh else "Every yuan of the project ends up as local value added or leaks out as "
@@ -410,7 +415,8 @@ def sections(p: ProjectImpact, table, lang: str, project_name: str = "") -> list
                       ("abroad_supply_chain", p.leak_chain["abroad"]),
                       ("provinces_first_round", p.leak_first["provinces"]),
                       ("provinces_supply_chain", p.leak_chain["provinces"])):
-        lb[f"{_n(key, lang, LEAK_NAMES)} [{dunit}]"] = part * k
+        if key in lk.index:
+            lb[f"{_n(key, lang, LEAK_NAMES)} [{dunit}]"] = part * k
     lb["sum"] = lb.iloc[:, 2:].sum(axis=1)
     lb = lb.sort_values("sum", ascending=False).drop(columns="sum").reset_index(drop=True)
     s4.sheets.append(Sheet("project-leakage-products", "漏出（按产品）" if zh else
