@@ -367,6 +367,8 @@ def cases() -> list[Case]:
         C("xlsx-text-cell", "zip/xlsx oddities",
           lambda c: _xlsx(c, "text.xlsx", lambda r: _edit(r, "07", "12", "abc")), FE,
           "cell is not a number"),
+        C("xlsx-broken-number-xml", "zip/xlsx oddities", lambda c: _xlsx_bad_number(c), FE,
+          "cannot read the workbook"),
         C("xlsx-not-a-zip", "zip/xlsx oddities", lambda c: c.write("fake.xlsx", c.nbs_text), FE,
           "unknown table format"),
         C("xlsx-truncated", "zip/xlsx oddities",
@@ -465,6 +467,25 @@ def _rename_head(rows, old, new):
     rows = [list(r) for r in rows]
     rows[0] = [new if h == old else h for h in rows[0]]
     return rows
+
+
+def _xlsx_bad_number(c: Ctx) -> Path:
+    """The generic template as .xlsx with one numeric cell's XML made unparsable."""
+    import re
+
+    from lianpu.readers.generic import write_table
+    src = c.out / "_gen_src.xlsx"
+    write_table(c.table, src)
+    p = c.out / "badnum.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(p, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode()
+                text = re.sub(r'(<c r="D2"[^>]*>)<v>[^<]*</v>', r"\1<v>.7.2.1</v>", text, count=1)
+                data = text.encode()
+            zout.writestr(item, data)
+    return p
 
 
 def _native_nan(c: Ctx) -> Path:

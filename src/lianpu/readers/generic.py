@@ -50,11 +50,16 @@ def _text(v) -> str | None:
 def _read_grid(path: Path) -> list[list]:
     if path.suffix.lower() in EXCEL:
         from openpyxl import load_workbook
-        wb = load_workbook(path, read_only=True, data_only=True)
         try:
-            grid = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            wb.close()
+            wb = load_workbook(path, read_only=True, data_only=True)
+            try:
+                grid = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
+            finally:
+                wb.close()
+        except Exception as exc:  # noqa: BLE001 - only openpyxl runs here: it parses the bytes
+            raise FormatError(message(path.name, "cannot read the workbook",
+                                      found=f"{type(exc).__name__}: {str(exc)[:160]}",
+                                      expected="an .xlsx file as Excel writes it")) from None
     else:
         rows = csv_rows(read_text(path), path.name)
         for k, r in enumerate(rows[1:], start=2):

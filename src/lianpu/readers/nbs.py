@@ -55,7 +55,12 @@ UNIT = "10,000 CNY (万元)"
 def _read_raw(path: Path) -> pd.DataFrame:
     """All cells as text/None; header taken verbatim (pandas would rename duplicates 'x.1')."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        raw = pd.read_excel(path, sheet_name=0, dtype=object, header=None)
+        try:
+            raw = pd.read_excel(path, sheet_name=0, dtype=object, header=None)
+        except Exception as exc:  # noqa: BLE001 - only pandas/openpyxl run here: parsing bytes
+            raise FormatError(message(path.name, "cannot read the workbook",
+                                      found=f"{type(exc).__name__}: {str(exc)[:160]}",
+                                      expected="an .xlsx file as Excel writes it")) from None
         raw = raw.astype(object).where(raw.notna(), None)
     else:
         rows = csv_rows(read_text(path), path.name)
