@@ -52,7 +52,7 @@ import pandas as pd
 from ..core import gravity as grav
 from ..core.errors import ArgumentError, TableError, message
 
-METHOD_VERSION = 2
+METHOD_VERSION = 3
 YEARS = (2012, 2017)
 DEFAULT_DECAY = 1.0
 DEFAULT_RECONCILE = "mean"
@@ -337,6 +337,13 @@ def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
         name=f"cn-mrio-{year}" if (decay, reconcile) == (DEFAULT_DECAY, DEFAULT_RECONCILE)
         else f"cn-mrio-{year}-b{decay:g}-{reconcile}",
         notes=notes)
+    # sectors left with (almost) no output that still sell (reconciliation artefacts, e.g.
+    # Shanghai crude oil, Tibet electronics): their sales become the buyers' purchases from
+    # outside the system, so that B = x̂⁻¹Z (Ghosh, supply-side measures) exists
+    from .china_questions import supply_view
+    z_before = float(table.Z_.sum())
+    table, _ = supply_view(table)
+    moved = z_before - float(table.Z_.sum())
     Sp = S2 / np.where(S > 0, S, 1.0)
     diag = {"year": year, "params": pkey, "hash": params_hash(year, decay, reconcile),
             "gap": gap, "residual": pd.DataFrame(resid.reshape(R, n), index=regs, columns=codes),
@@ -344,7 +351,8 @@ def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
             "outflow_scale": pd.DataFrame(Sp.T, index=codes, columns=regs),
             "inflow_scale": pd.DataFrame(g.T, index=codes, columns=regs),
             "trade": T, "regions": regs, "products": codes,
-            "sent": S, "received": U, "sent_reconciled": S2, "received_reconciled": U2}
+            "sent": S, "received": U, "sent_reconciled": S2, "received_reconciled": U2,
+            "moved_to_imports": moved}
     return table, diag
 
 
