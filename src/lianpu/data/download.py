@@ -65,8 +65,11 @@ class RawFile:
     name: str
     source: str
     url: str
-    sha256: str
+    sha256: str | None
     dir: str
+    #: the big MRIOs (no published sha256): verified by this size instead, if recorded
+    size: int | None = None
+    max_bytes: int | None = None
 
     @property
     def path(self) -> str:
@@ -103,9 +106,15 @@ def sources_for(id: str, base_url: str | None = None) -> list[RawFile]:
     ds = get(id)
     src = _sources()[ds.source]
     name = _raw_name(ds)
+    if "url" not in src and not base_url:  # published only through a web form (OECD ICIO)
+        raise DownloadError(f"{ds.id}: no direct download; get it from {src['publisher']} and "
+                            f"put it at {{data dir}}/{ds.path} (or use --from DIR)")
     quoted = urllib.parse.quote(name, safe="/")  # CEADs names hold parentheses
     url = (f"{base_url.rstrip('/')}/{src['dir']}/{quoted}" if base_url
            else src["url"].format(file=quoted))
+    if "sha256" not in src:  # the big MRIOs: size only (see sources.toml)
+        return [RawFile(name=name, source=ds.source, url=url, sha256=None, dir=src["dir"],
+                        size=src.get("size", {}).get(name), max_bytes=src.get("max_bytes"))]
     return [RawFile(name=name, source=ds.source, url=url, sha256=src["sha256"][name],
                     dir=src["dir"])]
 
@@ -170,7 +179,11 @@ def _from_web(ds, root, target, base_url, progress, force, done, parsed):
     (raw,) = sources_for(ds.id, base_url)
     local = root / raw.path
     if raw.name not in done:
-        if force or _sha256(local) != raw.sha256:
+        if raw.sha256 is None:  # size only: the big MRIOs
+            if force or not local.is_file() or (raw.size and local.stat().st_size != raw.size):
+                fetch(raw.url, local, None, progress=progress, size=raw.size,
+                      max_bytes=raw.max_bytes)
+        elif force or _sha256(local) != raw.sha256:
             fetch(raw.url, local, raw.sha256, progress=progress)
         write_stamp(local, raw.sha256)
         done.add(raw.name)
@@ -178,13 +191,14 @@ def _from_web(ds, root, target, base_url, progress, force, done, parsed):
         _convert(ds, local, target, parsed)
 
 
-def fetch(url: str, target, sha256: str, *, progress: bool = True, deadline: float = None,
-          max_bytes: int = None) -> Path:
+def fetch(url: str, target, sha256: str | None, *, progress: bool = True, deadline: float = None,
+          max_bytes: int = None, size: int | None = None) -> Path:
     """Download ``url`` to ``target`` via a ``.part`` file; keep it only if its digest matches.
 
     The whole transfer must end within ``deadline`` seconds (default :data:`DEADLINE`) and
     bring at most ``max_bytes`` (default :data:`MAX_BYTES`; less if the server announces
-    less); otherwise it is stopped and nothing is kept."""
+    less); otherwise it is stopped and nothing is kept. ``sha256=None`` (a source without a
+    published digest) checks ``size`` instead, when given."""
     target = Path(target)
     deadline = DEADLINE if deadline is None else deadline
     max_bytes = MAX_BYTES if max_bytes is None else max_bytes
@@ -236,7 +250,11 @@ def fetch(url: str, target, sha256: str, *, progress: bool = True, deadline: flo
                 advance(len(chunk))
         if total is not None and got != total:
             raise DownloadError(_interrupted(url, got, total, "connection closed early"))
-        if digest.hexdigest() != sha256:
+        if sha256 is None:
+            if size is not None and got != size:
+                raise DownloadError(message(url, "size mismatch, the file was not saved",
+                                            found=f"{got:,} bytes", expected=f"{size:,} bytes"))
+        elif digest.hexdigest() != sha256:
             raise DownloadError(message(url, "checksum mismatch, the file was not saved",
                                         found=f"sha256 {digest.hexdigest()}",
                                         expected=f"sha256 {sha256}"))

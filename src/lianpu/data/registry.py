@@ -13,6 +13,12 @@ Ids::
                               code, the pinyin or the Chinese short name (cn-prov-2017-51 =
                               cn-prov-2017-sichuan = cn-prov-2017-四川; the id is the code)
 
+Big MRIOs (readers ``icio`` and ``exiobase``, docs/big_mrio.md), listed only by
+``datasets(big=True)`` and never fetched by ``lianpu download --all`` (multi-GB files)::
+
+    oecd-icio-2023-{year}     OECD ICIO 2023 edition, 1995–2020, million USD (placed by hand)
+    exiobase3-{year}-{ixi|pxp} EXIOBASE 3, 1995–2022, M.EUR (Zenodo; verified by size only)
+
 Auxiliary (non-IO) datasets, listed by ``datasets(auxiliary=True)`` and fetched by
 ``lianpu download`` like the tables, but not readable with ``lianpu.load``::
 
@@ -61,6 +67,10 @@ _CHNIO_FILE = re.compile(r"^" + re.escape(_CHNIO_RAW) + r"(\d{4})年各省份投
                          r"(?:\d+-?)?([^/\d等]+?)(?:97)?\.xls$")
 # formats that lianpu.load can read; the others are auxiliary data read by their own modules
 IO_FORMATS = ("nbs", "oecd", "wiod", "chnio")
+# the big MRIOs: IO tables, but not in datasets() unless asked for (nor in --all)
+BIG_FORMATS = ("icio", "exiobase")
+ICIO_YEARS = tuple(range(1995, 2021))
+EXIOBASE_YEARS = tuple(range(1995, 2023))
 _AUX_READERS = {
     "employment": "a CSV of employed persons by industry and year (read it with pandas from "
                   "lianpu.data.registry.path_of(id); the scenario analyses use it)",
@@ -152,6 +162,24 @@ def _aux() -> list[Dataset]:
         sectors=None, format="ceads", source="ceads", unit=co2,
         path="ceads/CEADS_china_cities/"
              "The_Emission_Inventories_for_290_Chinese_Cities_from_1997_to_2019.xlsx"))
+    return items
+
+
+def _big() -> list[Dataset]:
+    items = [Dataset(
+        id=f"oecd-icio-2023-{y}", title_zh=f"OECD国家间投入产出表{y}年（2023年版，77个经济体×45部门）",
+        title_en=f"OECD Inter-Country IO table {y} (2023 edition, 76 economies + ROW × 45 industries)",
+        year=y, sectors=45, format="icio", path=f"oecd-icio-2023/ICIO2023_{y}.csv",
+        source="oecd-icio", unit="million USD") for y in ICIO_YEARS]
+    for y in EXIOBASE_YEARS:
+        for kind, n in (("ixi", 163), ("pxp", 200)):
+            items.append(Dataset(
+                id=f"exiobase3-{y}-{kind}",
+                title_zh=f"EXIOBASE 3 {y}年（49个地区×{n}{'部门' if kind == 'ixi' else '产品'}）",
+                title_en=f"EXIOBASE 3 {y} ({kind}: 49 regions × {n} "
+                         f"{'industries' if kind == 'ixi' else 'products'})",
+                year=y, sectors=n, format="exiobase", path=f"exiobase3/IOT_{y}_{kind}.zip",
+                source="exiobase3", unit="M.EUR"))
     return items
 
 
@@ -280,27 +308,30 @@ def _provincial_id(key: str) -> str | None:
 def _by_id() -> dict[str, Dataset]:
     items = ([_nbs(y, n) for y, n in NBS_TABLES] + [_oecd(y) for y in OECD_YEARS]
              + [_wiod(y, False) for y in WIOD_YEARS] + [_wiod(y, True) for y in WIOD_REGION_YEARS]
-             + _aux() + _chnio() + _mrio())
+             + _aux() + _chnio() + _mrio() + _big())
     return {d.id: d for d in items}
 
 
-def datasets(auxiliary: bool = False, provincial: bool | None = None) -> list[Dataset]:
+def datasets(auxiliary: bool = False, provincial: bool | None = None,
+             big: bool = False) -> list[Dataset]:
     """Registered IO tables: NBS first, then OECD, WIOD and WIOD regions, by year.
 
     ``auxiliary=True`` appends the non-IO datasets (employment, CEADs CO2 inventories), which
     ``lianpu download`` fetches but ``lianpu.load`` does not read. ``provincial`` (default: the
     value of ``auxiliary``) appends the CHNIO tables: the provincial tables ``cn-prov-…`` by
-    year and province, then the national tables 1990–2000.
+    year and province, then the national tables 1990–2000. ``big=True`` appends the big MRIOs
+    (OECD ICIO, EXIOBASE 3), which nothing lists or downloads unless asked.
     """
     provincial = auxiliary if provincial is None else provincial
-    return [d for d in _by_id().values() if d.format != "cn-mrio" and (
+    extra = [d for d in _by_id().values() if d.format in BIG_FORMATS] if big else []
+    return [d for d in _by_id().values() if d.format not in ("cn-mrio", *BIG_FORMATS) and (
             (d.format == "chnio" and provincial)
-            or (d.format != "chnio" and (auxiliary or d.format in IO_FORMATS)))]
+            or (d.format != "chnio" and (auxiliary or d.format in IO_FORMATS)))] + extra
 
 
 def is_table(id: str) -> bool:
     """Whether dataset ``id`` is an IO table (readable with ``lianpu.load``)."""
-    return get(id).format in IO_FORMATS
+    return get(id).format in IO_FORMATS + BIG_FORMATS
 
 
 def _expected() -> str:
@@ -309,6 +340,8 @@ def _expected() -> str:
     return (f"{nbs}, {early}, cn-prov-{{year}}-{{province}} ({', '.join(map(str, CHNIO_YEARS))}), "
             f"cn-employment, ceads-china, ceads-provinces-{CEADS_YEARS[0]} … "
             f"ceads-provinces-{CEADS_YEARS[-1]}, ceads-cities, "
+            f"oecd-icio-2023-{ICIO_YEARS[0]} … oecd-icio-2023-{ICIO_YEARS[-1]}, "
+            f"exiobase3-{{year}}-{{ixi|pxp}} ({EXIOBASE_YEARS[0]}–{EXIOBASE_YEARS[-1]}), "
             f"cn-oecd-{OECD_YEARS[0]} … cn-oecd-{OECD_YEARS[-1]}, "
             f"wiod2013-{WIOD_YEARS[0]} … wiod2013-{WIOD_YEARS[-1]}, "
             + ", ".join(f"wiod2013-regions-{y}" for y in WIOD_REGION_YEARS))
@@ -353,7 +386,7 @@ def load_dataset(id: str, data_dir=None, **kwargs):
     if ds.format == "cn-mrio":  # built from the cached provincial tables (and cached) on first use
         from ..analysis.china_mrio import build_china_mrio
         return build_china_mrio(ds.year, data_dir=data_dir, **kwargs)
-    if ds.format not in IO_FORMATS:
+    if ds.format not in IO_FORMATS + BIG_FORMATS:
         raise DatasetError(f"dataset {ds.id!r} is not an IO table (format {ds.format!r}: "
                            f"{_AUX_READERS[ds.format]})")
     root = _data_dir(data_dir)
@@ -366,4 +399,6 @@ def load_dataset(id: str, data_dir=None, **kwargs):
     check_cached(ds.id, path)
     from ..readers.base import open_table  # readers pull in pandas: import only when reading
     kwargs.setdefault("name", ds.id)
+    if ds.format in BIG_FORMATS:  # their Parquet cache goes to the same data folder
+        kwargs.setdefault("data_dir", data_dir)
     return open_table(path, format=ds.format, **kwargs)
