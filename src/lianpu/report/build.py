@@ -32,7 +32,8 @@ from .render import env, figure_div, frame_rows, numeric_columns, plotly_js, wri
 INDEX = "index.html"
 WORKBOOK = "lianpu-report.xlsx"
 MARKER = ".lianpu-report"
-OWN = (INDEX, WORKBOOK, MARKER)  # what a report folder holds; anything else is the user's
+PDF = "lianpu-report.pdf"   # the project report's optional print (lianpu.report.project)
+OWN = (INDEX, WORKBOOK, MARKER, PDF)  # what a report folder holds; anything else is the user's
 
 
 class ReportError(LianpuError, ValueError):
