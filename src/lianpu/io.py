@@ -3,7 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .core.errors import FormatError
 from .readers.base import open_table
+
+#: a source ending so is a file name, never a dataset id: a missing one is "file not found"
+FILE_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".parquet", ".rda",
+                 ".rdata", ".rds", ".zip", ".gz", ".json", ".toml")
 
 
 def load(source, format: str | None = None, *, data_dir=None, **kwargs):
@@ -15,5 +20,8 @@ def load(source, format: str | None = None, *, data_dir=None, **kwargs):
     p = Path(str(source))
     if p.exists() or format is not None:
         return open_table(p, format=format, **kwargs)
+    if p.suffix.lower() in FILE_SUFFIXES:
+        raise FormatError(f"{source}: file not found (not a file, and a dataset id has no "
+                          f"'{p.suffix}' ending)")
     from .data.registry import load_dataset
     return load_dataset(str(source), data_dir=data_dir, **kwargs)

@@ -325,6 +325,8 @@ def cases() -> list[Case]:
           lambda c: c.write("mid.csv", c.nbs_text[:len(c.nbs_text) - 300]), FE, "TI"),
         C("nbs-header-only", "truncated files",
           lambda c: c.write("headonly.csv", c.lines()[0] + "\n"), FE, "row missing"),
+        C("missing-file", "truncated files", lambda c: c.out / "nope.csv", FE, "file not found"),
+        C("folder-not-file", "truncated files", lambda c: _folder(c), FE, "Is a directory"),
         C("empty-file", "truncated files", lambda c: c.write("empty0.csv", b""), FE,
           "the file is empty"),
         C("native-truncated", "truncated files",
@@ -485,6 +487,12 @@ def _xlsx_bad_number(c: Ctx) -> Path:
                 text = re.sub(r'(<c r="D2"[^>]*>)<v>[^<]*</v>', r"\1<v>.7.2.1</v>", text, count=1)
                 data = text.encode()
             zout.writestr(item, data)
+    return p
+
+
+def _folder(c: Ctx) -> Path:
+    p = c.out / "folder.csv"
+    p.mkdir(exist_ok=True)
     return p
 
 
