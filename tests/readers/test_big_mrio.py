@@ -136,6 +136,17 @@ def test_cache_is_used_on_second_load_and_invalidated_on_change(tmp_path, monkey
         bigcache.cache_path("icio", f, {"split": "merge"}, 1)
 
 
+def test_unreadable_cache_file_is_parsed_again(tmp_path):
+    f = tmp_path / "ICIO2023_2020.csv"
+    fx.write_icio(f)
+    first = icio.read_icio(f)
+    (cached,) = (tmp_path / "data" / "parsed" / "icio").glob("*.parquet")
+    cached.write_bytes(b"not parquet")
+    again = icio.read_icio(f)
+    np.testing.assert_array_equal(again.Z_, first.Z_)
+    assert cached.read_bytes()[:4] == b"PAR1"
+
+
 def test_cache_can_be_switched_off(tmp_path):
     f = tmp_path / "ICIO2023_2020.csv"
     fx.write_icio(f)

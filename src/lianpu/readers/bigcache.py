@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
+from ..core.errors import FormatError
 from ..data.cache import data_dir as _data_dir
 
 
@@ -46,7 +47,10 @@ def cached(reader: str, path: Path, options: dict, version: int, parse: Callable
         return parse()
     target = cache_path(reader, path, options, version, data_dir)
     if target.is_file():
-        return load(target, name=name)
+        try:
+            return load(target, name=name)
+        except FormatError:  # unreadable (e.g. written by a newer lianpu): parse again
+            pass
     table = parse()
     target.parent.mkdir(parents=True, exist_ok=True)
     for old in target.parent.glob(f"{target.name.rsplit('-', 1)[0]}-*.parquet"):
