@@ -19,12 +19,12 @@ def _balanced(n, k, seed):
 
 
 def write_icio(path: Path, *, regions=("AUS", "CHN", "ROW"), extended=False, seed=0,
-               mutate=None) -> dict:
+               mutate=None, fd_split=False) -> dict:
     """An ICIO CSV. ``extended``: CHN industry rows/columns split into CN1/CN2 (final demand
     stays under CHN). Returns the arrays written (for checks)."""
     row_regs = [r2 for r in regions for r2 in (("CN1", "CN2") if extended and r == "CHN" else (r,))]
     codes = [f"{r}_{s}" for r in row_regs for s in ICIO_INDUSTRIES]
-    fd = [f"{r}_{c}" for r in regions for c in ICIO_FD]
+    fd = [f"{r}_{c}" for r in (row_regs if fd_split else regions) for c in ICIO_FD]
     n, k = len(codes), len(fd)
     Z, Y, x = _balanced(n, k, seed)
     Y[:, 4::len(ICIO_FD)] -= 25  # inventories: some negative

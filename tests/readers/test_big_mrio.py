@@ -73,6 +73,39 @@ def test_icio_cn1_cn2_merged_by_default_and_kept_on_request(tmp_path):
     np.testing.assert_allclose(kept.x_.sum(), merged.x_.sum())
 
 
+def test_icio_final_demand_split_is_merged_too(tmp_path):
+    f = tmp_path / "ICIO2023_2019.csv"
+    arr = fx.write_icio(f, extended=True, fd_split=True)
+    t = icio.read_icio(f)
+    assert {r for r, _ in t.final_demand_labels.index} == {"AUS", "CHN", "ROW"}
+    assert len(t.final_demand_labels) == 18
+    np.testing.assert_allclose(t.Y_.sum(), arr["Y"].sum())
+    np.testing.assert_allclose(t.Z_.sum(1) + t.Y_.sum(1), t.x_)
+
+
+def test_icio_older_row_names(tmp_path):
+    f = tmp_path / "ICIO2018_2015.csv"
+
+    def older(lines):
+        lines[-3] = lines[-3].replace('"TLS"', '"TAXSUB"', 1)
+        lines[-2] = lines[-2].replace('"VA"', '"VALU"', 1)
+        lines[-1] = lines[-1].replace('"OUT"', '"OUTPUT"', 1)
+        lines[0] = lines[0][: lines[0].rindex('"OUT"')] + '"TOTAL"'
+        return lines
+
+    fx.write_icio(f, mutate=older)
+    t = icio.read_icio(f)
+    assert t.year == 2015 and list(t.primary_labels.index) == ["TLS", "VA"]
+
+
+def test_icio_unexpected_row_below_industries(tmp_path):
+    f = tmp_path / "ICIO2023_2020.csv"
+    fx.write_icio(f, mutate=lambda L: L + ['"DISC",' + ",".join(["0"] * (L[0].count(",")))])
+    with pytest.raises(FormatError, match="unexpected row below the industry rows") as exc:
+        icio.read_icio(f)
+    _one_line(exc)
+
+
 def test_icio_refuses_chn_and_cn1_together(tmp_path):
     f = tmp_path / "ICIO2023_2018.csv"
     fx.write_icio(f, regions=("AUS", "CHN", "CN1"))
@@ -81,7 +114,7 @@ def test_icio_refuses_chn_and_cn1_together(tmp_path):
 
 
 @pytest.mark.parametrize("mutate,match", [
-    (lambda L: [L[0].replace('"OUT"', '"TOTAL"')] + L[1:], "last column is not the output"),
+    (lambda L: [L[0].replace('"OUT"', '"GO"')] + L[1:], "last column is not the output"),
     (lambda L: L[:-3] + L[-2:], "row 'TLS' is missing"),
     (lambda L: L[:1] + [L[1].replace(",", ",abc,", 1).rsplit(",", 1)[0]] + L[2:],
      "not a number"),

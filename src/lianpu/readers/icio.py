@@ -26,7 +26,9 @@ How it maps onto :class:`~lianpu.table.IOTable`:
   products) has no place in V (it is by industry) and is reported in the table's notes.
 - ``split="merge"`` (default) sums CN1+CN2 into CHN and MX1+MX2 into MEX, rows and columns,
   which gives the table of the non-extended release; ``split="keep"`` keeps them as regions
-  of their own. A file with both CHN and CN1/CN2 industry rows is refused (double counting).
+  of their own (final-demand columns of split regions, where present, are merged alike). A
+  file with both CHN and CN1/CN2 industry rows is refused (double counting). Older spellings
+  TAXSUB, VALU, OUTPUT/TOTAL are read as TLS, VA, OUT.
 - Checked: the OUT column equals the OUT row (within ``rtol``), and the table balances.
 
 The numeric block is read once, straight into float64 (pandas' C parser, one consolidated
@@ -67,6 +69,8 @@ CATEGORY_ROLES = {"HFCE": "household", "NPISH": "npish", "GGFC": "government",
 PRIMARY = {"TLS": ("产品税减补贴", "Taxes less subsidies on products", "product_taxes"),
            "VA": ("增加值", "Value added at basic prices", "value_added")}
 TOTAL = "OUT"
+# spellings of the same rows in older editions (2016/2018: TAXSUB, VALU, OUTPUT)
+_ROW_ALIASES = {"TAXSUB": "TLS", "VALU": "VA", "OUTPUT": "OUT", "TOTAL": "OUT"}
 #: split regions of the extended files → the region they belong to
 SPLITS = {"CN1": "CHN", "CN2": "CHN", "MX1": "MEX", "MX2": "MEX"}
 UNIT = "million USD"
@@ -100,6 +104,7 @@ def _split(code: str, fname: str, where: str) -> tuple[str, str]:
 
 def _layout(cols: list[str], fname: str):
     """Positions (in the CSV, label column = 0) of the industry and final-demand columns."""
+    cols[-1] = _ROW_ALIASES.get(cols[-1], cols[-1])
     if cols[-1] != TOTAL:
         raise FormatError(message(fname, "the last column is not the output column",
                                   column=cols[-1], found=repr(cols[-1]), expected=repr(TOTAL)))
@@ -136,7 +141,7 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
     if frame.shape[1] != ncols - 1:
         raise FormatError(message(fname, "rows do not have as many cells as the header",
                                   found=frame.shape[1] + 1, expected=ncols))
-    labels = [str(s).strip() for s in frame.index]
+    labels = [_ROW_ALIASES.get(str(s).strip(), str(s).strip()) for s in frame.index]
     data = frame.to_numpy(dtype=np.float64, copy=False)
     del frame
     if np.isnan(data).any():
@@ -150,7 +155,12 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
                                       expected=f"rows {list(PRIMARY) + [TOTAL]} after the industries"))
     n = len(ind)
     col_codes = [cols[j] for j, _, _ in ind]
-    row_codes = [lab for lab in labels if lab not in PRIMARY and lab != TOTAL]
+    row_codes = labels[:n]
+    extra = [lab for lab in labels[n:] if lab not in PRIMARY and lab != TOTAL]
+    if extra:
+        raise FormatError(message(fname, "unexpected row below the industry rows", row=extra[0],
+                                  expected=f"only {list(PRIMARY) + [TOTAL]} after the {n} "
+                                           "industry rows"))
     if row_codes != col_codes:
         bad = next((a, b) for a, b in zip(row_codes + [None] * n, col_codes + [None] * n)
                    if a != b)
@@ -195,6 +205,15 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
                               shape=(len(uniq), n))
         Z = np.asarray((m @ np.asarray(m @ Z).T).T)
         Y, x, V = np.asarray(m @ Y), np.asarray(m @ x), np.asarray((m @ V.T).T)
+        if any(r in SPLITS for _, r, _ in fd):  # final demand split too: merge its columns
+            ftarget = [(SPLITS.get(r, r), c) for _, r, c in fd]
+            funiq = list(dict.fromkeys(ftarget))
+            fwhere = {t: i for i, t in enumerate(funiq)}
+            mf = sparse.csr_matrix((np.ones(len(fd)), ([fwhere[t] for t in ftarget],
+                                                       np.arange(len(fd)))),
+                                   shape=(len(funiq), len(fd)))
+            Y = np.asarray((mf @ Y.T).T)
+            fd = [(None, r, c) for r, c in funiq]
         regs, secs = [r for r, _ in uniq], [s for _, s in uniq]
         notes.append(f"{', '.join(split_regs)} merged into {', '.join(sorted({SPLITS[r] for r in split_regs}))} "
                      "(split='merge')")
