@@ -31,6 +31,7 @@ class Case:
     error: str | None  # expected exception class name; None: loads and equals the original
     fragment: str      # expected message fragment (or '' when it loads)
     action: str = "load"   # load | demand | call
+    format: str | None = None  # lianpu.load(path, format=…) for a forced reader
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -371,6 +372,13 @@ def cases() -> list[Case]:
           "cell is not a number"),
         C("xlsx-broken-number-xml", "zip/xlsx oddities", lambda c: _xlsx_bad_number(c), FE,
           "cannot read the workbook"),
+        C("ceads-empty-zip", "zip/xlsx oddities",
+          lambda c: _zip(c, "ceads_nowb.xlsx", {"hello.txt": "hi"}), FE,
+          "the ceads_mrio reader cannot parse the file", format="ceads_mrio"),
+        C("workbook-broken-number-xml", "zip/xlsx oddities", lambda c: _xlsx_bad_number(c), FE,
+          "the workbook reader cannot parse the file", format="workbook"),
+        C("ceads-folder", "truncated files", lambda c: _folder(c), FE, "cannot read the file",
+          format="ceads_mrio"),
         C("xlsx-not-a-zip", "zip/xlsx oddities", lambda c: c.write("fake.xlsx", c.nbs_text), FE,
           "unknown table format"),
         C("xlsx-truncated", "zip/xlsx oddities",
@@ -568,7 +576,7 @@ def run_case(case: Case, ctx: Ctx):
             from lianpu.analysis.demand import read_demand
             got = read_demand(made, ctx.table)
         else:
-            got = lianpu.load(made)
+            got = lianpu.load(made, format=case.format)
     except LianpuError as exc:
         text = str(exc)
         named = case.action == "call" or made.name in text

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import copy
 import csv
+import errno
 import io
 import warnings
 from dataclasses import dataclass
@@ -274,6 +275,23 @@ def closest(path: Path) -> str:
     return f"no reader accepts the file; closest is {best[1]} ({best[2]}); "
 
 
+_UNREADABLE = {errno.EISDIR, errno.EACCES, errno.EPERM, errno.ENOENT, errno.EIO}
+_PARSERS = ("/openpyxl/", "/zipfile.py", "/zipfile/", "/pandas/io/", "/pyarrow/", "/xml/",
+            "/et_xmlfile/", "/csv.py", "/gzip.py", "/rdata/")
+
+
+def _raised_in_parser(exc: BaseException) -> bool:
+    """Whether the innermost frame of ``exc``'s traceback lies in a file-parsing library."""
+    tb = exc.__traceback__
+    last = None
+    while tb is not None:
+        last = tb.tb_frame.f_code.co_filename
+        tb = tb.tb_next
+    name = (last or "").replace("\\", "/")
+    ours = str(Path(__file__).resolve().parents[1]).replace("\\", "/") + "/"
+    return not name.startswith(ours) and any(p in name for p in _PARSERS)
+
+
 def _parser_errors() -> tuple[type[BaseException], ...]:
     """Exceptions by which parsers (csv, zip, gzip, pandas, openpyxl, pyarrow, XML) refuse
     malformed bytes. Deliberately not KeyError/IndexError/TypeError: from our own code those are
@@ -320,6 +338,19 @@ def open_table(path, format: str | None = None, **kwargs):
         raise new from None
     except _parser_errors() as exc:
         # a third-party parser refusing malformed bytes is a malformed file, not a lianpu bug
+        raise FormatError(message(path.name, f"the {reader.name} reader cannot parse the file",
+                                  found=f"{type(exc).__name__}: {str(exc)[:200]}",
+                                  expected=reader.description)) from None
+    except OSError as exc:
+        if exc.errno not in _UNREADABLE:
+            raise
+        raise FormatError(message(path.name, f"cannot read the file: {exc.strerror or exc}")) \
+            from None
+    except (KeyError, ValueError, TypeError, IndexError) as exc:
+        # only when raised inside a parser library (openpyxl casting a corrupted cell, zipfile
+        # missing a member): from lianpu's own code these stay tracebacks — they are bugs
+        if not _raised_in_parser(exc):
+            raise
         raise FormatError(message(path.name, f"the {reader.name} reader cannot parse the file",
                                   found=f"{type(exc).__name__}: {str(exc)[:200]}",
                                   expected=reader.description)) from None
