@@ -211,6 +211,30 @@ def test_exiobase_zip_reads_table_roles_and_satellites(tmp_path):
     assert t.satellites[fx.IMPACTS[0][0]].unit == "kg CO2 eq."
 
 
+def test_exiobase_chunked_read_matches(tmp_path, monkeypatch):
+    monkeypatch.setattr(exiobase, "CHUNK_ROWS", 5)  # 12 rows: three chunks
+    z = fx.write_exiobase(tmp_path)
+    t = exiobase.read_exiobase(z, cache=False)
+    np.testing.assert_allclose(t.Z_, fx.exiobase_files()["_arrays"]["Z"])
+    assert t.index[-1] == ("WM", "Retail trade")
+
+
+def _drop_last_row(rel):
+    def f(files):
+        files = dict(files)
+        files[rel] = files[rel].rstrip("\n").rsplit("\n", 1)[0] + "\n"
+        return files
+    return f
+
+
+def test_exiobase_z_with_a_row_missing(tmp_path):
+    z = fx.write_exiobase(tmp_path, edit=_drop_last_row("Z.txt"))
+    with pytest.raises(FormatError, match=r"Z\.txt: fewer rows than sectors in x\.txt "
+                                          r"\(found 11, expected 12\)") as exc:
+        exiobase.read_exiobase(z, cache=False)
+    _one_line(exc)
+
+
 def test_exiobase_folder_without_z_uses_a_times_x(tmp_path):
     d = fx.write_exiobase(tmp_path, folder=True, with_z=False, kind="pxp")
     arrays = fx.exiobase_files()["_arrays"]

@@ -60,6 +60,7 @@ CATEGORIES = {
 CATEGORY_ROLES = {k: v[1] for k, v in CATEGORIES.items()}
 CORE = ("Y.txt", "x.txt")
 CACHE_VERSION = 1
+CHUNK_ROWS = 1000
 _ZIPNAME = re.compile(r"^IOT_(\d{4})_(ixi|pxp)(\.zip)?$", re.IGNORECASE)
 
 
@@ -117,10 +118,15 @@ def _head(src: _Source, rel: str, nrows: int = 4) -> list[list[str]]:
         return [row for _, row in zip(range(nrows), csv.reader(fh, delimiter="\t"))]
 
 
-def _matrix(src: _Source, rel: str, n_label: int, header_names: tuple[str, ...]):
+def _matrix(src: _Source, rel: str, n_label: int, header_names: tuple[str, ...],
+            nrows: int | None = None):
     """(row labels, column labels, float64 values) of a matrix file with ``len(header_names)``
     header rows (first cell = the level name), ``n_label`` label columns and optionally one
-    more header row naming the label columns."""
+    more header row naming the label columns.
+
+    With ``nrows`` (Z and A, whose row count x.txt gives) the numbers are read in chunks of
+    :data:`CHUNK_ROWS` rows into one preallocated C-ordered array: peak memory about 1.5× the
+    matrix instead of 2.6× for one read (measured on 9,800², at ~1.6× the time)."""
     where = src.where(rel)
     head = _head(src, rel, len(header_names) + 1)
     if len(head) < len(header_names):
@@ -142,20 +148,41 @@ def _matrix(src: _Source, rel: str, n_label: int, header_names: tuple[str, ...])
     if len(head) > skip and all(not c.strip() for c in head[skip][n_label:]):
         skip += 1  # the row naming the label columns (pandas' MultiIndex CSV)
     dtype = {j: np.float64 for j in range(n_label, width)}
+    kw = dict(sep="\t", header=None, skiprows=skip, engine="c",
+              index_col=list(range(n_label)), dtype=dtype)
+
+    def cells(frame):
+        if frame.shape[1] != ncol:
+            raise FormatError(message(where, "rows do not have as many cells as the header",
+                                      found=frame.shape[1] + n_label, expected=width))
+        return [tuple(str(v).strip() for v in (r if isinstance(r, tuple) else (r,)))
+                for r in frame.index]
+
     try:
         with src.open(rel) as fh:
-            frame = pd.read_csv(fh, sep="\t", header=None, skiprows=skip, engine="c",
-                                index_col=list(range(n_label)), dtype=dtype)
+            if nrows is None:
+                frame = pd.read_csv(fh, **kw)
+                rows = cells(frame)
+                vals = frame.to_numpy(dtype=np.float64, copy=False)
+                del frame
+            else:
+                vals, rows = np.empty((nrows, ncol)), []
+                for frame in pd.read_csv(fh, chunksize=CHUNK_ROWS, **kw):
+                    k = len(frame)
+                    if len(rows) + k > nrows:
+                        raise FormatError(message(where, "more rows than sectors in x.txt",
+                                                  found=f"> {nrows}", expected=nrows))
+                    vals[len(rows):len(rows) + k] = frame.to_numpy(dtype=np.float64)
+                    rows += cells(frame)
+                if len(rows) != nrows:
+                    raise FormatError(message(where, "fewer rows than sectors in x.txt",
+                                              found=len(rows), expected=nrows))
     except (ValueError, TypeError) as exc:
+        if isinstance(exc, FormatError):
+            raise
         raise FormatError(message(where, "the numeric block holds something that is not a "
                                   "number", found=str(exc).splitlines()[0][:200],
                                   expected="numbers after the label columns")) from exc
-    if frame.shape[1] != ncol:
-        raise FormatError(message(where, "rows do not have as many cells as the header",
-                                  found=frame.shape[1] + n_label, expected=width))
-    rows = [tuple(str(v).strip() for v in (r if isinstance(r, tuple) else (r,)))
-            for r in frame.index]
-    vals = frame.to_numpy(dtype=np.float64, copy=False)
     if np.isnan(vals).any():
         i, j = map(int, np.argwhere(np.isnan(vals))[0])
         raise FormatError(message(where, "empty or non-numeric cell", row="/".join(rows[i]),
@@ -234,9 +261,9 @@ def _parse(path: Path, name, year, rtol, extensions) -> IOTable:
         x = xv[:, 0].copy()
         del xv
         if "Z.txt" in src.files:
-            rows, cols, Z = _matrix(src, "Z.txt", 2, ("region", "sector"))
+            rows, cols, Z = _matrix(src, "Z.txt", 2, ("region", "sector"), len(sectors))
         else:
-            rows, cols, Z = _matrix(src, "A.txt", 2, ("region", "sector"))
+            rows, cols, Z = _matrix(src, "A.txt", 2, ("region", "sector"), len(sectors))
             Z *= x[None, :]  # Z = A x̂, in place: no second n×n array
         _same(src.where("Z.txt" if "Z.txt" in src.files else "A.txt"), "rows", rows, sectors)
         _same(src.where("Z.txt" if "Z.txt" in src.files else "A.txt"), "columns", cols, sectors)
