@@ -95,3 +95,27 @@ def test_cli_negative_demand_needs_flag(ctx, capsys):
     assert r.output("total").sum() < 0
     code = main(["impact", str(ctx.data / M.NBS), "--demand", str(d), "--type", "I"])
     assert code == 2 and "negative amount" in capsys.readouterr().err
+
+
+def test_every_reader_forced_on_every_file(ctx):
+    """``lianpu.load(path, format=R)`` for each registered reader R and each corpus file (and
+    the sound sources): a table or a LianpuError naming the file, never a traceback."""
+    import traceback
+
+    import lianpu
+    from lianpu.core.errors import LianpuError
+    from lianpu.readers.base import readers
+    files = [c.make(ctx) for c in CASES if c.action == "load" and c.name != "missing-file"]
+    files += [ctx.data / M.NBS, ctx.data / M.OECD, ctx.native_path, ctx.generic_path]
+    bad = []
+    for f in files:
+        for r in readers():
+            try:
+                lianpu.load(f, format=r)
+            except LianpuError as exc:
+                if f.name not in str(exc):
+                    bad.append((r, f.name, f"message does not name the file: {exc}"))
+            except Exception as exc:  # noqa: BLE001 - a traceback is what this test looks for
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                bad.append((r, f.name, f"{type(exc).__name__} at {where.filename}:{where.lineno}"))
+    assert not bad, bad

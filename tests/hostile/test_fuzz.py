@@ -154,3 +154,28 @@ def test_demand_amount_cell(src, text):
     if "," in text:  # only thousands separators between groups of three digits
         head = text.strip().lstrip("+-").split(".")[0]
         assert all(len(g) == 3 for g in head.split(",")[1:]) and 1 <= len(head.split(",")[0]) <= 3
+
+
+DEMAND = ("# a spending profile\nsector,name,amount,unit,local_share\n"
+          "01,农林牧渔,\"1,500\",万元,0.85\n07,煤炭,250000,万元,1\n27,建筑,2.5,亿元,\n")
+
+
+@SETTINGS
+@given(ops=edits())
+def test_demand_file_byte_corruption(src, ops):
+    """A corrupted spending profile: a FormatError naming the file, or a finite, non-negative
+    demand whose total is the original's unless the corruption hit the amount/unit/share
+    cells' text in a way that still reads as a number or unit (then it is still finite)."""
+    from lianpu.analysis.demand import read_demand
+    from lianpu.core.errors import LianpuError
+    out, _, ref = src
+    data, _ = corrupt(DEMAND.encode("utf-8"), ops)
+    p = out / "fuzz_profile.csv"
+    p.write_bytes(data)
+    try:
+        d = read_demand(p, ref)
+    except LianpuError as exc:
+        assert p.name in str(exc)
+        return
+    assert np.isfinite(d.amount).all() and (d.amount >= 0).all()
+    assert np.isfinite(d.local).all() and (d.local <= d.amount + 1e-9).all()
