@@ -74,13 +74,15 @@ def _tsv_matrix(head_names, head_levels, labels, label_names, M) -> str:
     return "\n".join(out) + "\n"
 
 
-def exiobase_files(*, seed=1, with_z=True) -> dict[str, str]:
+def exiobase_files(*, seed=1, with_z=True, negative=False) -> dict[str, str]:
     """The text files of an EXIOBASE 3 year (relative names inside IOT_YEAR_ixi/)."""
     secs = [(r, s) for r in EXIO_REGIONS for s in EXIO_SECTORS]
     fds = [(r, c) for r in EXIO_REGIONS for c in EXIO_FD]
     n, k = len(secs), len(fds)
     Z, Y, x = _balanced(n, k, seed)
     Y[:, 6::7] = 0.0  # exports to outside the world table: zero, as published
+    if negative:  # one small negative flow, as some releases carry
+        Z[0, 1] = -0.5
     x = Z.sum(1) + Y.sum(1)
     rng = np.random.default_rng(seed + 1)
     files = {}

@@ -286,6 +286,15 @@ def test_exiobase_malformed_variants_give_one_line_errors(tmp_path, edit, match)
     assert "IOT_2022_ixi.zip" in _one_line(exc)
 
 
+def test_exiobase_negative_flows_refused_unless_allowed(tmp_path):
+    z = fx.write_exiobase(tmp_path, negative=True)
+    with pytest.raises(TableError, match="negative") as exc:
+        exiobase.read_exiobase(z, cache=False)
+    _one_line(exc)
+    t = exiobase.read_exiobase(z, cache=False, allow_negative_flows=True)
+    assert t.Z_[0, 1] < 0
+
+
 def test_exiobase_not_a_zip(tmp_path):
     z = tmp_path / "IOT_2022_ixi.zip"
     z.write_text("not a zip")

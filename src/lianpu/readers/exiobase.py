@@ -249,7 +249,7 @@ def _extensions(src: _Source, sectors, fd, wanted) -> tuple[dict, list[str]]:
     return sats, folders
 
 
-def _parse(path: Path, name, year, rtol, extensions) -> IOTable:
+def _parse(path: Path, name, year, rtol, extensions, allow_negative_flows=False) -> IOTable:
     src = _Source(path)
     try:
         fname = src.fname
@@ -304,6 +304,7 @@ def _parse(path: Path, name, year, rtol, extensions) -> IOTable:
         value_added_rows=("VA",), compensation_row=None,
         household_columns=tuple(c for c in fd if c[1] == list(CATEGORIES)[0]),
         satellites=sats, unit=unit, year=year, name=name or fname, rtol=rtol,
+        allow_negative_flows=allow_negative_flows,
         source=(f"EXIOBASE 3 {kind} (Stadler et al. 2018, Journal of Industrial Ecology 22(3)); "
                 f"{len(set(regs))} regions × {n // max(1, len(set(regs)))} sectors; file {fname}"),
         notes=("VA = x − 1'Z: the balancing item (value added and taxes); the factor-input "
@@ -313,7 +314,7 @@ def _parse(path: Path, name, year, rtol, extensions) -> IOTable:
 
 def read_exiobase(path, *, name: str | None = None, year: int | None = None,
                   rtol: float = 1e-4, extensions=None, cache: bool = True,
-                  data_dir=None) -> IOTable:
+                  data_dir=None, allow_negative_flows: bool = False) -> IOTable:
     """Read one EXIOBASE 3 year (zip or extracted folder) into a multi-regional
     :class:`IOTable` with its extensions as satellites.
 
@@ -321,6 +322,9 @@ def read_exiobase(path, *, name: str | None = None, year: int | None = None,
     ----------
     extensions : list of str, optional
         Extension folders to read (``["satellite", "impacts"]``); default all, ``[]`` none.
+    allow_negative_flows : bool
+        Accept negative entries of Z (some EXIOBASE releases carry small negative flows from
+        their construction); the default refuses them, naming the first one.
     cache : bool
         Use (and fill) the Parquet cache in the data folder, keyed by the source's path, size
         and mtime (a folder: of every file in it).
@@ -330,9 +334,9 @@ def read_exiobase(path, *, name: str | None = None, year: int | None = None,
         raise FormatError(message(path.name, "file not found", found=str(path),
                                   expected="IOT_YEAR_ixi.zip or its folder"))
     ext = None if extensions is None else sorted(extensions)
-    opts = {"year": year, "rtol": rtol, "extensions": ext}
+    opts = {"year": year, "rtol": rtol, "extensions": ext, "negative": allow_negative_flows}
     return bigcache.cached("exiobase", path, opts, CACHE_VERSION,
-                           lambda: _parse(path, name, year, rtol, ext),
+                           lambda: _parse(path, name, year, rtol, ext, allow_negative_flows),
                            use_cache=cache, data_dir=data_dir, name=name)
 
 
