@@ -174,6 +174,8 @@ def cases() -> list[Case]:
           FE, "cannot decode the file"),
         C("oecd-gbk", "encodings", lambda c: c.write("oecd_gbk_2018.csv", c.oecd_text, "gbk"),
           None, ""),
+        C("generic-utf16-over-1mib", "encodings", lambda c: _big_names(c, "utf-16"), None, ""),
+        C("generic-utf8-over-1mib", "encodings", lambda c: _big_names(c, "utf-8"), None, ""),
         C("generic-utf16", "encodings",
           lambda c: c.write("gen16.csv", c.generic_text, "utf-16"), None, ""),
         # delimiters --------------------------------------------------------------------
@@ -496,6 +498,15 @@ def _xlsx_bad_number(c: Ctx) -> Path:
                 data = text.encode()
             zout.writestr(item, data)
     return p
+
+
+def _big_names(c: Ctx, enc: str) -> Path:
+    """The generic file with 15,000-character names: over 1 MiB, so the format sniffer reads
+    only its start and must not cut a character in two."""
+    rows = c.rows("generic")
+    for r in rows[1:43]:
+        r[1] = "煤" * 15_000
+    return c.write(f"bignames_{enc}.csv", c.join(rows), enc)
 
 
 def _folder(c: Ctx) -> Path:

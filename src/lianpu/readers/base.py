@@ -45,12 +45,13 @@ class Reader:
 
 
 # ---------------------------------------------------------------------------- text files
-def decode_text(raw: bytes, fname: str) -> tuple[str, str]:
+def decode_text(raw: bytes, fname: str, partial: bool = False) -> tuple[str, str]:
     """``(text, encoding)`` of a text file's bytes: the one decoding rule of all readers.
 
     A byte-order mark decides (UTF-8-BOM, UTF-16 LE/BE); without one the bytes must be UTF-8,
     else GB18030 (what Chinese Excel writes; it contains GBK). A NUL character is refused (it
     is never part of a table and breaks the exports), so is UTF-16 without a byte-order mark.
+    ``partial``: ``raw`` is the start of a longer file (a character may be cut at its end).
     """
     if raw.startswith(codecs.BOM_UTF8):
         enc = "utf-8-sig"
@@ -65,11 +66,11 @@ def decode_text(raw: bytes, fname: str) -> tuple[str, str]:
                                       f"{len(head)}", expected=ENCODINGS))
         enc = "utf-8"
         try:
-            raw.decode("utf-8")
+            codecs.getincrementaldecoder("utf-8")().decode(raw, final=not partial)
         except UnicodeDecodeError:
             enc = "gb18030"
     try:
-        text = raw.decode(enc)
+        text = codecs.getincrementaldecoder(enc)().decode(raw, final=not partial)
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise FormatError(message(fname, "cannot decode the file", row=f"line {line}",
@@ -168,13 +169,12 @@ def sniff(path, lines: int = 30) -> Sniff:
     try:
         with open(path, "rb") as fh:
             raw = fh.read(1 << 20)
-        text, enc = decode_text(raw, path.name)
+            partial = len(raw) == 1 << 20 and bool(fh.read(1))
+        text, enc = decode_text(raw, path.name, partial=partial)
     except FormatError as exc:
         return Sniff(None, None, [], str(exc).split(": ", 1)[-1])
     except OSError as exc:
         return Sniff(None, None, [], f"cannot read the file ({exc.strerror or exc})")
-    except UnicodeDecodeError:  # a multi-byte character cut at the 1 MiB boundary
-        text, enc = raw[:-4].decode(errors="replace"), "utf-8"
     head = text.splitlines()[:lines]
     if not head:
         return Sniff(enc, None, [], "the file is empty")
