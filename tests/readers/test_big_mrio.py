@@ -245,6 +245,22 @@ def test_exiobase_folder_without_z_uses_a_times_x(tmp_path):
     assert "pxp" in t.source
 
 
+def test_exiobase_older_f_hh_and_39_folders(tmp_path):
+    def older(files):
+        out = {}
+        for k, v in files.items():
+            k = k.replace("satellite/F_Y.txt", "satellite/F_hh.txt")
+            k = k.replace("impacts/", "air_emissions/")  # 3.9: folders by topic, no impacts
+            out[k] = v
+        return out
+
+    z = fx.write_exiobase(tmp_path, edit=older)
+    t = exiobase.read_exiobase(z, cache=False)
+    assert t.satellites["CO2 - combustion - air"].final_demand is not None
+    assert t.satellites["Value Added"].unit == "M.EUR"
+    assert "air_emissions" in t.notes[-1]
+
+
 def test_exiobase_cache_second_load(tmp_path, monkeypatch):
     z = fx.write_exiobase(tmp_path)
     first = exiobase.read_exiobase(z)

@@ -16,7 +16,9 @@ Layout (all files tab-separated; the matrices carry multi-row headers)::
   (:data:`CATEGORIES`); ``x.txt``: label columns region, sector and one column ``indout``;
 - ``unit.txt``: region, sector, unit (``M.EUR``);
 - extensions: ``F.txt`` (stressors × region-sector, 1 label column and the 2 header rows),
-  ``F_Y.txt`` (stressors × region-category), ``unit.txt`` (stressor/impact, unit).
+  ``F_Y.txt`` (stressors × region-category; ``F_hh.txt`` in 3.4–3.7), ``unit.txt``
+  (stressor/impact, unit). From 3.9 on there is no ``impacts/`` folder, but several
+  extension folders (``air_emissions/``, ``employment/`` …): every folder with an F.txt is read.
 
 How it maps onto :class:`~lianpu.table.IOTable`: Z (from Z.txt, else Z = A·x̂), Y, x as
 published; one primary row ``VA`` = x − 1'Z (the balancing item: value added and taxes; the
@@ -230,10 +232,13 @@ def _extensions(src: _Source, sectors, fd, wanted) -> tuple[dict, list[str]]:
         rows, cols, F = _matrix(src, f"{folder}/F.txt", 1, ("region", "sector"))
         _same(src.where(f"{folder}/F.txt"), "columns", cols, sectors)
         FY = None
-        if f"{folder}/F_Y.txt" in src.files:
-            rows_y, cols_y, FY = _matrix(src, f"{folder}/F_Y.txt", 1, ("region", "category"))
-            _same(src.where(f"{folder}/F_Y.txt"), "columns", cols_y, fd)
-            _same(src.where(f"{folder}/F_Y.txt"), "rows (stressors)", rows_y, rows)
+        # F_hh.txt: the name of the same file in the 3.4–3.7 releases
+        fy = next((f"{folder}/{nm}" for nm in ("F_Y.txt", "F_hh.txt")
+                   if f"{folder}/{nm}" in src.files), None)
+        if fy is not None:
+            rows_y, cols_y, FY = _matrix(src, fy, 1, ("region", "category"))
+            _same(src.where(fy), "columns", cols_y, fd)
+            _same(src.where(fy), "rows (stressors)", rows_y, rows)
         units = _units(src, f"{folder}/unit.txt", 1)
         if f"{folder}/unit.txt" not in src.files:
             raise FormatError(message(src.where(f"{folder}/unit.txt"), "file missing",
