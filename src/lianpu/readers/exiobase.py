@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.errors import FormatError, TableError, message
+from ..core.errors import FormatError, message
 from ..table import IOTable, Satellite, _label_frame
 from . import bigcache
 from .base import Reader

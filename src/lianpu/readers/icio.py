@@ -152,7 +152,8 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
     for r in (*PRIMARY, TOTAL):
         if r not in pos:
             raise FormatError(message(fname, f"row {r!r} is missing", found=f"rows …{labels[-3:]}",
-                                      expected=f"rows {list(PRIMARY) + [TOTAL]} after the industries"))
+                                      expected=f"rows {list(PRIMARY) + [TOTAL]} after the "
+                                               "industries"))
     n = len(ind)
     col_codes = [cols[j] for j, _, _ in ind]
     row_codes = labels[:n]
@@ -215,8 +216,8 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
             Y = np.asarray((mf @ Y.T).T)
             fd = [(None, r, c) for r, c in funiq]
         regs, secs = [r for r, _ in uniq], [s for _, s in uniq]
-        notes.append(f"{', '.join(split_regs)} merged into {', '.join(sorted({SPLITS[r] for r in split_regs}))} "
-                     "(split='merge')")
+        into = sorted({SPLITS[r] for r in split_regs})
+        notes.append(f"{', '.join(split_regs)} merged into {', '.join(into)} (split='merge')")
     elif split_regs:
         notes.append(f"{', '.join(split_regs)} kept as regions (split='keep'); their final "
                      "demand stays under CHN/MEX")
