@@ -252,8 +252,12 @@ def detect(path: Path) -> Reader:
                 return reader
         except Exception:  # sniffing must never decide by crashing; the next reader is asked
             continue
-    known = "; ".join(f"{r.name} ({r.description})" for r in readers().values())
-    raise FormatError(f"{path}: {closest(path)}unknown table format (known formats: {known})")
+    hint = closest(path)
+    if hint:  # the hint is what the user needs; the formats' names suffice after it
+        known = ", ".join(readers()) + "; `lianpu formats` describes them"
+    else:
+        known = "; ".join(f"{r.name} ({r.description})" for r in readers().values())
+    raise FormatError(f"{path}: {hint}unknown table format (known formats: {known})")
 
 
 def closest(path: Path) -> str:
@@ -266,7 +270,7 @@ def closest(path: Path) -> str:
             d = reader.diagnose(path)
         except Exception:  # a diagnosis must not replace the error it explains
             continue
-        if d is not None and (best is None or d[0] > best[0]):
+        if d is not None and d[0] > 0 and (best is None or d[0] > best[0]):  # 0: no likeness
             best = (d[0], reader.name, d[1])
     if best is None:
         return ""
