@@ -48,6 +48,10 @@ def test_report_with_region_html_offline(mrio, cn_cache, tmp_path):
     assert "互补共振：甘肃→成渝" in html and "四川最终需求在其他省份引起的CO2排放" in html
     assert remote_refs(html) == [] and "<script src" not in html
     assert "supply view:" in html                                # the report states the view
+    # the track's chain is traced in the --region province, not the MRIO's first region
+    from lianpu.report.tracks import chain_result
+    cm = chain_result(mrio, "electronic_information", "四川")
+    assert [c[0] for c in cm.track_sectors] == ["SC"]
     import openpyxl
     wb = openpyxl.load_workbook(index.with_name("lianpu-report.xlsx"), read_only=True)
     assert any(n.startswith("省外调入依赖") for n in wb.sheetnames)

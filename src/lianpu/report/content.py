@@ -30,7 +30,7 @@ def plan(table, tracks=None, scenario=None, data_dir=None, region=None):
     steps = [("overview", partial(_overview, table)),
              ("key sectors", partial(economy.keysectors_section, table))]
     for i in ids:
-        steps.append((f"chain {i}", partial(trk.track_section, table, i)))
+        steps.append((f"chain {i}", partial(trk.track_section, table, i, region=region)))
     steps.append(("carbon", partial(_carbon, table, data_dir, tuple(ids))))
     steps.append(("scenario", partial(_scenario, table, tuple(ids), scenario)))
     from .valuechains import step as valuechains_step
@@ -56,9 +56,13 @@ def _overview(table, lang):
     return overview(table, lang)
 
 
-def default_region(table):
-    """The region a chain is traced in on a multi-regional table: China where present (the
-    planners' own economy), else the first region; None for a single-region table."""
+def default_region(table, region=None):
+    """The region a chain is traced in on a multi-regional table: ``region`` when given (the
+    report's ``--region``), else China where present (the planners' own economy), else the
+    first region; None for a single-region table."""
+    if region is not None and table.is_multiregional:
+        from ..analysis.china_mrio import region_code
+        return region_code(table, region)
     if not table.is_multiregional:
         return None
     return "CHN" if "CHN" in table.regions else table.regions[0]

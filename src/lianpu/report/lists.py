@@ -11,14 +11,15 @@ from .model import Figure, Section, Sheet
 TOP = 10
 
 
-def weak_result(table, track):
-    """``lianpu.weaklinks`` of a track or sector list, cached per table."""
+def weak_result(table, track, region=None):
+    """``lianpu.weaklinks`` of a track or sector list (in ``region`` of an MRIO), cached per
+    table."""
     from ..analysis.weaklinks import weaklinks
     from .content import analysis, default_region
-    key = ("weaklinks", track if isinstance(track, str) else tuple(map(str, track)))
+    reg = default_region(table, region)
+    key = ("weaklinks", track if isinstance(track, str) else tuple(map(str, track)), reg)
     return analysis(table, key, lambda t: weaklinks(t, track if isinstance(track, str)
-                                                   else list(track), top=TOP,
-                                                   region=default_region(t)))
+                                                   else list(track), top=TOP, region=reg))
 
 
 def _pct(v):
@@ -44,8 +45,8 @@ def _reason(lang, **kv):
     return "，".join(parts) if lang == "zh" else ", ".join(parts)
 
 
-def list_sections(table, track, tid, name, lang, color) -> list[Section]:
-    wl = weak_result(table, track)
+def list_sections(table, track, tid, name, lang, color, region=None) -> list[Section]:
+    wl = weak_result(table, track, region)
     unit = short_unit(table.unit, lang)
     src, year = source_text(table, lang), table.year
     k, dunit = display_unit(table.unit, lang)

@@ -55,20 +55,21 @@ def tracks_section(table, ids, lang, children=None) -> Section:
     return sec
 
 
-def chain_result(table, track):
-    """``lianpu.chain`` of a track or sector list, cached per table."""
+def chain_result(table, track, region=None):
+    """``lianpu.chain`` of a track or sector list (in ``region`` of an MRIO), cached per table."""
     from ..analysis.chain import chain
-    key = ("chain", track if isinstance(track, str) else tuple(map(str, track)))
+    reg = default_region(table, region)
+    key = ("chain", track if isinstance(track, str) else tuple(map(str, track)), reg)
     return analysis(table, key, lambda t: chain(t, track if isinstance(track, str)
-                                               else list(track), region=default_region(t)))
+                                               else list(track), region=reg))
 
 
-def track_section(table, track, lang) -> Section:
+def track_section(table, track, lang, region=None) -> Section:
     """One track (id) or a custom selection (sequence of sector codes)."""
     if isinstance(track, str):  # a track carved out of a sector: analysed on the split table
         from ..analysis.carveout import carved_table
         table = carved_table(table, track)
-    cm = chain_result(table, track)
+    cm = chain_result(table, track, region)
     tid = track if isinstance(track, str) else "custom-" + "-".join(map(str, track))[:40]
     name = cm.name_zh if lang == "zh" else cm.name_en
     if not isinstance(track, str):
@@ -92,7 +93,7 @@ def track_section(table, track, lang) -> Section:
     sec.sheets.append(Sheet(f"tiers-{tid}", f"{tr('tier_table', lang)}·{name}"[:60],
                             tier_frame(cm, table, lang), show=TIER_ROWS))
     from .lists import list_sections
-    sec.children.extend(list_sections(table, track, tid, name, lang, color))
+    sec.children.extend(list_sections(table, track, tid, name, lang, color, region=region))
     mfig, msheet = multipliers_block(table, lang, f"mult-{tid}", codes=list(cm.track_sectors),
                                      title=f"{tr('track_multipliers', lang)}·{name}"[:60],
                                      color=color)
