@@ -84,3 +84,21 @@ def test_dashboard_regional_page_and_api(mrio, cn_cache):
         page = c.get("/t/cn-mrio-2017/regional/SC")
         assert page.status_code == 200 and "区域联动" in page.text
         assert "/api/tables/cn-mrio-2017/regional/SC?lang=" in page.text
+
+
+def test_dashboard_chain_in_a_province_of_the_mrio(mrio, cn_cache):
+    """The dashboard's chain view takes ?region= on a multi-regional table (the same chain the
+    report traces with --region)."""
+    from fastapi.testclient import TestClient
+
+    from lianpu.report.tracks import chain_result
+    from lianpu.web import create_app
+    with TestClient(create_app(data_dir=cn_cache), base_url="http://127.0.0.1") as c:
+        r = c.get("/api/tables/cn-mrio-2017/chain?track=electronic_information&region=四川")
+        assert r.status_code == 200, r.text
+        sec = r.json()["section"]
+        want = chain_result(mrio, "electronic_information", "四川")
+        tiers = next(s for s in sec["sheets"] if s["key"].startswith("tiers-"))
+        assert len(tiers["rows"]) > 0 and [c[0] for c in want.track_sectors] == ["SC"]
+        page = c.get("/t/cn-mrio-2017/chain?track=electronic_information&region=SC")
+        assert page.status_code == 200 and "region=SC" in page.text

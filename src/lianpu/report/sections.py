@@ -26,7 +26,7 @@ def build(table, what: str, lang: str, **args):
         return Section("multipliers", tr("multipliers", lang), figures=[fig], sheets=[sheet])
     if what == "chain":
         from .tracks import track_section
-        return track_section(table, args["track"], lang)
+        return track_section(table, args["track"], lang, region=args.get("region"))
     if what == "impact":
         from .extras import impact_section
         from .i18n import tr

@@ -122,11 +122,13 @@ def overview(request: Request, tid: str, lang: Optional[str] = None):
 
 @router.get("/tables/{tid}/chain")
 def chain(request: Request, tid: str, track: Optional[str] = None,
-          sectors: Optional[str] = None, lang: Optional[str] = None):
+          sectors: Optional[str] = None, region: Optional[str] = None,
+          lang: Optional[str] = None):
     """Chain map, tier table, weak-link / risk / investment-attraction lists of a track or of
-    comma-separated sector codes."""
+    comma-separated sector codes; ``region`` picks the province of a multi-regional table
+    (code or name; default: China's block or the first region)."""
     sel = V.track_arg(track, sectors)
-    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel)
+    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel, region=region)
     return {"ok": True, "section": V.section_json(sec)}
 
 
@@ -150,10 +152,11 @@ def regional(request: Request, tid: str, region: str, lang: Optional[str] = None
 
 @router.get("/tables/{tid}/weaklinks")
 def weaklinks(request: Request, tid: str, track: Optional[str] = None,
-              sectors: Optional[str] = None, lang: Optional[str] = None):
+              sectors: Optional[str] = None, region: Optional[str] = None,
+              lang: Optional[str] = None):
     """Only the lists (weak links, risks, attraction, strengths) of the chain section."""
     sel = V.track_arg(track, sectors)
-    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel)
+    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel, region=region)
     keep = ("weak", "risk", "attract", "strength")
     sheets = [s for s in V.all_sheets(sec) if s.key.split("-")[0] in keep]
     return {"ok": True, "track": sec.title, "lists": [
@@ -183,7 +186,8 @@ def impact(request: Request, tid: str, payload: dict = Body(...)):
 @router.get("/tables/{tid}/download/{name}")
 def download(request: Request, tid: str, name: str, track: Optional[str] = None,
              sectors: Optional[str] = None, demand: Optional[str] = None, type: str = "I",
-             sheet: Optional[str] = None, lang: Optional[str] = None):
+             sheet: Optional[str] = None, region: Optional[str] = None,
+             lang: Optional[str] = None):
     """``{section}.csv`` (one table: ``sheet=`` key, default the first) or ``{section}.xlsx``
     (every table of the section); section is one of overview, keysectors, multipliers, chain,
     impact."""
@@ -197,6 +201,7 @@ def download(request: Request, tid: str, name: str, track: Optional[str] = None,
     args = {}
     if what == "chain":
         args["track"] = V.track_arg(track, sectors)
+        args["region"] = region
     elif what == "impact":
         if type not in ("I", "II"):
             raise ValueError(f"query parameter 'type': found {type!r}, expected 'I' or 'II'")

@@ -97,14 +97,16 @@ def table_page(request: Request, tid: str, lang: Optional[str] = None):
 
 @router.get("/t/{tid}/chain", response_class=HTMLResponse, include_in_schema=False)
 def chain_page(request: Request, tid: str, track: Optional[str] = None,
-               sectors: Optional[str] = None, lang: Optional[str] = None):
+               sectors: Optional[str] = None, region: Optional[str] = None,
+               lang: Optional[str] = None):
     lg = V.lang_of(request, lang)
     if not track and not sectors:
         return RedirectResponse(f"/t/{tid}", status_code=303)
     t = V.table_of(request, tid)
     sel = V.track_arg(track, sectors)
-    sec = V.section(request, tid, "chain", lg, track=sel)
-    q = urlencode({"track": track} if track else {"sectors": sectors})
+    sec = V.section(request, tid, "chain", lg, track=sel, region=region)
+    q = urlencode(({"track": track} if track else {"sectors": sectors})
+                  | ({"region": region} if region else {}))
     parts = [(c, sheet_views(c)) for c in sec.children]
     return render(request, "chain.html.j2", lg, tid=tid, table=t, sec=sec,
                   sheets=sheet_views(sec), parts=parts, query=q,
