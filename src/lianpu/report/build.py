@@ -121,8 +121,9 @@ def _check_target(out: Path) -> None:
                                             else "")
             raise ReportError(f"{out}: argument 'out_dir': the earlier report folder also holds "
                               f"files lianpu did not write ({shown}); replacing the report would "
-                              "delete them (expected only index.html, lianpu-report.xlsx and "
-                              ".lianpu-report: move those files away or choose another folder)")
+                              "delete them (expected only index.html, lianpu-report.xlsx, "
+                              f"{PDF} and .lianpu-report: move those files away or choose "
+                              "another folder)")
 
 
 def recover(out: Path) -> list[Path]:

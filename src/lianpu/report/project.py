@@ -36,13 +36,11 @@ from markupsafe import Markup
 from ..atomic import umask
 from ..core.errors import LianpuError
 from . import figures as fg
-from .build import INDEX, MARKER, WORKBOOK, ReportError, _swap, recover
+from .build import INDEX, MARKER, PDF, WORKBOOK, ReportError, _check_target, _swap, recover
 from .i18n import display_unit, fmt_num, short_unit, source_text
 from .model import Figure, Section, Sheet, assign_sheet_names
 from .render import env, plotly_js, write_workbook
 
-PDF = "lianpu-report.pdf"
-OWN = (INDEX, WORKBOOK, MARKER, PDF)
 DRAWS = 200
 MONEY = ("output", "value_added", "income", "production_taxes")
 NAMES = {"output": ("总产出", "Gross output"), "value_added": ("增加值", "Value added"),
@@ -523,27 +521,6 @@ def _print_pdf(browser: str, html: Path, pdf: Path, timeout: float = 120) -> Non
         tail = (res.stderr or res.stdout).strip().splitlines()[-1:] or ["no output"]
         raise ReportError(f"argument 'pdf': Chromium printed no PDF (exit {res.returncode}: "
                           f"{tail[0]})")
-
-
-def _check_target(out: Path) -> None:
-    """The rules of :func:`lianpu.report.build._check_target`, with the PDF as a report file."""
-    if out.exists() and not out.is_dir():
-        raise ReportError(f"{out}: argument 'out_dir': found a file, expected a folder")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise ReportError(f"{out}: argument 'out_dir': the folder is not empty and holds no "
-                          "earlier lianpu report (expected a new or empty folder, or a report "
-                          "folder)")
-    if out.is_dir() and (out / MARKER).exists():
-        other = sorted(p.name + ("/" if p.is_dir() else "") for p in out.iterdir()
-                       if p.name not in OWN)
-        if other:
-            shown = ", ".join(other[:5]) + (f" and {len(other) - 5} more" if len(other) > 5
-                                            else "")
-            raise ReportError(f"{out}: argument 'out_dir': the earlier report folder also holds "
-                              f"files lianpu did not write ({shown}); replacing the report would "
-                              "delete them (expected only index.html, lianpu-report.xlsx, "
-                              f"{PDF} and .lianpu-report: move those files away or choose "
-                              "another folder)")
 
 
 def _render(table, secs, lang, label) -> str:
