@@ -227,3 +227,12 @@ def test_killed_at_random_instants_leaves_old_or_new(what, tmp_path, shared_data
     subprocess.run(LIANPU + args, check=True, capture_output=True, timeout=120)
     assert check(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # debris removed
+
+
+def test_nul_in_a_name_is_refused_where_it_enters():
+    """Issue 14: a NUL inside a sector name made the xlsx export crash later; a table built in
+    Python now refuses it with the place named (readers already refuse it in files)."""
+    import lianpu
+    with pytest.raises(lianpu.TableError, match=r"row '1', column 'name_zh': sector label holds "
+                                                r"a NUL character \(found '\\x00'"):
+        lianpu.IOTable.from_arrays([[1, 0], [0, 1]], [[5], [5]], names_zh=["a\x00b", "c"])

@@ -7,6 +7,7 @@ of I − A) are cached on the instance; since the instance cannot change, they c
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -151,6 +152,9 @@ class IOTable:
         set_ = lambda a, v: object.__setattr__(self, a, v)  # noqa: E731 (frozen dataclass)
         set_("final_demand_labels", _with_roles(self.final_demand_labels, "fd", t))
         set_("primary_labels", _with_roles(self.primary_labels, "primary", t))
+        for what, lab in (("sector", self.sectors), ("final-use", self.final_demand_labels),
+                          ("primary-input", self.primary_labels)):
+            _check_label_text(what, lab, t)
         set_("Z_", val.as_matrix("Z", self.Z_, (n, n), t, codes, codes))
         set_("Y_", val.as_matrix("Y", self.Y_, (n, k), t, codes, fd))
         set_("V_", val.as_matrix("V", self.V_, (p, n), t, pr, codes))
@@ -672,6 +676,24 @@ class IOTable:
         (:func:`lianpu.analysis.china_mrio.aggregate_regions`)."""
         from .analysis.china_mrio import aggregate_regions
         return aggregate_regions(self, groups, rest=rest)
+
+
+_BAD_TEXT = re.compile("\x00")
+
+
+def _check_label_text(what: str, labels: pd.DataFrame, table: str) -> None:
+    """Codes and names must not hold a NUL: it cannot be written to Excel and truncates text in
+    C libraries, so it is refused where it enters (other control characters are kept and
+    shown escaped by the terminal output, lianpu.safe_text)."""
+    cols = [c for c in ("name_zh", "name_en") if c in labels.columns]
+    for code, *names in zip(labels.index, *(labels[c] for c in cols)):
+        parts = list(code) if isinstance(code, tuple) else [code]
+        for v, where in [(p, "code") for p in parts] + list(zip(names, cols)):
+            if isinstance(v, str) and _BAD_TEXT.search(v):
+                ch = _BAD_TEXT.search(v).group(0)
+                raise TableError(message(table, f"{what} label holds a NUL character",
+                                         row=code, column=where, found=repr(ch),
+                                         expected="text without NUL"))
 
 
 def _role_list(codes, given):
