@@ -236,3 +236,19 @@ def test_nul_in_a_name_is_refused_where_it_enters():
     with pytest.raises(lianpu.TableError, match=r"row '1', column 'name_zh': sector label holds "
                                                 r"a NUL character \(found '\\x00'"):
         lianpu.IOTable.from_arrays([[1, 0], [0, 1]], [[5], [5]], names_zh=["a\x00b", "c"])
+
+
+def test_control_characters_in_names_do_not_break_the_workbook(tmp_path):
+    """A name with ESC or BEL (kept by the table, escaped on screen) is written to Excel with
+    the character shown escaped, instead of crashing the writer (openpyxl refuses C0 controls)."""
+    import openpyxl
+
+    import lianpu
+    from lianpu.export import export_table as export
+    t = lianpu.IOTable.from_arrays([[1, 0], [0, 1]], [[5], [5]],
+                                   names_zh=["a\x1b[2Jb", "c\x07"])
+    out = export(t, tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row
+             if isinstance(c, str)]
+    assert "a\\x1b[2Jb" in cells and "c\\x07" in cells

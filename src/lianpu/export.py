@@ -8,7 +8,7 @@ import pandas as pd
 
 from .atomic import atomic_path
 from .core.errors import FormatError
-from .safe_text import neutralise_writer
+from .safe_text import neutralise_writer, xlsx_frame
 
 SUFFIXES = (".xlsx", ".csv", ".parquet")
 
@@ -120,7 +120,7 @@ def export_table(t, path) -> Path:
         with atomic_path(path) as tmp, exact_floats():
             with pd.ExcelWriter(tmp, engine="openpyxl") as xw:
                 for name, df in table_sheets(t).items():
-                    df.to_excel(xw, sheet_name=name[:31],
+                    xlsx_frame(df).to_excel(xw, sheet_name=name[:31],
                                 index=not name.startswith(("sectors", "meta", "FD ", "VA ", "SAT ")))
                 neutralise_writer(xw)  # sector names like '=HYPERLINK(…)' stay text
     return path

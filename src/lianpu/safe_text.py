@@ -43,9 +43,32 @@ def csv_unescape(v):
     return v
 
 
+#: what a workbook cannot hold (openpyxl's ILLEGAL_CHARACTERS_RE: C0 controls but tab,
+#: newline and carriage return)
+_XLSX_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def xlsx_value(v):
+    """``v`` for a workbook cell: control characters a workbook cannot hold shown escaped
+    (``\\x1b``) instead of crashing the writer; anything else as is."""
+    if isinstance(v, str) and _XLSX_ILLEGAL.search(v):
+        return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", v)
+    return v
+
+
+def xlsx_frame(frame):
+    """A copy of a DataFrame with :func:`xlsx_value` applied to its text (cells, column names,
+    index labels)."""
+    return _map_text(frame, xlsx_value)
+
+
 def csv_frame(frame):
     """A copy of a DataFrame with :func:`csv_value` applied to its text cells, column names and
     index labels (numbers are left alone, so ``-2.5`` stays a number)."""
+    return _map_text(frame, csv_value)
+
+
+def _map_text(frame, fn):
     import pandas as pd
 
     def texty(x):
@@ -53,14 +76,14 @@ def csv_frame(frame):
 
     def fix_index(ix):
         if isinstance(ix, pd.MultiIndex):
-            return ix.set_levels([lv.map(csv_value) if texty(lv) else lv for lv in ix.levels])
-        return ix.map(csv_value) if texty(ix) else ix
+            return ix.set_levels([lv.map(fn) if texty(lv) else lv for lv in ix.levels])
+        return ix.map(fn) if texty(ix) else ix
 
     out = frame.copy()
     for j in range(out.shape[1]):
         col = out.iloc[:, j]
         if texty(col):
-            out.isetitem(j, col.map(csv_value))
+            out.isetitem(j, col.map(fn))
     out.columns = fix_index(out.columns)
     out.index = fix_index(out.index)
     return out

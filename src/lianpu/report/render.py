@@ -10,7 +10,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from ..safe_text import neutralise_writer
+from ..safe_text import neutralise_writer, xlsx_frame
 from .figures import FONT
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -93,7 +93,7 @@ def write_workbook(sheets, path: Path, meta: dict) -> None:
     """One sheet per table (names from :func:`model.assign_sheet_names`), plus 'meta'."""
     with pd.ExcelWriter(path, engine="openpyxl") as xw:
         for sh in sheets:
-            sh.frame.to_excel(xw, sheet_name=sh.sheet_name, index=False)
+            xlsx_frame(sh.frame).to_excel(xw, sheet_name=sh.sheet_name, index=False)
             ws = xw.sheets[sh.sheet_name]
             for i, col in enumerate(sh.frame.columns, start=1):
                 width = min(48, max(10, int(1.7 * len(str(col))) if any(
