@@ -23,8 +23,9 @@ FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
 
 
 def _basis_caption(note: str, lang: str) -> str:
+    """The basis line for a result that carries only its English note (chain, weak links)."""
     from ..analysis.basis import note_text
-    return ("口径: " if lang == "zh" else "basis: ") + note_text(note, lang)
+    return _basis_line(note, note_text(note, "zh"), lang)
 
 
 def _lang(lang: str) -> str:

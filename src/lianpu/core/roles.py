@@ -169,23 +169,20 @@ def _by_words(words, texts) -> str | None:
     return None
 
 
+def _infer(codes: dict, words: list, code, name_zh: str, name_en: str) -> str:
+    c = _last(code).strip()
+    return codes.get(c.upper()) or _by_words(words, (name_en, name_zh, c)) or "other"
+
+
 def infer_fd_role(code, name_zh: str = "", name_en: str = "") -> str:
     """The role of a final-use column from its code (last level), else its labels, else
     ``"other"``."""
-    c = _last(code).strip()
-    role = _FD_CODES.get(c.upper())
-    if role is None:
-        role = _by_words(_FD_WORDS, (name_en, name_zh, c))
-    return role or "other"
+    return _infer(_FD_CODES, _FD_WORDS, code, name_zh, name_en)
 
 
 def infer_primary_role(code, name_zh: str = "", name_en: str = "") -> str:
     """The role of a primary-input row from its code, else its labels, else ``"other"``."""
-    c = _last(code).strip()
-    role = _PRIMARY_CODES.get(c.upper())
-    if role is None:
-        role = _by_words(_PRIMARY_WORDS, (name_en, name_zh, c))
-    return role or "other"
+    return _infer(_PRIMARY_CODES, _PRIMARY_WORDS, code, name_zh, name_en)
 
 
 def check_role(role: str, kind: str = "fd") -> str:

@@ -75,9 +75,6 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
     out = Path(out_dir)
     recover(out)
     _check_target(out)
-    if region is not None or str(table.name).startswith("cn-mrio"):
-        from ..analysis.china_questions import supply_view  # Ghosh needs x > 0 where a sector sells
-        table = supply_view(table)[0]
     steps, ids = content.plan(table, tracks, scenario=scenario, data_dir=data_dir, region=region)
     with _progress(progress, len(steps) + 2) as bar:
         sections, chains = [], []
