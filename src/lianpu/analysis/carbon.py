@@ -226,7 +226,7 @@ def _last(c):
 def domestic_view(table):
     """The non-competitive view: the table itself, or ``table.domestic()`` (import
     proportionality; re-exports spread over exports where imports exceed domestic use).
-    Satellites are dropped from the view: footprints take them from the original table.
+    Footprints take the satellites from the original table, never from the view.
 
     A provincial table with inflows from other provinces: its local view, with imports from
     abroad and inflows from other provinces taken together as supply from outside the province
@@ -235,16 +235,16 @@ def domestic_view(table):
     from .basis import has_inflows
     if table.imports == "non-competitive" and getattr(table, "Zr_", None) is None:
         return table
-    bare = table.evolve(satellites={})
-    if has_inflows(bare):
-        lv = bare.local() if bare.Zr_ is None else bare
+    if has_inflows(table):
+        lv = table.local() if table.Zr_ is None else table  # cached on the table, one LU
         return lv.evolve(Zm_=lv.Zm_ + lv.Zr_, Ym_=lv.Ym_ + lv.Yr_, Zr_=None, Yr_=None,
                          notes=tuple(lv.notes) + (
                              "carbon (province): imports from abroad and inflows from other "
                              "provinces together as supply from outside the province (DTA)",))
-    if not bare.fd_positions(R.IMPORTS):  # a closed table: no column with the role 'import'
-        return bare.evolve(Zm_=np.zeros_like(bare.Z_), Ym_=np.zeros_like(bare.Y_))
-    return bare.domestic()
+    if not table.fd_positions(R.IMPORTS):  # a closed table: no column with the role 'import'
+        return table.evolve(Zm_=np.zeros_like(table.Z_), Ym_=np.zeros_like(table.Y_),
+                            satellites={})
+    return table.domestic()  # cached on the table: the same view (and LU) every analysis uses
 
 
 def leaving(roles) -> np.ndarray:
