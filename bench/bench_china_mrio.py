@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 import lianpu
-from lianpu.analysis import china_mrio as cm
-from lianpu.analysis import china_questions as cq
-from lianpu.analysis.carbon import strict
+from lianpu.analysis.regions.mrio import build as cm
+from lianpu.analysis.regions.mrio import questions as cq
+from lianpu.analysis.carbon.footprint import strict
 
 NATIONAL = {2017: "cn-nbs-2017-42", 2012: "cn-nbs-2012-139"}
 TRACKS = ("aerospace", "new_energy")

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 import lianpu
-from lianpu.analysis import gvc
+from lianpu.analysis.valuechains import gvc
 
 ROOT = Path(__file__).resolve().parents[1]
 path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/data/wiod2013/raw/wiot_2011.RData"

@@ -1,6 +1,6 @@
 """Structural path analysis timings on real tables (run on demand: ``python bench/bench_spa.py``).
 
-Times the best-first SPA of :mod:`lianpu.analysis.spa` for a few tracks on the NBS 2020
+Times the best-first SPA of :mod:`lianpu.analysis.chains.spa` for a few tracks on the NBS 2020
 153-sector table and on WIOD 2011 (1435 sectors), for several depths and numbers of paths,
 and the whole :func:`lianpu.chain` call (with the table already loaded and factorized).
 Prints a Markdown table and writes ``bench/results/spa.json``.
@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 
 import lianpu
-from lianpu.analysis.chain import _driver
-from lianpu.analysis.common import domestic_basis
-from lianpu.analysis.spa import spa
-from lianpu.analysis.tracks import resolve_track
+from lianpu.analysis.chains.chainmap import _driver
+from lianpu.analysis._common import domestic_basis
+from lianpu.analysis.chains.spa import spa
+from lianpu.analysis.tracks.catalogue import resolve_track
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LIANPU_SHARED_DATA", ROOT.parent / "shared" / "data"))

@@ -38,8 +38,8 @@ import numpy as np
 import pandas as pd
 
 import lianpu
-from lianpu.analysis import regionalize_accuracy as ra
-from lianpu.carbon.concordance import nbs_concordance
+from lianpu.analysis.regions import regionalize_accuracy as ra
+from lianpu.satellites.co2.concordance import nbs_concordance
 from lianpu.data import registry
 
 YEARS = (2007, 2012, 2017)

@@ -34,7 +34,7 @@ def test_footprint_json_matches_library(capsys, cache):
                          "--data-dir", str(cache))
     assert code == 0, err
     d = json.loads(out)
-    from lianpu.analysis.carbon import footprint
+    from lianpu.analysis.carbon.footprint import footprint
     ref = footprint(lianpu.load("cn-nbs-2020-42", data_dir=cache), data_dir=cache)
     assert d["totals"] == pytest.approx(ref.totals)
     assert [r["code"] for r in d["rows"]] == ["TC", "FU201", "FU202", "EX"]

@@ -673,8 +673,8 @@ class IOTable:
 
     def aggregate_regions(self, groups, *, rest: str | None = None) -> "IOTable":
         """Regions merged into groups, the model kept consistent
-        (:func:`lianpu.analysis.china_mrio.aggregate_regions`)."""
-        from .analysis.china_mrio import aggregate_regions
+        (:func:`lianpu.analysis.regions.mrio.build.aggregate_regions`)."""
+        from .analysis.regions.mrio.build import aggregate_regions
         return aggregate_regions(self, groups, rest=rest)
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import lianpu
-from lianpu.analysis.carbon import co2_satellite
+from lianpu.analysis.carbon.footprint import co2_satellite
 
 PROVINCES = ("51", "50", "62", "61")   # 四川, 重庆, 甘肃, 陕西
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import lianpu
-from lianpu.analysis.finaldemand import final_demand_items
+from lianpu.analysis.chains.finaldemand import final_demand_items
 from lianpu.core import roles
 from lianpu.core.errors import TableError
 

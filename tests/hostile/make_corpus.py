@@ -536,7 +536,7 @@ def _native_nokey(c: Ctx) -> Path:
 
 
 def _as_demand(c: Ctx, arr):
-    from lianpu.analysis.demand import as_demand
+    from lianpu.analysis.scenarios.demand import as_demand
     return as_demand(c.table, arr)
 
 
@@ -584,7 +584,7 @@ def run_case(case: Case, ctx: Ctx):
         if case.action == "call":
             got = made()
         elif case.action == "demand":
-            from lianpu.analysis.demand import read_demand
+            from lianpu.analysis.scenarios.demand import read_demand
             got = read_demand(made, ctx.table)
         else:
             got = lianpu.load(made, format=case.format)

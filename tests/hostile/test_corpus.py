@@ -90,7 +90,7 @@ def test_cli_negative_demand_needs_flag(ctx, capsys):
         lianpu.impact(ctx.table, d, type="I")
     with pytest.raises(ArgumentError, match="negative demand"):
         lianpu.impact(ctx.table, [-1.0] + [0.0] * 41, type="I")
-    from lianpu.analysis.demand import as_demand
+    from lianpu.analysis.scenarios.demand import as_demand
     r = lianpu.impact(ctx.table, as_demand(ctx.table, d, allow_negative=True), type="I")
     assert r.output("total").sum() < 0
     code = main(["impact", str(ctx.data / M.NBS), "--demand", str(d), "--type", "I"])

@@ -138,7 +138,7 @@ def test_native_byte_corruption(src, ops):
 def test_demand_amount_cell(src, text):
     """Any text in the amount cell: a FormatError naming the line, or a finite amount that
     equals the cell read by the one documented rule."""
-    from lianpu.analysis.demand import read_demand
+    from lianpu.analysis.scenarios.demand import read_demand
     from lianpu.core.errors import FormatError
     out, _, ref = src
     p = out / "fuzz_demand.csv"
@@ -166,7 +166,7 @@ def test_demand_file_byte_corruption(src, ops):
     """A corrupted spending profile: a FormatError naming the file, or a finite, non-negative
     demand whose total is the original's unless the corruption hit the amount/unit/share
     cells' text in a way that still reads as a number or unit (then it is still finite)."""
-    from lianpu.analysis.demand import read_demand
+    from lianpu.analysis.scenarios.demand import read_demand
     from lianpu.core.errors import LianpuError
     out, _, ref = src
     data, _ = corrupt(DEMAND.encode("utf-8"), ops)

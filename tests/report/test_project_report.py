@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 import lianpu
-from lianpu.analysis.carbon import co2_satellite
+from lianpu.analysis.carbon.footprint import co2_satellite
 from lianpu.cli import main
 from lianpu.report.project import build_project_report, project_impact
 from lianpu.satellites import employment_satellite

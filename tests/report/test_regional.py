@@ -1,6 +1,6 @@
 """The report section 区域联动 (lianpu report cn-mrio-2017 --region 四川) and its dashboard
 page/API, browser-free. Expected numbers come from the analyses themselves
-(lianpu.analysis.china_questions; Sichuan's production-based CO2 = its CEADs 2017 inventory,
+(lianpu.analysis.regions.mrio.questions; Sichuan's production-based CO2 = its CEADs 2017 inventory,
 318.8 Mt; 重庆→四川 value added 722 亿元 as in docs/china_mrio.md)."""
 from __future__ import annotations
 

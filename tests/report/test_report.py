@@ -187,7 +187,7 @@ def test_refuses_to_replace_a_folder_that_is_not_a_report(report_cache, tmp_path
 def test_default_report_on_153_sectors_has_carbon_and_scenario(report_cache, tmp_path):
     """The `make demo` report: default chains, carbon footprint and the example project, with
     numbers equal to lianpu.footprint and lianpu.impact."""
-    from lianpu.analysis.carbon import co2_satellite
+    from lianpu.analysis.carbon.footprint import co2_satellite
     t = lianpu.load("cn-nbs-2020-153", data_dir=report_cache)
     index = build_report(t, out_dir=tmp_path / "r", data_dir=report_cache)
     html = index.read_text("utf-8")
@@ -197,7 +197,7 @@ def test_default_report_on_153_sectors_has_carbon_and_scenario(report_cache, tmp
     fp = lianpu.footprint(co2_satellite(t, data_dir=report_cache))
     head, rows = sheet_frame(wb, "碳排放总量")
     got = {r[0]: r[1] for r in rows}
-    from lianpu.analysis.carbon import TOTAL_NAMES
+    from lianpu.analysis.carbon.footprint import TOTAL_NAMES
     assert got[TOTAL_NAMES["production_based"][0]] == pytest.approx(
         fp.totals["production_based"], rel=1e-12)
     assert got[TOTAL_NAMES["footprint_dta"][0]] == pytest.approx(

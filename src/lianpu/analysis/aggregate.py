@@ -7,7 +7,7 @@ aggregation matrix S (g × n, s_gi = 1 when sector i belongs to group g)::
 
 and likewise for the import blocks Zm, Ym, the inflow blocks Zr, Yr, the discrepancy and the
 satellites (F* = F Sᵀ). Multi-regional tables are aggregated within each region (region
-aggregation is :mod:`lianpu.analysis.china_mrio`'s). Multipliers of the aggregate are *not*
+aggregation is :mod:`lianpu.analysis.regions.mrio.build`'s). Multipliers of the aggregate are *not*
 the averages of the detailed multipliers — aggregation bias (Miller & Blair §4.3.3) — which is
 why a table is aggregated, not its results.
 

@@ -13,7 +13,7 @@ The household split 居民消费拆分: for each product i of such a table, the 
 
 is taken from the same year's detailed table (2017: ``cn-nbs-2017-149``, 2018/2020:
 ``cn-nbs-2018-153``/``cn-nbs-2020-153``), its sectors aggregated to the table's sectors with the
-shipped concordance ``nbs42_concordance.csv`` (:mod:`lianpu.carbon.concordance`); for a year
+shipped concordance ``nbs42_concordance.csv`` (:mod:`lianpu.satellites.co2.concordance`); for a year
 without a detailed table, from the nearest year whose table publishes FU101/FU102 (the later
 one on a tie; the result says which). Household consumption is then
 
@@ -240,7 +240,7 @@ def household_split(table, data_dir=None) -> HouseholdSplit:
     TableError
         The table is not an NBS table with a concordance, has no year or no single TC column.
     """
-    from ..carbon import concordance as cc
+    from ..satellites.co2 import concordance as cc
     from ..data import registry
     root = _resolve_dir(table, data_dir)
     cache = table.__dict__.setdefault("_lianpu_cache", {})

@@ -57,8 +57,8 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
     The consumption side assumes imports are made with China's technology (DTA): it gives
     emissions avoided by importing, not the emissions foreign producers emit. A WIOD table
     (wiod2013-YEAR) gives China's MRIO footprint instead."""
-    from ..analysis.carbon import BASIS, BASIS_ZH, TOTAL_NAMES, strict
-    from ..analysis.carbon import footprint as calc
+    from ..analysis.carbon.footprint import BASIS, BASIS_ZH, TOTAL_NAMES, strict
+    from ..analysis.carbon.footprint import footprint as calc
     _check_lang(lang)
     if by not in ("category", "sector", "track"):
         raise UserError(f"--by: found {by!r}, expected 'category', 'sector' or 'track'")
@@ -115,7 +115,7 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
 
 def _mrio_beside(r, t, data_dir):
     """(comparison frame, MRIO result or None, note) for ``--mrio``."""
-    from ..analysis.carbon_mrio import compare, nearest_wiod_year, wiod_footprint
+    from ..analysis.carbon.mrio import compare, nearest_wiod_year, wiod_footprint
     y, why = nearest_wiod_year(t.year)
     m = None
     if y is not None:
@@ -144,8 +144,8 @@ def _print_compare(frame, m, note, unit, zh):
 
 
 def _mrio_footprint(t, top, lang, data_dir, as_json):
-    from ..analysis.carbon import strict
-    from ..analysis.carbon_mrio import TOTAL_NAMES, wiod_footprint
+    from ..analysis.carbon.footprint import strict
+    from ..analysis.carbon.mrio import TOTAL_NAMES, wiod_footprint
     r = wiod_footprint(t, data_dir=data_dir)
     origin = r.by_origin.sort_values("output", ascending=False)
     if top:
@@ -185,7 +185,7 @@ def emissions(province: str = typer.Option(..., "--province", help="Province in 
               tracks: Optional[Path] = typer.Option(None, "--tracks", help="User tracks file."),
               lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """A province's CO2 emissions by IO sector 省级分部门排放, compared with the nation."""
-    from ..carbon.provinces import provincial_profile
+    from ..analysis.carbon.provinces import provincial_profile
     _check_lang(lang)
     if top < 0:
         raise UserError(f"--top: found {top}, expected ≥ 0")
@@ -236,8 +236,8 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
     """Structural decomposition 结构分解: intensity, technology, structure, level.
 
     Tables are in current prices; --deflator adds the decomposition in constant prices."""
-    from ..analysis.carbon import strict
-    from ..analysis.sda import sda as calc
+    from ..analysis.carbon.footprint import strict
+    from ..analysis.change.sda import sda as calc
     _check_lang(lang)
     q = satellite or quantity
     if not satellite and quantity not in ("output", "value_added"):
@@ -292,7 +292,7 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
                                                      "of the first year."),
              lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Upstreamness 上游度 and import content 进口含量 of China's sectors over time (OECD)."""
-    from ..analysis.position_series import YEARS, position_series
+    from ..analysis.change.position_series import YEARS, position_series
     _check_lang(lang)
     if not (YEARS[0] <= start <= end <= YEARS[-1]):
         raise UserError(f"--from/--to: found {start}–{end}, expected {YEARS[0]} ≤ from ≤ to ≤ "
@@ -309,7 +309,7 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
         d = r.to_dict()
         if html:
             d["html"] = str(html)
-        from ..analysis.carbon import strict
+        from ..analysis.carbon.footprint import strict
         return _emit(strict(d))
     tab = Table(title=f"China value-chain position 价值链地位 {start}–{end} (OECD IOTs)",
                 caption=r.basis)

@@ -91,7 +91,7 @@ def _cols(tab, names, name_width: int = 18):
 @app.command("tracks")
 def tracks_cmd(tracks_file: Optional[Path] = TRACKS_FILE, lang: str = LANG, as_json: bool = JSON):
     """List the tracks 赛道/产业链 and the IO sector codes each maps to."""
-    from ..analysis.tracks import tracks
+    from ..analysis.tracks.catalogue import tracks
     lang = _lang(lang)
     ts = tracks(tracks_file)
     if as_json:
@@ -127,7 +127,7 @@ def keysectors(source: str = typer.Argument(..., help="Dataset id or table file.
                fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
                as_json: bool = JSON):
     """Key sectors: 影响力系数, 感应度系数, type, hypothetical extraction, 生产诱发系数."""
-    from ..analysis.keysectors import keysectors as calc
+    from ..analysis.chains.keysectors import keysectors as calc
     lang = _lang(lang)
     if top < 0:
         raise UserError(f"--top: found {top}, expected ≥ 0")
@@ -137,7 +137,7 @@ def keysectors(source: str = typer.Argument(..., help="Dataset id or table file.
     if top:
         df = df.head(top)
     if as_json:
-        from ..analysis.common import frame_records
+        from ..analysis._common import frame_records
         return _emit({"table": t.name, "year": t.year, "unit": t.unit,
                       "basis": df.attrs["basis"], "basis_note": df.attrs["basis_note"],
                       "columns": {k: [df.attrs["zh"].get(k, k), df.attrs["en"].get(k, k)]
@@ -186,8 +186,8 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
           share_source: Optional[str] = typer.Option(None, "--share-source", help="Where the "
                                                      "--share figure comes from.")):
     """Chain map 产业链全景图: suppliers by tier, buyers, structural paths, chain position."""
-    from ..analysis.chain import chain as calc
-    from ..analysis.tracks import tracks
+    from ..analysis.chains.chainmap import chain as calc
+    from ..analysis.tracks.catalogue import tracks
     lang = _lang(lang)
     _positive("--depth", depth)
     _positive("--top", top)
@@ -264,9 +264,9 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
               fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
               as_json: bool = JSON):
     """Weak links: 短板清单, 风险清单, 招商清单, chokepoints and strengths of a track."""
-    from ..analysis.tracks import tracks
-    from ..analysis.weaklinks import LIST_NAMES
-    from ..analysis.weaklinks import weaklinks as calc
+    from ..analysis.tracks.catalogue import tracks
+    from ..analysis.chains.weaklinks import LIST_NAMES
+    from ..analysis.chains.weaklinks import weaklinks as calc
     lang = _lang(lang)
     _positive("--top", top)
     ts = tracks(tracks_file) if tracks_file else None

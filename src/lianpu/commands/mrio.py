@@ -29,7 +29,7 @@ def _write(text: str) -> None:
 
 
 def _build(year, decay, reconcile, data_dir, rebuild=False):
-    from ..analysis.china_mrio import build_china_mrio
+    from ..analysis.regions.mrio.build import build_china_mrio
     if year not in (2012, 2017):
         raise UserError(f"--year: found {year}, expected 2012 or 2017")
     if reconcile not in ("mean", "outflows", "inflows"):
@@ -54,7 +54,7 @@ def build(year: int = typer.Option(2017, "--year", help="2012 or 2017."), decay:
                                                                     help="Build again even if cached."),
           data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Build (or read from the cache) the China MRIO and report the outflow/inflow gap."""
-    from ..analysis.china_mrio import cache_path, trade_gap_report
+    from ..analysis.regions.mrio.build import cache_path, trade_gap_report
     t0 = time.perf_counter()
     t = _build(year, decay, reconcile, data_dir, rebuild)
     secs = time.perf_counter() - t0
@@ -64,7 +64,7 @@ def build(year: int = typer.Option(2017, "--year", help="2012 or 2017."), decay:
         d = gap.to_dict()
         d.update(table=t.name, path=str(path), seconds=round(secs, 3), n=t.n,
                  regions=t.regions, notes_table=list(t.notes))
-        from ..analysis.carbon import dumps
+        from ..analysis.carbon.footprint import dumps
         return _write(dumps(d))
     out.print(f"{t.name}: {len(t.regions)} provinces × {t.n // len(t.regions)} sectors, "
               f"unit {t.unit}; {secs:.2f} s; cached at {path}")
@@ -89,8 +89,8 @@ def twin(year: int = typer.Argument(..., help="2012 or 2017."),
          data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """双核联动: each province's output, value added and CO2 driven by the other's final demand;
     Miller spillover/feedback; the two as one block against the rest of China."""
-    from ..analysis.china_mrio import co2_satellite
-    from ..analysis.china_questions import dual_core
+    from ..analysis.regions.mrio.build import co2_satellite
+    from ..analysis.regions.mrio.questions import dual_core
     t = _build(year, decay, reconcile, data_dir)
     t, missing = co2_satellite(t, data_dir)
     res = dual_core(t, a, b, missing=missing)
@@ -140,8 +140,8 @@ def complement(year: int = typer.Argument(..., help="2012 or 2017."),
                decay: float = DECAY, reconcile: str = RECONCILE,
                data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """互补共振: realized flows from the supplier to the target's track and a sourcing shift."""
-    from ..analysis.china_mrio import co2_satellite
-    from ..analysis.china_questions import complement as calc
+    from ..analysis.regions.mrio.build import co2_satellite
+    from ..analysis.regions.mrio.questions import complement as calc
     if not 0 <= shift <= 1:
         raise UserError(f"--shift: found {shift}, expected a share in [0, 1]")
     t = _build(year, decay, reconcile, data_dir)
@@ -202,7 +202,7 @@ def chain(year: int = typer.Argument(..., help="2012 or 2017."),
           data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Chain map of a track in a province: suppliers by origin province and tier, structural
     paths across provinces, weak links with their origin (a province or abroad)."""
-    from ..analysis.china_questions import chain_across
+    from ..analysis.regions.mrio.questions import chain_across
     if not 1 <= depth <= 8:
         raise UserError(f"--depth: found {depth}, expected 1–8")
     t = _build(year, decay, reconcile, data_dir)
@@ -253,7 +253,7 @@ def dvc(year: int = typer.Argument(..., help="2012 or 2017."),
         data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """国内价值链: the province's value added absorbed at home, in other provinces and abroad;
     the origins of its final demand; its position in the chains, by sector."""
-    from ..analysis.china_questions import domestic_chains
+    from ..analysis.regions.mrio.questions import domestic_chains
     t = _build(year, decay, reconcile, data_dir)
     res = domestic_chains(t, region)
     if as_json:
@@ -300,8 +300,8 @@ def carbon(year: int = typer.Argument(..., help="2012 or 2017."),
            data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """CO2 across provinces: production- vs consumption-based by province, CO2 embodied in
     interprovincial trade (by the NBS four regions with --by region)."""
-    from ..analysis.china_mrio import co2_satellite
-    from ..analysis.china_questions import carbon_flows
+    from ..analysis.regions.mrio.build import co2_satellite
+    from ..analysis.regions.mrio.questions import carbon_flows
     if by not in ("province", "region"):
         raise UserError(f"--by: found {by!r}, expected province or region")
     t = _build(year, decay, reconcile, data_dir)

@@ -29,7 +29,7 @@ def spillover(source: str = typer.Argument(..., help="Multi-regional table: data
                                              "product's decomposition (JSON)."),
               fmt: Optional[str] = FMT, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Intra-regional, feedback and spillover effects 溢出效应/反馈效应 by region (Miller)."""
-    from ..analysis.regions import spillover as calc
+    from ..analysis.regions.spillover import spillover as calc
     t = _load(source, data_dir, fmt)
     res = calc(t, kind)
     if as_json:
@@ -59,7 +59,7 @@ def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset i
          fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
          as_json: bool = JSON):
     """Each region's output, value added (and jobs) driven by the other's final demand."""
-    from ..analysis.regions import twin as calc
+    from ..analysis.regions.spillover import twin as calc
     if top < 1:
         raise UserError(f"--top: found {top}, expected ≥ 1")
     t = _load(source, data_dir, fmt)
@@ -103,7 +103,7 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
                                                         "regional-data CSV template and stop."),
                 fmt: Optional[str] = FMT, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Estimate a regional table by location quotients 区位商 (SLQ, CILQ, FLQ, AFLQ)."""
-    from ..analysis import regionalize as rz
+    from ..analysis.regions import regionalize as rz
     from ..analysis.multipliers import multipliers
     from ..export import export_table
     t = _load(national, data_dir, fmt)

@@ -101,8 +101,8 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
                top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
                data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Direct, indirect and induced effects of a spending profile (直接/间接/诱发效应)."""
-    from ..analysis.demand import read_demand
-    from ..analysis.impact import impact
+    from ..analysis.scenarios.demand import read_demand
+    from ..analysis.scenarios.impact import impact
     basis = _basis(basis, domestic)
     t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
     d = read_demand(demand, t, allow_negative=allow_negative)
@@ -146,7 +146,7 @@ def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competit
               data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Import cut-off or capacity loss: maximum feasible output, losses and what binds (进口中断、
     产能冲击)."""
-    from ..analysis.disruption import OBJECTIVES, RATIONING, binding_summary, disruption
+    from ..analysis.scenarios.disruption import OBJECTIVES, RATIONING, binding_summary, disruption
     for flag, v in (("--substitution", substitution), ("--critical", critical)):
         if not 0 <= v <= 1:
             raise UserError(f"{flag}: found {v}, expected a share in [0, 1] (0.5 for 50 %)")
@@ -198,7 +198,7 @@ def inoperability_cmd(source: str = typer.Argument(..., help="Dataset id or tabl
                       top: int = TOP, fmt: Optional[str] = FMT, lang: str = LANG,
                       data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Inoperability IO model: static equilibrium or recovery paths over days (不可运行性)."""
-    from ..analysis import inoperability as inop
+    from ..analysis.scenarios import inoperability as inop
     if days < 1:
         raise UserError(f"--days: found {days}, expected ≥ 1")
     basis = _basis(basis, domestic)
@@ -241,8 +241,8 @@ def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table f
                    fmt: Optional[str] = FMT, lang: str = LANG,
                    data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Monte-Carlo percentile bands for an impact (log-normal perturbation of A)."""
-    from ..analysis.demand import read_demand
-    from ..analysis.montecarlo import montecarlo
+    from ..analysis.scenarios.demand import read_demand
+    from ..analysis.scenarios.montecarlo import montecarlo
     if draws < 1:
         raise UserError(f"--draws: found {draws}, expected ≥ 1")
     from ..analysis.households import remember_data_dir

@@ -50,7 +50,7 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
         basis: str = BASIS, fmt: Optional[str] = FMT, lang: str = LANG,
         data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Gross-export decomposition 总出口增加值分解 (KWW, WWZ, Borin–Mancini) and GVC measures."""
-    from ..analysis import gvc as G
+    from ..analysis.valuechains import gvc as G
     _check_lang(lang)
     if method not in G.METHODS:
         raise UserError(f"--method: found {method!r}, expected one of {', '.join(G.METHODS)}")
@@ -141,7 +141,7 @@ def prices(source: str = typer.Argument(..., help="Dataset id or table file (nat
            basis: str = BASIS, fmt: Optional[str] = FMT, lang: str = LANG,
            data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Leontief price model 价格模型: cost-push effects on sector prices and household costs."""
-    from ..analysis.prices import cost_push
+    from ..analysis.valuechains.prices import cost_push
     _check_lang(lang)
     if not (0 < share <= 1):
         raise UserError(f"--share: found {share}, expected 0 < share ≤ 1")
@@ -190,7 +190,7 @@ def cbam(source: str = typer.Argument(..., help="National or provincial NBS tabl
          basis: str = BASIS, fmt: Optional[str] = FMT, lang: str = LANG,
          data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """EU CBAM exposure 碳边境调节机制敞口 by sector: an estimate at IO-sector resolution."""
-    from ..analysis.cbam import ESTIMATE_EN, ESTIMATE_ZH, EMISSIONS, exposure
+    from ..analysis.valuechains.cbam import ESTIMATE_EN, ESTIMATE_ZH, EMISSIONS, exposure
     _check_lang(lang)
     if price_gap is None or eur_cny is None:
         raise UserError(("--price-gap" if price_gap is None else "--eur-cny") + ": required "

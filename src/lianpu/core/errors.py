@@ -75,3 +75,53 @@ def message(table, problem: str, *, found=None, expected=None, row=None, column=
     if detail:
         text += " (" + ", ".join(detail) + ")"
     return text
+
+
+def _choices_text(choices) -> str:
+    items = [repr(c) for c in choices]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def check_choice(value, choices, *, argument: str, table=None):
+    """``value`` if it is one of ``choices``, else an :class:`ArgumentError` in the template
+    (``argument 'kind': found 'x', expected 'output', 'value_added' or 'income'``)."""
+    choices = tuple(choices)
+    if value not in choices:
+        raise ArgumentError(message(table, "not an accepted value", found=repr(value),
+                                    expected=_choices_text(choices), argument=argument))
+    return value
+
+
+def check_range(value, *, argument: str, low=None, high=None, low_open: bool = False,
+                high_open: bool = False, table=None):
+    """``value`` as a float if it lies in the interval, else an :class:`ArgumentError`.
+    ``low_open``/``high_open`` exclude the bound; NaN is always refused."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ArgumentError(message(table, "not a number", found=repr(value),
+                                    expected="a number", argument=argument)) from None
+    lo_ok = low is None or (v > low if low_open else v >= low)
+    hi_ok = high is None or (v < high if high_open else v <= high)
+    if v != v or not (lo_ok and hi_ok):
+        lo = "" if low is None else ("(" if low_open else "[") + f"{low:g}"
+        hi = "" if high is None else f"{high:g}" + (")" if high_open else "]")
+        if low is None:
+            want = f"a number {'<' if high_open else '≤'} {high:g}"
+        elif high is None:
+            want = f"a number {'>' if low_open else '≥'} {low:g}"
+        else:
+            want = f"a number in {lo}, {hi}"
+        raise ArgumentError(message(table, "out of range", found=repr(value), expected=want,
+                                    argument=argument))
+    return v
+
+
+LANGS = ("zh", "en")
+
+
+def check_lang(lang, *, allow_none: bool = False, argument: str = "lang"):
+    """The one language check: 'zh' or 'en' (or None where the caller allows it)."""
+    if lang is None and allow_none:
+        return None
+    return check_choice(lang, LANGS + ((None,) if allow_none else ()), argument=argument)

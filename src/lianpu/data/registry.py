@@ -74,8 +74,8 @@ EXIOBASE_YEARS = tuple(range(1995, 2023))
 _AUX_READERS = {
     "employment": "a CSV of employed persons by industry and year (read it with pandas from "
                   "lianpu.data.registry.path_of(id); the scenario analyses use it)",
-    "ceads": "a CEADs CO2 inventory; use lianpu.carbon.inventory (read_national, "
-             "read_provinces, read_cities) or lianpu.analysis.carbon.co2_satellite",
+    "ceads": "a CEADs CO2 inventory; use lianpu.satellites.co2.inventory (read_national, "
+             "read_provinces, read_cities) or lianpu.analysis.carbon.footprint.co2_satellite",
 }
 
 
@@ -268,7 +268,7 @@ def _chnio() -> list[Dataset]:
     return items
 
 
-# China MRIO (lianpu.analysis.china_mrio): built from the provincial tables on first use and
+# China MRIO (lianpu.analysis.regions.mrio.build): built from the provincial tables on first use and
 # cached as cn/mrio/cn_mrio_{year}_{hash of the parameters}.parquet; not listed by datasets()
 MRIO_YEARS = (2012, 2017)
 
@@ -384,7 +384,7 @@ def load_dataset(id: str, data_dir=None, **kwargs):
     """
     ds = get(id)
     if ds.format == "cn-mrio":  # built from the cached provincial tables (and cached) on first use
-        from ..analysis.china_mrio import build_china_mrio
+        from ..analysis.regions.mrio.build import build_china_mrio
         return build_china_mrio(ds.year, data_dir=data_dir, **kwargs)
     if ds.format not in IO_FORMATS + BIG_FORMATS:
         raise DatasetError(f"dataset {ds.id!r} is not an IO table (format {ds.format!r}: "

@@ -61,7 +61,7 @@ def default_region(table, region=None):
     report's ``--region``), else China where present (the planners' own economy), else the
     first region; None for a single-region table."""
     if region is not None and table.is_multiregional:
-        from ..analysis.china_mrio import region_code
+        from ..analysis.regions.mrio.build import region_code
         return region_code(table, region)
     if not table.is_multiregional:
         return None
@@ -87,7 +87,7 @@ def table_basis(table):
 def analysis(table, key, fn):
     """``fn(table)``, computed once per (immutable) table: the report's sections, the dashboard
     and every chain share one result."""
-    from ..analysis.common import cached
+    from ..analysis._common import cached
     return cached(table, ("report",) + tuple(key), lambda: fn(table))
 
 

@@ -16,7 +16,7 @@ ITEMS = ("consumption", "capital", "exports", "other")
 
 def keysector_frame(table):
     """``lianpu.keysectors(table)``, cached per table (see :func:`content.analysis`)."""
-    from ..analysis.keysectors import keysectors
+    from ..analysis.chains.keysectors import keysectors
     return analysis(table, ("keysectors",), keysectors)
 
 

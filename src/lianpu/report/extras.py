@@ -19,8 +19,8 @@ EFFECT_COLORS = ("#1f77b4", "#2e8b57", "#d35400")
 def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
     """Production-based CO2 and the footprint under the domestic-technology assumption (DTA),
     by final-use category and by track; a table without an emission inventory gets the reason
-    instead of numbers. Labels come from :data:`lianpu.analysis.carbon.TOTAL_NAMES`."""
-    from ..analysis.carbon import (BASIS, BASIS_ZH, COMPONENT_NAMES, TOTAL_NAMES, co2_satellite,
+    instead of numbers. Labels come from :data:`lianpu.analysis.carbon.footprint.TOTAL_NAMES`."""
+    from ..analysis.carbon.footprint import (BASIS, BASIS_ZH, COMPONENT_NAMES, TOTAL_NAMES, co2_satellite,
                                    footprint)
     zh = lang == "zh"
     lead = ("生产侧排放按本国生产的直接排放计。消费侧只能在国内技术假设（DTA）下计算：进口品按本国的排放强度"
@@ -128,7 +128,7 @@ def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
 def _carbon_mrio(sec, table, cat, lang, data_dir, unit) -> None:
     """The DTA footprint beside the MRIO one (WIOD 2013, same year, CEADs for China only),
     or a sentence saying why there is none for this year."""
-    from ..analysis.carbon_mrio import compare, nearest_wiod_year, wiod_footprint
+    from ..analysis.carbon.mrio import compare, nearest_wiod_year, wiod_footprint
     from ..data import registry
     zh = lang == "zh"
     y, why = nearest_wiod_year(table.year)
@@ -162,7 +162,7 @@ def _carbon_mrio(sec, table, cat, lang, data_dir, unit) -> None:
 def _inventory(table, data_dir):
     """The CEADs national inventory for the table's year, read once per process (the workbook
     takes a second to parse); None lets ``co2_satellite`` read it — and word any error."""
-    from ..analysis.carbon import match_year
+    from ..analysis.carbon.footprint import match_year
     from ..data import registry
     if getattr(table, "province", None):  # a province: co2_satellite reads its own inventory
         return None
@@ -174,7 +174,7 @@ def _inventory(table, data_dir):
 
 @lru_cache(maxsize=4)
 def _read_national(year, path, mtime):
-    from ..carbon.inventory import read_national
+    from ..satellites.co2.inventory import read_national
     return read_national(year, path=path)
 
 
@@ -182,7 +182,7 @@ def _read_national(year, path, mtime):
 def default_project(table, track_ids):
     """The example project: 1 billion CNY (10 亿元 = 100,000 万元) of final demand for the
     largest sector of the first track that this table can resolve (else the largest sector)."""
-    from ..analysis.tracks import resolve
+    from ..analysis.tracks.catalogue import resolve
     from ..core.errors import TableError
     for tid in track_ids:
         try:
@@ -210,7 +210,7 @@ def impact_section(table, lang, demand: dict, type: str = "II", key="impact",
                    title=None, lead=None) -> Section:
     """Direct, indirect (and induced) effects of ``demand`` ({sector: amount in the table's
     unit}) on output, value added and income; the numbers are ``lianpu.impact``'s."""
-    from ..analysis.impact import impact
+    from ..analysis.scenarios.impact import impact
     t, hh = impact_basis(table)
     s = pd.Series(0.0, index=t.index)
     for c, a in demand.items():
@@ -267,7 +267,7 @@ def impact_section(table, lang, demand: dict, type: str = "II", key="impact",
 
 
 def _ind_name(ind, res, lang):
-    from ..analysis.impact import INDICATOR_NAMES
+    from ..analysis.scenarios.impact import INDICATOR_NAMES
     zh, en = INDICATOR_NAMES.get(ind) or res.indicator_names.get(ind, (ind, ind))
     return zh if lang == "zh" else en
 

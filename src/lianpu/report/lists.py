@@ -14,7 +14,7 @@ TOP = 10
 def weak_result(table, track, region=None):
     """``lianpu.weaklinks`` of a track or sector list (in ``region`` of an MRIO), cached per
     table."""
-    from ..analysis.weaklinks import weaklinks
+    from ..analysis.chains.weaklinks import weaklinks
     from .content import analysis, default_region
     reg = default_region(table, region)
     key = ("weaklinks", track if isinstance(track, str) else tuple(map(str, track)), reg)

@@ -65,10 +65,10 @@ LEAK_NAMES = {"local_value_added": ("本地增加值（I型）", "Local value ad
 class ProjectImpact:
     """The project's effects, in the table's units (satellites in theirs).
 
-    ``impact``: the :class:`~lianpu.analysis.impact.ImpactResult` (Type II where the table
+    ``impact``: the :class:`~lianpu.analysis.scenarios.impact.ImpactResult` (Type II where the table
     allows, else Type I); ``taxes``: net taxes on production per unit of output (n,) or None;
     ``leak_first`` / ``leak_chain``: {"abroad", "provinces"} → (n,) by product; ``mc``: the
-    :class:`~lianpu.analysis.montecarlo.MonteCarloResult` or None (``mc_error`` says why)."""
+    :class:`~lianpu.analysis.scenarios.montecarlo.MonteCarloResult` or None (``mc_error`` says why)."""
 
     table: object          # the view analysed (resolve_basis)
     impact: object
@@ -158,12 +158,12 @@ def project_impact(table, demand, *, local_share=None, basis: str = "auto", draw
                    seed: int = 0, data_dir=None) -> ProjectImpact:
     """The project's effects on ``table`` (see the module docstring).
 
-    ``demand``: a spending-profile file or anything :func:`lianpu.analysis.demand.as_demand`
+    ``demand``: a spending-profile file or anything :func:`lianpu.analysis.scenarios.demand.as_demand`
     takes (one scenario); ``local_share``: overrides the file's shares — a scalar for every
     row, or {sector code: share}. ``draws``: Monte-Carlo draws (0: none)."""
     from ..analysis.basis import resolve_basis
-    from ..analysis.demand import Demand, as_demand
-    from ..analysis.impact import impact
+    from ..analysis.scenarios.demand import Demand, as_demand
+    from ..analysis.scenarios.impact import impact
     from ..satellites.attach import SHIPPED, attach
     sat_notes, sat_missing = {}, {}
     for kind in SHIPPED:
@@ -196,7 +196,7 @@ def project_impact(table, demand, *, local_share=None, basis: str = "auto", draw
     mc, mc_err = None, ""
     if draws:
         from ..analysis.households import closure
-        from ..analysis.montecarlo import montecarlo
+        from ..analysis.scenarios.montecarlo import montecarlo
         try:
             hh = closure(view, None, data_dir).split if r.type == "II" else None
             mc = montecarlo(table, Demand(d.amount, d.local, d.scenarios, d.source),
@@ -209,7 +209,7 @@ def project_impact(table, demand, *, local_share=None, basis: str = "auto", draw
 
 
 def _with_shares(view, d, local_share):
-    from ..analysis.demand import Demand
+    from ..analysis.scenarios.demand import Demand
     share = np.asarray(d.local[:, 0] / np.where(d.amount[:, 0] != 0, d.amount[:, 0], 1.0))
     share = np.where(d.amount[:, 0] != 0, share, 1.0)
     if isinstance(local_share, dict):

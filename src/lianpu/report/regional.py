@@ -32,7 +32,7 @@ def partner_of(table, r: str) -> str:
     """The twin-core partner: 重庆 for 四川 and back, else the nearest provincial capital."""
     if r in PARTNER and PARTNER[r] in table.regions:
         return PARTNER[r]
-    from ..analysis.china_mrio import distances
+    from ..analysis.regions.mrio.build import distances
     d = distances()
     d = d.loc[r, [c for c in d.columns if c != r and c in table.regions]]
     return str(d.idxmin())
@@ -58,8 +58,8 @@ def _name(code, zh):
 
 
 def _build(sec, table, region, zh, data_dir):
-    from ..analysis import china_questions as cq
-    from ..analysis.china_mrio import co2_satellite, region_code
+    from ..analysis.regions.mrio import questions as cq
+    from ..analysis.regions.mrio.build import co2_satellite, region_code
     from . import figures as fg
     from .i18n import source_text
     if not table.is_multiregional:

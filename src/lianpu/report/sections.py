@@ -45,7 +45,7 @@ def build(table, what: str, lang: str, **args):
 
 def available_tracks(table, lang: str) -> list[dict]:
     """Every registered track with its colour and whether this table can resolve it."""
-    from ..analysis.tracks import resolve_track, tracks
+    from ..analysis.tracks.catalogue import resolve_track, tracks
     from .tracks import color_of
     out = []
     for tid, t in tracks().items():

@@ -16,7 +16,7 @@ TIER_ROWS = 20
 
 
 def all_track_ids() -> list[str]:
-    from ..analysis.tracks import tracks
+    from ..analysis.tracks.catalogue import tracks
     return list(tracks())
 
 
@@ -29,7 +29,7 @@ def color_of(track_id) -> str:
 def selected(table, tracks=None) -> list[str]:
     """Track ids to report: those asked for (unknown ones are an error), else the defaults
     this table can resolve."""
-    from ..analysis.tracks import find_track, resolve
+    from ..analysis.tracks.catalogue import find_track, resolve
     if tracks:
         ids = [find_track(t).id for t in tracks]
         for i in ids:
@@ -57,7 +57,7 @@ def tracks_section(table, ids, lang, children=None) -> Section:
 
 def chain_result(table, track, region=None):
     """``lianpu.chain`` of a track or sector list (in ``region`` of an MRIO), cached per table."""
-    from ..analysis.chain import chain
+    from ..analysis.chains.chainmap import chain
     reg = default_region(table, region)
     key = ("chain", track if isinstance(track, str) else tuple(map(str, track)), reg)
     return analysis(table, key, lambda t: chain(t, track if isinstance(track, str)
@@ -67,7 +67,7 @@ def chain_result(table, track, region=None):
 def track_section(table, track, lang, region=None) -> Section:
     """One track (id) or a custom selection (sequence of sector codes)."""
     if isinstance(track, str):  # a track carved out of a sector: analysed on the split table
-        from ..analysis.carveout import carved_table
+        from ..analysis.tracks.carveout import carved_table
         table = carved_table(table, track)
     cm = chain_result(table, track, region)
     tid = track if isinstance(track, str) else "custom-" + "-".join(map(str, track))[:40]

@@ -46,7 +46,7 @@ def valuechains_section(table, lang: str, data_dir=None) -> Section:
 
 
 def _gvc(sec, table, zh):
-    from ..analysis import gvc
+    from ..analysis.valuechains import gvc
     k = gvc.decompose(table, "kww")
     f = k.frame
     cols = ["VAX", "RDV", "DVA", "DDC", "FVA", "FDC", "VS"]
@@ -84,7 +84,7 @@ def _gvc(sec, table, zh):
 
 
 def _prices(sec, table, zh, data_dir):
-    from ..analysis.prices import cost_push
+    from ..analysis.valuechains.prices import cost_push
     r = cost_push(table, carbon_price=CARBON_PRICE, data_dir=data_dir)
     lang = "zh" if zh else "en"
     sec.lead = (f"投入产出价格模型（Miller & Blair 2009 §2.6）：对各部门直接排放征收 {CARBON_PRICE:g} 元/吨"

@@ -28,7 +28,7 @@ def attach(table, kind: str, data_dir=None) -> Attached:
     jobs: :func:`lianpu.satellites.employment_satellite` (national employment statistics of
     the table's year, 2018 for later tables) — refused for a provincial table, since lianpu
     ships no provincial employment statistics and national jobs would be put on one province.
-    co2: :func:`lianpu.analysis.carbon.co2_satellite` (CEADs national inventory, or the
+    co2: :func:`lianpu.analysis.carbon.footprint.co2_satellite` (CEADs national inventory, or the
     province's own inventory for a provincial table; nearest CEADs year)."""
     if kind not in SHIPPED:
         raise TableError(message(table.name, "no shipped satellite of this name", argument="kind",
@@ -49,7 +49,7 @@ def attach(table, kind: str, data_dir=None) -> Attached:
         t = employment_satellite(table, None, data_dir)
         year = None if table.year is None else min(int(table.year), LAST_YEAR)
     else:
-        from ..analysis.carbon import co2_satellite, match_year
+        from ..analysis.carbon.footprint import co2_satellite, match_year
         t = co2_satellite(table, data_dir=data_dir)
         year = match_year(table.year)[0]
     new = [n for n in t.notes[len(table.notes):] if n.startswith(kind + ":")]

@@ -76,10 +76,10 @@ def parse_demand(table, demand) -> dict:
 
 
 def _amount(a, code, table=None) -> float:
-    """One amount by the library's rule (lianpu.analysis.demand.parse_amount): a finite
+    """One amount by the library's rule (lianpu.analysis.scenarios.demand.parse_amount): a finite
     number, thousands commas in groups of three, no decimal comma, not negative (the
     dashboard has no --allow-negative)."""
-    from ..analysis.demand import check_amounts, parse_amount
+    from ..analysis.scenarios.demand import check_amounts, parse_amount
     from ..core.errors import ArgumentError
     try:
         v = parse_amount(a, None, column=f"demand[{code!r}]")

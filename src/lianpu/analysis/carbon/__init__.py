@@ -1,0 +1,1 @@
+"""Carbon 碳: footprints (national, provincial, MRIO) and provincial emission profiles."""

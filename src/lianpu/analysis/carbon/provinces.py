@@ -1,0 +1,142 @@
+"""A province's CO2 profile by IO sector 省级分部门排放结构, compared with the nation.
+
+There is no provincial IO table in lianpu's data, so:
+
+- the 47 CEADs sectors of the province are put on the sectors of the *national* NBS table
+  nearest in year (ties: the earlier; the 42-sector table where a year has two), one-to-many
+  sectors split by the national table's fossil-fuel-input weights (:mod:`.concordance`);
+- the comparison is of *composition*, not of intensity: each sector's share of the province's
+  production emissions against its share of national emissions (ratio = an emission
+  location quotient), and the province's share of national emissions by sector. Provincial
+  gross output by sector is not available, so provincial emission intensities cannot be
+  formed; the national intensity (t CO2 per unit of national output) is shown for reference.
+- track shares: the part of the province's production emissions emitted by the sectors each
+  track (赛道) maps to (direct emissions only: without a provincial IO table, supply-chain
+  emissions of a province's tracks are not identified).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ...core.errors import TableError
+from ...satellites.co2 import concordance as cc
+from ...satellites.co2 import inventory as inv
+
+NBS_TABLE_YEARS = {2002: "cn-nbs-2002-122", 2005: "cn-nbs-2005-42", 2007: "cn-nbs-2007-135",
+                   2010: "cn-nbs-2010-41", 2012: "cn-nbs-2012-139", 2015: "cn-nbs-2015-42",
+                   2017: "cn-nbs-2017-42", 2018: "cn-nbs-2018-42", 2020: "cn-nbs-2020-42"}
+
+
+def nearest_table(year: int) -> str:
+    """The NBS table id used to place a year's emissions (nearest year, ties to the earlier)."""
+    best = min(NBS_TABLE_YEARS, key=lambda y: (abs(y - year), y))
+    return NBS_TABLE_YEARS[best]
+
+
+@dataclass(frozen=True)
+class ProvincialProfile:
+    """Result of :func:`provincial_profile` (Mt CO2)."""
+
+    province: str          # CEADs English name
+    province_zh: str
+    year: int
+    table: str             # the national table whose sectors are used
+    sectors: pd.DataFrame  # by IO sector: province, shares, national, ratios
+    tracks: pd.DataFrame   # by track: share of the province's emissions vs the nation's
+    totals: dict
+    unit: str = "Mt CO2"
+    notes: tuple = field(default=())
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.sectors.copy()
+
+    def to_dict(self) -> dict:
+        return {"province": self.province, "province_zh": self.province_zh, "year": self.year,
+                "table": self.table, "unit": self.unit, "totals": self.totals,
+                "sectors": self.sectors.reset_index().to_dict(orient="records"),
+                "tracks": self.tracks.reset_index().to_dict(orient="records"),
+                "notes": list(self.notes)}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+def provincial_profile(province: str, year: int, *, data_dir=None, table=None,
+                       tracks=None) -> ProvincialProfile:
+    """Emissions of ``province`` (四川 / Sichuan / any of the 30) in ``year`` by IO sector.
+
+    ``table`` overrides the national table used for the sectors and split weights (an NBS
+    table); ``tracks`` is an optional user tracks file.
+    """
+    en = inv.province(province)
+    year = int(year)
+    if table is None:
+        from ...io import load
+        table = load(nearest_table(year), data_dir=data_dir)
+    key = cc.table_key(table)
+    prov = inv.read_provinces(year, [en], data_dir=data_dir).sector_totals(en, year)
+    nat = inv.read_national(year, data_dir=data_dir).sector_totals("China", year)
+    W = cc.ceads_weights(table)
+    pv, ph = cc.to_table(table, prov, W)
+    nv, nh = cc.to_table(table, nat, W)
+    x = table.x_
+    p_tot, n_tot = pv.sum(), nv.sum()
+    p_share = pv / p_tot if p_tot else np.zeros_like(pv)
+    n_share = nv / n_tot if n_tot else np.zeros_like(nv)
+    frame = pd.DataFrame({
+        "name_zh": table.sectors["name_zh"], "name_en": table.sectors["name_en"],
+        "province": pv, "province_share": p_share, "national": nv, "national_share": n_share,
+        "share_ratio": np.divide(p_share, n_share, out=np.full_like(pv, np.nan),
+                                 where=n_share > 0),
+        "province_of_national": np.divide(pv, nv, out=np.full_like(pv, np.nan), where=nv > 0),
+        "national_intensity": np.divide(nv, x, out=np.zeros_like(nv), where=x > 0) * 1e6,
+    }, index=table.index)
+    frame.attrs["national_intensity_unit"] = f"t CO2 per {table.unit}"
+    track_rows, skipped = _tracks(table, p_share, n_share, tracks)
+    notes = [
+        f"sectors and one-to-many split weights from the national table {key} (no provincial "
+        "IO table)",
+        "compared with the nation: composition of production emissions (shares, share ratio = "
+        "emission location quotient) and the province's share of national emissions by sector; "
+        "provincial intensities need provincial output by sector, which is not available",
+        "track shares are direct (scope-1) emissions of the sectors a track maps to",
+    ]
+    if skipped:
+        notes.append("tracks without codes for this table: " + ", ".join(skipped))
+    if table.year != year:
+        notes.append(f"the inventory is of {year}; the table {key} is of {table.year} "
+                     "(the nearest NBS table)")
+    totals = {"province_production": float(p_tot), "province_households": float(ph.sum()),
+              "province_total": float(p_tot + ph.sum()),
+              "national_production": float(n_tot), "national_households": float(nh.sum()),
+              "national_total": float(n_tot + nh.sum()),
+              "province_share_of_national": float((p_tot + ph.sum()) / (n_tot + nh.sum()))}
+    return ProvincialProfile(en, inv.PROVINCES[en], year, key, frame, track_rows, totals,
+                             notes=tuple(notes))
+
+
+def _tracks(table, p_share, n_share, path):
+    try:
+        from ..tracks import catalogue as tr
+    except ImportError:  # pragma: no cover - tracks ship with lianpu
+        return pd.DataFrame(), ["(tracks module unavailable)"]
+    ts = tr.tracks(path)
+    rows, skipped = [], []
+    for tid, t in ts.items():
+        try:
+            idx = tr.resolve(table, tid, ts)
+        except TableError:
+            skipped.append(tid)
+            continue
+        p, n = float(p_share[idx].sum()), float(n_share[idx].sum())
+        rows.append({"track": tid, "name_zh": t.name_zh, "name_en": t.name_en,
+                     "sectors": "/".join(str(table.index[i]) for i in idx),
+                     "province_share": p, "national_share": n,
+                     "share_ratio": p / n if n else np.nan})
+    cols = ["track", "name_zh", "name_en", "sectors", "province_share", "national_share",
+            "share_ratio"]
+    return pd.DataFrame(rows, columns=cols).set_index("track"), skipped

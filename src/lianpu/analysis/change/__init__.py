@@ -1,0 +1,1 @@
+"""Change over time 时序变化: structural decomposition and position series."""

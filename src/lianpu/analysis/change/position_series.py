@@ -1,0 +1,196 @@
+"""Value-chain position over time 价值链地位: upstreamness and import content, 1995–2018.
+
+For each year of the OECD national IO tables for China (45 sectors, million USD):
+
+- upstreamness 上游度 U = (I − B)⁻¹ 1 = G 1, the row sums of the Ghosh inverse (Miller &
+  Temurshoev 2017; equal to Antràs et al. 2012's measure in a closed economy): the average
+  number of production stages between a sector's output and final use, ≥ 1. One solve on
+  the table's cached Ghosh factor (``table.factor_ghosh``), no inverse;
+- import content 进口含量 of a unit of final demand for each product (vertical
+  specialisation, Hummels, Ishii & Yi 2001): ic' = 1' A_m (I − A_d)⁻¹, imported intermediate
+  inputs used directly and indirectly, from the domestic view of the table (import
+  proportionality); one transposed solve. The import content of exports is Σ_j ic_j ex_j /
+  Σ_j ex_j.
+
+Prices: every year is in its own current USD prices. Upstreamness and import content are
+ratios of flows, so a price index common to all products of a year cancels exactly; changes in
+*relative* prices (e.g. of imported inputs against domestic output) remain in the series.
+``deflator=`` (by sector and year, :func:`lianpu.analysis.change.sda.read_deflator`) first puts
+every year's table in constant prices of the first year's (rows of Z, Zm, Y divided by the
+product's index) and reports the series both ways. The chart is written as a self-contained HTML file (plotly.js inline, works offline).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ...core import leontief as leo
+
+YEARS = tuple(range(1995, 2019))
+
+
+def upstreamness(table) -> np.ndarray:
+    """U = G 1 (n,), as :func:`lianpu.analysis.chains.position.upstreamness` (one Ghosh solve)."""
+    from ..chains.position import upstreamness as u
+    return u(table).to_numpy()
+
+
+def import_content(table, prices=None) -> tuple[np.ndarray, float, float]:
+    """(import content of final demand by product (n,), of exports, of all final use).
+
+    ``prices`` (n,), optional: the table's product price indices relative to a base year;
+    rows of Z_d, Z_m and Y and output are divided by them first (constant prices)."""
+    from ...core import roles
+    from ..carbon.footprint import domestic_view
+    td = domestic_view(table)
+    x, Zm, Y, factor = td.x_, td.Zm_, td.Y_, td.factor
+    if prices is not None:
+        p = np.asarray(prices, float)
+        x, Zm, Y = x / p, Zm / p[:, None], Y / p[:, None]
+        if not np.allclose(p, p[0]):  # a common index leaves A_d (and its LU) unchanged
+            Zd = td.Z_ / p[:, None]
+            A = np.divide(Zd, x[None, :], out=np.zeros_like(Zd), where=x[None, :] > 0)
+            factor = leo.leontief_factor(A, labels=list(td.label("en")), table=td.name)
+    um = np.divide(Zm.sum(axis=0), x, out=np.zeros_like(x), where=x > 0)
+    ic = leo.left_solve(factor, um)
+    # exports by role (export, purchases by non-residents), as in IOTable.domestic()
+    ex = Y[:, td.fd_positions(roles.EXPORTS)].sum(axis=1)
+    y = Y.sum(axis=1)
+    return ic, float(ic @ ex / ex.sum()) if ex.sum() else np.nan, float(ic @ y / y.sum())
+
+
+@dataclass(frozen=True)
+class PositionSeries:
+    """Upstreamness and import content by year (rows) and sector (columns)."""
+
+    upstreamness: pd.DataFrame
+    import_content: pd.DataFrame
+    summary: pd.DataFrame       # by year: output-weighted upstreamness, import content
+    sectors: pd.DataFrame       # code → name_zh, name_en
+    notes: tuple = field(default=())
+    basis: str = "current prices of each year (not deflated)"
+    unit: str = "ratio (upstreamness: production stages; import content: share of final use)"
+    #: import content in constant prices (when a deflator was given), same shape
+    import_content_deflated: pd.DataFrame | None = None
+    deflated_basis: str = ""
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long format: year, sector, name_zh, name_en, upstreamness, import_content."""
+        u = self.upstreamness.stack().rename("upstreamness")
+        ic = self.import_content.stack().rename("import_content")
+        df = pd.concat([u, ic], axis=1).reset_index()
+        df.columns = ["year", "sector", "upstreamness", "import_content"]
+        df.insert(2, "name_zh", df["sector"].map(self.sectors["name_zh"]))
+        df.insert(3, "name_en", df["sector"].map(self.sectors["name_en"]))
+        return df
+
+    def to_dict(self) -> dict:
+        d = {"years": [int(y) for y in self.upstreamness.index], "unit": self.unit,
+             "basis": self.basis,
+             "summary": self.summary.reset_index().to_dict(orient="records"),
+             "rows": self.to_frame().to_dict(orient="records"), "notes": list(self.notes)}
+        if self.import_content_deflated is not None:
+            d["deflated"] = {"basis": self.deflated_basis, "import_content": [
+                {"year": int(y), "sector": c, "import_content": v}
+                for y, row in self.import_content_deflated.iterrows() for c, v in row.items()]}
+        return d
+
+    def to_json(self) -> str:
+        from ..carbon.footprint import dumps
+        return dumps(self.to_dict())
+
+    def figure(self, lang: str = "zh", top: int = 8):
+        """A plotly figure: upstreamness (top) and import content (bottom) by sector; the
+        ``top`` sectors by last-year upstreamness are shown, the others one click away."""
+        from plotly.subplots import make_subplots
+        zh = lang == "zh"
+        titles = ("上游度（戈什逆矩阵行和）" if zh else "Upstreamness (Ghosh row sums)",
+                  "最终需求的进口含量" if zh else "Import content of final demand")
+        fig = make_subplots(rows=2, cols=1, shared_xaxes=True, subplot_titles=titles,
+                            vertical_spacing=0.08)
+        shown = set(self.upstreamness.iloc[-1].nlargest(top).index)
+        names = self.sectors["name_zh" if zh else "name_en"]
+        for code in self.upstreamness.columns:
+            vis = True if code in shown else "legendonly"
+            label = f"{code} {names[code]}"
+            for row, frame in ((1, self.upstreamness), (2, self.import_content)):
+                fig.add_scatter(x=list(frame.index), y=list(frame[code]), mode="lines",
+                                name=label, legendgroup=code, showlegend=row == 1,
+                                visible=vis, row=row, col=1)
+        for col, dash in (("import_content_exports", "dash"), ("import_content_final_use", "dot")):
+            fig.add_scatter(x=list(self.summary.index), y=list(self.summary[col]), mode="lines",
+                            line={"width": 4, "dash": dash, "color": "black"},
+                            name=(("出口进口含量" if col.endswith("exports")
+                                   else "全部最终需求进口含量") if zh else col.replace("_", " ")),
+                            row=2, col=1)
+        fig.update_layout(title="中国各部门价值链地位（OECD投入产出表）" if zh else
+                          "China's sectors: value-chain position (OECD IOTs)",
+                          height=900, legend={"font": {"size": 10}})
+        return fig
+
+    def to_html(self, path, lang: str = "zh") -> None:
+        """Write the chart to ``path`` as one self-contained HTML file (plotly.js inline)."""
+        from ...atomic import atomic_open
+        html = self.figure(lang).to_html(include_plotlyjs=True, full_html=True)
+        with atomic_open(path, "w", encoding="utf-8") as fh:
+            fh.write(html)
+
+
+def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=None,
+                    tables=None, deflator=None) -> PositionSeries:
+    """Upstreamness and import content of China's sectors from the OECD series.
+
+    ``tables`` (optional) replaces the registry: an iterable of tables with identical sectors
+    (e.g. loaded elsewhere); otherwise ``cn-oecd-{year}`` for start…end are loaded.
+    ``deflator`` (optional, :func:`lianpu.analysis.change.sda.read_deflator`; indices by sector and
+    year in the tables' codes): import content is also computed in constant prices of the
+    first year (``import_content_deflated``). Upstreamness needs none: B = x̂⁻¹Z divides each
+    row by its own product's output, so any product price index cancels.
+    """
+    if tables is None:
+        if not (YEARS[0] <= start <= end <= YEARS[-1]):
+            raise ValueError(f"argument 'start'/'end': found {start}–{end}, expected years "
+                             f"within {YEARS[0]}–{YEARS[-1]} with start ≤ end")
+        from ...io import load
+        tables = [load(f"cn-oecd-{y}", data_dir=data_dir) for y in range(start, end + 1)]
+    tables = list(tables)
+    if not tables:
+        raise ValueError("argument 'tables': found no table, expected at least one")
+    codes = list(map(str, tables[0].index))
+    from .sda import read_deflator
+    d = read_deflator(deflator)
+    base = tables[0].year
+    up, ic, icd, summ = {}, {}, {}, {}
+    for t in tables:
+        if list(map(str, t.index)) != codes:
+            raise ValueError(f"argument 'tables': {t.name} has other sectors than "
+                             f"{tables[0].name} (expected a consistent series)")
+        u = upstreamness(t)
+        c, c_ex, c_all = import_content(t)
+        up[t.year], ic[t.year] = u, c
+        summ[t.year] = {"upstreamness_output_weighted": float(u @ t.x_ / t.x_.sum()),
+                        "import_content_exports": c_ex, "import_content_final_use": c_all}
+        if d is not None:
+            cd, cd_ex, cd_all = import_content(t, d.relative(t.year, base, codes))
+            icd[t.year] = cd
+            summ[t.year].update({"import_content_exports_deflated": cd_ex,
+                                 "import_content_final_use_deflated": cd_all})
+    sectors = tables[0].sectors[["name_zh", "name_en"]].copy()
+    sectors.index = codes
+    frame = lambda d: pd.DataFrame(d, index=codes).T.rename_axis("year")  # noqa: E731
+    summary = pd.DataFrame(summ).T.rename_axis("year")
+    notes = ("upstreamness from the competitive table's Ghosh inverse (imported inputs counted "
+             "as supplied by the sector of the product)",
+             "import content: domestic view by import proportionality; exports are the "
+             "columns with the role export or nonresident (OECD CONS_NONRES)",
+             "current prices of each year: ratios, so a price index common to all products "
+             "cancels; relative price changes remain (pass deflator= for constant prices; "
+             "upstreamness is unaffected by any product price index)")
+    if d is None:
+        return PositionSeries(frame(up), frame(ic), summary, sectors, notes)
+    basis = f"constant prices of {base} (deflator: {d.source})"
+    return PositionSeries(frame(up), frame(ic), summary, sectors,
+                          notes + (f"import content also in {basis}",),
+                          import_content_deflated=frame(icd), deflated_basis=basis)

@@ -1,0 +1,1 @@
+"""Scenarios 情景: demand vectors, project impacts, price/quantity shocks, supply disruptions, inoperability, Monte Carlo."""
