@@ -92,7 +92,7 @@ def test_sources_pin_ceads_digests(shared_data):
 
 def test_load_refuses_non_io_datasets(shared_data):
     with pytest.raises(DatasetError, match=r"^dataset 'ceads-china' is not an IO table "
-                                           r"\(format 'ceads': .*lianpu\.carbon\.inventory"):
+                                           r"\(format 'ceads': .*lianpu\.satellites\.co2\.inventory"):
         lianpu.load("ceads-china", data_dir=shared_data)
     with pytest.raises(DatasetError, match=r"'cn-employment' is not an IO table.*path_of"):
         registry.load_dataset("cn-employment", data_dir=shared_data)
