@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 
 import lianpu
-from lianpu.analysis.scenarios.demand import parse_unit, read_demand
+from lianpu.analysis.scenarios.demand import read_demand
 from lianpu.core.errors import FormatError, TableError
+from lianpu.core.units import parse_money
 
 EXAMPLE = __import__("pathlib").Path(__file__).resolve().parents[3] / "docs/examples/project_demand.csv"
 
@@ -168,7 +169,7 @@ def test_units_convert_within_a_currency(tmp_path, t2020):
     d = read_demand(p, t2020)
     assert d.amount[0, 0] == pytest.approx(20_000)                   # 2 亿元 = 20,000 万元
     assert d.amount[list(t2020.index).index("18"), 0] == pytest.approx(3.1)  # 3 万元 + 1000 元
-    assert parse_unit("10,000 CNY (万元)") == ("CNY", 1e4) and parse_unit("百万美元") == ("USD", 1e6)
+    assert parse_money("10,000 CNY (万元)") == ("CNY", 1e4) and parse_money("百万美元") == ("USD", 1e6)
 
 
 @pytest.mark.parametrize("body, match", [

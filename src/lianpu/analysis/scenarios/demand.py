@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.errors import ArgumentError, FormatError, TableError, message
+from ...core.units import Unit
 
 OPTIONAL = {"local_share", "region", "scenario"}
 FREE_TEXT = {"name", "name_zh", "name_en", "note", "notes", "description", "部门"}
@@ -65,40 +67,13 @@ class Demand:
 
 
 # ----------------------------------------------------------------------------- units
-_CURRENCY = (("CNY", ("cny", "rmb", "人民币", "元", "yuan")), ("USD", ("usd", "us$", "美元", "dollar")))
-_SCALES = ((1e8, ("亿", "100million")), (1e9, ("billion", "十亿", "bn")), (1e6, ("million", "百万", "mn")),
-           (1e4, ("10,000", "10000", "万")), (1e3, ("thousand", "千")))
-
-
-def parse_unit(unit: str):
-    """(currency, scale) of a money unit such as '10,000 CNY (万元)', '亿元', 'million USD';
-    None if it is not recognisably money."""
-    s = "".join(str(unit).lower().split()).replace("美元", "usd")  # 美元 contains 元
-    cur = {c for c, keys in _CURRENCY if any(k in s for k in keys)}
-    if len(cur) != 1:
-        return None
-    for tok in ("百万", "十亿", "100million"):  # longer words that contain a shorter scale word
-        if tok in s:
-            s = s.replace(tok, {"百万": " million ", "十亿": " billion ", "100million": " 亿 "}[tok])
-    scales = {v for v, keys in _SCALES if any(k in s for k in keys)}
-    if len(scales) > 1:
-        return None
-    return cur.pop(), (scales.pop() if scales else 1.0)
-
-
-def unit_factor(unit: str, table_unit: str) -> float:
-    """Multiply an amount in ``unit`` by this to get the table's unit; ValueError if impossible."""
-    u, t = str(unit).strip(), str(table_unit).strip()
-    if not u:
+def unit_factor(unit, table_unit) -> float:
+    """Multiply an amount in ``unit`` by this to get the table's unit (:meth:`Unit.factor_to`,
+    the one unit parser of :mod:`lianpu.core.units`); :class:`ArgumentError` if impossible."""
+    u = Unit.parse(unit)
+    if not u.label:
         raise ArgumentError("missing unit")
-    if u == t:
-        return 1.0
-    pu, pt = parse_unit(u), parse_unit(t)
-    if pu is None or pt is None:
-        raise ArgumentError(f"unit {u!r} is not the table's unit {t!r}")
-    if pu[0] != pt[0]:
-        raise ArgumentError(f"unit {u!r} is in {pu[0]}, the table's unit {t!r} is in {pt[0]}")
-    return pu[1] / pt[1]
+    return u.factor_to(table_unit)
 
 
 # ----------------------------------------------------------------------------- sectors
@@ -136,6 +111,131 @@ class SectorLookup:
         codes = [("/".join(map(str, k)) if self.mr else str(k)) for k in self.table.index]
         return f"one of {', '.join(codes[:3])} … {codes[-1]} ({len(codes)} sectors" + \
             (", as REGION/SECTOR or with a region column)" if self.mr else ")")
+
+    def demand(self, rows, *, unit=None, allow_negative: bool = False,
+               source: str = "demand") -> Demand:
+        """THE demand parser: what a form or a small table sends, as the :class:`Demand`
+        :func:`read_demand` returns for a file (the same rules, one implementation).
+
+        ``rows``: a list of dicts, a DataFrame with these columns (without a ``sector``
+        column its index is the sector) or a mapping sector → amount:
+
+        - ``sector`` — a code ('1' for '01'), an exact zh/en name, or ``REGION/SECTOR``
+          (or a ``(region, sector)`` key / a ``region`` field on a multi-regional table);
+        - ``amount`` — a number, or text by :func:`parse_amount` ('1,500', '1.5e3');
+        - ``unit`` — optional: the table's unit or a convertible one of the same currency
+          (default ``unit``, itself defaulting to the table's unit; an empty text is refused);
+        - ``local_share`` — optional share 0–1 met locally (default 1);
+        - ``region``, ``scenario`` (several → a sectors × scenarios batch), and free-text
+          ``name``/``note`` fields.
+
+        Rows for the same sector add up. Errors are :class:`ArgumentError` naming the row:
+        ``demand: row 2: column 'amount': not a number (…)`` (``source`` is the prefix and the
+        ``Demand.source``).
+
+        >>> import lianpu
+        >>> t = lianpu.IOTable.from_arrays([[150, 500], [200, 100]], [350, 1700], unit="万元")
+        >>> d = SectorLookup(t).demand([{"sector": "1", "amount": "1,200", "unit": "万元",
+        ...                              "local_share": 0.5}, {"sector": "2", "amount": 3}])
+        >>> d.amount.ravel().tolist(), d.local.ravel().tolist()
+        ([1200.0, 3.0], [600.0, 3.0])
+        """
+        records = _form_records(rows)
+        allowed = {"sector", "amount", "unit"} | OPTIONAL | FREE_TEXT
+        for k, r in enumerate(records, start=1):
+            bad = [c for c in r if str(c).lower() not in allowed]
+            if bad:
+                raise ArgumentError(message(f"{source}: row {k}", f"unknown field {bad[0]!r}",
+                                            expected="sector, amount [, unit, local_share, "
+                                                     "region, scenario, name, note]"))
+            for col in ("sector", "amount"):
+                if r.get(col) in (None, ""):
+                    raise ArgumentError(message(f"{source}: row {k}", f"missing {col}",
+                                                column=col, expected="a sector code"
+                                                if col == "sector" else AMOUNT_RULE))
+        if not records:
+            raise ArgumentError(message(source, "the demand has no rows",
+                                        expected="at least one sector with an amount"))
+        return self._collect(records, lambda r, k: f"{source}: row {k}", ArgumentError,
+                             allow_negative=allow_negative, source=source,
+                             default_unit=self.table.unit if unit is None else unit)
+
+    def _collect(self, records, where_of, err, *, allow_negative, source, default_unit=None,
+                 file=None) -> Demand:
+        """Rows (dicts) → :class:`Demand`: the one loop of files and forms. ``where_of(row,
+        k)`` is the error prefix, ``err`` the error type (files: FormatError)."""
+        table = self.table
+        scen = list(dict.fromkeys(str(r.get("scenario") or "demand") for r in records))
+        amount = np.zeros((table.n, len(scen)))
+        local = np.zeros_like(amount)
+        for k, r in enumerate(records, start=1):
+            where = where_of(r, k)
+            i = self(r["sector"], r.get("region") or None)
+            if i is None:
+                reg = f" in region {r['region']!r}" if r.get("region") else ""
+                raise err(message(where, f"unknown sector code {r['sector']!r}{reg}",
+                                  column="sector", expected=self.expected()))
+            a = _amount(r["amount"], where, "amount", err)
+            if a < 0 and not allow_negative:
+                raise err(message(where, "negative amount in a spending profile",
+                                  column="amount", found=r["amount"],
+                                  expected="≥ 0 (allow_negative=True / --allow-negative "
+                                           "for a demand reduction)"))
+            raw_share = r.get("local_share")
+            share = 1.0 if raw_share in (None, "") else _amount(raw_share, where,
+                                                                 "local_share", err)
+            if not 0 <= share <= 1:
+                raise err(message(where, "local share outside [0, 1]", column="local_share",
+                                  found=raw_share, expected="a share such as 0.85"))
+            u = r.get("unit")
+            u = default_unit if u is None else u
+            try:
+                fac = unit_factor(u, table.unit)
+            except ValueError as exc:
+                raise err(message(where, f"{exc}", column="unit", found=repr(u),
+                                  expected=f"the table's unit {table.unit!r} or a "
+                                           "convertible unit of the same currency")) from None
+            j = scen.index(str(r.get("scenario") or "demand"))
+            with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below
+                amount[i, j] += a * fac
+                local[i, j] += a * fac * share
+        if file is not None:
+            check_amounts(amount, file, allow_negative=allow_negative, table=table)
+            check_amounts(local, file, allow_negative=True)
+        else:
+            check_amounts(amount, None, allow_negative=allow_negative, argument="demand",
+                          table=table)
+            check_amounts(local, None, allow_negative=True, argument="demand")
+        return Demand(amount, local, tuple(scen), source=source)
+
+
+def _missing_cell(v) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
+def _form_records(rows) -> list[dict]:
+    """Rows of :meth:`SectorLookup.demand` as dicts (missing cells → absent)."""
+    if isinstance(rows, pd.DataFrame):
+        df = rows if "sector" in rows.columns else rows.rename_axis("sector").reset_index()
+        rows = df.to_dict("records")
+    elif isinstance(rows, (dict, pd.Series)):
+        rows = [{"sector": k[-1], "region": k[0], "amount": v} if isinstance(k, tuple)
+                else {"sector": k, "amount": v} for k, v in dict(rows).items()]
+    elif not isinstance(rows, (list, tuple)) or not all(isinstance(r, Mapping) for r in rows):
+        raise ArgumentError(message(None, "not a list of demand rows", argument="demand",
+                                    found=type(rows).__name__,
+                                    expected="a list of {sector, amount, unit, local_share} "
+                                             "dicts, a DataFrame or a mapping sector → amount"))
+    return [{str(c).lower(): v for c, v in r.items() if not _missing_cell(v)} for r in rows]
+
+
+def _amount(v, where, column, err) -> float:
+    try:
+        return parse_amount(v, where, column)
+    except FormatError as exc:
+        if err is FormatError:
+            raise
+        raise err(str(exc)) from None
 
 
 # ----------------------------------------------------------------------------- amounts
@@ -210,7 +310,9 @@ def check_amounts(amount: np.ndarray, where: str | None, *, allow_negative: bool
 # ----------------------------------------------------------------------------- conversion
 def as_demand(table, demand, *, local_share=None, allow_negative: bool = False) -> Demand:
     """A :class:`Demand` from an array (n,) / (n, k), a Series by sector, a DataFrame
-    (sectors × scenarios), a file path or a Demand; ``local_share`` scalar or (n,).
+    (sectors × scenarios), a file path, a list of form rows ({sector, amount, unit,
+    local_share} dicts, :meth:`SectorLookup.demand`) or a Demand; ``local_share`` scalar or
+    (n,).
 
     A file is read by :func:`read_demand`; arrays and frames are checked by the same rule
     (:func:`check_amounts`): a negative amount (a demand reduction) needs
@@ -224,6 +326,10 @@ def as_demand(table, demand, *, local_share=None, allow_negative: bool = False) 
         return demand
     if isinstance(demand, (str, Path)):
         d = read_demand(demand, table, allow_negative=allow_negative)
+        return as_demand(table, d, local_share=local_share)
+    if isinstance(demand, (list, tuple)) and demand and all(isinstance(r, Mapping)
+                                                            for r in demand):
+        d = SectorLookup(table).demand(demand, allow_negative=allow_negative)
         return as_demand(table, d, local_share=local_share)
     n = table.n
     if isinstance(demand, (pd.Series, pd.DataFrame)):
@@ -286,46 +392,9 @@ def read_demand(path, table, *, allow_negative: bool = False) -> Demand:
     if not records:
         raise FormatError(message(path.name, "the demand file has no rows",
                                   expected="at least one sector with an amount"))
-    look = SectorLookup(table)
-    scen = list(dict.fromkeys(r["scenario"] for r in records))
-    amount = np.zeros((table.n, len(scen)))
-    local = np.zeros_like(amount)
-    for r in records:
-        where = f"{path.name}: line {r['line']}"
-        i = look(r["sector"], r.get("region") or None)
-        if i is None:
-            reg = f" in region {r['region']!r}" if r.get("region") else ""
-            raise FormatError(message(where, f"unknown sector code {r['sector']!r}{reg}",
-                                      column="sector", expected=look.expected()))
-        a = _number(r["amount"], where, "amount")
-        if a < 0 and not allow_negative:
-            raise FormatError(message(where, "negative amount in a spending profile",
-                                      column="amount", found=r["amount"],
-                                      expected="≥ 0 (allow_negative=True / --allow-negative "
-                                               "for a demand reduction)"))
-        share = 1.0 if r.get("local_share") in (None, "") else _number(r["local_share"], where,
-                                                                       "local_share")
-        if not 0 <= share <= 1:
-            raise FormatError(message(where, "local share outside [0, 1]", column="local_share",
-                                      found=r["local_share"], expected="a share such as 0.85"))
-        try:
-            fac = unit_factor(r.get("unit", ""), table.unit)
-        except ValueError as exc:
-            raise FormatError(message(where, f"{exc}", column="unit",
-                                      found=repr(r.get("unit", "")),
-                                      expected=f"the table's unit {table.unit!r} or a "
-                                               "convertible unit of the same currency")) from None
-        j = scen.index(r["scenario"])
-        with np.errstate(over="ignore", invalid="ignore"):  # an overflow is refused below
-            amount[i, j] += a * fac
-            local[i, j] += a * fac * share
-    check_amounts(amount, path.name, allow_negative=allow_negative, table=table)
-    check_amounts(local, path.name, allow_negative=True)
-    return Demand(amount, local, tuple(scen), source=path.name)
-
-
-def _number(v, where, col) -> float:
-    return parse_amount(v, where, col)
+    return SectorLookup(table)._collect(records, lambda r, k: f"{path.name}: line {r['line']}",
+                                        FormatError, allow_negative=allow_negative,
+                                        source=path.name, file=path.name)
 
 
 def _csv_records(text: str, name: str) -> list[dict]:

@@ -102,6 +102,7 @@ from scipy.optimize import linprog
 from ...core import coefficients as coef
 from ...core.errors import ArgumentError, ConvergenceError, TableError, message
 from .._common import cached
+from .._result import code_str
 from .demand import SectorLookup
 from .shockbase import ShockResult
 from .shockbase import labels as _labels
@@ -270,7 +271,7 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
     for k, j in caps:
         ck = 1.0 - p[k] * (1.0 - s) if k in pos else 1.0 - p[k]
         if ck < cap_share[j]:
-            cap_share[j], why_cap[j] = ck, f"import:{_code(table.index[k])}"
+            cap_share[j], why_cap[j] = ck, f"import:{code_str(table.index[k])}"
         if s > 0 and k in pos:
             sub_rows.append((k, j))
         else:
@@ -361,7 +362,7 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
             inputs = np.flatnonzero(b.crit[:, j] & short)
             inputs = inputs[inputs != j]
             A_j = b.B[inputs, j] * b.x0[inputs] / b.x0[j]          # a_ij
-            why[j] = (f"supply:{_code(table.index[P[inputs[np.argmax(A_j)]]])}"
+            why[j] = (f"supply:{code_str(table.index[P[inputs[np.argmax(A_j)]]])}"
                       if inputs.size else "demand")
 
     n = table.n
@@ -408,14 +409,14 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
               "substitutes_supplied": float(sub_used.sum()),
               "sectors_capped_by_imports": capped,
               "sectors_capped_by_capacity": int(hit.sum())}
-    params = {"cut": {_code(table.index[i]): float(p_all[i]) for i in np.flatnonzero(p_all)},
+    params = {"cut": {code_str(table.index[i]): float(p_all[i]) for i in np.flatnonzero(p_all)},
               "substitution": s, "critical": tau, "objective": objective, "rationing": rationing}
     if q_all.any():
-        params["capacity"] = {_code(table.index[i]): float(q_all[i])
+        params["capacity"] = {code_str(table.index[i]): float(q_all[i])
                               for i in np.flatnonzero(q_all)}
     return ShockResult(model, table.index, _labels(table), cols, units, totals=totals,
                        table=table.name, year=table.year, unit=table.unit, notes=tuple(notes) + ("basis: " + bs.note_en,),
-                       params=params)
+                       params=params, basis=bs.to_dict())
 
 
 def binding_summary(result, top: int = 10) -> list[tuple[str, int, float]]:
@@ -427,6 +428,3 @@ def binding_summary(result, top: int = 10) -> list[tuple[str, int, float]]:
                                                                              ascending=False)
     return [(str(k), int(r["size"]), float(r["sum"])) for k, r in g.head(top).iterrows()]
 
-
-def _code(c):
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)

@@ -32,7 +32,6 @@ Results are in the table's unit (satellites in their own unit).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from collections.abc import Mapping
 
@@ -41,7 +40,8 @@ import pandas as pd
 
 from ...core import coefficients as coef
 from ...core import leontief as leo
-from ...core.errors import ArgumentError, message
+from ...core.errors import ArgumentError, check_choice, message
+from .._result import Result, readonly
 from .demand import Demand, as_demand, read_demand  # noqa: F401  (read_demand re-exported)
 from ..households import closure
 from ..multipliers import _type2_factor, household_closure, intensity  # noqa: F401
@@ -54,7 +54,7 @@ INDICATOR_NAMES = {"output": ("总产出", "gross output"), "value_added": ("增
 
 
 @dataclass(frozen=True, eq=False)
-class ImpactResult:
+class ImpactResult(Result):
     """Effects by indicator, effect, sector and scenario.
 
     Arrays (n sectors × k scenarios): ``direct`` (the demand met locally, or the fixed outputs in
@@ -83,6 +83,9 @@ class ImpactResult:
     #: method, columns, share of labour income, text_zh/en, warning_zh/en); {} for Type I
     closure: Mapping = field(default_factory=dict)
 
+    def __post_init__(self):
+        object.__setattr__(self, "labels", readonly(self.labels))
+
     @property
     def indicators(self) -> tuple:
         return tuple(self.intensities)
@@ -97,15 +100,11 @@ class ImpactResult:
              "total": self.type1 if self.type2 is None else self.type2}
         if self.type2 is not None:
             x["induced"] = self.type2 - self.type1
-        if effect not in x:
-            raise ValueError(f"argument 'effect': found {effect!r}, expected one of {list(x)}")
-        return x[effect]
+        return x[check_choice(effect, x, argument="effect")]
 
     def effect(self, indicator: str, effect: str) -> np.ndarray:
         """s ⊙ output effect, shape (n, k), in ``units[indicator]``."""
-        if indicator not in self.intensities:
-            raise ValueError(f"argument 'indicator': found {indicator!r}, expected one of "
-                             f"{list(self.intensities)}")
+        check_choice(indicator, self.intensities, argument="indicator")
         return self.intensities[indicator][:, None] * self.output(effect)
 
     def totals(self) -> pd.DataFrame:
@@ -171,16 +170,6 @@ class ImpactResult:
             "notes": list(self.notes), "basis": dict(self.basis),
             "closure": dict(self.closure) or None,
         }
-
-    def to_json(self, **kw) -> str:
-        kw.setdefault("ensure_ascii", False)
-        return json.dumps(self.to_dict(), default=_plain, **kw)
-
-
-def _plain(v):
-    if hasattr(v, "item"):
-        return v.item()
-    raise TypeError(type(v).__name__)
 
 
 def _ind_names(ind, res):

@@ -29,14 +29,14 @@ forward to the buyers that lack the product).
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ...core import coefficients as coef
-from ...core.errors import TableError, message
+from ...core.errors import ArgumentError, TableError, check_range, message
+from .._result import Result, frame_records, readonly
 from .shockbase import ShockResult, by_sector
 from .shockbase import labels as _labels
 
@@ -45,8 +45,8 @@ DAYS_PER_YEAR = 365
 
 def _c_star(table, demand_loss, c_star):
     if (demand_loss is None) == (c_star is None):
-        raise ValueError("give exactly one of 'demand_loss' (table unit) and 'c_star' (share of "
-                         "output), found " + ("both" if c_star is not None else "neither"))
+        raise ArgumentError("give exactly one of 'demand_loss' (table unit) and 'c_star' (share "
+                            "of output), found " + ("both" if c_star is not None else "neither"))
     if c_star is not None:
         return by_sector(table, c_star, "c_star")
     df = by_sector(table, demand_loss, "demand_loss")
@@ -77,7 +77,7 @@ def inoperability(table, demand_loss=None, *, c_star=None, basis: str = "auto") 
                        totals={"economic_loss": float(loss.sum())}, table=table.name,
                        year=table.year, unit=table.unit,
                        notes=("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes 2004)",
-                              "basis: " + bs.note_en))
+                              "basis: " + bs.note_en), basis=bs.to_dict())
 
 
 def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto") -> ShockResult:
@@ -93,11 +93,11 @@ def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto
     """
     from ..basis import resolve_basis
     from .disruption import capacity_cut
-    table, _ = resolve_basis(table, basis)  # both sides on the same view
+    table, bs = resolve_basis(table, basis)  # both sides on the same view
     c = by_sector(table, capacity, "capacity")
     if ((c < 0) | (c > 1)).any():
-        raise ValueError(f"argument 'capacity': found {c.min():g}…{c.max():g}, expected shares "
-                         "in [0, 1]")
+        raise ArgumentError(message(None, "not a share", argument="capacity",
+                                    found=f"{c.min():g}…{c.max():g}", expected="shares in [0, 1]"))
     q_d = table.factor_ghosh.solve(c)
     hit = {code: float(v) for code, v in zip(table.index, c) if v > 0}
     r = capacity_cut(table, hit, critical=critical)
@@ -115,22 +115,22 @@ def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto
                        notes=("demand side: static IIM (Santos & Haimes 2004), the shock as lost "
                               "final demand; supply side: maximum feasible production after the "
                               "capacity loss (lianpu.shock.capacity_cut)",) + tuple(r.notes),
-                       params={"capacity": hit, "critical": critical})
+                       params={"capacity": hit, "critical": critical}, basis=bs.to_dict())
 
 
 def resilience(table, recovery_days, target: float = 0.01) -> np.ndarray:
     """k_i = ln(1 / target) / (T_i (1 − a*_ii)) for recovery times T_i (days; scalar or (n,))."""
     T = np.broadcast_to(np.asarray(recovery_days, dtype=float), (table.n,))
     if not (T > 0).all():
-        raise ValueError(f"argument 'recovery_days': found {T.min():g}, expected > 0 days")
-    if not 0 < target < 1:
-        raise ValueError(f"argument 'target': found {target}, expected 0 < target < 1")
+        raise ArgumentError(f"argument 'recovery_days': found {T.min():g}, expected > 0 days")
+    target = check_range(target, argument="target", low=0, high=1, low_open=True,
+                         high_open=True)
     return np.log(1.0 / target) / (T * (1.0 - np.diag(table.A_)))
 
 
 @dataclass(frozen=True, eq=False)
-class RecoveryResult:
-    """Inoperability paths q(t) (days + 1, n), daily, from day 0."""
+class RecoveryResult(Result):
+    """Inoperability paths q(t) (days + 1, n), daily, from day 0 (read-only copies)."""
 
     index: pd.Index
     labels: pd.DataFrame
@@ -142,6 +142,14 @@ class RecoveryResult:
     unit: str = ""
     notes: tuple = ()
     params: dict = field(default_factory=dict)
+    basis: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "labels", readonly(self.labels))
+        for name in ("path", "x", "K"):
+            a = np.array(getattr(self, name), dtype=float)
+            a.setflags(write=False)
+            object.__setattr__(self, name, a)
 
     @property
     def days(self) -> int:
@@ -169,19 +177,10 @@ class RecoveryResult:
         return df
 
     def to_dict(self) -> dict:
-        rows = []
-        for code, r in self.to_frame().iterrows():
-            d = {"sector": "/".join(map(str, code)) if isinstance(code, tuple) else str(code)}
-            d.update({k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()})
-            rows.append(d)
         return {"model": "dynamic_inoperability", "table": self.table, "year": self.year,
-                "unit": self.unit, "days": self.days, "params": self.params,
-                "total_loss": float(self.loss().sum()), "sectors": rows,
-                "notes": list(self.notes)}
-
-    def to_json(self, **kw) -> str:
-        kw.setdefault("ensure_ascii", False)
-        return json.dumps(self.to_dict(), **kw)
+                "unit": self.unit, "days": self.days, "params": dict(self.params),
+                "total_loss": float(self.loss().sum()), "sectors": frame_records(self.to_frame()),
+                "notes": list(self.notes), "basis": dict(self.basis) or None}
 
 
 def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None, K=None,
@@ -198,18 +197,19 @@ def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None,
     basis : :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view)
     """
     from ..basis import resolve_basis
-    table, _ = resolve_basis(table, basis)
+    table, bs = resolve_basis(table, basis)
     n = table.n
     q = np.zeros(n) if q0 is None else by_sector(table, q0, "q0")
     if ((q < 0) | (q > 1)).any():
-        raise ValueError("argument 'q0': inoperability is a share of output, expected 0 ≤ q ≤ 1")
+        raise ArgumentError("argument 'q0': inoperability is a share of output, expected "
+                            "0 ≤ q ≤ 1")
     if K is None:
         K = resilience(table, days if recovery_days is None else recovery_days, target)
     K = np.broadcast_to(np.asarray(K, dtype=float), (n,)).copy()
     step = K * (1.0 - np.diag(table.A_)) / steps_per_day
     if (step > 1).any():
         i = int(np.argmax(step))
-        raise ValueError(f"sector {table.index[i]!r}: resilience step k(1 − a*_ii)Δt = {step[i]:.3g} "
+        raise ArgumentError(f"sector {table.index[i]!r}: resilience step k(1 − a*_ii)Δt = {step[i]:.3g} "
                          "overshoots (expected ≤ 1: a longer recovery time or more steps_per_day)")
     if callable(c_star):
         cfun = lambda t: by_sector(table, c_star(t), "c_star")
@@ -236,4 +236,5 @@ def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None,
         notes.append("inoperability was clipped to [0, 1] on some days")
     return RecoveryResult(table.index, _labels(table), path, x, K, table=table.name,
                           year=table.year, unit=table.unit, notes=tuple(notes),
-                          params={"days": days, "target": target, "steps_per_day": steps_per_day})
+                          params={"days": days, "target": target, "steps_per_day": steps_per_day},
+                          basis=bs.to_dict())

@@ -20,7 +20,6 @@ an existing ``dask.distributed`` scheduler (``"tcp://host:8786"``) or a ``Client
 """
 from __future__ import annotations
 
-import json
 import sys
 import time
 from dataclasses import dataclass, field
@@ -29,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
+from ...core.errors import ArgumentError, check_range
+from .._result import Result
 from .demand import Demand, as_demand
 from .impact import ImpactResult, impact
 from ..multipliers import household_closure
@@ -92,7 +93,7 @@ def _run(spec, bounds, scheduler, progress):
     import dask
     name = scheduler or "threads"
     if name not in ("threads", "processes", "synchronous", "sync", "single-threaded"):
-        raise ValueError(f"argument 'scheduler': found {scheduler!r}, expected None, 'serial', "
+        raise ArgumentError(f"argument 'scheduler': found {scheduler!r}, expected None, 'serial', "
                          "'threads', 'processes', 'synchronous' or a dask.distributed address "
                          "such as 'tcp://127.0.0.1:8786'")
     sp = dask.delayed(spec, traverse=False)
@@ -148,7 +149,7 @@ def _run_distributed(spec, bounds, scheduler, progress):
 
 
 @dataclass(frozen=True, eq=False)
-class MonteCarloResult:
+class MonteCarloResult(Result):
     """The point estimate (:class:`ImpactResult`) and percentile bands.
 
     ``bands`` (P, I, E, n, k) in the order of ``point.indicators`` × ``point.effects``;
@@ -163,6 +164,14 @@ class MonteCarloResult:
     sigma_satellites: float
     seed: int
     notes: tuple = field(default_factory=tuple)
+
+    @property
+    def unit(self) -> str:
+        return self.point.unit
+
+    @property
+    def basis(self):
+        return self.point.basis
 
     def _pcols(self):
         return [f"p{p:g}" for p in self.percentiles]
@@ -196,11 +205,8 @@ class MonteCarloResult:
                 "percentiles": list(self.percentiles), "unit": self.point.unit,
                 "totals": tot.to_dict(orient="records"),
                 "by_sector": self.to_frame().to_dict(orient="records"),
-                "notes": list(self.notes) + list(self.point.notes)}
-
-    def to_json(self, **kw) -> str:
-        kw.setdefault("ensure_ascii", False)
-        return json.dumps(self.to_dict(), default=lambda v: v.item(), **kw)
+                "notes": list(self.notes) + list(self.point.notes),
+                "basis": dict(self.point.basis)}
 
 
 def montecarlo(table, demand, draws: int = 1000, *, sigma: float = 0.1,
@@ -214,9 +220,9 @@ def montecarlo(table, demand, draws: int = 1000, *, sigma: float = 0.1,
     from ..basis import resolve_basis
     table, _ = resolve_basis(table, basis)
     if draws < 1:
-        raise ValueError(f"argument 'draws': found {draws}, expected ≥ 1")
-    if sigma < 0 or sigma_satellites < 0:
-        raise ValueError("argument 'sigma': expected ≥ 0")
+        raise ArgumentError(f"argument 'draws': found {draws}, expected ≥ 1")
+    check_range(sigma, argument="sigma", low=0)
+    check_range(sigma_satellites, argument="sigma_satellites", low=0)
     d: Demand = as_demand(table, demand, local_share=local_share)
     point = impact(table, d, type, households=households)
     hr = hc = None

@@ -19,7 +19,8 @@ from __future__ import annotations
 import numpy as np
 
 from ...core import leontief as leo
-from ...core.errors import TableError, message
+from ...core.errors import ArgumentError, TableError, message
+from .._result import code_str
 from .demand import SectorLookup
 from .shockbase import ShockResult, by_sector, mixed_solve
 from .shockbase import labels as _labels
@@ -44,7 +45,7 @@ def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
     :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view).
     """
     from ..basis import resolve_basis
-    table, _ = resolve_basis(table, basis)
+    table, bs = resolve_basis(table, basis)
     look = SectorLookup(table)
     J, xJ = [], []
     for key, v in dict(fixed).items():
@@ -53,7 +54,7 @@ def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
             raise TableError(message(table.name, f"unknown sector {key!r}", argument="fixed",
                                      expected=look.expected()))
         if i in J:
-            raise ValueError(f"argument 'fixed': sector {key!r} is given twice")
+            raise ArgumentError(f"argument 'fixed': sector {key!r} is given twice")
         J.append(i)
         xJ.append(float(v))
     order = np.argsort(J)
@@ -74,7 +75,9 @@ def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
                        table=table.name, year=table.year, unit=table.unit,
                        notes=("mixed exogenous/endogenous model (Miller & Blair 2009, ch. 13): "
                               "fixed sectors' final demand is what remains after intermediate use",),
-                       params={"fixed": {str(table.index[j]): float(v) for j, v in zip(J, xJ)}})
+                       params={"fixed": {code_str(table.index[j]): float(v)
+                                         for j, v in zip(J, xJ)}},
+                       basis=bs.to_dict())
 
 
 def ghosh(table, supply_change, *, basis: str = "auto") -> ShockResult:
@@ -85,7 +88,7 @@ def ghosh(table, supply_change, *, basis: str = "auto") -> ShockResult:
     ``basis``: :func:`lianpu.analysis.basis.resolve_basis` (default: the domestic view).
     """
     from ..basis import resolve_basis
-    table, _ = resolve_basis(table, basis)
+    table, bs = resolve_basis(table, basis)
     dv = by_sector(table, supply_change, "supply_change")
     dx = leo.ghosh_solve(table.factor_ghosh, dv)
     cols = {"primary_input_change": dv, "output_change": dx,
@@ -95,7 +98,8 @@ def ghosh(table, supply_change, *, basis: str = "auto") -> ShockResult:
              "output_change_pct": "% of gross output"}
     return ShockResult("ghosh", table.index, _labels(table), cols, units,
                        totals={"output_change": float(dx.sum())}, table=table.name,
-                       year=table.year, unit=table.unit, notes=(OOSTERHAVEN,))
+                       year=table.year, unit=table.unit, notes=(OOSTERHAVEN,),
+                       basis=bs.to_dict())
 
 
 from .disruption import capacity_cut, disruption, import_cut  # noqa: E402  (uses the pieces above)

@@ -2,7 +2,6 @@
 partitioned (mixed exogenous/endogenous) Leontief solve."""
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,14 +9,19 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
-from ...core.errors import TableError, message
+from ...core.errors import ArgumentError, TableError, message
+from .._result import Result, frame_records, jsonable, readonly
 from .demand import SectorLookup
 
 
 @dataclass(frozen=True, eq=False)
-class ShockResult:
+class ShockResult(Result):
     """Per-sector results of a supply or disruption model: ``columns`` name → (n,) array in
-    ``units[name]``; ``totals`` name → number; ``params`` the inputs; ``notes`` assumptions."""
+    ``units[name]``; ``totals`` name → number; ``params`` the inputs; ``notes`` assumptions;
+    ``basis`` the view solved on (:meth:`lianpu.analysis.basis.Basis.to_dict`).
+
+    The labels and column arrays are read-only copies (changing them cannot change the table).
+    """
 
     model: str
     index: pd.Index
@@ -30,12 +34,22 @@ class ShockResult:
     unit: str = ""
     notes: tuple = ()
     params: Mapping = field(default_factory=dict)
+    basis: Mapping = field(default_factory=dict)
+
+    def __post_init__(self):
+        object.__setattr__(self, "labels", readonly(self.labels))
+        cols = {}
+        for k, v in self.columns.items():
+            a = np.array(v)                  # a copy
+            a.setflags(write=False)
+            cols[k] = a
+        object.__setattr__(self, "columns", cols)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per sector: name_zh, name_en and the model's columns."""
         df = self.labels.copy()
         for k, v in self.columns.items():
-            df[k] = v
+            df[k] = np.array(v)              # the frame is the caller's: a writable copy
         df.attrs.update(model=self.model, table=self.table, units=dict(self.units),
                         notes=list(self.notes))
         return df
@@ -45,27 +59,11 @@ class ShockResult:
         return self.to_frame().sort_values(column, ascending=False).head(n)
 
     def to_dict(self) -> dict:
-        rows = []
-        for code, r in self.to_frame().iterrows():
-            d = {"sector": "/".join(map(str, code)) if isinstance(code, tuple) else str(code)}
-            d.update({k: (v.item() if hasattr(v, "item") else v) for k, v in r.items()})
-            rows.append(d)
         return {"model": self.model, "table": self.table, "year": self.year, "unit": self.unit,
-                "units": dict(self.units), "params": _jsonable(dict(self.params)),
+                "units": dict(self.units), "params": jsonable(dict(self.params)),
                 "totals": {k: float(v) for k, v in self.totals.items()},
-                "sectors": rows, "notes": list(self.notes)}
-
-    def to_json(self, **kw) -> str:
-        kw.setdefault("ensure_ascii", False)
-        return json.dumps(self.to_dict(), **kw)
-
-
-def _jsonable(d):
-    if isinstance(d, dict):
-        return {str(k): _jsonable(v) for k, v in d.items()}
-    if isinstance(d, (list, tuple)):
-        return [_jsonable(v) for v in d]
-    return d.item() if hasattr(d, "item") else d
+                "sectors": frame_records(self.to_frame()), "notes": list(self.notes),
+                "basis": dict(self.basis) or None}
 
 
 def by_sector(table, values, what: str) -> np.ndarray:
@@ -83,8 +81,8 @@ def by_sector(table, values, what: str) -> np.ndarray:
         return out
     arr = np.asarray(values, dtype=float)
     if arr.shape != (table.n,):
-        raise ValueError(f"argument {what!r}: found shape {arr.shape}, expected ({table.n},) "
-                         "or a mapping sector → value")
+        raise ArgumentError(message(None, "wrong shape", argument=what, found=arr.shape,
+                                    expected=f"({table.n},) or a mapping sector → value"))
     return arr.copy()
 
 
