@@ -32,9 +32,16 @@ read only as a thousands separator between groups of three digits (``1,500`` and
 the same rule in files, arrays, the CLI and the dashboard (:func:`parse_amount`). NaN, infinity
 and totals that overflow are errors; so is a negative amount unless ``allow_negative`` is set.
 
+Forms and small tables (the dashboard, the API): :meth:`SectorLookup.demand` takes a list of
+``{sector, amount, unit, local_share}`` dicts (or a DataFrame with those columns, or a mapping
+sector → amount) and returns the same :class:`Demand` as :func:`read_demand` — one parser, one
+loop, for files and forms; its errors are :class:`~lianpu.core.errors.ArgumentError` naming
+the row.
+
 Units: the table's unit, or a convertible one of the same currency — 元, 万元, 亿元 (and
 thousand / million / billion) for CNY tables; 美元 / USD scales for USD tables. A wrong currency
-or a missing unit is an error naming the file line.
+or a missing unit is an error naming the file line. Units are read by the one parser,
+:mod:`lianpu.core.units` (:func:`unit_factor` is :meth:`Unit.factor_to`).
 """
 from __future__ import annotations
 

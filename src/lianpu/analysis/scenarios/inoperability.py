@@ -97,7 +97,8 @@ def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto
     c = by_sector(table, capacity, "capacity")
     if ((c < 0) | (c > 1)).any():
         raise ArgumentError(message(None, "not a share", argument="capacity",
-                                    found=f"{c.min():g}…{c.max():g}", expected="shares in [0, 1]"))
+                                    found=f"{c.min():g}…{c.max():g}",
+                                    expected="shares in [0, 1]"))
     q_d = table.factor_ghosh.solve(c)
     hit = {code: float(v) for code, v in zip(table.index, c) if v > 0}
     r = capacity_cut(table, hit, critical=critical)
@@ -209,8 +210,9 @@ def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None,
     step = K * (1.0 - np.diag(table.A_)) / steps_per_day
     if (step > 1).any():
         i = int(np.argmax(step))
-        raise ArgumentError(f"sector {table.index[i]!r}: resilience step k(1 − a*_ii)Δt = {step[i]:.3g} "
-                         "overshoots (expected ≤ 1: a longer recovery time or more steps_per_day)")
+        raise ArgumentError(f"sector {table.index[i]!r}: resilience step k(1 − a*_ii)Δt = "
+                            f"{step[i]:.3g} overshoots (expected ≤ 1: a longer recovery time or "
+                            "more steps_per_day)")
     if callable(c_star):
         cfun = lambda t: by_sector(table, c_star(t), "c_star")
     else:
