@@ -114,6 +114,11 @@ class SectorLookup:
                 return next(iter(hit))
         return None
 
+    def find(self, key) -> int | None:
+        """Row of a key as mappings and Series use it: text (as :meth:`__call__`) or a
+        ``(region, sector)`` tuple."""
+        return self(key[-1], key[0]) if isinstance(key, tuple) else self(key)
+
     def expected(self) -> str:
         codes = [("/".join(map(str, k)) if self.mr else str(k)) for k in self.table.index]
         return f"one of {', '.join(codes[:3])} … {codes[-1]} ({len(codes)} sectors" + \
@@ -198,7 +203,7 @@ class SectorLookup:
             u = default_unit if u is None else u
             try:
                 fac = unit_factor(u, table.unit)
-            except ValueError as exc:
+            except ArgumentError as exc:
                 raise err(message(where, f"{exc}", column="unit", found=repr(u),
                                   expected=f"the table's unit {table.unit!r} or a "
                                            "convertible unit of the same currency")) from None
@@ -344,7 +349,7 @@ def as_demand(table, demand, *, local_share=None, allow_negative: bool = False) 
         look = SectorLookup(table)
         amount = np.zeros((n, frame.shape[1]))
         for lab, row in zip(frame.index, frame.to_numpy(float)):
-            i = look(lab[-1], lab[0]) if isinstance(lab, tuple) else look(lab)
+            i = look.find(lab)
             if i is None:
                 raise TableError(message(table.name, f"demand names an unknown sector {lab!r}",
                                          argument="demand", expected=look.expected()))

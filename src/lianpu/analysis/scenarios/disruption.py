@@ -157,7 +157,7 @@ def capacity_cut(table, capacity, critical: float = 0.0, *, imports=None,
 def _shares(table, values, what, look, allow_empty=True):
     p = np.zeros(table.n)
     for key, share in dict(values or {}).items():
-        i = look(key[-1], key[0]) if isinstance(key, tuple) else look(key)
+        i = look.find(key)
         if i is None:
             kind = "imported product" if what == "cut" else "sector"
             raise TableError(message(table.name, f"unknown {kind} {key!r}", argument=what,

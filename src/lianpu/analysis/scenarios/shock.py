@@ -49,7 +49,7 @@ def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
     look = SectorLookup(table)
     J, xJ = [], []
     for key, v in dict(fixed).items():
-        i = look(key[-1], key[0]) if isinstance(key, tuple) else look(key)
+        i = look.find(key)
         if i is None:
             raise TableError(message(table.name, f"unknown sector {key!r}", argument="fixed",
                                      expected=look.expected()))

@@ -73,7 +73,7 @@ def by_sector(table, values, what: str) -> np.ndarray:
         look = SectorLookup(table)
         out = np.zeros(table.n)
         for key, v in dict(values).items():
-            i = look(key[-1], key[0]) if isinstance(key, tuple) else look(key)
+            i = look.find(key)
             if i is None:
                 raise TableError(message(table.name, f"unknown sector {key!r}", argument=what,
                                          expected=look.expected()))
