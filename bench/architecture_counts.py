@@ -403,6 +403,9 @@ def count(root=DEFAULT_ROOT) -> Counts:
         if mod.lines > MAX_LINES:
             c.long_modules.append((mod.rel, mod.lines))
     c.long_modules.sort(key=lambda x: -x[1])
+    for items in (c.code_str, c.code_str_inline, c.json, c.lang_check, c.formatter, c.to_json,
+                  c.plain_raises, c.hand_raises, c.broad_except, c.broad_except_allowed):
+        items.sort(key=lambda f: (f.rel, f.line))
     return c
 
 
@@ -419,8 +422,10 @@ def _details(c: Counts) -> str:
     for i, comp in enumerate(c.circles, 1):
         out.append(f"circle {i} ({len(comp)}): " + ", ".join(comp))
     for label, items in (("code-to-string", c.code_str),
-                         ("code-to-string inline", c.code_str_inline), ("JSON conversion", c.json), ("language check", c.lang_check),
+                         ("code-to-string inline", c.code_str_inline), ("JSON conversion", c.json),
+                         ("language check", c.lang_check),
                          ("number formatter", c.formatter), ("to_json", c.to_json),
+                         ("raise text written in the raise", c.hand_raises),
                          ("except Exception/bare", c.broad_except),
                          ("except Exception/bare in the 500 handler", c.broad_except_allowed)):
         if items:
