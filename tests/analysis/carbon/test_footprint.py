@@ -170,3 +170,42 @@ def test_nonresident_purchases_count_as_exports(shared_data):
     out = f.frame[f.frame["leaves_economy"]]
     assert f.totals["embodied_in_exports_dta"] == pytest.approx(out["total_dta"].sum())
     assert f.totals["embodied_in_exports_domestic"] == pytest.approx(out["domestic"].sum())
+
+
+# ------------------------------------------------------------------ issue 11: shape and view
+def test_footprint_is_a_result():
+    from lianpu.analysis._result import Result
+    f = footprint(_small())
+    assert isinstance(f, Result)
+    d = json.loads(f.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
+    assert d["unit"] == "Mt CO2" and d["basis"] == f.basis and d["by"] == "category"
+    assert not hasattr(f, "dumps")
+
+
+def test_by_is_an_argument_error():
+    from lianpu.core.errors import ArgumentError
+    with pytest.raises(ArgumentError, match=r"argument 'by': found 'region'"):
+        footprint(_small(), by="region")
+
+
+def test_domestic_view_is_resolve_basis():
+    """The carbon view is resolve_basis's view: the non-competitive table itself, the
+    competitive table's cached domestic() view; a closed table gets zero import blocks."""
+    from lianpu.analysis.basis import resolve_basis
+    from lianpu.analysis.carbon.footprint import domestic_view
+    t = _small()
+    assert domestic_view(t) is t is resolve_basis(t)[0]
+    Z = np.array([[150.0, 500.0], [200.0, 100.0]])
+    closed = lianpu.IOTable.from_arrays(Z, np.array([[350.0], [1700.0]]), name="closed")
+    v = domestic_view(closed)
+    assert resolve_basis(closed)[1].name == "published"
+    np.testing.assert_array_equal(v.Zm_, 0.0)
+    np.testing.assert_array_equal(v.Ym_, 0.0)
+    np.testing.assert_array_equal(v.Z_, closed.Z_)
+
+
+def test_domestic_view_of_a_competitive_table(shared_data):
+    from lianpu.analysis.basis import resolve_basis
+    from lianpu.analysis.carbon.footprint import domestic_view
+    t = lianpu.load("cn-nbs-2017-42", data_dir=shared_data)
+    assert domestic_view(t) is resolve_basis(t)[0] is t.domestic()

@@ -240,3 +240,39 @@ def test_chain_deflated_in_one_basis(shared_data):
     assert chain.loc["total", "change_deflated"] == pytest.approx(chain.loc["total", "change"])
     defl = [f"{f}_deflated" for f in FACTORS]
     assert chain.loc["total", defl].sum() == pytest.approx(chain.loc["total", "change"])
+
+
+# ------------------------------------------------------------------ the Result shape (issue 11)
+def test_result_json_is_strict_even_without_change():
+    """Two identical tables: the change is 0, so every ``share`` is NaN (0/0); the JSON must
+    still parse with allow_nan=False (NaN → null) and carry unit and basis."""
+    from lianpu.analysis._result import Result
+    a = _table([[150, 500], [200, 100]], [350, 1700], [10, 20], "a", 2000)
+    r = sda(a, a, "co2")
+    assert isinstance(r, Result) and r.change == 0.0
+    assert r.effects["share"].isna().all()
+    d = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
+    assert [e["share"] for e in d["effects"]] == [None] * 4
+    assert d["unit"] == "Mt CO2" and d["basis"].startswith("current prices")
+
+
+def test_sda_chain_is_a_result_frame():
+    """sda_chain: still a DataFrame (rows by period + 'total'), now with to_json carrying the
+    quantity's unit and the basis dict."""
+    from lianpu.analysis._result import ResultFrame
+    a = _table([[150, 500], [200, 100]], [350, 1700], [10, 20], "a", 2000)
+    b = _table([[300, 1000], [400, 200]], [700, 3400], [20, 40], "b", 2001)
+    chain = sda_chain([a, b, a], "co2")
+    assert isinstance(chain, ResultFrame) and list(chain.index) == ["2000–2001", "2001–2000",
+                                                                    "total"]
+    d = json.loads(chain.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
+    assert d["unit"] == "Mt CO2" and d["basis"] == {"current": chain.attrs["basis"]["current"]}
+    # there and back: the chained total change is 0 (30 Mt up, 30 down; from the level test)
+    assert [r["change"] for r in d["rows"]] == pytest.approx([30.0, -30.0, 0.0])
+
+
+def test_sda_chain_refuses_one_table_as_an_argument_error():
+    from lianpu.core.errors import ArgumentError
+    a = _table([[150, 500], [200, 100]], [350, 1700], [10, 20], "a", 2000)
+    with pytest.raises(ArgumentError, match=r"argument 'tables': fewer than 2 tables"):
+        sda_chain([a], "co2")

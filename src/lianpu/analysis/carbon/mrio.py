@@ -40,7 +40,8 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles as R
 from ...core.errors import TableError, message
-from .footprint import dumps, match_year
+from ...satellites.co2.satellite import match_year
+from .._result import Result, as_frame
 
 BASIS = ("multi-regional input-output (MRIO): every region's supply chain from the table; "
          "emissions only where the region's intensity is known, the rest reported missing")
@@ -78,7 +79,7 @@ TOTAL_NAMES = {
 
 
 @dataclass(frozen=True)
-class MrioFootprint:
+class MrioFootprint(Result):
     """Result of :func:`mrio_footprint`; ``totals`` values are None where they need missing
     intensities; ``by_origin`` has one row per origin region."""
 
@@ -105,9 +106,6 @@ class MrioFootprint:
                 "missing_intensities": list(self.missing),
                 "by_origin": self.by_origin.reset_index().to_dict(orient="records"),
                 "notes": list(self.notes)}
-
-    def to_json(self) -> str:
-        return dumps(self.to_dict())
 
 
 def _regions(table) -> list[str]:
@@ -328,10 +326,12 @@ COMPARE_ROWS = (
 )
 
 
-def compare(dta, mrio: MrioFootprint | None) -> pd.DataFrame:
+def compare(dta, mrio: MrioFootprint | None):
     """The DTA footprint (:func:`lianpu.analysis.carbon.footprint.footprint` totals) beside the MRIO one:
     one row per quantity, columns ``dta`` and ``mrio`` (NaN where the MRIO needs missing
-    foreign intensities, or where there is no MRIO for the year: ``mrio=None``)."""
+    foreign intensities, or where there is no MRIO for the year: ``mrio=None``), as a
+    :class:`~lianpu.analysis._result.ResultFrame` (a DataFrame whose ``to_json`` carries the
+    unit and both bases)."""
     rows = []
     for key, zh, en, kd, km in COMPARE_ROWS:
         vd = dta.totals.get(kd) if kd else None
@@ -340,7 +340,8 @@ def compare(dta, mrio: MrioFootprint | None) -> pd.DataFrame:
                      "dta": np.nan if vd is None else vd, "mrio": np.nan if vm is None else vm})
     f = pd.DataFrame(rows).set_index("quantity")
     f.attrs["unit"] = dta.unit
-    return f
+    f.attrs["basis"] = {"dta": dta.basis, "mrio": BASIS if mrio is not None else None}
+    return as_frame(f)
 
 
 def nearest_wiod_year(year: int) -> tuple[int | None, str]:

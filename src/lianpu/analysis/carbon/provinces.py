@@ -4,7 +4,8 @@ There is no provincial IO table in lianpu's data, so:
 
 - the 47 CEADs sectors of the province are put on the sectors of the *national* NBS table
   nearest in year (ties: the earlier; the 42-sector table where a year has two), one-to-many
-  sectors split by the national table's fossil-fuel-input weights (:mod:`.concordance`);
+  sectors split by the national table's fossil-fuel-input weights
+  (:mod:`lianpu.satellites.co2.concordance`);
 - the comparison is of *composition*, not of intensity: each sector's share of the province's
   production emissions against its share of national emissions (ratio = an emission
   location quotient), and the province's share of national emissions by sector. Provincial
@@ -16,7 +17,6 @@ There is no provincial IO table in lianpu's data, so:
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,20 +25,16 @@ import pandas as pd
 from ...core.errors import TableError
 from ...satellites.co2 import concordance as cc
 from ...satellites.co2 import inventory as inv
+from ...satellites.co2.satellite import NBS_TABLE_YEARS, nearest_table, profile_inputs  # noqa: F401
+from .._result import Result
+from ..tracks import catalogue as tr
 
-NBS_TABLE_YEARS = {2002: "cn-nbs-2002-122", 2005: "cn-nbs-2005-42", 2007: "cn-nbs-2007-135",
-                   2010: "cn-nbs-2010-41", 2012: "cn-nbs-2012-139", 2015: "cn-nbs-2015-42",
-                   2017: "cn-nbs-2017-42", 2018: "cn-nbs-2018-42", 2020: "cn-nbs-2020-42"}
-
-
-def nearest_table(year: int) -> str:
-    """The NBS table id used to place a year's emissions (nearest year, ties to the earlier)."""
-    best = min(NBS_TABLE_YEARS, key=lambda y: (abs(y - year), y))
-    return NBS_TABLE_YEARS[best]
+BASIS = ("composition of production (scope-1) emissions: CEADs sectors of the province and the "
+         "nation put on the sectors of one national NBS table; no provincial IO table")
 
 
 @dataclass(frozen=True)
-class ProvincialProfile:
+class ProvincialProfile(Result):
     """Result of :func:`provincial_profile` (Mt CO2)."""
 
     province: str          # CEADs English name
@@ -50,19 +46,18 @@ class ProvincialProfile:
     totals: dict
     unit: str = "Mt CO2"
     notes: tuple = field(default=())
+    basis: str = BASIS
 
     def to_frame(self) -> pd.DataFrame:
         return self.sectors.copy()
 
     def to_dict(self) -> dict:
         return {"province": self.province, "province_zh": self.province_zh, "year": self.year,
-                "table": self.table, "unit": self.unit, "totals": self.totals,
+                "table": self.table, "unit": self.unit, "basis": self.basis,
+                "totals": self.totals,
                 "sectors": self.sectors.reset_index().to_dict(orient="records"),
                 "tracks": self.tracks.reset_index().to_dict(orient="records"),
                 "notes": list(self.notes)}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False)
 
 
 def provincial_profile(province: str, year: int, *, data_dir=None, table=None,
@@ -72,14 +67,16 @@ def provincial_profile(province: str, year: int, *, data_dir=None, table=None,
     ``table`` overrides the national table used for the sectors and split weights (an NBS
     table); ``tracks`` is an optional user tracks file.
     """
-    en = inv.province(province)
-    year = int(year)
-    if table is None:
-        from ...io import load
-        table = load(nearest_table(year), data_dir=data_dir)
+    en, table, prov, nat = profile_inputs(province, year, data_dir=data_dir, table=table)
+    return profile(en, int(year), table, prov, nat, tracks=tracks)
+
+
+def profile(en: str, year: int, table, prov: pd.Series, nat: pd.Series, *,
+            tracks=None) -> ProvincialProfile:
+    """The profile from data already read: province ``en`` (CEADs name), the national table
+    whose sectors are used, and the province's and the nation's emissions by CEADs sector
+    (:func:`lianpu.satellites.co2.satellite.profile_inputs` reads them)."""
     key = cc.table_key(table)
-    prov = inv.read_provinces(year, [en], data_dir=data_dir).sector_totals(en, year)
-    nat = inv.read_national(year, data_dir=data_dir).sector_totals("China", year)
     W = cc.ceads_weights(table)
     pv, ph = cc.to_table(table, prov, W)
     nv, nh = cc.to_table(table, nat, W)
@@ -120,10 +117,6 @@ def provincial_profile(province: str, year: int, *, data_dir=None, table=None,
 
 
 def _tracks(table, p_share, n_share, path):
-    try:
-        from ..tracks import catalogue as tr
-    except ImportError:  # pragma: no cover - tracks ship with lianpu
-        return pd.DataFrame(), ["(tracks module unavailable)"]
     ts = tr.tracks(path)
     rows, skipped = [], []
     for tid, t in ts.items():

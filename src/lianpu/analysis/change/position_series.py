@@ -17,7 +17,11 @@ ratios of flows, so a price index common to all products of a year cancels exact
 *relative* prices (e.g. of imported inputs against domestic output) remain in the series.
 ``deflator=`` (by sector and year, :func:`lianpu.analysis.change.sda.read_deflator`) first puts
 every year's table in constant prices of the first year's (rows of Z, Zm, Y divided by the
-product's index) and reports the series both ways. The chart is written as a self-contained HTML file (plotly.js inline, works offline).
+product's index) and reports the series both ways.
+
+Data: :func:`oecd_series` loads the OECD tables (the one place this module reads data);
+:func:`position_series` takes them (``tables=``) or asks it. The chart is drawn in
+:mod:`lianpu.report.position_figure` (a self-contained HTML file, plotly.js inline).
 """
 from __future__ import annotations
 
@@ -27,6 +31,8 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
+from ...core.errors import ArgumentError, message
+from .._result import Result
 
 YEARS = tuple(range(1995, 2019))
 
@@ -62,7 +68,7 @@ def import_content(table, prices=None) -> tuple[np.ndarray, float, float]:
 
 
 @dataclass(frozen=True)
-class PositionSeries:
+class PositionSeries(Result):
     """Upstreamness and import content by year (rows) and sector (columns)."""
 
     upstreamness: pd.DataFrame
@@ -97,45 +103,22 @@ class PositionSeries:
                 for y, row in self.import_content_deflated.iterrows() for c, v in row.items()]}
         return d
 
-    def to_json(self) -> str:
-        from ..carbon.footprint import dumps
-        return dumps(self.to_dict())
-
-    def figure(self, lang: str = "zh", top: int = 8):
-        """A plotly figure: upstreamness (top) and import content (bottom) by sector; the
-        ``top`` sectors by last-year upstreamness are shown, the others one click away."""
-        from plotly.subplots import make_subplots
-        zh = lang == "zh"
-        titles = ("上游度（戈什逆矩阵行和）" if zh else "Upstreamness (Ghosh row sums)",
-                  "最终需求的进口含量" if zh else "Import content of final demand")
-        fig = make_subplots(rows=2, cols=1, shared_xaxes=True, subplot_titles=titles,
-                            vertical_spacing=0.08)
-        shown = set(self.upstreamness.iloc[-1].nlargest(top).index)
-        names = self.sectors["name_zh" if zh else "name_en"]
-        for code in self.upstreamness.columns:
-            vis = True if code in shown else "legendonly"
-            label = f"{code} {names[code]}"
-            for row, frame in ((1, self.upstreamness), (2, self.import_content)):
-                fig.add_scatter(x=list(frame.index), y=list(frame[code]), mode="lines",
-                                name=label, legendgroup=code, showlegend=row == 1,
-                                visible=vis, row=row, col=1)
-        for col, dash in (("import_content_exports", "dash"), ("import_content_final_use", "dot")):
-            fig.add_scatter(x=list(self.summary.index), y=list(self.summary[col]), mode="lines",
-                            line={"width": 4, "dash": dash, "color": "black"},
-                            name=(("出口进口含量" if col.endswith("exports")
-                                   else "全部最终需求进口含量") if zh else col.replace("_", " ")),
-                            row=2, col=1)
-        fig.update_layout(title="中国各部门价值链地位（OECD投入产出表）" if zh else
-                          "China's sectors: value-chain position (OECD IOTs)",
-                          height=900, legend={"font": {"size": 10}})
-        return fig
-
     def to_html(self, path, lang: str = "zh") -> None:
-        """Write the chart to ``path`` as one self-contained HTML file (plotly.js inline)."""
-        from ...atomic import atomic_open
-        html = self.figure(lang).to_html(include_plotlyjs=True, full_html=True)
-        with atomic_open(path, "w", encoding="utf-8") as fh:
-            fh.write(html)
+        """Write the chart to ``path`` (:func:`lianpu.report.position_figure.write_html`)."""
+        from ...report.position_figure import write_html
+        write_html(self, path, lang)
+
+
+def oecd_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=None) -> list:
+    """The OECD national IO tables of China ``cn-oecd-{start}`` … ``cn-oecd-{end}`` from the
+    dataset cache (the data :func:`position_series` reads when given no ``tables``)."""
+    if not (YEARS[0] <= start <= end <= YEARS[-1]):
+        raise ArgumentError(message(None, "years outside the OECD series", argument="start",
+                                    found=f"{start}–{end}",
+                                    expected=f"years within {YEARS[0]}–{YEARS[-1]} with "
+                                             "start ≤ end"))
+    from ...io import load
+    return [load(f"cn-oecd-{y}", data_dir=data_dir) for y in range(start, end + 1)]
 
 
 def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=None,
@@ -143,21 +126,19 @@ def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=Non
     """Upstreamness and import content of China's sectors from the OECD series.
 
     ``tables`` (optional) replaces the registry: an iterable of tables with identical sectors
-    (e.g. loaded elsewhere); otherwise ``cn-oecd-{year}`` for start…end are loaded.
+    (e.g. loaded elsewhere); otherwise :func:`oecd_series` loads ``cn-oecd-{year}`` for
+    start…end.
     ``deflator`` (optional, :func:`lianpu.analysis.change.sda.read_deflator`; indices by sector and
     year in the tables' codes): import content is also computed in constant prices of the
     first year (``import_content_deflated``). Upstreamness needs none: B = x̂⁻¹Z divides each
     row by its own product's output, so any product price index cancels.
     """
     if tables is None:
-        if not (YEARS[0] <= start <= end <= YEARS[-1]):
-            raise ValueError(f"argument 'start'/'end': found {start}–{end}, expected years "
-                             f"within {YEARS[0]}–{YEARS[-1]} with start ≤ end")
-        from ...io import load
-        tables = [load(f"cn-oecd-{y}", data_dir=data_dir) for y in range(start, end + 1)]
+        tables = oecd_series(start, end, data_dir=data_dir)
     tables = list(tables)
     if not tables:
-        raise ValueError("argument 'tables': found no table, expected at least one")
+        raise ArgumentError(message(None, "no table", argument="tables", found="an empty series",
+                                    expected="at least one table"))
     codes = list(map(str, tables[0].index))
     from .sda import read_deflator
     d = read_deflator(deflator)
@@ -165,8 +146,9 @@ def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=Non
     up, ic, icd, summ = {}, {}, {}, {}
     for t in tables:
         if list(map(str, t.index)) != codes:
-            raise ValueError(f"argument 'tables': {t.name} has other sectors than "
-                             f"{tables[0].name} (expected a consistent series)")
+            raise ArgumentError(message(None, f"{t.name} has other sectors than "
+                                        f"{tables[0].name}", argument="tables",
+                                        expected="a consistent series (identical sectors)"))
         u = upstreamness(t)
         c, c_ex, c_all = import_content(t)
         up[t.year], ic[t.year] = u, c

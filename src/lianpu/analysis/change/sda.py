@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
-from ...core.errors import TableError, message
+from ...core.errors import ArgumentError, TableError, message
+from .._result import Result, as_frame
 
 FACTORS = ("intensity", "technology", "structure", "level")
 CURRENT = "current prices of each year (not deflated)"
@@ -68,7 +69,7 @@ class Parts:
 
 
 @dataclass(frozen=True)
-class SDA:
+class SDA(Result):
     """Result of :func:`sda` (all values in ``unit``, on ``basis``).
 
     ``deflated`` (when a deflator was given) is the same decomposition in constant prices
@@ -104,10 +105,6 @@ class SDA:
         if self.deflated is not None:
             d["deflated"] = self.deflated.to_dict()
         return d
-
-    def to_json(self) -> str:
-        from ..carbon.footprint import dumps
-        return dumps(self.to_dict())
 
 
 # ------------------------------------------------------------------------------ deflators
@@ -397,7 +394,7 @@ def sda(table_a, table_b, quantity: str = "output", *, data_dir=None, deflator=N
     """
     notes = []
     if quantity == "co2":
-        from ..carbon.footprint import co2_satellite
+        from ...satellites.co2.satellite import co2_satellite
         if "co2" not in table_a.satellites:
             table_a = co2_satellite(table_a, data_dir=data_dir)
         if "co2" not in table_b.satellites:
@@ -461,23 +458,29 @@ def _span(r) -> str:
     return f"{lo:.4g}" if np.isclose(lo, hi) else f"{lo:.4g}–{hi:.4g}"
 
 
-def sda_chain(tables, quantity: str = "output", **kw) -> pd.DataFrame:
+def sda_chain(tables, quantity: str = "output", **kw):
     """Year-on-year SDAs along a series of tables, one row per period (mean effects), plus a
     'total' row: the chained sum (its effects add up to the change over the whole series).
 
     With ``deflator=`` every period is deflated to prices of the first table's year (so the
     chained sum is in one price basis) and the frame gets ``<factor>_deflated`` columns and
-    ``change_deflated``. ``frame.attrs['basis']`` says which basis each column is in."""
+    ``change_deflated``. ``frame.attrs['basis']`` says which basis each column is in (and
+    ``attrs['unit']`` the quantity's unit); the frame is a
+    :class:`~lianpu.analysis._result.ResultFrame`, whose ``to_json`` carries both."""
     tables = list(tables)
     if len(tables) < 2:
-        raise ValueError("argument 'tables': found fewer than 2 tables, expected a series")
+        raise ArgumentError(message(None, "fewer than 2 tables", argument="tables",
+                                    found=f"{len(tables)} table(s)",
+                                    expected="a series of at least 2 tables"))
     if kw.get("deflator") is not None:
         kw = {**kw, "deflator": read_deflator(kw["deflator"])}
         kw.setdefault("base_year", tables[0].year)
     rows = []
     basis = {"current": CURRENT}
+    unit = None
     for a, b in zip(tables, tables[1:]):
         r = sda(a, b, quantity, **kw)
+        unit = r.unit
         row = {"period": f"{a.year}–{b.year}", "q_a": r.q_a, "q_b": r.q_b,
                "change": r.change, **dict(zip(FACTORS, r.effects["mean"]))}
         if r.deflated is not None:
@@ -490,4 +493,5 @@ def sda_chain(tables, quantity: str = "output", **kw) -> pd.DataFrame:
     total = df[cols].sum()
     df.loc["total"] = {"q_a": df["q_a"].iloc[0], "q_b": df["q_b"].iloc[-1], **total.to_dict()}
     df.attrs["basis"] = basis
-    return df
+    df.attrs["unit"] = unit
+    return as_frame(df)

@@ -30,7 +30,6 @@ a ranking of exposed sectors, not as a bill.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -40,8 +39,8 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles
 from ...core.errors import ArgumentError, TableError, message
+from .._result import Result, frame_records, jsonable
 from ..basis import resolve_basis
-from .._common import frame_records, jsonable
 from .prices import _tonnes, _yuan_per_unit
 
 EMISSIONS = ("cbam", "direct", "total")
@@ -64,7 +63,7 @@ def mapping() -> pd.DataFrame:
 
 
 @dataclass(frozen=True, eq=False)
-class CBAMExposure:
+class CBAMExposure(Result):
     """``by_sector`` (CBAM sectors: groups, exports, intensity, charge, share of exports),
     ``by_group`` (groups; a sector holding two groups is shown under both names joined),
     ``total`` (charge, exports of CBAM sectors, all exports), the ``assumptions`` and notes."""
@@ -89,9 +88,6 @@ class CBAMExposure:
                 "estimate_zh": ESTIMATE_ZH, "assumptions": jsonable(self.assumptions),
                 "total": jsonable(self.total), "by_group": frame_records(self.by_group, "group"),
                 "by_sector": frame_records(self.by_sector), "notes": list(self.notes)}
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
 
 
 def _classification(table) -> str:
@@ -145,7 +141,7 @@ def exposure(table, *, price_gap: float | None = None, eur_cny: float | None = N
         if satellite != "co2":
             raise TableError(message(table.name, f"no satellite {satellite!r}",
                                      argument="satellite", expected=f"one of {list(table.satellites)}"))
-        from ..carbon.footprint import co2_satellite
+        from ...satellites.co2.satellite import co2_satellite
         src = co2_satellite(table, data_dir=data_dir)
         notes.append(src.notes[-1])
     sat = src.satellites[satellite]

@@ -25,7 +25,6 @@ Nothing forms (I − A)⁻¹: solves with the table's cached LU and LU of each c
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +33,8 @@ import pandas as pd
 from ...core import gvc as core
 from ...core.errors import ArgumentError, TableError, message
 from ..basis import resolve_basis
-from .._common import cached, jsonable
+from .._common import cached
+from .._result import Result, jsonable
 from ..regions.spillover import NOT_PURCHASES, block_factor, positions, require_mrio
 
 METHODS = ("kww", "wwz", "bm")
@@ -177,7 +177,7 @@ def _strict_records(df: pd.DataFrame) -> list[dict]:
 
 
 @dataclass(frozen=True, eq=False)
-class GVCResult:
+class GVCResult(Result):
     """A frame of GVC numbers with what they are: ``kind`` (the method or measure), ``level``,
     ``unit``, ``table``, ``basis`` (a :class:`~lianpu.analysis.basis.Basis`), ``terms``
     (column → (中文, English)), ``groups`` (group → its terms), ``source`` (the paper) and
@@ -207,9 +207,6 @@ class GVCResult:
         for k, v in self.extra.items():
             d[k] = _strict_records(v) if isinstance(v, pd.DataFrame) else jsonable(v)
         return d
-
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
 
 
 def _check(method, level, country, P):

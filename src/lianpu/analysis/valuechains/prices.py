@@ -30,7 +30,6 @@ proportion to their use of the product.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,9 +37,9 @@ import pandas as pd
 
 from ...core import leontief as leo
 from ...core import roles
-from ...core.errors import ArgumentError, TableError, message
+from ...core.errors import ArgumentError, LianpuError, TableError, message
+from .._result import Result, as_series, code_str, frame_records, jsonable
 from ..basis import resolve_basis
-from .._common import frame_records, jsonable
 
 UNIT = "fraction of the base price (p = 1; 0.01 = 1 %)"
 PASS_THROUGH = ("full", "exempt", "share")
@@ -78,7 +77,7 @@ def _tonnes(unit: str, name: str) -> float:
 
 
 @dataclass(frozen=True, eq=False)
-class PriceResult:
+class PriceResult(Result):
     """Cost-push price changes. ``by_sector``: cost shock per unit of output (``direct``, and
     by cause ``direct_<cause>``), price change ``price_change`` (and ``from_<cause>``, which sum
     to it), ``absorbed`` (exempt sectors: cost increase they absorb, in the table's unit);
@@ -107,12 +106,9 @@ class PriceResult:
                 "by_track": frame_records(self.by_track, "track"),
                 "by_sector": frame_records(self.by_sector), "notes": list(self.notes)}
 
-    def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, allow_nan=False)
-
 
 def _codes(table) -> list[str]:
-    return ["/".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in table.index]
+    return [code_str(c) for c in table.index]
 
 
 def _positions(table, codes, argument) -> list[int]:
@@ -149,7 +145,7 @@ def _emissions(table, data_dir, satellite):
     if satellite != "co2":
         raise TableError(message(table.name, f"no satellite {satellite!r}", argument="satellite",
                                  expected=f"one of {list(table.satellites)} or 'co2'"))
-    from ..carbon.footprint import co2_satellite
+    from ...satellites.co2.satellite import co2_satellite
     t2 = co2_satellite(table, data_dir=data_dir)
     return t2, t2.satellites["co2"], t2.notes[-1]
 
@@ -330,7 +326,7 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
             hs.text_en)
         notes.append("the table publishes only total consumption (TC): the household basket is "
                      "estimated — " + hs.text_en + "; no rural/urban split")
-    except Exception as exc:  # the detailed table is not in the cache: say so, use TC
+    except (LianpuError, OSError) as exc:  # no detailed table in the cache: say so, use TC
         cols = t.fd_positions({"consumption"})
         cur["r"] = float(Yr[:, cols].sum()) if cols else 0.0
         if not cols:
@@ -346,7 +342,7 @@ def _tracks(t, dp, path) -> pd.DataFrame:
     from ..tracks import catalogue as tr
     try:
         ts = tr.tracks(None if path is True else path)
-    except Exception:  # pragma: no cover - shipped file always readable
+    except (LianpuError, OSError):  # pragma: no cover - shipped file always readable
         return pd.DataFrame()
     rows = []
     for tid, track in ts.items():
@@ -361,14 +357,15 @@ def _tracks(t, dp, path) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("track") if rows else pd.DataFrame()
 
 
-def value_added_prices(table, basis: str = "auto") -> pd.Series:
+def value_added_prices(table, basis: str = "auto"):
     """p' = v'L: the value-added content of each product's base price (= the value-added
-    multipliers of the quantity model, the dual identity); with imports p' = (v' + m')L = 1'."""
+    multipliers of the quantity model, the dual identity); with imports p' = (v' + m')L = 1'.
+    A :class:`~lianpu.analysis._result.ResultSeries` (unit and basis in ``attrs``)."""
     t, bs = resolve_basis(table, basis)
     v = np.divide(t.value_added_, t.x_, out=np.zeros(t.n), where=t.x_ > 0)
     s = pd.Series(leo.left_solve(t.factor, v), index=t.index, name="value_added_price")
     s.attrs.update(unit=UNIT, basis=bs.name, basis_note=bs.note_en)
-    return s
+    return as_series(s)
 
 
 __all__ = ["PriceResult", "cost_push", "value_added_prices"]

@@ -18,9 +18,11 @@ file, sheet, row and column.
 from __future__ import annotations
 
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 import numpy as np
 import pandas as pd
@@ -122,9 +124,11 @@ def _cached_path(id: str, data_dir) -> Path:
 def _workbook(path: str, mtime: float) -> dict:
     """Every sheet's rows of a workbook, read once per file version (sheet name → rows)."""
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip/xml errors: not a readable workbook
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
+            ParseError) as exc:  # not a zip, a missing part, broken XML
         raise FormatError(f"{Path(path).name}: not a readable Excel workbook ({exc})") from None
     try:
         return {name: tuple(wb[name].iter_rows(values_only=True)) for name in wb.sheetnames}
