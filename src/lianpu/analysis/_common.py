@@ -1,13 +1,15 @@
 """Helpers shared by the chain analyses: per-table caches, the diagonal of L by blocked solves,
-the domestic basis of a table, bilingual column names and JSON conversion.
+the domestic basis of a table, bilingual column names (JSON
+conversion lives in :mod:`lianpu.analysis._result`; its names are re-exported here).
 """
 from __future__ import annotations
 
-import json
-import math
-
 import numpy as np
 import pandas as pd
+
+from ..core.errors import check_lang
+# the one encoder and code-to-text (defined in _result; importable here as before)
+from ._result import code_str, dumps, frame_records, jsonable  # noqa: F401
 
 #: right-hand sides per block when the diagonal of an inverse is needed (memory n × BLOCK)
 BLOCK = 256
@@ -82,10 +84,6 @@ def region_of(table) -> np.ndarray | None:
     return np.asarray(table.index.get_level_values(0).astype(str))
 
 
-def code_str(c) -> str:
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
-
-
 def labels(table, lang: str) -> pd.Series:
     """``table.label(lang)``, cached per table."""
     return cached(table, ("label", lang), lambda: table.label(lang))
@@ -101,46 +99,11 @@ def name_columns(table, idx=None) -> pd.DataFrame:
 
 def bilingual(df: pd.DataFrame, names: dict, lang: str | None = None) -> pd.DataFrame:
     """Attach ``attrs['zh']`` and ``attrs['en']`` (column → display name); rename if ``lang``."""
+    check_lang(lang, allow_none=True)
     zh = {c: names[c][0] for c in df.columns if c in names}
     en = {c: names[c][1] for c in df.columns if c in names}
     df.attrs["zh"], df.attrs["en"] = zh, en
-    if lang in ("zh", "en"):
+    if lang is not None:
         df = df.rename(columns=zh if lang == "zh" else en)
         df.attrs["zh"], df.attrs["en"] = zh, en
-    elif lang is not None:
-        raise ValueError(f"argument 'lang': found {lang!r}, expected 'zh', 'en' or None")
     return df
-
-
-def jsonable(v):
-    """Plain Python for JSON: NaN → None, numpy scalars → Python, tuples → 'A/B' codes."""
-    if isinstance(v, dict):
-        return {str(code_str(k)): jsonable(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [jsonable(x) for x in v]
-    if isinstance(v, pd.DataFrame):
-        return frame_records(v)
-    if isinstance(v, (np.floating, float)):
-        f = float(v)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    if isinstance(v, np.ndarray):
-        return [jsonable(x) for x in v.tolist()]
-    return v
-
-
-def frame_records(df: pd.DataFrame, index_name: str = "sector") -> list[dict]:
-    """Rows of ``df`` as dicts with the index as 'sector' (MRIO codes as 'REGION/code')."""
-    out = []
-    for idx, row in zip(df.index, df.to_dict("records")):
-        rec = {index_name: code_str(idx)}
-        rec.update({str(k): jsonable(v) for k, v in row.items()})
-        out.append(rec)
-    return out
-
-
-def dumps(obj) -> str:
-    return json.dumps(jsonable(obj), ensure_ascii=False, indent=2)

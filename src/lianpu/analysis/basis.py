@@ -159,6 +159,17 @@ def resolve_basis(table, basis: str = "auto"):
     return table, _basis("published", _published_method(table), basis)
 
 
+def given_basis(table) -> Basis:
+    """The :class:`Basis` of ``table`` taken as it is passed (no view chosen): for functions
+    that work on the table they are given (explicit inverses, position measures, extraction)
+    so that their results still say which basis their numbers are on."""
+    if getattr(table, "Zr_", None) is not None:
+        return _basis("local", "local-as-given", "as given")
+    method = _published_method(table)
+    name = "domestic" if method == "published-noncompetitive" else "published"
+    return _basis(name, method, "as given")
+
+
 def _published_method(table) -> str:
     if table.imports == "non-competitive":
         return "published-mrio" if table.is_multiregional else "published-noncompetitive"

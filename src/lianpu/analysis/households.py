@@ -33,6 +33,7 @@ recorded in the result's warning.
 """
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,12 +41,15 @@ import pandas as pd
 
 from ..core import roles
 from ..core.errors import DatasetError, LianpuError, TableError, message
+from ._common import cached
 
 __all__ = ["HouseholdSplit", "Closure", "HouseholdSplitUnavailable", "household_split",
            "closure", "detail_source", "remember_data_dir"]
 
 _SPLIT_KEY = "household_split"
-_DIR_KEY = ("households", "data_dir")
+#: table → dataset cache folder recorded by :func:`remember_data_dir`. Kept beside the table
+#: (weakly: the entry goes with the table), not in its memo, which holds derived numerics only.
+_DATA_DIRS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 class HouseholdSplitUnavailable(DatasetError, TableError):
@@ -180,17 +184,18 @@ def remember_data_dir(table, data_dir):
     """Record the dataset cache in which companion data of ``table`` (the detailed table of
     the household split) is looked up when an analysis is given no ``data_dir`` — for the
     report and the dashboard, which hold a cache folder but call analyses that do not take
-    one. Returns ``table``. Stored in the table's cache: it changes where data is found, never
-    a value (the datasets are checksummed)."""
+    one. Returns ``table``. Recorded beside the table (a weak mapping in this module, not the
+    table's memo of derived numbers): it changes where data is found, never a value (the
+    datasets are checksummed)."""
     if data_dir is not None:
-        table.__dict__.setdefault("_lianpu_cache", {})[_DIR_KEY] = data_dir
+        _DATA_DIRS[table] = data_dir
     return table
 
 
 def _resolve_dir(table, data_dir):
     from ..data.cache import data_dir as cache_dir
     if data_dir is None:
-        data_dir = table.__dict__.get("_lianpu_cache", {}).get(_DIR_KEY)
+        data_dir = _DATA_DIRS.get(table)
     return cache_dir(data_dir)
 
 
@@ -240,13 +245,14 @@ def household_split(table, data_dir=None) -> HouseholdSplit:
     TableError
         The table is not an NBS table with a concordance, has no year or no single TC column.
     """
+    root = _resolve_dir(table, data_dir)
+    return cached(table, (_SPLIT_KEY, str(root)), lambda: _household_split(table, root))
+
+
+def _household_split(table, root) -> HouseholdSplit:
+    """:func:`household_split` uncached, from the dataset cache folder ``root``."""
     from ..satellites.co2 import concordance as cc
     from ..data import registry
-    root = _resolve_dir(table, data_dir)
-    cache = table.__dict__.setdefault("_lianpu_cache", {})
-    key = (_SPLIT_KEY, str(root))
-    if key in cache:
-        return cache[key]
     if table.is_multiregional:
         raise TableError(message(table.name, "no household split for multi-regional tables",
                                  argument="households", expected="a national NBS table"))
@@ -303,7 +309,6 @@ def household_split(table, data_dir=None) -> HouseholdSplit:
         imported=imp, source=src, source_year=src_year, year=table.year,
         mapping=f"nbs42_concordance.csv: {src} ({detail.n} sectors) → {target_key}",
         no_consumption=empty, unit=table.unit, notes=tuple(notes))
-    cache[key] = res
     return res
 
 
@@ -358,10 +363,7 @@ def closure(table, households=None, data_dir=None) -> Closure:
         cols = (households,) if isinstance(households, str) else tuple(households)
         spec = ("columns",) + cols
     key = ("type2_closure", spec, str(_resolve_dir(table, data_dir)))
-    cache = table.__dict__.setdefault("_lianpu_cache", {})
-    if key not in cache:
-        cache[key] = _closure(table, spec, households, data_dir)
-    return cache[key]
+    return cached(table, key, lambda: _closure(table, spec, households, data_dir))
 
 
 def _income(table):

@@ -23,7 +23,9 @@ import pandas as pd
 
 from ..core import coefficients as coef
 from ..core import leontief as leo
-from ..core.errors import ArgumentError, TableError, message
+from ..core.errors import TableError, check_choice, message
+from ._common import cached
+from ._result import ResultFrame, ResultSeries, as_frame, as_series
 from .households import closure
 
 KINDS = ("output", "value_added", "income")
@@ -71,17 +73,16 @@ def household_closure(table, households=None, data_dir=None):
 
 def _type2_factor(table, households, data_dir=None):
     c = closure(table, households, data_dir)
-    key = ("_type2",) + c.key
-    cache = table.__dict__.setdefault("_lianpu_cache", {})
-    if key not in cache:
+
+    def build():
         Abar = leo.close_households(table.A_, c.hr, c.hc)
         labels = list(table.label("en")) + ["households"]
-        cache[key] = leo.leontief_factor(Abar, labels=labels, table=table.name)
-    return cache[key]
+        return leo.leontief_factor(Abar, labels=labels, table=table.name)
+    return cached(table, ("_type2",) + c.key, build)
 
 
 def multipliers(table, kind: str = "output", type: str = "I", form: str = "final_demand",
-                households=None, basis: str = "auto", data_dir=None) -> pd.Series:
+                households=None, basis: str = "auto", data_dir=None) -> ResultSeries:
     """Multipliers by sector (index: sector code, or (region, sector)).
 
     Parameters
@@ -103,8 +104,10 @@ def multipliers(table, kind: str = "output", type: str = "I", form: str = "final
 
     Returns
     -------
-    Series with ``attrs``: unit, kind, type, form, table, name_zh, name_en, basis (name),
-    basis_note (English), basis_note_zh.
+    :class:`~lianpu.analysis._result.ResultSeries` (a pandas Series in every respect) with
+    ``attrs``: unit, kind, type, form, table, name_zh, name_en, basis (name), basis_info
+    (the :class:`~lianpu.analysis.basis.Basis`), basis_note (English), basis_note_zh;
+    ``to_json()`` writes unit, basis and the values by sector code.
 
     Examples
     --------
@@ -114,12 +117,8 @@ def multipliers(table, kind: str = "output", type: str = "I", form: str = "final
     [1.51815, 1.45215]
     """
     from .basis import resolve_basis
-    if type not in ("I", "II"):
-        raise ArgumentError(message(None, "unknown multiplier type", argument="type",
-                                    found=repr(type), expected="'I' or 'II'"))
-    if form not in ("final_demand", "direct_effect"):
-        raise ArgumentError(message(None, "unknown multiplier form", argument="form",
-                                    found=repr(form), expected="'final_demand' or 'direct_effect'"))
+    check_choice(type, ("I", "II"), argument="type")
+    check_choice(form, ("final_demand", "direct_effect"), argument="form")
     table, bs = resolve_basis(table, basis)
     s, unit = intensity(table, kind)
     if type == "I":
@@ -137,21 +136,31 @@ def multipliers(table, kind: str = "output", type: str = "I", form: str = "final
     zh, en = NAMES.get(kind, (f"{kind}乘数", f"{kind} multiplier"))
     out = pd.Series(m, index=table.index, name=f"{kind}_multiplier_type{type}")
     out.attrs.update(unit=unit_txt, kind=kind, type=type, form=form, table=table.name,
-                     basis=bs.name, basis_note=bs.note_en, basis_note_zh=bs.note_zh,
+                     basis=bs.name, basis_info=bs, basis_note=bs.note_en,
+                     basis_note_zh=bs.note_zh,
                      name_zh=f"{zh}（{'I' if type == 'I' else 'II'}型）",
                      name_en=f"Type {type} {en}")
     if type == "II":  # which households were closed, in words (cached with the factor)
         out.attrs["closure"] = closure(table, households, data_dir).to_dict()
-    return out
+    return as_series(out)
 
 
-def leontief_inverse(table) -> pd.DataFrame:
-    """Explicit L = (I − A)⁻¹ 完全需要系数 as a labelled frame (formed from the cached LU)."""
-    L = leo.calc_L(table.factor)
-    return pd.DataFrame(L, index=table.index, columns=table.index)
+def _inverse_frame(table, M, what: str) -> ResultFrame:
+    from .basis import given_basis
+    bs = given_basis(table)
+    df = pd.DataFrame(M, index=table.index, columns=table.index)
+    df.attrs.update(unit=f"{table.unit}/{table.unit}" if table.unit else "ratio",
+                    table=table.name, matrix=what, basis=bs.name, basis_info=bs)
+    return as_frame(df)
 
 
-def ghosh_inverse(table) -> pd.DataFrame:
-    """Explicit G = (I − B)⁻¹ 完全分配系数/戈什逆矩阵 as a labelled frame."""
-    G = leo.calc_G(table.factor_ghosh)
-    return pd.DataFrame(G, index=table.index, columns=table.index)
+def leontief_inverse(table) -> ResultFrame:
+    """Explicit L = (I − A)⁻¹ 完全需要系数 as a labelled frame (formed from the cached LU), on
+    the table as given (``attrs['basis_info']``); a :class:`ResultFrame`."""
+    return _inverse_frame(table, leo.calc_L(table.factor), "leontief_inverse")
+
+
+def ghosh_inverse(table) -> ResultFrame:
+    """Explicit G = (I − B)⁻¹ 完全分配系数/戈什逆矩阵 as a labelled frame (a
+    :class:`ResultFrame`, on the table as given)."""
+    return _inverse_frame(table, leo.calc_G(table.factor_ghosh), "ghosh_inverse")

@@ -24,8 +24,9 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
-from ...core.errors import TableError, message
-from .._common import cached, code_str, domestic_basis, dumps, frame_records, labels, name_columns
+from ...core.errors import TableError, check_choice, check_range, message
+from .._common import cached, code_str, domestic_basis, frame_records, labels, name_columns
+from .._result import Result, readonly
 from .position import apl_from_supply, apl_to_demand, downstreamness, upstreamness
 from .spa import spa
 from ..tracks.catalogue import resolve_track
@@ -47,8 +48,9 @@ DOWN_NAMES = {
 
 
 @dataclass(frozen=True, eq=False)
-class ChainMap:
-    """Result of :func:`chain`. Frames are indexed by sector code (or (region, sector))."""
+class ChainMap(Result):
+    """Result of :func:`chain`. Frames are indexed by sector code (or (region, sector)); they
+    are the result's own copies. ``to_json(rows=…)`` is :meth:`to_dict` as strict JSON."""
 
     table: str
     year: int | None
@@ -87,9 +89,6 @@ class ChainMap:
                 "downstream": frame_records(down),
                 "paths": self.paths.assign(codes=self.paths["codes"].map(list)).to_dict("records")}
 
-    def to_json(self, rows: int | None = None) -> str:
-        return dumps(self.to_dict(rows))
-
     def to_networkx(self, **kw):
         from ...report.chain_svg import to_networkx
         return to_networkx(self, **kw)
@@ -120,7 +119,7 @@ def _driver(tb, idx, driver):
     elif driver == "output":
         f[idx] = tb.x_[idx]
     else:
-        raise ValueError(f"argument 'driver': found {driver!r}, expected one of {DRIVERS}")
+        check_choice(driver, DRIVERS, argument="driver")
     if not f.sum() > 0:
         raise TableError(message(tb.name, "the track's final demand is not positive, so there "
                                  "is nothing to trace", argument="driver",
@@ -153,12 +152,10 @@ def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: flo
         :mod:`lianpu.analysis.tracks.carveout`), its share of the parent's output and the source of
         that figure, where none is shipped for the table's classification and year.
     """
-    if depth < 1:
-        raise ValueError(f"argument 'depth': found {depth}, expected ≥ 1")
-    if top < 1:
-        raise ValueError(f"argument 'top': found {top}, expected ≥ 1")
-    if not 0 <= threshold < 1:
-        raise ValueError(f"argument 'threshold': found {threshold}, expected 0 ≤ threshold < 1")
+    check_range(depth, argument="depth", low=1)
+    check_range(top, argument="top", low=1)
+    check_range(threshold, argument="threshold", low=0, high=1, high_open=True)
+    check_choice(driver, DRIVERS, argument="driver")
     from ..tracks.carveout import carve_out_for  # the carve-out is applied to a copy of the table
     table, carved = carve_out_for(table, track_or_sectors, tracks, share=share,
                                   share_source=share_source, region=region)
@@ -218,7 +215,8 @@ def chain(table, track_or_sectors, depth: int = 4, top: int = 20, threshold: flo
     }
     return ChainMap(tb.name, tb.year, tb.unit, sel.track.id if sel.track else None,
                     sel.label_zh, sel.label_en, sel.classification, sel.note, basis, driver,
-                    sel.codes, depth, up, down, paths, edges, MappingProxyType(summary),
+                    sel.codes, depth, readonly(up), readonly(down), readonly(paths),
+                    readonly(edges), MappingProxyType(summary),
                     sel.note_zh)
 
 

@@ -18,13 +18,48 @@ solves, never the whole inverse at once) are needed: O(n³) in all.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
 import numpy as np
+import pandas as pd
 
 from ...core import coefficients as coef
 from ...core import leontief as leo
-from .._common import diag_G, diag_L
+from ...core.errors import check_choice
+from .._common import diag_G, diag_L, frame_records
+from .._result import Result
 
 KINDS = ("total", "backward", "forward")
+
+
+@dataclass(frozen=True, eq=False)
+class ExtractionEffects(Result, Mapping):
+    """Result of :func:`extraction_effects`: a read-only mapping '{kind}_output' /
+    '{kind}_va' → (n,) as before, plus ``to_frame()`` (one row per sector) and the JSON."""
+
+    table: str
+    index: pd.Index
+    unit: str
+    basis: object              # the Basis of the table the effects were computed on
+    arrays: Mapping
+
+    def __getitem__(self, key):
+        return self.arrays[key]
+
+    def __iter__(self):
+        return iter(self.arrays)
+
+    def __len__(self):
+        return len(self.arrays)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({k: np.array(v) for k, v in self.arrays.items()}, index=self.index)
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "unit": self.unit, "basis": self.basis,
+                "rows": frame_records(self.to_frame())}
 
 
 def value_added_coefficients(table) -> np.ndarray:
@@ -32,12 +67,14 @@ def value_added_coefficients(table) -> np.ndarray:
     return coef.calc_S(table.value_added_[None, :], table.x_)[0]
 
 
-def extraction_effects(table) -> dict[str, np.ndarray]:
+def extraction_effects(table) -> ExtractionEffects:
     """Lost output and lost value added of extracting each sector, every sector at once.
 
     Returns arrays (n,) keyed '{kind}_output' and '{kind}_va' for kind in total, backward,
-    forward, in the table's unit. Totals include the extracted sector's own output.
+    forward, in the table's unit (an :class:`ExtractionEffects` mapping, on the table as
+    given). Totals include the extracted sector's own output.
     """
+    from ..basis import given_basis
     x = table.x_
     v = value_added_coefficients(table)
     ones = np.ones(table.n)
@@ -46,14 +83,14 @@ def extraction_effects(table) -> dict[str, np.ndarray]:
     rowsum_G = table.factor_ghosh.solve(ones)          # G1
     Gv = table.factor_ghosh.solve(v)                   # G v
     dl, dg = diag_L(table), diag_G(table)
-    return {
+    return ExtractionEffects(table.name, table.index, table.unit, given_basis(table), MappingProxyType({
         "total_output": x * colsum / dl,
         "total_va": x * vL / dl,
         "backward_output": x * (colsum - 1.0) / dl,
         "backward_va": x * (vL - v) / dl,
         "forward_output": x * (rowsum_G - 1.0) / dg,
         "forward_va": x * (Gv - v) / dg,
-    }
+    }))
 
 
 def extracted_output(table, j: int, kind: str = "total") -> np.ndarray:
@@ -61,8 +98,7 @@ def extracted_output(table, j: int, kind: str = "total") -> np.ndarray:
 
     For ``total`` the extracted sector's entry is 0. Uses one solve (column or row j).
     """
-    if kind not in KINDS:
-        raise ValueError(f"argument 'kind': found {kind!r}, expected one of {KINDS}")
+    check_choice(kind, KINDS, argument="kind")
     n, x = table.n, table.x_
     e = np.zeros(n)
     e[j] = 1.0

@@ -23,11 +23,16 @@ is the NBS's own formula x = (I − (I − M̂)A)⁻¹ (I − M̂) y + … for t
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
 
 from ...core import leontief as leo
 from ...core import roles
-from .._common import domestic_basis, region_of
+from .._common import domestic_basis, frame_records, region_of
+from .._result import Result
 
 ITEMS = ("consumption", "capital", "exports")
 ITEM_NAMES = {"consumption": ("最终消费", "final consumption"),
@@ -94,7 +99,55 @@ def final_demand_items(table) -> dict:
     return {"domestic": dom, "total": tot, "unmatched": unmatched, "basis": note, "table": tb}
 
 
-def inducement(table) -> dict:
+_INDUCEMENT_KEYS = ("items", "induced", "coefficient", "dependence", "totals", "basis",
+                    "unmatched", "x")
+
+
+@dataclass(frozen=True, eq=False)
+class Inducement(Result, Mapping):
+    """Result of :func:`inducement`. Read as before as a mapping (``ind["induced"]`` …: items,
+    induced, coefficient, dependence, totals, basis, unmatched, x), plus ``to_frame()`` (one
+    row per sector: inducement_/induced_/dependence_ by item) and the JSON. ``induced`` is in
+    the table's unit; coefficients and dependence are ratios."""
+
+    table: str
+    index: pd.Index
+    unit: str
+    item_list: list            # ``ind["items"]`` (``items`` is the mapping's method)
+    induced: np.ndarray
+    coefficient: np.ndarray
+    dependence: np.ndarray
+    totals: dict
+    basis: str
+    unmatched: list
+    x: np.ndarray
+
+    def __getitem__(self, key):
+        if key not in _INDUCEMENT_KEYS:
+            raise KeyError(key)
+        return self.item_list if key == "items" else getattr(self, key)
+
+    def __iter__(self):
+        return iter(_INDUCEMENT_KEYS)
+
+    def __len__(self):
+        return len(_INDUCEMENT_KEYS)
+
+    def to_frame(self) -> pd.DataFrame:
+        cols = {}
+        for j, item in enumerate(self.item_list):
+            cols[f"inducement_{item}"] = self.coefficient[:, j]
+            cols[f"induced_{item}"] = self.induced[:, j]
+            cols[f"dependence_{item}"] = self.dependence[:, j]
+        return pd.DataFrame(cols, index=self.index)
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "unit": self.unit, "basis": self.basis,
+                "items": list(self.item_list), "totals": dict(self.totals),
+                "unmatched": list(self.unmatched), "rows": frame_records(self.to_frame())}
+
+
+def inducement(table) -> Inducement:
     """生产诱发额 (n, items), 生产诱发系数 (n, items) and 最终需求依赖度 (n, items).
 
     One solve with the item vectors as right-hand sides: X = L [y_c, y_k, y_e, y_other].
@@ -111,6 +164,5 @@ def inducement(table) -> dict:
     x = tb.x_
     dep = np.divide(induced, x[:, None], out=np.full_like(induced, np.nan),
                     where=x[:, None] > 0)
-    return {"items": items, "induced": induced, "coefficient": coef, "dependence": dep,
-            "totals": dict(zip(items, totals.tolist())), "basis": d["basis"],
-            "unmatched": d["unmatched"], "x": x}
+    return Inducement(tb.name, tb.index, tb.unit, items, induced, coef, dep,
+                      dict(zip(items, totals.tolist())), d["basis"], d["unmatched"], x)

@@ -27,6 +27,7 @@ from ...core import coefficients as coef
 from ...core import leontief as leo
 from ...core.errors import TableError, message
 from .._common import cached, domestic_basis, region_of
+from .._result import ResultSeries, as_series
 
 
 def imported_coefficients(table) -> np.ndarray:
@@ -52,11 +53,11 @@ def _mrio_outside_content(tb) -> np.ndarray:
     return out
 
 
-def import_content(table) -> pd.Series:
+def import_content(table) -> ResultSeries:
     """Total (direct + indirect) imported inputs per unit of final demand, by sector.
 
-    Returns a Series (index: sectors) with ``attrs``: basis (which route), unit, name_zh,
-    name_en, average (final-demand-weighted mean).
+    Returns a :class:`ResultSeries` (index: sectors) with ``attrs``: basis (which route), unit,
+    name_zh, name_en, average (final-demand-weighted mean).
 
     Examples
     --------
@@ -88,4 +89,4 @@ def import_content(table) -> pd.Series:
     s.attrs.update(basis=basis, unit=f"{tb.unit} of imports per {tb.unit} of final demand",
                    name_zh="完全进口含量", name_en="total import content", table=tb.name,
                    average=float(np.average(m, weights=w)) if w.sum() > 0 else float("nan"))
-    return s
+    return as_series(s)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ...core import leontief as leo
 from .._common import bilingual, name_columns
+from .._result import ResultFrame, as_frame
 from .extraction import extraction_effects
 from .finaldemand import ITEM_NAMES, inducement
 
@@ -93,7 +94,7 @@ def _norm(v):
 
 
 def keysectors(table, lang: str | None = None, extraction: bool = True,
-               inducement_items: bool = True, basis: str = "auto") -> pd.DataFrame:
+               inducement_items: bool = True, basis: str = "auto") -> ResultFrame:
     """Key-sector indicators by sector (index: sector code, or (region, sector)).
 
     Parameters
@@ -112,8 +113,9 @@ def keysectors(table, lang: str | None = None, extraction: bool = True,
 
     Returns
     -------
-    DataFrame with ``attrs``: unit, table, basis, basis_note, basis_note_zh, inducement_basis,
-    item_totals, types (zh/en).
+    :class:`~lianpu.analysis._result.ResultFrame` (a DataFrame in every respect) with
+    ``attrs``: unit, table, basis (name), basis_info (the Basis), basis_note, basis_note_zh,
+    inducement_basis, item_totals, types (zh/en); ``to_json()`` writes them with the rows.
 
     Examples
     --------
@@ -134,7 +136,7 @@ def keysectors(table, lang: str | None = None, extraction: bool = True,
             df[f"hem_{k}_va"] = eff[f"{k}_va"]
             df[f"hem_{k}_va_share"] = eff[f"{k}_va"] / vt if vt else np.nan
     attrs = {"unit": table.unit, "table": table.name, "year": table.year, "basis": bs.name,
-             "basis_note": bs.note_en, "basis_note_zh": bs.note_zh,
+             "basis_info": bs, "basis_note": bs.note_en, "basis_note_zh": bs.note_zh,
              "types": {k: list(v) for k, v in TYPES.items()}}
     if inducement_items:
         ind = inducement(table)
@@ -146,5 +148,5 @@ def keysectors(table, lang: str | None = None, extraction: bool = True,
                      unmatched_final_demand=ind["unmatched"])
     df = bilingual(df, COLUMNS, lang)
     df.attrs.update(attrs)
-    return df
+    return as_frame(df)
 

@@ -21,22 +21,32 @@ import pandas as pd
 
 from ...core import leontief as leo
 from .._common import unit_columns
+from .._result import ResultFrame, ResultSeries, as_frame, as_series
+from ..basis import given_basis
 
 
-def upstreamness(table) -> pd.Series:
-    """U = G1 = (I − B)⁻¹ 1 by one Ghosh solve (Antràs et al. 2012; Miller–Temurshoev 2017)."""
+def _meta(table) -> dict:
+    """attrs every position result carries: the table and the basis it was computed on."""
+    bs = given_basis(table)
+    return {"table": table.name, "basis": bs.name, "basis_info": bs}
+
+
+def upstreamness(table) -> ResultSeries:
+    """U = G1 = (I − B)⁻¹ 1 by one Ghosh solve (Antràs et al. 2012; Miller–Temurshoev 2017);
+    a :class:`ResultSeries` on the table as given."""
     u = table.factor_ghosh.solve(np.ones(table.n))
     s = pd.Series(u, index=table.index, name="upstreamness")
-    s.attrs.update(name_zh="上游度", name_en="upstreamness", unit="steps (≥ 1)")
-    return s
+    s.attrs.update(name_zh="上游度", name_en="upstreamness", unit="steps (≥ 1)", **_meta(table))
+    return as_series(s)
 
 
-def downstreamness(table) -> pd.Series:
-    """D = 1'L (column sums of L) by one transposed solve."""
+def downstreamness(table) -> ResultSeries:
+    """D = 1'L (column sums of L) by one transposed solve; a :class:`ResultSeries`."""
     d = leo.left_solve(table.factor, np.ones(table.n))
     s = pd.Series(d, index=table.index, name="downstreamness")
-    s.attrs.update(name_zh="下游度", name_en="downstreamness", unit="steps (≥ 1)")
-    return s
+    s.attrs.update(name_zh="下游度", name_en="downstreamness", unit="steps (≥ 1)",
+                   **_meta(table))
+    return as_series(s)
 
 
 def _ratio(num, den, tol=1e-14):
@@ -87,8 +97,11 @@ def apl_from_supply(table, rows, w) -> np.ndarray:
     return _ratio(num, (R - E) @ w)
 
 
-def apl(table, sectors=None) -> pd.DataFrame:
-    """APL matrix (rows: all sectors i; columns: ``sectors`` positions, default all)."""
+def apl(table, sectors=None) -> ResultFrame:
+    """APL matrix (rows: all sectors i; columns: ``sectors`` positions, default all), a
+    :class:`ResultFrame` in steps on the table as given (NaN where no path exists)."""
     cols = list(range(table.n)) if sectors is None else list(sectors)
-    return pd.DataFrame(apl_columns(table, cols), index=table.index,
-                        columns=table.index[cols])
+    df = pd.DataFrame(apl_columns(table, cols), index=table.index, columns=table.index[cols])
+    df.attrs.update(name_zh="平均传递步长", name_en="average propagation length",
+                    unit="steps (≥ 1)", **_meta(table))
+    return as_frame(df)

@@ -22,14 +22,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._result import Result
+
 
 @dataclass(frozen=True)
-class SPAResult:
+class SPAResult(Result):
     """Paths found (largest |value| first) and what the search did.
 
     ``paths``: tuple of (nodes, value) with nodes ordered from the upstream origin to the
     final-demand sector (positions); ``total``: s'L f; ``expanded``/``pushed``: search nodes;
-    ``seconds``: wall time of the search.
+    ``seconds``: wall time of the search. ``unit``/``basis``: those of s and f where the
+    caller knows them (:func:`spa` works on bare arrays, so ``None`` by default; the chain
+    map's paths carry the table's).
     """
 
     paths: tuple
@@ -40,11 +44,23 @@ class SPAResult:
     expanded: int
     pushed: int
     seconds: float
+    unit: str | None = None
+    basis: object = None
 
     @property
     def covered(self) -> float:
         """Sum of the values of the paths found (share of ``total`` when divided by it)."""
         return float(sum(v for _, v in self.paths))
+
+    def to_dict(self) -> dict:
+        """Paths as ``{"nodes": [positions], "order", "value", "share"}`` and the search."""
+        return {"paths": [{"nodes": list(nodes), "order": len(nodes) - 1, "value": v,
+                           "share": v / self.total if self.total else None}
+                          for nodes, v in self.paths],
+                "total": self.total, "covered": self.covered, "depth": self.depth,
+                "threshold": self.threshold, "top": self.top, "expanded": self.expanded,
+                "pushed": self.pushed, "seconds": self.seconds,
+                "unit": self.unit, "basis": self.basis}
 
 
 def spa(A, f, multipliers, intensity=None, *, depth: int = 4, top: int | None = 20,

@@ -57,12 +57,12 @@ from .._common import (
     diag_G,
     diag_L,
     domestic_basis,
-    dumps,
     frame_records,
     name_columns,
     region_of,
     unit_columns,
 )
+from .._result import Result, readonly
 from .finaldemand import final_demand_items
 from .imports import import_content, imported_coefficients
 from .keysectors import linkages
@@ -73,8 +73,9 @@ LIST_NAMES = {"shortboard": ("短板清单", "weak-link list"), "risk": ("风险
 
 
 @dataclass(frozen=True, eq=False)
-class WeakLinks:
-    """Result of :func:`weaklinks`; frames indexed by input product (links, lists) or sector."""
+class WeakLinks(Result):
+    """Result of :func:`weaklinks`; frames (the result's own copies) indexed by input product
+    (links, lists) or sector. ``to_json(rows=…)`` is :meth:`to_dict` as strict JSON."""
 
     table: str
     year: int | None
@@ -114,9 +115,6 @@ class WeakLinks:
                 "strengths": rec(self.strengths), "links": rec(self.links),
                 "attraction_excluded": frame_records(self.excluded, "code"),
                 "notes": list(self.notes)}
-
-    def to_json(self, rows: int | None = None) -> str:
-        return dumps(self.to_dict(rows))
 
 
 def _share(a, b):
@@ -251,9 +249,10 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
              for k, df in (("shortboard", short), ("risk", risk), ("attraction", attr))}
     return WeakLinks(tb.name, tb.year, tb.unit, sel.track.id if sel.track else None,
                      sel.label_zh, sel.label_en, sel.classification, sel.note, basis, region,
-                     links.sort_values("chain_total", ascending=False), choke, strengths,
-                     lists["shortboard"], lists["risk"], lists["attraction"],
-                     MappingProxyType(summary), sel.note_zh, excluded, tuple(notes))
+                     links.sort_values("chain_total", ascending=False), readonly(choke),
+                     readonly(strengths), lists["shortboard"], lists["risk"],
+                     lists["attraction"], MappingProxyType(summary), sel.note_zh,
+                     readonly(excluded), tuple(notes))
 
 
 def _cut_losses(tb, S, links, top, share, critical) -> np.ndarray:

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from ...core.errors import FormatError, message
+from .._result import Result, code_str
 
 SHIPPED = "tracks.toml"
 TRACK_KEYS = {"name_zh", "name_en", "description_zh", "description_en", "group", "codes", "notes",
@@ -98,8 +99,10 @@ class TrackSet(dict):
 
 
 @dataclass(frozen=True)
-class Selection:
-    """What :func:`resolve_track` found: sector positions, codes and the mapping used."""
+class Selection(Result):
+    """What :func:`resolve_track` (or a carve-out, :func:`~lianpu.analysis.tracks.carveout.
+    carve_out_for`) found: sector positions, codes and the mapping used. A selection of
+    sectors has no unit and no accounting basis (both ``null`` in its JSON)."""
 
     indices: tuple
     codes: tuple
@@ -116,6 +119,13 @@ class Selection:
     @property
     def label_en(self) -> str:
         return self.track.name_en if self.track else "selected sectors"
+
+    def to_dict(self) -> dict:
+        return {"track": self.track.id if self.track else None, "name_zh": self.label_zh,
+                "name_en": self.label_en, "classification": self.classification,
+                "region": self.region, "positions": list(self.indices),
+                "codes": [code_str(c) for c in self.codes], "note": self.note,
+                "note_zh": self.note_zh, "unit": None, "basis": None}
 
 
 # --------------------------------------------------------------------------- loading
