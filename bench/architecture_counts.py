@@ -35,7 +35,10 @@ What is counted, and how:
   ``.format`` of one — not a variable, not ``message(...)``);
 - ``except Exception`` / ``except BaseException`` / bare ``except:``; the web's 500 handler
   (the function registered with ``exception_handler(Exception)``) is allowed one;
-- modules over 600 lines.
+- modules over 600 lines;
+- upward imports: a module importing one of a higher layer (:data:`LAYERS`: core → table →
+  readers/data/satellites → analysis → report/web/cli), the layer rule of
+  docs/architecture.md.
 """
 from __future__ import annotations
 
@@ -51,6 +54,14 @@ MAX_LINES = 600
 JSON_NAMES = ("jsonable", "_jsonable", "_plain", "_frame_json", "_json_default", "dumps")
 FORMATTER_NAMES = ("fmt_num", "_fmt", "_num")
 LANG_SET = {"zh", "en"}
+# the layers of docs/architecture.md, lowest first, by the module's first name under lianpu;
+# a module may import its own layer's modules and lower layers' (the root __init__ and
+# __main__ re-export or start the CLI and have no layer)
+LAYERS = (("core", ("core", "atomic", "safe_text")),
+          ("table", ("table", "table_labels", "table_views")),
+          ("inputs", ("readers", "data", "satellites", "io", "export")),
+          ("analysis", ("analysis",)),
+          ("presentation", ("report", "web", "cli", "commands")))
 # the built-in types users' errors were raised as, and lianpu's own (core/errors.py)
 USER_ERRORS = ("ValueError", "KeyError", "LianpuError", "TableError", "BalanceError",
                "ProductivityError", "FormatError", "ConvergenceError", "ArgumentError",
@@ -96,6 +107,7 @@ class Counts:
     broad_except: list = field(default_factory=list)
     broad_except_allowed: list = field(default_factory=list)
     long_modules: list = field(default_factory=list)      # (rel, lines)
+    upward: list = field(default_factory=list)            # (importer, imported) across layers
 
     def summary(self) -> dict:
         return {
@@ -113,6 +125,7 @@ class Counts:
             "raises with text written in the raise": len(self.hand_raises),
             "except Exception / bare (outside the 500 handler)": len(self.broad_except),
             f"modules over {MAX_LINES} lines": len(self.long_modules),
+            "upward imports (a lower layer importing a higher)": len(self.upward),
         }
 
     def to_dict(self) -> dict:
@@ -124,7 +137,8 @@ class Counts:
                 "plain_raises": s(self.plain_raises), "hand_raises": s(self.hand_raises),
                 "broad_except": s(self.broad_except),
                 "broad_except_allowed": s(self.broad_except_allowed),
-                "long_modules": [list(x) for x in self.long_modules]}
+                "long_modules": [list(x) for x in self.long_modules],
+                "upward": [list(x) for x in self.upward]}
 
 
 # ------------------------------------------------------------------------------ reading
@@ -182,6 +196,29 @@ def import_graph(mods: dict[str, Module]) -> dict[str, set[str]]:
                 if k is not None and k != name:
                     graph[name].add(k)
     return graph
+
+
+def layer(name: str) -> int | None:
+    """Index in :data:`LAYERS` of a dotted module name (None: the root package, __main__)."""
+    parts = name.split(".")[1:]
+    if not parts:
+        return None
+    for i, (_label, heads) in enumerate(LAYERS):
+        if parts[0] in heads:
+            return i
+    return None
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(importer, imported) pairs where the imported module sits in a higher layer."""
+    out = []
+    for a, targets in graph.items():
+        la = layer(a)
+        for b in targets:
+            lb = layer(b)
+            if la is not None and lb is not None and lb > la:
+                out.append((a, b))
+    return sorted(out)
 
 
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -360,7 +397,9 @@ def _enclosing(tree) -> dict:
 def count(root=DEFAULT_ROOT) -> Counts:
     mods = read_tree(Path(root))
     c = Counts(root=str(root), modules=len(mods))
-    c.circles = circles(import_graph(mods))
+    graph = import_graph(mods)
+    c.circles = circles(graph)
+    c.upward = upward_imports(graph)
     for mod in mods.values():
         fns = _functions(mod.tree)
         where = _enclosing(mod.tree)
@@ -430,6 +469,8 @@ def _details(c: Counts) -> str:
                          ("except Exception/bare in the 500 handler", c.broad_except_allowed)):
         if items:
             out.append(f"{label}: " + "; ".join(map(str, items)))
+    if c.upward:
+        out.append("upward imports: " + "; ".join(f"{a} → {b}" for a, b in c.upward))
     if c.long_modules:
         out.append(f"over {MAX_LINES} lines: "
                    + ", ".join(f"{r} ({n})" for r, n in c.long_modules))

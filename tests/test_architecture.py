@@ -45,6 +45,26 @@ def test_no_import_circle(counts):
     assert counts.circles == [], f"{len(counts.circles)} import circle(s):\n  {text}"
 
 
+# lower layers importing higher ones on purpose (inside the function that needs it):
+# IOTable's convenience methods hand over to the module that does the work, and the registry
+# builds the China MRIO dataset on its first load. Nothing else may (docs/architecture.md).
+UPWARD_ALLOWED = {
+    ("lianpu.table", "lianpu.readers.frames"),        # IOTable.from_frames, role hints
+    ("lianpu.table", "lianpu.readers.native"),        # IOTable.save
+    ("lianpu.table", "lianpu.readers.pymrio_io"),     # IOTable.from_pymrio / to_pymrio
+    ("lianpu.table", "lianpu.analysis.aggregate"),    # IOTable.aggregate / split_sector
+    ("lianpu.table", "lianpu.analysis.regions.mrio.build"),   # IOTable.aggregate_regions
+    ("lianpu.data.registry", "lianpu.analysis.regions.mrio.build"),  # load("cn-mrio-…")
+}
+
+
+def test_no_upward_import(counts):
+    """core → table → readers/data/satellites → analysis → report/web/cli: a module imports
+    its own layer or lower ones (presentation out of the analyses: issue 11)."""
+    extra = [f"{a} → {b}" for a, b in counts.upward if (a, b) not in UPWARD_ALLOWED]
+    assert extra == [], "upward imports:" + _places(extra)
+
+
 def test_no_module_over_600_lines(counts):
     assert counts.long_modules == [], f"modules over {ac.MAX_LINES} lines: {counts.long_modules}"
 
@@ -97,6 +117,7 @@ RULE_TREE = {
     "a.py": "def f():\n    from . import b\n    return b\n",          # a → b (in a function)
     "b.py": "from .sub.c import g\n",                                     # b → sub.c
     "sub/__init__.py": "",
+    "core.py": "from . import web\n",                                   # upward: core → web
     "sub/c.py": textwrap.dedent("""\
         from .. import a                      # sub.c → a: circle a → b → sub.c → a
         import json
@@ -149,7 +170,7 @@ def rule_counts(tmp_path_factory):
 
 def test_rules_on_a_tree_written_by_hand(rule_counts):
     c = rule_counts
-    assert c.modules == 7
+    assert c.modules == 8
     assert c.circles == [["pkg.a", "pkg.b", "pkg.sub.c"]]      # __init__ → a is not in it
     assert [f.what for f in c.code_str] == ["_c"]
     assert [f.what for f in c.code_str_inline] == ["key"]
@@ -162,6 +183,7 @@ def test_rules_on_a_tree_written_by_hand(rule_counts):
     assert [str(f) for f in c.broad_except] == ["pkg/sub/c.py:6 g"]
     assert [f.what for f in c.broad_except_allowed] == ["unexpected"]
     assert c.long_modules == [("pkg/long.py", 601)]
+    assert c.upward == [("pkg.core", "pkg.web")]      # the other modules have no layer
 
 
 def test_counts_script_json(rule_counts, capsys, tmp_path):
