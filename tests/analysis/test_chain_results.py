@@ -195,3 +195,14 @@ def test_real_chain_weaklinks_and_carve_out_are_strict_json(nbs_dir):
     k = lianpu.keysectors(t)
     d = strict(k.to_json())
     assert d["basis"]["basis"] == "domestic" and len(d["rows"]) == 42
+
+
+def test_type2_closure_is_a_result(mb):
+    """M&B Table 2.3 with HH as the household column: households spend Σ HH / Σ COMP =
+    400 / (0.6 · 2050) = 32.5 % of labour income on the table's products."""
+    from lianpu.analysis.households import closure
+    c = closure(mb)
+    assert isinstance(c, Result) and c.method == "own"
+    d = strict(c.to_json())
+    assert d["share_of_labour_income"] == pytest.approx(400 / (0.6 * 2050), rel=1e-12)
+    assert d["unit"] is None and d["basis"] is None

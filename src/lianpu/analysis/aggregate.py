@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..core import roles as R
 from ..core.errors import ArgumentError, FormatError, TableError, message
+from ._result import code_str
 
 
 # ---------------------------------------------------------------------------- concordance
@@ -210,7 +211,7 @@ def _vector(spec, labels, what, t, arg) -> np.ndarray:
     out = np.zeros(len(labels))
     at = {}
     for i, c in enumerate(labels):
-        for k in (c, _sector_code(c), "/".join(map(str, c)) if isinstance(c, tuple) else str(c)):
+        for k in (c, _sector_code(c), code_str(c)):
             at.setdefault(k, i)
     for k, v in dict(spec).items():
         if k not in at:
@@ -421,7 +422,7 @@ def split_sector(table, code, into, shares, *, source: str, inputs=None, sales=N
         return list(lab[col].iloc[:p + 1]) + [nm[k] for nm in names] + list(lab[col].iloc[p + 1:])
     sectors = pd.DataFrame({"name_zh": with_new("name_zh", 0), "name_en": with_new("name_en", 1)},
                            index=idx)
-    pc = "/".join(map(str, orig[p])) if isinstance(orig[p], tuple) else str(orig[p])
+    pc = code_str(orig[p])
     parts = ", ".join(f"{c} ({names[j][0] or names[j][1]}) = {s_c[j]:.6g}" for j, c in enumerate(new))
     ins = "the parent" if not given_in else "given for " + ", ".join(map(str, given_in))
     outs = ("the parent (users buy the parts in proportion to output)" if not given_sales

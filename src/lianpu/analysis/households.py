@@ -42,6 +42,7 @@ import pandas as pd
 from ..core import roles
 from ..core.errors import DatasetError, LianpuError, TableError, message
 from ._common import cached
+from ._result import Result
 
 __all__ = ["HouseholdSplit", "Closure", "HouseholdSplitUnavailable", "household_split",
            "closure", "detail_source", "remember_data_dir"]
@@ -62,7 +63,7 @@ class HouseholdSplitUnavailable(DatasetError, TableError):
 
 
 @dataclass(frozen=True, eq=False)
-class HouseholdSplit:
+class HouseholdSplit(Result):
     """Household consumption estimated for a table that publishes only total consumption.
 
     ``share`` h (n,), ``domestic`` h ⊙ TC of the domestic block (n,), ``imported`` h ⊙ TC of
@@ -119,14 +120,15 @@ class HouseholdSplit:
 
 
 @dataclass(frozen=True, eq=False)
-class Closure:
+class Closure(Result):
     """How a Type II model closes households.
 
     ``method``: ``"own"`` (the table's household columns), ``"split"`` (household split of
     total consumption, :class:`HouseholdSplit`) or ``"columns"`` (final-use columns chosen
     explicitly, e.g. ``("TC",)``). ``hr`` labour income per unit of output (n,), ``hc``
     household consumption per unit of total labour income (n,); ``share`` = Σ hc, the share
-    of labour income households spend on the table's (domestic) products.
+    of labour income households spend on the table's (domestic) products. A description of
+    the closure, not an amount: ``unit`` and ``basis`` are ``null`` in its JSON.
     """
 
     method: str

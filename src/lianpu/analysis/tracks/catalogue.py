@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ...core.errors import FormatError, TableError, message
+from .._result import code_str
 from .file import (
     Classification,
     Selection,
@@ -243,7 +244,7 @@ def resolve_track(table, track_or_sectors, tracks_set: TrackSet | None = None, *
         for k in keys:
             if k not in pos:
                 what = f"track {track.id!r} ({cid}) code" if track else "sector code"
-                raise TableError(message(table.name, f"{what} {'/'.join(k) if isinstance(k, tuple) else k!r} "
+                raise TableError(message(table.name, f"{what} {code_str(k) if isinstance(k, tuple) else repr(k)} "
                                          "is not a sector of this table", argument="track",
                                          expected=f"codes like {list(table.index[:3])}"))
             out.append(pos[k])
