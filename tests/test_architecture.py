@@ -215,14 +215,19 @@ def _toy_mrio():
 
 
 @pytest.fixture(scope="module")
-def tables(shared_data):
-    """NBS 2020 and 2018 42-sector tables with the CEADs CO2 satellite, and the toy MRIO."""
+def national(shared_data):
+    """NBS 2020 and 2018 42-sector tables with the CEADs CO2 satellite."""
     import lianpu
     t = lianpu.co2_satellite(lianpu.load("cn-nbs-2020-42", data_dir=shared_data),
                              data_dir=shared_data)
     t18 = lianpu.co2_satellite(lianpu.load("cn-nbs-2018-42", data_dir=shared_data),
                                data_dir=shared_data)
-    return {"t": t, "t18": t18, "m": _toy_mrio(), "data": shared_data}
+    return {"t": t, "t18": t18}
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return _toy_mrio()
 
 
 def _first(t):
@@ -263,6 +268,10 @@ ANALYSES = {
     "prices.value_added_prices": lambda L, T: L.prices.value_added_prices(T["t"]),
     "cbam_exposure": lambda L, T: L.cbam_exposure(T["t"], price_gap=80.0, eur_cny=7.8),
 }
+# the cases above that run on the toy MRIO alone (no shared data needed)
+ON_TOY = {"regions.spillover", "regions.induced", "regions.trade_value_added",
+          "value_added_matrix", "twin", "regions.complementarity", "gvc.decompose",
+          "gvc.participation", "gvc.position"}
 # public names that are not analyses (they build or read the inputs analyses take)
 NOT_ANALYSES = {
     "tracks": "the track catalogue chain/weaklinks take",
@@ -308,9 +317,10 @@ def test_every_public_name_is_classified():
 
 
 @pytest.mark.parametrize("name", sorted(ANALYSES))
-def test_public_analysis_returns_a_result_with_strict_json(name, tables):
+def test_public_analysis_returns_a_result_with_strict_json(name, toy, request):
     import lianpu
     from lianpu.analysis._result import Result
+    tables = {"m": toy} if name in ON_TOY else request.getfixturevalue("national")
     r = ANALYSES[name](lianpu, tables)
     assert isinstance(r, Result), f"lianpu.{name} returned {type(r).__name__}, not a Result"
     d = json.loads(r.to_json(), parse_constant=_no_constant)
