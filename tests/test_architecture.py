@@ -75,9 +75,11 @@ def test_no_broad_except_outside_the_500_handler(counts):
     assert counts.broad_except == [], "broad except:" + _places(counts.broad_except)
 
 
+# one definition each, by name; where it lives may change (code_str, defined in
+# analysis/_result.py, may move down to core/ so that core, table and readers can import it
+# without an upward import)
 def test_one_code_str(counts):
-    where = [f"{f.rel} {f.what}" for f in counts.code_str]
-    assert where == ["lianpu/analysis/_result.py code_str"], "code-to-string defs:" + \
+    assert [f.what for f in counts.code_str] == ["code_str"], "code-to-string defs:" + \
         _places(counts.code_str)
 
 
@@ -88,20 +90,17 @@ def test_no_inline_code_str(counts):
 
 
 def test_one_json_encoder(counts):
-    where = sorted(f"{f.rel} {f.what}" for f in counts.json)
-    assert where == ["lianpu/analysis/_result.py dumps", "lianpu/analysis/_result.py jsonable"], \
-        "JSON conversion defs:" + _places(counts.json)
+    assert sorted(f.what for f in counts.json) == ["dumps", "jsonable"] \
+        and len({f.rel for f in counts.json}) == 1, "JSON conversion defs:" + _places(counts.json)
 
 
 def test_one_language_check(counts):
-    where = [f"{f.rel} {f.what}" for f in counts.lang_check]
-    assert where == ["lianpu/core/errors.py check_lang"], "language checks:" + \
+    assert [f.what for f in counts.lang_check] == ["check_lang"], "language checks:" + \
         _places(counts.lang_check)
 
 
 def test_one_number_formatter(counts):
-    where = [f"{f.rel} {f.what}" for f in counts.formatter]
-    assert where == ["lianpu/core/units.py fmt_num"], "number formatters:" + \
+    assert [f.what for f in counts.formatter] == ["fmt_num"], "number formatters:" + \
         _places(counts.formatter)
 
 
