@@ -87,3 +87,20 @@ def test_wiod_china_2011(shared_data):
     share = r.by_origin.loc[~r.by_origin["own"], "share_of_foreign_output"]
     assert share.sum() == pytest.approx(1.0)
     _no_nan(r.to_json())
+
+
+def test_mrio_result_and_compare_share_the_result_shape():
+    """Issue 11: MrioFootprint is a Result; compare() a ResultFrame whose JSON carries the
+    unit and both bases (NaN where the MRIO is missing → null)."""
+    from lianpu.analysis._result import Result, ResultFrame
+    from lianpu.analysis.carbon.footprint import footprint
+    from lianpu.analysis.carbon.mrio import MrioFootprint, compare
+    t = lianpu.IOTable.from_arrays([[150.0, 500.0], [200.0, 100.0]], [350.0, 1700.0],
+                                   name="closed").with_satellite("co2", [30.0, 12.0], "Mt CO2")
+    dta = footprint(t)
+    f = compare(dta, None)
+    assert isinstance(f, ResultFrame) and f["mrio"].isna().all()
+    d = json.loads(f.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert d["unit"] == "Mt CO2" and d["basis"] == {"dta": dta.basis, "mrio": None}
+    assert all(r["mrio"] is None for r in d["rows"])
+    assert issubclass(MrioFootprint, Result)

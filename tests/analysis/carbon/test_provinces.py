@@ -44,3 +44,22 @@ def test_nearest_table():
     assert nearest_table(2019) == "cn-nbs-2018-42"   # tie 2018/2020 → the earlier
     assert nearest_table(1997) == "cn-nbs-2002-122"
     assert nearest_table(2011) == "cn-nbs-2010-41"
+
+
+def test_profile_from_data_read_elsewhere_and_strict_json(shared_data):
+    """The analysis takes what satellites.co2.satellite.profile_inputs read (no loading of
+    its own) and gives the same numbers; share_ratio is NaN where the nation emits nothing,
+    and the JSON is strict (NaN → null) with unit and basis."""
+    import json
+    from lianpu.analysis._result import Result
+    from lianpu.analysis.carbon.provinces import profile
+    from lianpu.satellites.co2.satellite import profile_inputs
+    en, table, prov, nat = profile_inputs("四川", 2017, data_dir=shared_data)
+    r = profile(en, 2017, table, prov, nat)
+    assert isinstance(r, Result)
+    assert r.totals["province_total"] == pytest.approx(SHEET_TOTALS_2017["四川"], rel=1e-12)
+    assert r.totals == provincial_profile("四川", 2017, data_dir=shared_data).totals
+    d = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert d["unit"] == "Mt CO2" and d["basis"] == r.basis
+    if r.sectors["share_ratio"].isna().any():
+        assert any(s["share_ratio"] is None for s in d["sectors"])

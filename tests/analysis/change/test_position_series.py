@@ -74,3 +74,50 @@ def test_basis_and_deflated_import_content(shared_data):
     same = position_series(2017, 2018, data_dir=shared_data, deflator={2017: 1.0, 2018: 1.3})
     np.testing.assert_allclose(same.import_content_deflated, same.import_content, rtol=1e-12)
     assert not np.allclose(p.import_content_deflated.loc[2018], p.import_content.loc[2018])
+
+
+# ------------------------------------------------------------------ issue 11: layers and shape
+def _two_years():
+    """The hand-sized table of test_small_table_by_hand for two years (same sectors)."""
+    Z = np.array([[150.0, 500.0], [200.0, 100.0]])
+    return [lianpu.IOTable.from_arrays(Z * k, [350.0 * k, 1700.0 * k], name=f"t{y}", year=y)
+            for k, y in ((1.0, 2000), (2.0, 2001))]
+
+
+def test_position_series_takes_tables_and_is_a_result():
+    import json
+    from lianpu.analysis._result import Result
+    p = position_series(tables=_two_years())
+    assert isinstance(p, Result) and list(p.upstreamness.index) == [2000, 2001]
+    # both years are the same table scaled ×2: upstreamness is unchanged (a ratio of flows)
+    np.testing.assert_allclose(p.upstreamness.loc[2000], p.upstreamness.loc[2001])
+    d = json.loads(p.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c} in JSON"))
+    assert d["unit"] == p.unit and d["basis"] == p.basis and d["years"] == [2000, 2001]
+
+
+def test_the_figure_lives_in_the_report_layer(tmp_path):
+    from lianpu.report.position_figure import position_figure, write_html
+    p = position_series(tables=_two_years())
+    assert not hasattr(p, "figure")
+    fig = position_figure(p, "en", top=1)
+    # 2 sectors × 2 panels + the two summary lines; only the top-1 sector is shown at first
+    assert len(fig.data) == 2 * 2 + 2
+    assert [tr.visible for tr in fig.data[:4]].count("legendonly") == 2
+    assert fig.layout.title.text.startswith("China's sectors")
+    assert position_figure(p, "zh").layout.annotations[0].text == "上游度（戈什逆矩阵行和）"
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    write_html(p, a, "en")
+    p.to_html(b, "en")                      # the thin method delegates
+    assert "Upstreamness" in a.read_text(encoding="utf-8") and b.stat().st_size > 1_000_000
+
+
+def test_argument_errors():
+    from lianpu.analysis.change.position_series import oecd_series
+    from lianpu.core.errors import ArgumentError
+    with pytest.raises(ArgumentError, match=r"argument 'tables': no table"):
+        position_series(tables=[])
+    other = lianpu.IOTable.from_arrays(np.eye(3), [1.0, 1.0, 1.0], name="three", year=2002)
+    with pytest.raises(ArgumentError, match=r"three has other sectors than t2000"):
+        position_series(tables=_two_years() + [other])
+    with pytest.raises(ArgumentError, match=r"argument 'start'.*found 2018–2017"):
+        oecd_series(2018, 2017)

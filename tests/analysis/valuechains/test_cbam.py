@@ -78,3 +78,12 @@ def test_sichuan(shared_data):
     assert "Sichuan" in r.region and r.basis.name == "local"
     assert r.total["charge"] > 0
     assert "outflows" in r.assumptions["exports"]
+
+
+def test_exposure_is_a_result(t42):
+    """Issue 11: CBAMExposure is a Result; its JSON is strict and carries unit and basis."""
+    from lianpu.analysis._result import Result
+    r = cbam.exposure(t42, price_gap=80.0, eur_cny=7.8)
+    assert isinstance(r, Result) and "to_json" not in type(r).__dict__
+    d = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert d["unit"] == t42.unit and d["basis"] == r.basis.to_dict()

@@ -275,3 +275,16 @@ def test_report_section_on_mrio():
     s = valuechains_section(mrio_table(), "zh")
     assert [sh.key for sh in s.sheets] == ["gvc-kww", "gvc-participation"]
     assert s.sheets[0].frame.shape[0] == 3
+
+
+def test_results_share_the_one_result_shape():
+    """Issue 11: GVCResult is a Result (to_json written once: strict, unit and basis kept;
+    by_country in extra goes out as records); to_dict stays plain data."""
+    from lianpu.analysis._result import Result
+    t = mrio_table()
+    for r in (gvc.decompose(t, "wwz", "sector"), gvc.participation(t), gvc.position(t)):
+        assert isinstance(r, Result) and "to_json" not in type(r).__dict__
+        d = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+        assert d["unit"] == t.unit and d["basis"] == r.basis.to_dict()
+        assert d == json.loads(json.dumps(r.to_dict(), allow_nan=False))
+    assert {row["country"] for row in d["by_country"]} == {"a", "b", "c"}

@@ -116,3 +116,43 @@ def test_report_section(t42, shared_data):
     s = valuechains_section(t42, "en", data_dir=shared_data)
     assert s.title.startswith("6.") and {sh.key for sh in s.sheets} == {"prices-carbon", "prices-households"}
     assert s.sheets[0].frame.iloc[0, 0] == "24"       # electricity and heat leads
+
+
+def test_results_share_the_one_result_shape():
+    """Issue 11: PriceResult is a Result; value_added_prices a ResultSeries (a Series in every
+    respect) whose JSON carries the unit and the basis. M&B 2.3: p' = v'L = (1, 1)."""
+    from lianpu.analysis._result import Result, ResultSeries
+    t = mb23()
+    r = prices.cost_push(t, primary={"value_added": 10}, tracks=False)
+    assert isinstance(r, Result) and "to_json" not in type(r).__dict__
+    d = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert d["unit"] == prices.UNIT and d["basis"]["basis"] == "published"
+    s = prices.value_added_prices(t)
+    assert isinstance(s, ResultSeries) and s.name == "value_added_price"
+    d = json.loads(s.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
+    assert d["unit"] == prices.UNIT and d["basis"] == "published"
+    assert [v["value"] for v in d["values"]] == pytest.approx([1.0, 1.0])
+
+
+def test_no_household_split_falls_back_to_total_consumption(monkeypatch):
+    """The basket fallback catches the library's own errors only (no more except Exception):
+    a DatasetError gives the TC basket; a bug (here a TypeError) is not hidden."""
+    from lianpu.analysis import households
+    from lianpu.core.errors import DatasetError
+    t = lianpu.IOTable.from_arrays([[150, 500], [200, 100]], [[350], [1700]],
+                                   final_demand=["TC"], name="tc")
+    if "consumption" not in t.fd_roles:
+        pytest.skip("TC is not read as role 'consumption' here")
+
+    def missing(table, data_dir=None):
+        raise DatasetError("cn-nbs-2020-153 is not in the cache")
+    monkeypatch.setattr(households, "household_split", missing)
+    r = prices.cost_push(t, primary={"value_added": 10}, tracks=False)
+    assert list(r.households.index) == ["TC"]
+    assert any("cn-nbs-2020-153 is not in the cache" in n for n in r.notes)
+
+    def bug(table, data_dir=None):
+        raise TypeError("a bug")
+    monkeypatch.setattr(households, "household_split", bug)
+    with pytest.raises(TypeError, match="a bug"):
+        prices.cost_push(t, primary={"value_added": 10}, tracks=False)

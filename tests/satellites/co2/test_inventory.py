@@ -173,3 +173,14 @@ def test_missing_sheet_and_not_a_workbook(sichuan, tmp_path):
     bad.write_text("not a zip")
     with pytest.raises(FormatError, match=r"bad\.xlsx: not a readable Excel workbook"):
         inv.read_national(path=bad)
+
+
+def test_a_zip_that_is_not_a_workbook_is_a_format_error(tmp_path):
+    """A valid zip without the workbook's parts (openpyxl: KeyError / InvalidFileException)
+    is reported as not a readable workbook; the catch names those exceptions only."""
+    import zipfile
+    p = tmp_path / "empty.xlsx"
+    with zipfile.ZipFile(p, "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    with pytest.raises(FormatError, match=r"empty\.xlsx: not a readable Excel workbook"):
+        inv.read_national(path=p)
