@@ -1,374 +1,174 @@
-"""The ``lianpu`` command line (typer + rich).
+"""The ``lianpu`` command line (typer + rich): a thin shell with one error boundary.
 
-Thin by design: every command calls the library and prints. lianpu errors become one line on
-stderr and exit code 2; ``--json`` prints machine-readable output only (nothing else on stdout).
+This module only builds the app (:data:`lianpu.commands._app.app`, with ``--version``),
+imports the command modules so that they register, and has :func:`main`, the console-script
+entry point. ``main`` is the one place where errors become output:
+
+- a :class:`~lianpu.core.errors.LianpuError` (a bad file, an unknown dataset, a bad argument) →
+  one line ``error: …`` on stderr and exit code 2, the Python argument names in its text
+  (``argument 'data_dir'``) shown as the command's flags (``--data-dir``) by :func:`flag_text`;
+- a usage error (``lianpu chian``, a missing option, a value of the wrong type, an extra
+  argument) → one line plus a hint line, exit code 2;
+- anything else is a bug and stays a traceback.
+
+``--json`` prints machine-readable output only (nothing else on stdout).
 """
 from __future__ import annotations
 
-import json
-import math
+import difflib
+import re
 import sys
-from pathlib import Path
-from typing import List, Optional
+from typing import Optional
 
 import typer
-from rich.table import Table
 
+from . import __version__
+from .commands._app import app
+from .commands._shared import err, error_line
 from .core.errors import LianpuError
-from .safe_text import PlainConsole, esc
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="链谱 lianpu — industrial-chain analytics on input-output tables.")
-# user text (sector and table names, notes) prints as plain text with control characters
-# escaped; the few lines with styling pass markup=True and esc() their user parts
-out = PlainConsole()
-err = PlainConsole(stderr=True)
-
-DATA_DIR = typer.Option(None, "--data-dir", help="Cache directory (default: $LIANPU_DATA or the "
-                        "user data dir).", show_default=False)
-JSON = typer.Option(False, "--json", help="Machine-readable JSON on stdout only.")
-LANG = typer.Option("zh", "--lang", help="Label language: zh or en.")
-BASIS = typer.Option("auto", "--basis", help="Accounting basis: auto (domestic view where imports "
-                     "can be separated, local view of a provincial table), published, domestic "
-                     "or local.")
-DOMESTIC = typer.Option(False, "--domestic", help="Alias of --basis domestic.")
+# the command modules register themselves on `app` when imported
+from .commands import (carbon, chains, mrio, regions, report, scenarios,  # noqa: E402,F401
+                       tables, valuechains, web)
 
 
-def _basis(basis: str, domestic: bool = False) -> str:
-    """The --basis value (``--domestic`` is its alias), checked."""
-    from .analysis.basis import BASES
-    if domestic:
-        if basis not in ("auto", "domestic"):
-            raise UserError(f"--domestic: found together with --basis {basis}, expected one of them")
-        basis = "domestic"
-    if basis not in BASES:
-        raise UserError(f"--basis: found {basis!r}, expected one of {', '.join(BASES)}")
-    return basis
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"lianpu {__version__}\n")
+        raise typer.Exit(0)
 
 
-def _basis_line(note_en: str, note_zh: str, lang: str) -> str:
-    return ("口径 basis: " + note_zh) if lang == "zh" else ("basis: " + note_en)
+@app.callback()
+def _root(version: Optional[bool] = typer.Option(None, "--version", callback=_version,
+                                                 is_eager=True, help="Print the version and "
+                                                 "exit.")) -> None:
+    """链谱 lianpu — industrial-chain analytics on input-output tables."""
 
 
-class UserError(Exception):
-    """A bad flag value detected by the CLI itself."""
+# ------------------------------------------------------------------------ argument → flag
+#: library argument names that are not the flag's own name (``position_series(start, end)``
+#: is ``--from/--to``, ``disruption(imports=…)`` is ``--cut`` …). A name maps to the flag
+#: only when the command being run has that flag.
+FLAG_ALIASES = {
+    "start": "--from", "end": "--to", "imports": "--cut", "c_star": "--shock", "q0": "--shock",
+    "recovery_days": "--recovery", "u": "--rows", "v": "--cols", "format": "--format",
+    "type": "--type", "tracks_file": "--tracks",
+}
+_ARGUMENT = re.compile(r"argument '([^']+)'")
 
 
-def _fail(msg: str) -> None:
-    _fail_nonexit(msg)
-    raise typer.Exit(2)
+def _command_for(argv) -> object:
+    """The click command that ``argv`` runs (the group itself when it names none)."""
+    cmd = typer.main.get_command(app)
+    for tok in map(str, argv or ()):
+        if tok.startswith("-"):
+            continue
+        sub = getattr(cmd, "commands", None)
+        if not sub or tok not in sub:
+            break
+        cmd = sub[tok]
+    return cmd
 
 
-def _emit(obj) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2, default=_jsonable) + "\n")
+def _flags(cmd) -> dict[str, str]:
+    """Python parameter name (trailing ``_`` dropped) → first long flag, of ``cmd``."""
+    flags = {}
+    for p in getattr(cmd, "params", ()):
+        longs = [o for o in getattr(p, "opts", ()) if o.startswith("--")]
+        if getattr(p, "param_type_name", "") == "option" and longs and p.name:
+            flags[p.name.rstrip("_")] = longs[0]
+    return flags
 
 
-def _jsonable(v):
-    if hasattr(v, "item"):
-        return v.item()
-    if isinstance(v, Path):
-        return str(v)
-    raise TypeError(type(v).__name__)
+def flag_of(name: str, flags: dict[str, str]) -> str | None:
+    """The flag of a library argument ``name`` among ``flags`` (the command's), or None."""
+    dashed = "--" + name.replace("_", "-")
+    known = set(flags.values())
+    if name in flags:
+        return flags[name]
+    if dashed in known:
+        return dashed
+    alias = FLAG_ALIASES.get(name)
+    return alias if alias in known else None
 
 
-def _num(v: float):
-    return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+def flag_text(text: str, argv=None) -> str:
+    """``text`` with ``argument 'kind'`` written as ``--kind`` (and ``argument 'tol,
+    max_iter'`` as ``--tol, --max-iter``) wherever the command ``argv`` runs has that flag;
+    other argument names are left as they are."""
+    flags = _flags(_command_for(argv))
+
+    def one(m):
+        names = [n.strip() for n in m.group(1).split(",")]
+        shown = [flag_of(n, flags) for n in names]
+        return ", ".join(shown) if all(shown) else m.group(0)
+    return _ARGUMENT.sub(one, text)
 
 
-def _load(source: str, data_dir, fmt=None):
-    from .io import load
-    return load(source, format=fmt, data_dir=data_dir)
+# ------------------------------------------------------------------------ usage errors
+def _usage_classes():
+    """typer's UsageError and ClickException classes (typer ≥ 0.16 vendors click: they are
+    found through the public ``typer.BadParameter``, whatever package defines them)."""
+    by_name = {c.__name__: c for c in typer.BadParameter.__mro__}
+    return by_name["UsageError"], by_name["ClickException"]
 
 
-def _code(c):
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
+def _hint(exc, argv) -> str:
+    """The line under a usage error: the closest command name, the option a stray argument
+    was probably meant for (``template my_table.xlsx`` → ``--to my_table.xlsx``), and where
+    the help is."""
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "lianpu"
+    see = f"see {path} --help"
+    m = re.match(r"No such command '([^']+)'", exc.format_message())
+    if m and ctx is not None and hasattr(ctx.command, "commands"):
+        close = difflib.get_close_matches(m.group(1), list(ctx.command.commands), n=1)
+        if close:
+            return f"did you mean '{close[0]}'? {see}"
+    param = getattr(exc, "param", None)
+    if (ctx is not None and type(exc).__name__ == "MissingParameter"
+            and getattr(param, "param_type_name", "") == "option"):
+        takes_arguments = any(getattr(p, "param_type_name", "") == "argument"
+                              for p in ctx.command.params)
+        words = [str(a) for a in argv or () if not str(a).startswith("-")]
+        stray = [w for w in words if w not in path.split()]
+        flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+        if stray and not takes_arguments and len(stray) == 1:
+            return f"did you mean '{path} {flag} {stray[0]}'? {see}"
+    return see
 
 
-# --------------------------------------------------------------------------- datasets
-@app.command()
-def datasets(data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON, lang: str = LANG):
-    """List registry datasets and whether each is in the cache."""
-    from .data import registry
-    rows = [{"id": d.id, "title_zh": d.title_zh, "title_en": d.title_en, "year": d.year,
-             "sectors": d.sectors, "format": d.format, "unit": d.unit,
-             "cached": registry.is_cached(d.id, data_dir)}
-            for d in registry.datasets(auxiliary=True)]
-    if as_json:
-        return _emit(rows)
-    tab = Table(title="lianpu datasets 数据集")
-    for c in ("id", "title", "sectors", "cached"):
-        tab.add_column(c)
-    for r in rows:
-        tab.add_row(r["id"], r["title_zh"] if lang == "zh" else r["title_en"],
-                    "—" if r["sectors"] is None else str(r["sectors"]),
-                    "✓" if r["cached"] else "—")
-    out.print(tab)
-
-
-@app.command()
-def download(ids: List[str] = typer.Argument(None, help="Dataset ids (see `lianpu datasets`)."),
-             all_: bool = typer.Option(False, "--all", help="All registry datasets."),
-             from_dir: Optional[Path] = typer.Option(None, "--from", help="Seed the cache from a "
-                                                     "local copy laid out like shared/data."),
-             force: bool = typer.Option(False, "--force", help="Fetch again even if cached."),
-             verify: bool = typer.Option(False, "--verify", help="Recompute the sha256 of the "
-                                         "cached files instead of downloading."),
-             data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Fetch public sources (sha256-verified) into the cache, or seed it with --from DIR."""
-    from .data import download as dl
-    from .data import registry
-    if all_ == bool(ids):
-        _fail("give dataset ids or --all (exactly one of them)")
-    targets = [d.id for d in registry.datasets(auxiliary=True)] if all_ else list(ids)
-    for i in targets:
-        registry.get(i)  # unknown id → DatasetError before any transfer
-    if verify:
-        problems = dl.verify(targets, data_dir=data_dir)
-        if as_json:
-            _emit({"ok": not problems, "datasets": targets, "problems": problems})
-        else:
-            for p in problems:
-                err.print("corrupt: " + p, soft_wrap=True)
-            if not problems:
-                out.print(f"[green]✓[/] {len(targets)} dataset(s) verified (sha256)", markup=True)
-        return 2 if problems else 0
-    paths = dl.download(targets, data_dir=data_dir, from_dir=from_dir, force=force,
-                        progress=not as_json)
-    if as_json:
-        return _emit({"ok": True, "datasets": targets, "files": [str(p) for p in paths]})
-    from .data.cache import data_dir as cache_dir
-    out.print(f"[green]✓[/] {len(targets)} dataset(s) ready in {esc(cache_dir(data_dir))}",
-              markup=True)
-
-
-@app.command()
-def formats(as_json: bool = JSON):
-    """List the table formats lianpu can read."""
-    from .readers.base import readers
-    rows = [{"name": r.name, "description": r.description} for r in readers().values()]
-    if as_json:
-        return _emit(rows)
-    for r in rows:
-        out.print(f"[bold]{esc(r['name'])}[/]: {esc(r['description'])}", markup=True)
-
-
-# --------------------------------------------------------------------------- tables
-@app.command()
-def info(source: str = typer.Argument(..., help="Dataset id or table file."),
-         fmt: Optional[str] = typer.Option(None, "--format", help="Reader name (default: detect)."),
-         data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Size, unit, year, imports and the balance report of a table."""
-    t = _load(source, data_dir, fmt)
-    bal = t.balance.to_dict()
-    for part in ("worst_rows", "worst_columns"):
-        for r in bal[part]:
-            r["sector"] = _code(r["sector"])
-    d = {
-        "name": t.name, "source": t.source, "year": t.year, "unit": t.unit, "sectors": t.n,
-        "regions": t.regions, "imports": t.imports,
-        "final_demand": list(map(_code, t.final_demand_labels.index)),
-        "final_demand_roles": dict(zip(map(_code, t.final_demand_labels.index), t.fd_roles)),
-        "primary_roles": dict(zip(map(_code, t.primary_labels.index), t.primary_roles)),
-        "primary_inputs": list(map(_code, t.primary_labels.index)),
-        "value_added_rows": list(t.value_added_rows), "satellites": {
-            k: s.unit for k, s in t.satellites.items()},
-        "gross_output_total": float(t.x_.sum()), "value_added_total": float(t.value_added_.sum()),
-        "intermediate_total": float(t.Z_.sum()), "balance": bal, "notes": list(t.notes),
-    }
-    if as_json:
-        return _emit(d)
-    tab = Table(show_header=False, title=f"{t.name}")
-    for k in ("source", "year", "unit", "sectors", "imports"):
-        tab.add_row(k, str(d[k]))
-    if t.regions:
-        tab.add_row("regions", f"{len(t.regions)}: {', '.join(t.regions[:8])}…")
-    if t.regions:
-        cats = list(dict.fromkeys(c[-1] for c in t.final_demand_labels.index))
-        tab.add_row("final demand 最终使用", f"{len(cats)} categories × {len(t.regions)} regions: "
-                    + ", ".join(cats))
-    else:
-        tab.add_row("final demand 最终使用", ", ".join(
-            f"{c} ({r})" for c, r in d["final_demand_roles"].items()))
-    tab.add_row("gross output 总产出", f"{d['gross_output_total']:,.0f}")
-    tab.add_row("value added 增加值", f"{d['value_added_total']:,.0f}")
-    tab.add_row("balance 平衡", ("ok" if bal["ok"] else "NOT OK") +
-                f" — max row residual {bal['max_row_relative']:.2e}, column "
-                f"{bal['max_column_relative']:.2e} of output (ERR used: "
-                f"{bal['discrepancy_column_used']})")
-    from rich.text import Text
-    for i, note in enumerate(t.notes):  # data notes from the reader (quirks, never fixed)
-        tab.add_row("notes 说明" if i == 0 else "", Text(str(note)))
-    out.print(tab)
-
-
-@app.command()
-def multipliers(source: str = typer.Argument(..., help="Dataset id or table file."),
-                kind: str = typer.Option("output", "--kind", help="output, value_added, income "
-                                         "or a satellite name."),
-                type_: str = typer.Option("I", "--type", help="I or II (households endogenous)."),
-                form: str = typer.Option("final_demand", "--form",
-                                         help="final_demand or direct_effect."),
-                households: Optional[str] = typer.Option(
-                    None, "--households", help="Comma list of final-demand columns closed for "
-                    "Type II (default: the table's household columns, else households split "
-                    "from total consumption TC by the same year's detailed table; TC closes "
-                    "TC as it is)."),
-                top: int = typer.Option(0, "--top", help="Show only the N largest (0 = all)."),
-                basis: str = BASIS, domestic: bool = DOMESTIC,
-                fmt: Optional[str] = typer.Option(None, "--format"),
-                lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Type I/II multipliers by sector, largest first."""
-    from .analysis.multipliers import multipliers as calc
-    if lang not in ("zh", "en"):
-        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
-    if top < 0:
-        raise UserError(f"--top: found {top}, expected ≥ 0")
-    basis = _basis(basis, domestic)
-    t = _load(source, data_dir, fmt)
-    sat = None
-    if kind in ("jobs", "co2") and kind not in t.satellites:  # the shipped satellites
-        from .satellites.attach import attach
-        sat = attach(t, kind, data_dir)
-        t = sat.table
-    hh = tuple(h.strip() for h in households.split(",")) if households else None
-    m = calc(t, kind, type=type_, form=form, households=hh, basis=basis, data_dir=data_dir)
-    order = m.sort_values(ascending=False, na_position="last")
-    if top:
-        order = order.head(top)
-    names = t.label(lang)
-    rows = [{"rank": i + 1, "sector": _code(c), "name": names[c], "value": _num(v)}
-            for i, (c, v) in enumerate(order.items())]
-    meta = {k: m.attrs[k] for k in ("kind", "type", "form", "unit", "basis", "basis_note")}
-    meta.update(table=t.name, year=t.year, name=m.attrs["name_zh" if lang == "zh" else "name_en"])
-    if "closure" in m.attrs:
-        meta["closure"] = m.attrs["closure"]
-    if sat is not None:  # which year's employment / emissions the satellite holds
-        meta["satellite"] = {"kind": kind, "data_year": sat.year, "note": sat.note}
-    # value added on a competitive table as published: every input is intermediate or value
-    # added (imports are not leakages), so Type I value-added multipliers are all 1
-    vals = [r["value"] for r in rows if r["value"] is not None]
-    va_one = (kind == "value_added" and type_ == "I" and m.attrs["basis"] == "published"
-              and t.imports == "competitive" and vals and max(abs(v - 1) for v in vals) < 1e-3)
-    if va_one:
-        meta["why_all_one"] = (
-            "value-added multipliers on a competitive table on the published basis are all 1: "
-            "imports are not leakages there, so each unit of final demand ends up as value "
-            "added somewhere in the chain; the default basis (auto: the domestic view, the local "
-            "view of a provincial table) removes imported inputs — run without --basis published")
-    if as_json:
-        return _emit({**meta, "multipliers": rows})
-    tab = Table(title=f"{meta['name']} — {t.name} ({t.year})",
-                caption=f"unit: {meta['unit']}\n"
-                        + _basis_line(m.attrs["basis_note"], m.attrs["basis_note_zh"], lang))
-    tab.add_column("#", justify="right")
-    tab.add_column("code")
-    tab.add_column("部门" if lang == "zh" else "sector")
-    tab.add_column("multiplier", justify="right")
-    for r in rows:
-        tab.add_row(str(r["rank"]), r["sector"], r["name"],
-                    "—" if r["value"] is None else f"{r['value']:.4f}" if abs(r["value"]) >= 0.01
-                    or r["value"] == 0 else f"{r['value']:.4g}")  # jobs, CO2 per 万元 are small
-    out.print(tab)
-    if "closure" in m.attrs:  # Type II: which households were closed
-        cl = m.attrs["closure"]
-        out.print(("居民收口 closure: " if lang == "zh" else "closure: ") + cl[f"text_{lang}"],
-                  soft_wrap=True, markup=False)
-        if cl[f"warning_{lang}"]:
-            out.print("⚠ " + cl[f"warning_{lang}"], soft_wrap=True, markup=False)
-    if sat is not None:
-        out.print(("数据 data: " if lang == "zh" else "data: ") + f"{sat.year} — {sat.note}",
-                  soft_wrap=True, markup=False)
-    if va_one:
-        why = ("竞争型表按原表口径（--basis published）计算时进口不作为漏出，最终需求最终全部转化为"
-               "增加值，故增加值乘数均为 1；去掉 --basis published 即按默认口径（国内视角，省级表为"
-               "本地视角，扣除进口中间品）计算。" if lang == "zh" else meta["why_all_one"])
-        out.print("⚠ " + why, soft_wrap=True, markup=False)
-
-
-@app.command()
-def export(source: str = typer.Argument(..., help="Dataset id or table file."),
-           to: Path = typer.Option(..., "--to", help="FILE.xlsx, FILE.csv or FILE.parquet."),
-           fmt: Optional[str] = typer.Option(None, "--format"),
-           data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Write a table to Excel, CSV (generic template layout) or native Parquet (atomic)."""
-    from .export import export_table
-    t = _load(source, data_dir, fmt)
-    path = export_table(t, to)
-    if as_json:
-        return _emit({"ok": True, "path": str(path)})
-    out.print(f"[green]✓[/] wrote {esc(path)}", markup=True)
-
-
-@app.command()
-def template(to: Path = typer.Option(..., "--to", help="FILE.csv or FILE.xlsx to create."),
-             like: Optional[str] = typer.Option(None, "--like", help="Copy the sector list of "
-                                                "this dataset id or table file."),
-             sectors: int = typer.Option(3, "--sectors", help="Number of sectors when no --like."),
-             data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
-    """Write an empty generic template (sectors × final demand) to fill from a yearbook."""
-    from .readers.generic import write_template
-    if like:
-        t = _load(like, data_dir)
-        secs = [(_code(c), r["name_zh"], r["name_en"]) for c, r in t.sectors.iterrows()]
-    else:
-        if sectors < 1:
-            raise UserError(f"--sectors: found {sectors}, expected ≥ 1")
-        secs = [(f"S{i + 1:02d}", f"部门{i + 1}", f"Sector {i + 1}") for i in range(sectors)]
-    write_template(to, sectors=secs)
-    if as_json:
-        return _emit({"ok": True, "path": str(to)})
-    out.print(f"[green]✓[/] wrote template {esc(to)}", markup=True)
-
-
-# analysis commands live in lianpu.commands.* and register themselves on `app`
-from .commands import carbon, chains, mrio, regions, report, scenarios, valuechains, web  # noqa: E402,F401
+def _usage_line(exc) -> str:
+    """click's message on one line, without its own 'Did you mean' (the hint says it)."""
+    text = " ".join(exc.format_message().split())
+    return re.sub(r"\s*Did you mean '[^']+'\?$", "", text)
 
 
 def main(argv=None) -> int:
-    """Console-script entry point: run the app, translating lianpu errors to exit code 2."""
+    """Console-script entry point: run the app; lianpu and usage errors → exit code 2."""
+    usage_error, click_exception = _usage_classes()
     try:
         rv = app(args=argv, standalone_mode=False, prog_name="lianpu")
-    except (LianpuError, UserError) as exc:
-        _fail_nonexit(str(exc))
+    except LianpuError as exc:
+        error_line(flag_text(str(exc), argv if argv is not None else sys.argv[1:]))
         return 2
-    except ValueError as exc:
-        if not _library_argument_error(exc):
-            raise  # a ValueError from numpy/pandas/our own code is a bug: keep the traceback
-        _fail_nonexit(str(exc))
-        return 2
-    except typer.Exit as exc:
-        return exc.exit_code
-    except SystemExit as exc:  # click usage errors in non-standalone mode
-        return int(exc.code or 0)
-    except Exception as exc:  # click's UsageError and friends
-        import click
-        if isinstance(exc, click.exceptions.ClickException):
+    except usage_error as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `lianpu`, `lianpu mrio`: the help
             exc.show()
             return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
-            err.print("aborted")
-            return 1
-        raise
+        error_line(_usage_line(exc))
+        err.print("hint: " + _hint(exc, argv if argv is not None else sys.argv[1:]),
+                  soft_wrap=True)
+        return 2
+    except click_exception as exc:
+        exc.show()
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err.print("aborted")
+        return 1
     return rv if isinstance(rv, int) else 0
-
-
-def _library_argument_error(exc: ValueError) -> bool:
-    """Whether a plain ValueError is one of the library's own argument errors not yet turned
-    into :class:`~lianpu.core.errors.ArgumentError`: exactly ``ValueError`` (no subclass from
-    a dependency) whose text follows the error template — it names an argument (``argument
-    'top': …``) or says what was expected (``…: found X, expected Y``). Such errors remain in
-    analysis/ (inoperability, chain, regionalize, gras, montecarlo, …) and readers/template.py
-    writers; everything else that is a ValueError stays a traceback."""
-    if type(exc) is not ValueError:
-        return False
-    text = str(exc)
-    return "argument '" in text or "expected " in text or "argument 'tol" in text
-
-
-def _fail_nonexit(msg: str) -> None:
-    """One line on stderr; the message is printed verbatim (no rich markup parsing)."""
-    from rich.text import Text
-    err.print(Text.assemble(("error: ", "bold red"), msg), soft_wrap=True)
 
 
 def run() -> None:  # pragma: no cover - used by `python -m lianpu`

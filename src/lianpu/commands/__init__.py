@@ -1,1 +1,3 @@
-"""CLI command modules; each registers its commands on :data:`lianpu.cli.app` at import."""
+"""CLI command modules, one per topic; each registers its commands on
+:data:`lianpu.commands._app.app` at import and shares options and helpers through
+:mod:`lianpu.commands._shared` (none imports :mod:`lianpu.cli`, which imports them)."""

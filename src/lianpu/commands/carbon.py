@@ -1,4 +1,4 @@
-"""CLI commands for the carbon analyses (registered on lianpu.cli.app).
+"""CLI commands for the carbon analyses (registered on the app of :mod:`lianpu.commands._app`).
 
 ``lianpu footprint``, ``lianpu emissions``, ``lianpu sda``, ``lianpu position``.
 """
@@ -11,28 +11,19 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ..cli import DATA_DIR, JSON, LANG, UserError, _code, _emit, _load, app, out
-from ..safe_text import esc
+from ..analysis._result import code_str, jsonable
 from ..core.errors import LianpuError
-
-
-def _check_lang(lang: str) -> None:
-    if lang not in ("zh", "en"):
-        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
-
-
-def _fmt(v, digits: int = 2) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    return f"{v:,.{digits}f}"
+from ..core.units import fmt_num
+from ..safe_text import esc
+from ._app import app
+from ._shared import DATA_DIR, FMT, JSON, LANG, UserError, at_least, emit, lang_arg, load, out
 
 
 def _records(frame, lang):
     rows = []
     for code, r in frame.iterrows():
-        d = {"code": _code(code)}
-        d.update({k: (None if isinstance(v, float) and math.isnan(v) else v)
-                  for k, v in r.items()})
+        d = {"code": code_str(code)}
+        d.update({k: jsonable(v) if isinstance(v, float) else v for k, v in r.items()})
         d["name"] = r.get("name_zh" if lang == "zh" else "name_en", "")
         rows.append(d)
     return rows
@@ -50,21 +41,20 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
                                         "the same year beside the DTA one (WIOD 2013, "
                                         "1995–2011; foreign intensities are missing and said "
                                         "so)."),
-              fmt: Optional[str] = typer.Option(None, "--format"),
+              fmt: Optional[str] = FMT,
               lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Production-based emissions 生产侧排放 and the DTA footprint 国内技术假设下的消费侧足迹.
 
     The consumption side assumes imports are made with China's technology (DTA): it gives
     emissions avoided by importing, not the emissions foreign producers emit. A WIOD table
     (wiod2013-YEAR) gives China's MRIO footprint instead."""
-    from ..analysis.carbon.footprint import BASIS, BASIS_ZH, TOTAL_NAMES, strict
+    from ..analysis.carbon.footprint import BASIS, BASIS_ZH, TOTAL_NAMES
     from ..analysis.carbon.footprint import footprint as calc
-    _check_lang(lang)
+    lang_arg(lang)
     if by not in ("category", "sector", "track"):
         raise UserError(f"--by: found {by!r}, expected 'category', 'sector' or 'track'")
-    if top < 0:
-        raise UserError(f"--top: found {top}, expected ≥ 0")
-    t = _load(source, data_dir, fmt)
+    at_least("--top", top, 0)
+    t = load(source, data_dir, fmt)
     if t.is_multiregional:
         return _mrio_footprint(t, top, lang, data_dir, as_json)
     r = calc(t, satellite, by=by, data_dir=data_dir, tracks=tracks)
@@ -80,7 +70,7 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
             d["mrio_comparison"] = {"unit": r.unit, "note": cmp_[2],
                                     "table": cmp_[1].table if cmp_[1] is not None else None,
                                     "rows": _records(cmp_[0], lang)}
-        return _emit(strict(d))
+        return emit(d)
     zh = lang == "zh"
     tab = Table(title=f"{r.satellite} " + ("生产侧排放与国内技术假设（DTA）足迹" if zh else
                                            "production-based emissions and DTA footprint")
@@ -96,7 +86,7 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
         tab.add_column(c, justify="right")
     for row in _records(frame, lang):
         tab.add_row(row["code"], str(row["name"]),
-                    *[_fmt(row[c], 3 if c.endswith("share") or c.startswith("multi") else 1)
+                    *[fmt_num(row[c], 3 if c.endswith("share") or c.startswith("multi") else 1)
                       for c in cols])
     out.print(tab)
     for k, v in r.totals.items():
@@ -120,7 +110,7 @@ def _mrio_beside(r, t, data_dir):
     m = None
     if y is not None:
         try:
-            m = wiod_footprint(_load(f"wiod2013-{y}", data_dir), data_dir=data_dir)
+            m = wiod_footprint(load(f"wiod2013-{y}", data_dir), data_dir=data_dir)
         except LianpuError as exc:
             why = f"no MRIO footprint for {y}: {exc}"
     if m is not None:
@@ -134,8 +124,8 @@ def _print_compare(frame, m, note, unit, zh):
     for c in ("quantity", "DTA", "MRIO"):
         tab.add_column(c, justify="left" if c == "quantity" else "right")
     for k, row in frame.iterrows():
-        tab.add_row(row["name_zh" if zh else "name_en"], _fmt(row["dta"], 1),
-                    _fmt(row["mrio"], 1) if not math.isnan(row["mrio"]) else
+        tab.add_row(row["name_zh" if zh else "name_en"], fmt_num(row["dta"], 1),
+                    fmt_num(row["mrio"], 1) if not math.isnan(row["mrio"]) else
                     ("缺（无国外排放强度）" if zh else "missing (no foreign intensities)")
                     if m is not None else "—")
     out.print(tab)
@@ -144,7 +134,6 @@ def _print_compare(frame, m, note, unit, zh):
 
 
 def _mrio_footprint(t, top, lang, data_dir, as_json):
-    from ..analysis.carbon.footprint import strict
     from ..analysis.carbon.mrio import TOTAL_NAMES, wiod_footprint
     r = wiod_footprint(t, data_dir=data_dir)
     origin = r.by_origin.sort_values("output", ascending=False)
@@ -153,14 +142,14 @@ def _mrio_footprint(t, top, lang, data_dir, as_json):
     if as_json:
         d = r.to_dict()
         d["by_origin"] = _records(origin, lang)
-        return _emit(strict(d))
+        return emit(d)
     zh = lang == "zh"
     tab = Table(title=f"CO2 MRIO footprint {r.region} — {r.table} ({r.year}), {r.unit}")
     tab.add_column("quantity")
     tab.add_column(r.unit, justify="right")
     for k, v in r.totals.items():
         label = TOTAL_NAMES.get(k, (k, k))[0 if zh else 1]
-        tab.add_row(label, _fmt(v, 3 if k.endswith("share") else 1) if v is not None else
+        tab.add_row(label, fmt_num(v, 3 if k.endswith("share") else 1) if v is not None else
                     ("缺（无国外排放强度）" if zh else "missing (no foreign intensities)"))
     out.print(tab)
     o = Table(title=("最终需求的产出与增加值来源" if zh else
@@ -169,8 +158,8 @@ def _mrio_footprint(t, top, lang, data_dir, as_json):
     for c in ("region", "name", "output", "value_added_share", "share_of_foreign_output"):
         o.add_column(c, justify="left" if c in ("region", "name") else "right")
     for row in _records(origin, lang):
-        o.add_row(row["code"], str(row["name"]), _fmt(row["output"], 0),
-                  _fmt(row["value_added_share"], 3), _fmt(row["share_of_foreign_output"], 3))
+        o.add_row(row["code"], str(row["name"]), fmt_num(row["output"], 0),
+                  fmt_num(row["value_added_share"], 3), fmt_num(row["share_of_foreign_output"], 3))
     out.print(o)
     out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {esc(r.basis)}", markup=True)
     for n in r.notes:
@@ -186,9 +175,8 @@ def emissions(province: str = typer.Option(..., "--province", help="Province in 
               lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """A province's CO2 emissions by IO sector 省级分部门排放, compared with the nation."""
     from ..analysis.carbon.provinces import provincial_profile
-    _check_lang(lang)
-    if top < 0:
-        raise UserError(f"--top: found {top}, expected ≥ 0")
+    lang_arg(lang)
+    at_least("--top", top, 0)
     r = provincial_profile(province, year, data_dir=data_dir, tracks=tracks)
     frame = r.sectors.sort_values("province", ascending=False)
     if top:
@@ -197,7 +185,7 @@ def emissions(province: str = typer.Option(..., "--province", help="Province in 
         d = r.to_dict()
         d["sectors"] = _records(frame, lang)
         d["tracks"] = _records(r.tracks, lang)
-        return _emit(d)
+        return emit(d)
     name = r.province_zh if lang == "zh" else r.province
     tab = Table(title=f"{name} {r.year} CO2 by IO sector ({r.table} sectors), {r.unit}")
     cols = ["province", "province_share", "national_share", "share_ratio",
@@ -208,7 +196,7 @@ def emissions(province: str = typer.Option(..., "--province", help="Province in 
         tab.add_column(c, justify="right")
     for row in _records(frame, lang):
         tab.add_row(row["code"], str(row["name"]),
-                    *[_fmt(row[c], 2 if c == "province" else 3) for c in cols])
+                    *[fmt_num(row[c], 2 if c == "province" else 3) for c in cols])
     out.print(tab)
     for k, v in r.totals.items():
         out.print(f"{k}: {v:,.3f}")
@@ -236,20 +224,14 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
     """Structural decomposition 结构分解: intensity, technology, structure, level.
 
     Tables are in current prices; --deflator adds the decomposition in constant prices."""
-    from ..analysis.carbon.footprint import strict
     from ..analysis.change.sda import sda as calc
-    _check_lang(lang)
+    lang_arg(lang)
     q = satellite or quantity
     if not satellite and quantity not in ("output", "value_added"):
         raise UserError(f"--quantity: found {quantity!r}, expected 'output' or 'value_added' "
                         "(use --satellite NAME for a satellite)")
-    a, b = _load(source_a, data_dir), _load(source_b, data_dir)
-    try:
-        r = calc(a, b, q, data_dir=data_dir, deflator=deflator, base_year=base_year)
-    except LianpuError as exc:
-        if "argument 'deflator'" in str(exc):
-            raise UserError(str(exc).replace("argument 'deflator'", "--deflator")) from None
-        raise
+    a, b = load(source_a, data_dir), load(source_b, data_dir)
+    r = calc(a, b, q, data_dir=data_dir, deflator=deflator, base_year=base_year)
     secs = r.by_sector.reindex(r.by_sector["change"].abs().sort_values(ascending=False).index)
     secs = secs.head(top) if top else secs.iloc[:0]
     if as_json:
@@ -257,7 +239,7 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
         d["spread_max_minus_min"] = {f: float(r.effects.loc[f, "max"] - r.effects.loc[f, "min"])
                                      for f in r.effects.index}
         d["sectors"] = _records(secs, lang)
-        return _emit(strict(d))
+        return emit(d)
     zh = lang == "zh"
     for res in (r, r.deflated) if r.deflated is not None else (r,):
         basis = res.basis if not zh else ("现价（未平减）" if res is r else
@@ -269,8 +251,8 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
             tab.add_column(c, justify="left" if c == "factor" else "right")
         for f, row in res.effects.iterrows():
             label = row["name_zh"] if zh else row["name_en"]
-            tab.add_row(label, *[_fmt(row[c]) for c in ("mean", "min", "max", "std")],
-                        _fmt(row["share"], 3))
+            tab.add_row(label, *[fmt_num(row[c]) for c in ("mean", "min", "max", "std")],
+                        fmt_num(row["share"], 3))
         out.print(tab)
     for row in _records(secs, lang):
         out.print(f"{row['code']} {row['name']}: change {row['change']:,.2f}")
@@ -293,24 +275,18 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
              lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Upstreamness 上游度 and import content 进口含量 of China's sectors over time (OECD)."""
     from ..analysis.change.position_series import YEARS, position_series
-    _check_lang(lang)
+    lang_arg(lang)
     if not (YEARS[0] <= start <= end <= YEARS[-1]):
         raise UserError(f"--from/--to: found {start}–{end}, expected {YEARS[0]} ≤ from ≤ to ≤ "
                         f"{YEARS[-1]}")
-    try:
-        r = position_series(start, end, data_dir=data_dir, deflator=deflator)
-    except LianpuError as exc:
-        if "argument 'deflator'" in str(exc):
-            raise UserError(str(exc).replace("argument 'deflator'", "--deflator")) from None
-        raise
+    r = position_series(start, end, data_dir=data_dir, deflator=deflator)
     if html:
         r.to_html(html, lang)
     if as_json:
         d = r.to_dict()
         if html:
             d["html"] = str(html)
-        from ..analysis.carbon.footprint import strict
-        return _emit(strict(d))
+        return emit(d)
     tab = Table(title=f"China value-chain position 价值链地位 {start}–{end} (OECD IOTs)",
                 caption=r.basis)
     heads = {"upstreamness_output_weighted": "upstreamness (output-weighted)",
@@ -322,7 +298,7 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
     for c in r.summary.columns:
         tab.add_column(heads.get(c, c), justify="right")
     for y, row in r.summary.iterrows():
-        tab.add_row(str(y), *[_fmt(v, 3) for v in row])
+        tab.add_row(str(y), *[fmt_num(v, 3) for v in row])
     out.print(tab)
     last = r.upstreamness.iloc[-1].sort_values(ascending=False).head(5)
     names = r.sectors["name_zh" if lang == "zh" else "name_en"]

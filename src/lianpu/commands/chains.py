@@ -1,8 +1,7 @@
-"""CLI commands for the chains analyses (registered on lianpu.cli.app): ``tracks``,
+"""CLI commands for the chains analyses (registered on the app of commands._app): ``tracks``,
 ``keysectors``, ``chain`` and ``weaklinks``. Thin: each calls lianpu.analysis and prints."""
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Optional
 
@@ -10,34 +9,18 @@ import typer
 from rich import box
 from rich.table import Table
 
-from ..cli import (BASIS, DATA_DIR, DOMESTIC, JSON, LANG, UserError, _basis, _basis_line, _code,
-                   _emit, _load, app, out)
+from ..analysis._result import code_str
+from ..core.units import fmt_num, fmt_pct
 from ..safe_text import esc
+from ._app import app
+from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
+                      basis_caption, basis_line, emit, lang_arg, load, out)
 
 TRACK = typer.Option(..., "--track", help="Track id, Chinese or English name (see `lianpu "
                      "tracks`), or comma-separated sector codes.")
 TRACKS_FILE = typer.Option(None, "--tracks", help="A tracks TOML file (same schema as the "
                            "shipped one) replacing the shipped track list.")
 REGION = typer.Option(None, "--region", help="Region of the track in a multi-regional table.")
-FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
-
-
-def _basis_caption(note: str, lang: str) -> str:
-    """The basis line for a result that carries only its English note (chain, weak links)."""
-    from ..analysis.basis import note_text
-    return _basis_line(note, note_text(note, "zh"), lang)
-
-
-def _lang(lang: str) -> str:
-    if lang not in ("zh", "en"):
-        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
-    return lang
-
-
-def _positive(name: str, v: int) -> int:
-    if v < 1:
-        raise UserError(f"{name}: found {v}, expected ≥ 1")
-    return v
 
 
 def _track_arg(track: str):
@@ -45,18 +28,12 @@ def _track_arg(track: str):
 
 
 def _f(v, digits: int | None = None) -> str:
-    """Fixed ``digits`` for ratios; otherwise short: 12,345 · 123 · 12.3 · 0.123."""
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    if digits is not None:
-        return f"{v:.{digits}f}"
-    a = abs(v)
-    return f"{v:,.0f}" if a >= 100 else f"{v:.1f}" if a >= 10 else f"{v:.2f}" if a >= 1 \
-        else f"{v:.3f}"
-
-
-def _pct(v) -> str:
-    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.1f}%"
+    """Fixed ``digits`` for ratios; otherwise as many as a short number needs: 12,345 · 123 ·
+    12.3 · 0.123 (printed by the one formatter, :func:`lianpu.core.units.fmt_num`)."""
+    if digits is None and isinstance(v, (int, float)) and v == v:
+        a = abs(v)
+        digits = 0 if a >= 100 else 1 if a >= 10 else 2 if a >= 1 else 3
+    return fmt_num(v, 2 if digits is None else digits)
 
 
 def _nm(row, lang):
@@ -92,10 +69,10 @@ def _cols(tab, names, name_width: int = 18):
 def tracks_cmd(tracks_file: Optional[Path] = TRACKS_FILE, lang: str = LANG, as_json: bool = JSON):
     """List the tracks 赛道/产业链 and the IO sector codes each maps to."""
     from ..analysis.tracks.catalogue import tracks
-    lang = _lang(lang)
+    lang = lang_arg(lang)
     ts = tracks(tracks_file)
     if as_json:
-        return _emit({"file": ts.path, "classifications": {
+        return emit({"file": ts.path, "classifications": {
             c.id: {"sectors": c.sectors, "description_zh": c.description_zh,
                    "description_en": c.description_en, "derived_from": c.derived_from}
             for c in ts.classifications.values()},
@@ -128,17 +105,16 @@ def keysectors(source: str = typer.Argument(..., help="Dataset id or table file.
                as_json: bool = JSON):
     """Key sectors: 影响力系数, 感应度系数, type, hypothetical extraction, 生产诱发系数."""
     from ..analysis.chains.keysectors import keysectors as calc
-    lang = _lang(lang)
-    if top < 0:
-        raise UserError(f"--top: found {top}, expected ≥ 0")
-    basis = _basis(basis, domestic)
-    t = _load(source, data_dir, fmt)
+    lang = lang_arg(lang)
+    at_least("--top", top, 0)
+    basis = basis_arg(basis, domestic)
+    t = load(source, data_dir, fmt)
     df = calc(t, basis=basis).sort_values("power_of_dispersion", ascending=False)
     if top:
         df = df.head(top)
     if as_json:
-        from ..analysis._common import frame_records
-        return _emit({"table": t.name, "year": t.year, "unit": t.unit,
+        from ..analysis._result import frame_records
+        return emit({"table": t.name, "year": t.year, "unit": t.unit,
                       "basis": df.attrs["basis"], "basis_note": df.attrs["basis_note"],
                       "columns": {k: [df.attrs["zh"].get(k, k), df.attrs["en"].get(k, k)]
                                   for k in df.columns},
@@ -152,13 +128,13 @@ def keysectors(source: str = typer.Argument(..., help="Dataset id or table file.
                          "type: key / backward- / forward-oriented / weak; HEM: share of output "
                          "lost by total extraction; C, K, X: production inducement of "
                          "consumption, capital formation, exports")
-                + "\n" + _basis_line(df.attrs["basis_note"], df.attrs["basis_note_zh"], lang))
+                + "\n" + basis_line(df.attrs["basis_note"], df.attrs["basis_note_zh"], lang))
     heads = (["code", "部门", "影响力", "感应度", "类型", "HEM", "消费", "资本", "出口"]
              if zh else ["code", "sector", "PoD", "SoD", "type", "HEM", "C", "K", "X"])
     _cols(tab, heads, name_width=12)
     for c, r in df.iterrows():
-        tab.add_row(_code(c), _nm(r, lang), f"{r.power_of_dispersion:.3f}", f"{r.sensitivity:.3f}",
-                    SHORT_TYPE[r.type][0 if zh else 1], _pct(r.hem_total_output_share),
+        tab.add_row(code_str(c), _nm(r, lang), f"{r.power_of_dispersion:.3f}", f"{r.sensitivity:.3f}",
+                    SHORT_TYPE[r.type][0 if zh else 1], fmt_pct(r.hem_total_output_share),
                     *(_f(r.get(f"inducement_{k}"), 3) for k in ("consumption", "capital",
                                                                  "exports")))
     out.print(tab)
@@ -188,13 +164,13 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     """Chain map 产业链全景图: suppliers by tier, buyers, structural paths, chain position."""
     from ..analysis.chains.chainmap import chain as calc
     from ..analysis.tracks.catalogue import tracks
-    lang = _lang(lang)
-    _positive("--depth", depth)
-    _positive("--top", top)
-    _positive("--rows", rows)
+    lang = lang_arg(lang)
+    at_least("--depth", depth, 1)
+    at_least("--top", top, 1)
+    at_least("--rows", rows, 1)
     ts = tracks(tracks_file) if tracks_file else None
-    basis = _basis(basis, domestic)
-    t = _load(source, data_dir, fmt)
+    basis = basis_arg(basis, domestic)
+    t = load(source, data_dir, fmt)
     cm = calc(t, _track_arg(track), depth=depth, top=top, region=region, tracks=ts,
               driver=driver, rows=rows, basis=basis, share=share, share_source=share_source)
     files = {}
@@ -205,13 +181,13 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
         cm.to_graphml(graphml)
         files["graphml"] = str(graphml)
     if as_json:
-        return _emit({**cm.to_dict(rows=rows), "files": files})
+        return emit({**cm.to_dict(rows=rows), "files": files})
     zh = lang == "zh"
     s = cm.summary
     name = cm.name_zh if zh else cm.name_en
     head = Table(box=box.SIMPLE_HEAD, title=f"{'产业链' if zh else 'Chain'}: {name} — {cm.table} ({cm.year})",
-                 show_header=False, caption=_basis_caption(cm.basis, lang))
-    head.add_row("sectors 部门", ", ".join(_code(c) for c in cm.track_sectors))
+                 show_header=False, caption=basis_caption(cm.basis, lang))
+    head.add_row("sectors 部门", ", ".join(code_str(c) for c in cm.track_sectors))
     k, shown = _scale(cm.unit)
     head.add_row("final demand 最终需求", _f(s["final_demand"] * k) + f" {shown}")
     head.add_row("total requirement 完全需要", _f(s["total_requirement"] * k) +
@@ -231,7 +207,7 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     _cols(up, ["code", "部门" if zh else "sector", "direct", "total", "T1", "T2", "T3+", "APL", "U"])
     for c, r in cm.upstream.head(rows).iterrows():
         rest = sum(r[f"tier_{j}"] for j in range(3, cm.depth + 1)) + r.beyond
-        up.add_row(_code(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_input * k),
+        up.add_row(code_str(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_input * k),
                    _f(r.total * k), _f(r.tier_1 * k), _f(r.get("tier_2", 0.0) * k),
                    _f(rest * k), _f(r.apl, 2), _f(r.upstreamness, 2))
     out.print(up)
@@ -239,15 +215,15 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
                "direct + indirect use of the track's output; * = in track")
     _cols(dn, ["code", "部门" if zh else "sector", "direct sales", "share", "Ghosh total"])
     for c, r in cm.downstream.head(rows).iterrows():
-        dn.add_row(_code(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_sales * k),
-                   _pct(r.direct_share), _f(r.forward_total * k))
+        dn.add_row(code_str(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_sales * k),
+                   fmt_pct(r.direct_share), _f(r.forward_total * k))
     out.print(dn)
     pt = Table(box=box.SIMPLE_HEAD, title=f"结构路径 structural paths (top {top}, depth ≤ {cm.depth})",
                caption=f"unit: {shown}; share of the total requirement")
     for c in ("#", "value", "share", "order", "path"):
         pt.add_column(c, justify="left" if c == "path" else "right", no_wrap=c != "path")
     for r in cm.paths.itertuples():
-        pt.add_row(str(r.rank), _f(r.value * k), _pct(r.share), str(r.order),
+        pt.add_row(str(r.rank), _f(r.value * k), fmt_pct(r.share), str(r.order),
                    r.path_zh if zh else r.path_en)
     out.print(pt)
     for k, v in files.items():
@@ -267,48 +243,48 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
     from ..analysis.tracks.catalogue import tracks
     from ..analysis.chains.weaklinks import LIST_NAMES
     from ..analysis.chains.weaklinks import weaklinks as calc
-    lang = _lang(lang)
-    _positive("--top", top)
+    lang = lang_arg(lang)
+    at_least("--top", top, 1)
     ts = tracks(tracks_file) if tracks_file else None
-    basis = _basis(basis, domestic)
-    t = _load(source, data_dir, fmt)
+    basis = basis_arg(basis, domestic)
+    t = load(source, data_dir, fmt)
     w = calc(t, _track_arg(track), region=region, tracks=ts, top=top, basis=basis)
     if as_json:
-        return _emit(w.to_dict(rows=top))
+        return emit(w.to_dict(rows=top))
     zh = lang == "zh"
     s = w.summary
     head = Table(box=box.SIMPLE_HEAD, title=f"{'短板与风险' if zh else 'Weak links'}: {w.name_zh if zh else w.name_en} — "
-                 f"{w.table} ({w.year})", show_header=False, caption=_basis_caption(w.basis, lang))
+                 f"{w.table} ({w.year})", show_header=False, caption=basis_caption(w.basis, lang))
     head.add_row("import content 进口含量", f"{s['import_content']:.3f} per unit of final demand"
                  + (f" (economy {s['economy_import_content']:.3f})"
                     if s.get("economy_import_content") is not None else ""))
-    head.add_row("imported share of inputs 投入进口占比", _pct(s["import_share"]))
+    head.add_row("imported share of inputs 投入进口占比", fmt_pct(s["import_share"]))
     provincial = "inflow_share" in s
     if provincial:
-        head.add_row("from other provinces 省外调入占比", _pct(s["inflow_share"]))
-        head.add_row("bought outside the province 省外+境外合计", _pct(s["outside_share"]))
+        head.add_row("from other provinces 省外调入占比", fmt_pct(s["inflow_share"]))
+        head.add_row("bought outside the province 省外+境外合计", fmt_pct(s["outside_share"]))
     out.print(head)
     k, shown = _scale(w.unit)
-    specs = {"shortboard": [("import share", "import_share", _pct),
-                            ("of inputs", "requirement_share", _pct),
-                            ("chokepoint", "supply_chokepoint", _pct)],
-             "risk": [("lost at 30% cut", "cut_loss", _pct), ("Ghosh", "ghosh_cut_loss", _pct),
-                      ("import share", "import_share", _pct),
-                      ("of inputs", "requirement_share", _pct)],
+    specs = {"shortboard": [("import share", "import_share", fmt_pct),
+                            ("of inputs", "requirement_share", fmt_pct),
+                            ("chokepoint", "supply_chokepoint", fmt_pct)],
+             "risk": [("lost at 30% cut", "cut_loss", fmt_pct), ("Ghosh", "ghosh_cut_loss", fmt_pct),
+                      ("import share", "import_share", fmt_pct),
+                      ("of inputs", "requirement_share", fmt_pct)],
              "attraction": [("imported", "chain_imported", lambda v: _f(v * k)),
-                            ("import share", "import_share", _pct),
+                            ("import share", "import_share", fmt_pct),
                             ("per unit FD", "imported_per_unit", lambda v: _f(v, 4))]}
     if w.region:
         specs["risk"] += [("top origin", "top_origin", str), ("HHI", "hhi", lambda v: _f(v, 3))]
     if provincial:  # two leakages, shown apart: abroad (进口) and other provinces (省外调入)
-        specs["shortboard"] = [("outside", "outside_share", _pct), ("abroad", "import_share", _pct),
-                               ("other prov.", "inflow_share", _pct),
-                               ("of inputs", "requirement_share", _pct),
-                               ("chokepoint", "supply_chokepoint", _pct)]
+        specs["shortboard"] = [("outside", "outside_share", fmt_pct), ("abroad", "import_share", fmt_pct),
+                               ("other prov.", "inflow_share", fmt_pct),
+                               ("of inputs", "requirement_share", fmt_pct),
+                               ("chokepoint", "supply_chokepoint", fmt_pct)]
         specs["attraction"] = [("outside", "chain_outside", lambda v: _f(v * k)),
                                ("abroad", "chain_imported", lambda v: _f(v * k)),
                                ("other prov.", "chain_inflow", lambda v: _f(v * k)),
-                               ("outside share", "outside_share", _pct)]
+                               ("outside share", "outside_share", fmt_pct)]
     notes = {"shortboard": "ranked by import share of the chain's use (inputs ≥ 1% of its inputs)",
              "risk": "ranked by the share of the track's output lost if the input's imports "
                      "fell by 30 % (supply-disruption LP); Ghosh indicator for the same cut "
@@ -324,21 +300,21 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
         tab = Table(box=box.SIMPLE_HEAD, title=f"{zh_t} {en_t}", caption=notes[key])
         _cols(tab, ["#", "code", "部门" if zh else "input"] + [h for h, _, _ in cols])
         for c, r in getattr(w, key).iterrows():
-            tab.add_row(str(r["rank"]), _code(c), _nm(r, lang), *(fn(r[col]) for _, col, fn in cols))
+            tab.add_row(str(r["rank"]), code_str(c), _nm(r, lang), *(fn(r[col]) for _, col, fn in cols))
         out.print(tab)
         if key == "attraction" and len(w.excluded):
             out.print("[dim]· left out (cannot be attracted): " + esc("; ".join(
-                f"{_code(c)} {r.name_zh if zh else r.name_en} — {r.reason_zh if zh else r.reason_en}"
+                f"{code_str(c)} {r.name_zh if zh else r.name_en} — {r.reason_zh if zh else r.reason_en}"
                 for c, r in w.excluded.iterrows())) + "[/]", soft_wrap=True, markup=True)
     ck = Table(box=box.SIMPLE_HEAD, title="卡点 chokepoints", caption="share of the track's output lost if the sector "
                "stops supplying (Ghosh) / disappears as a buyer (Leontief)")
     _cols(ck, ["code", "部门" if zh else "sector", "supply loss", "market loss"])
     for c, r in w.chokepoints.head(top).iterrows():
-        ck.add_row(_code(c), _nm(r, lang), _pct(r.supply_loss_share), _pct(r.market_loss_share))
+        ck.add_row(code_str(c), _nm(r, lang), fmt_pct(r.supply_loss_share), fmt_pct(r.market_loss_share))
     out.print(ck)
     st = Table(box=box.SIMPLE_HEAD, title="优势 strengths (track sectors)")
     _cols(st, ["code", "部门" if zh else "sector", "PoD", "SoD", "type", "mult.", "export"])
     for c, r in w.strengths.iterrows():
-        st.add_row(_code(c), _nm(r, lang), _f(r.power_of_dispersion), _f(r.sensitivity),
-                   r.type_zh if zh else r.type_en, _f(r.output_multiplier), _pct(r.export_share))
+        st.add_row(code_str(c), _nm(r, lang), _f(r.power_of_dispersion), _f(r.sensitivity),
+                   r.type_zh if zh else r.type_en, _f(r.output_multiplier), fmt_pct(r.export_share))
     out.print(st)

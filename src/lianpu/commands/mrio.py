@@ -1,4 +1,4 @@
-"""CLI for the China MRIO (registered on lianpu.cli.app as ``lianpu mrio …``): ``build``,
+"""CLI for the China MRIO (registered on the app as ``lianpu mrio …``): ``build``,
 ``twin`` (双核联动), ``complement`` (互补共振), ``chain`` (a track's suppliers across provinces),
 ``dvc`` (国内价值链) and ``carbon`` (CO2 across provinces). Thin: each calls lianpu.analysis and
 prints."""
@@ -11,7 +11,9 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ..cli import DATA_DIR, JSON, UserError, app, out
+from ..core.units import fmt_num, fmt_pct
+from ._app import app
+from ._shared import DATA_DIR, JSON, UserError, emit, out
 
 mrio_app = typer.Typer(no_args_is_help=True, help="China multi-regional IO table 中国多区域表 "
                        "(31 provinces × 42 sectors) built from the provincial tables.")
@@ -21,11 +23,6 @@ DECAY = typer.Option(1.0, "--decay", help="Distance-decay exponent β of the gra
                      "(f(d) = d^-β).")
 RECONCILE = typer.Option("mean", "--reconcile", help="How national outflows and inflows are "
                          "made to agree: mean, outflows or inflows.")
-
-
-def _write(text: str) -> None:
-    import sys
-    sys.stdout.write(text + "\n")
 
 
 def _build(year, decay, reconcile, data_dir, rebuild=False):
@@ -41,11 +38,12 @@ def _build(year, decay, reconcile, data_dir, rebuild=False):
 
 
 def _yi(v) -> str:
-    return "—" if v is None else f"{v / 1e4:,.0f}"
+    """An amount in 万元 shown in 亿元, no decimals."""
+    return fmt_num(None if v is None else v / 1e4, 0)
 
 
 def _pct(v) -> str:
-    return "—" if v is None else f"{100 * v:.2f}%"
+    return fmt_pct(v, 2)
 
 
 @mrio_app.command("build")
@@ -64,8 +62,7 @@ def build(year: int = typer.Option(2017, "--year", help="2012 or 2017."), decay:
         d = gap.to_dict()
         d.update(table=t.name, path=str(path), seconds=round(secs, 3), n=t.n,
                  regions=t.regions, notes_table=list(t.notes))
-        from ..analysis.carbon.footprint import dumps
-        return _write(dumps(d))
+        return emit(d)
     out.print(f"{t.name}: {len(t.regions)} provinces × {t.n // len(t.regions)} sectors, "
               f"unit {t.unit}; {secs:.2f} s; cached at {path}")
     tot = gap.totals
@@ -95,7 +92,7 @@ def twin(year: int = typer.Argument(..., help="2012 or 2017."),
     t, missing = co2_satellite(t, data_dir)
     res = dual_core(t, a, b, missing=missing)
     if as_json:
-        return _write(res.to_json())
+        return emit(res)
     tab = Table(title=f"双核联动 {res.a} ⇄ {res.b} — {t.name}",
                 caption=f"output and value added in 亿元, CO2 in {res.co2_unit}")
     for c in ("driven 由…拉动", "output", "share", "value added", "share", "CO2", "share"):
@@ -148,7 +145,7 @@ def complement(year: int = typer.Argument(..., help="2012 or 2017."),
     t, _ = co2_satellite(t, data_dir)
     res = calc(t, supplier, target, track, shift=shift)
     if as_json:
-        return _write(res.to_json())
+        return emit(res)
     tt = res.totals
     out.print(f"互补共振 {res.supplier} → {res.target} ({'+'.join(res.target_regions)}), track "
               f"{res.track} — {t.name}")
@@ -189,7 +186,7 @@ def complement(year: int = typer.Argument(..., help="2012 or 2017."),
 
 
 def _mt(v) -> str:
-    return "—" if v is None else f"{v:,.1f}"
+    return fmt_num(v, 1)
 
 
 @mrio_app.command("chain")
@@ -208,7 +205,7 @@ def chain(year: int = typer.Argument(..., help="2012 or 2017."),
     t = _build(year, decay, reconcile, data_dir)
     res = chain_across(t, region, track, depth=depth)
     if as_json:
-        return _write(res.to_json())
+        return emit(res)
     out.print(f"产业链 {res.track} in {res.region} — {t.name}: final demand "
               f"{_yi(res.final_demand)} 亿元; indirect requirement "
               f"{_yi(res.chain.summary['indirect_requirement'])} 亿元")
@@ -257,7 +254,7 @@ def dvc(year: int = typer.Argument(..., help="2012 or 2017."),
     t = _build(year, decay, reconcile, data_dir)
     res = domestic_chains(t, region)
     if as_json:
-        return _write(res.to_json())
+        return emit(res)
     tt = res.totals
     out.print(f"国内价值链 {res.region} — {t.name}: value added {_yi(tt['value_added'])} 亿元, "
               f"absorbed at home {_pct(tt['absorbed_own_share'])}, in other provinces "
@@ -308,7 +305,7 @@ def carbon(year: int = typer.Argument(..., help="2012 or 2017."),
     t, missing = co2_satellite(t, data_dir)
     res = carbon_flows(t, track=track, track_region=region, missing=missing)
     if as_json:
-        return _write(res.to_json())
+        return emit(res)
     tt = res.totals
     out.print(f"CO2 across provinces — {t.name} ({res.unit}): production {_mt(tt['production'])}"
               f" = for provinces' final demand {_mt(tt['consumption_provinces'])} + exports "

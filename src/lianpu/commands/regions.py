@@ -1,4 +1,4 @@
-"""CLI commands for the regions analyses (registered on lianpu.cli.app): ``spillover``,
+"""CLI commands for the regions analyses (registered on the app of commands._app): ``spillover``,
 ``twin``, ``regionalize`` and ``gras``. Thin: each calls lianpu.analysis and prints."""
 from __future__ import annotations
 
@@ -10,15 +10,12 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from ..cli import DATA_DIR, JSON, LANG, UserError, _emit, _load, _num, app, out
-from ..safe_text import esc
+from ..analysis._result import jsonable
 from ..core.errors import FormatError, message
-
-FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
-
-
-def _pct(v) -> str:
-    return "—" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{100 * v:.1f}%"
+from ..core.units import fmt_pct as _pct
+from ..safe_text import esc
+from ._app import app
+from ._shared import DATA_DIR, FMT, JSON, LANG, UserError, at_least, emit, load, out
 
 
 @app.command()
@@ -30,13 +27,13 @@ def spillover(source: str = typer.Argument(..., help="Multi-regional table: data
               fmt: Optional[str] = FMT, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Intra-regional, feedback and spillover effects 溢出效应/反馈效应 by region (Miller)."""
     from ..analysis.regions.spillover import spillover as calc
-    t = _load(source, data_dir, fmt)
+    t = load(source, data_dir, fmt)
     res = calc(t, kind)
     if as_json:
         d = res.to_dict()
         if not by_sector:
             d.pop("by_sector")
-        return _emit(d)
+        return emit(d)
     tab = Table(title=f"{kind} multipliers: intra-regional + feedback + spillover — {t.name}",
                 caption=f"per unit of final demand for the region's products (final-demand mix); "
                         f"unit: {res.unit}")
@@ -60,14 +57,13 @@ def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset i
          as_json: bool = JSON):
     """Each region's output, value added (and jobs) driven by the other's final demand."""
     from ..analysis.regions.spillover import twin as calc
-    if top < 1:
-        raise UserError(f"--top: found {top}, expected ≥ 1")
-    t = _load(source, data_dir, fmt)
+    at_least("--top", top, 1)
+    t = load(source, data_dir, fmt)
     trk = None if sectors is None else ([s.strip() for s in sectors.split(",")]
                                         if "," in sectors else sectors.strip())
     res = calc(t, a, b, top=top, sectors=trk)
     if as_json:
-        return _emit(res.to_dict())
+        return emit(res.to_dict())
     names = t.label(lang)
     tab = Table(title=f"{res.a} ⇄ {res.b} — {t.name}", caption=f"unit: {t.unit}")
     cols = [c for c in res.summary.columns if not c.endswith("_share")]
@@ -106,10 +102,10 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
     from ..analysis.regions import regionalize as rz
     from ..analysis.multipliers import multipliers
     from ..export import export_table
-    t = _load(national, data_dir, fmt)
+    t = load(national, data_dir, fmt)
     if template is not None:
         path = rz.write_template(t, template)
-        return _emit({"ok": True, "path": str(path)}) if as_json else \
+        return emit({"ok": True, "path": str(path)}) if as_json else \
             out.print(f"[green]✓[/] wrote template {esc(path)}", markup=True)
     if regional is None or out_ is None:
         raise UserError("--regional and --out are required (or --template FILE to start)")
@@ -124,7 +120,7 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
          "mean_national_output_multiplier": float(multipliers(rz.domestic_national(t)[0]).mean()),
          "notes": list(r.notes)}
     if as_json:
-        return _emit(d)
+        return emit(d)
     out.print(f"[green]✓[/] wrote {esc(path)}: {esc(region)}, {method.upper()}"
               f"{f' δ={delta:g}' if method in ('flq', 'aflq') else ''}; mean output multiplier "
               f"{d['mean_output_multiplier']:.4f} (national {d['mean_national_output_multiplier']:.4f})",
@@ -132,20 +128,22 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
 
 
 def _read_matrix(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise FormatError(f"{path}: file not found")
-    raw = (pd.read_excel(path, index_col=0, dtype=object) if path.suffix.lower() in (".xlsx", ".xlsm")
-           else pd.read_csv(path, index_col=0, dtype=str, encoding="utf-8-sig"))
-    raw.index = raw.index.map(str)
-    raw.columns = raw.columns.map(str)
-    num = raw.apply(pd.to_numeric, errors="coerce")
-    bad = num.isna().to_numpy()
-    if bad.any():
-        i, j = (int(v[0]) for v in np.nonzero(bad))
-        raise FormatError(message(path.name, "cell is not a number", row=raw.index[i],
-                                  column=raw.columns[j], found=repr(raw.iat[i, j]),
-                                  expected="a number (0 for none)"))
-    return num.astype(float)
+    """A labelled matrix (labels in the first column and the header) from a CSV or an xlsx,
+    read by the generic reader's cell reader (UTF-8, UTF-8-BOM or GB18030; the first sheet)."""
+    from ..readers.generic import _num as cell_number
+    from ..readers.generic import _read_grid, _text
+    if not path.is_file():
+        raise FormatError(f"{path.name}: file not found")
+    grid = [r for r in _read_grid(path) if any(c is not None for c in r)]
+    if len(grid) < 2 or len(grid[0]) < 2:
+        raise FormatError(message(path.name, "no matrix", found=f"{len(grid)} row(s)",
+                                  expected="labels in the first column and the header, "
+                                           "numbers in the cells"))
+    cols = [_text(c) or "" for c in grid[0][1:]]
+    index = [_text(r[0]) or "" for r in grid[1:]]
+    cells = [[cell_number(c, path.name, index[i], cols[j]) for j, c in enumerate(r[1:])]
+             for i, r in enumerate(grid[1:])]
+    return pd.DataFrame(cells, index=index, columns=cols, dtype=float)
 
 
 def _read_totals(path: Path, labels, what: str) -> pd.Series:
@@ -161,7 +159,7 @@ def _read_totals(path: Path, labels, what: str) -> pd.Series:
                                   row=repr((miss or extra)[0]),
                                   found="missing" if miss else "not in the matrix",
                                   expected=f"one total per matrix {what}"))
-    return s.reindex(labels)
+    return s
 
 
 @app.command()
@@ -174,24 +172,27 @@ def gras(table: Path = typer.Option(..., "--table", help="Prior matrix CSV/XLSX 
          max_iter: int = typer.Option(10_000, "--max-iter", help="Iteration limit."),
          as_json: bool = JSON):
     """GRAS-balance a matrix (negative entries allowed) to known row and column totals."""
+    from ..analysis.regions.regionalize import gras as balance  # lianpu.gras
     from ..atomic import atomic_path
-    from ..core.gras import apply_factors, gras_factors
     if out_.suffix.lower() not in (".csv", ".xlsx"):
         raise UserError(f"--out: found {out_.suffix or '(no suffix)'!r}, expected .csv or .xlsx")
     Z0 = _read_matrix(table)
     u = _read_totals(rows, list(Z0.index), "row")
     v = _read_totals(cols, list(Z0.columns), "column")
-    r, s, it = gras_factors(Z0.to_numpy(), u.to_numpy(), v.to_numpy(), tol=tol,
-                            max_iter=max_iter, labels=(list(Z0.index), list(Z0.columns)))
-    Z = pd.DataFrame(apply_factors(Z0.to_numpy(), r, s), index=Z0.index, columns=Z0.columns)
+    Z = balance(Z0, u, v, tol=tol, max_iter=max_iter)
+    it = Z.attrs.get("iterations")
+    if it is None:  # until lianpu.gras reports its iteration count (attrs['iterations'])
+        from ..core.gras import gras_factors
+        it = gras_factors(Z0.to_numpy(), u.reindex(Z0.index).to_numpy(),
+                          v.reindex(Z0.columns).to_numpy(), tol=tol, max_iter=max_iter)[2]
     with atomic_path(out_) as tmp:
         from ..safe_text import csv_frame, frame_to_excel  # names never become formulas
         (frame_to_excel(Z, tmp) if out_.suffix.lower() == ".xlsx" else csv_frame(Z).to_csv(tmp))
     d = {"ok": True, "path": str(out_), "iterations": it,
-         "max_row_residual": _num(np.abs(Z.sum(axis=1) - u).max()),
-         "max_column_residual": _num(np.abs(Z.sum(axis=0) - v).max())}
+         "max_row_residual": jsonable(np.abs(Z.sum(axis=1) - u.reindex(Z.index)).max()),
+         "max_column_residual": jsonable(np.abs(Z.sum(axis=0) - v.reindex(Z.columns)).max())}
     if as_json:
-        return _emit(d)
+        return emit(d)
     out.print(f"[green]✓[/] wrote {esc(out_)}: {it} iteration(s), max residual "
               f"{max(d['max_row_residual'], d['max_column_residual']):.3g}", markup=True)
 

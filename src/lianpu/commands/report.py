@@ -1,4 +1,5 @@
-"""``lianpu report``: the bilingual chain-diagnosis report (registered on lianpu.cli.app)."""
+"""``lianpu report``: the bilingual chain-diagnosis report (registered on the app of
+commands._app)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +7,10 @@ from typing import Optional
 
 import typer
 
-from ..cli import BASIS, DATA_DIR, JSON, LANG, UserError, _basis, _emit, _load, app, out
 from ..safe_text import esc
+from ._app import app
+from ._shared import (BASIS, DATA_DIR, FMT, JSON, LANG, UserError, at_least, basis_arg, emit,
+                      lang_arg, load, out)
 
 
 @app.command()
@@ -17,8 +20,7 @@ def report(source: str = typer.Argument(..., help="Dataset id or table file."),
            tracks: Optional[str] = typer.Option(
                None, "--tracks", help="Comma list of track ids or names (see `lianpu tracks`); "
                "default: 电子信息, 航空航天, 新能源, 生物医药."),
-           fmt: Optional[str] = typer.Option(None, "--format",
-                                             help="Reader name (default: detect)."),
+           fmt: Optional[str] = FMT,
            region: Optional[str] = typer.Option(
                None, "--region", help="On the China MRIO (cn-mrio-2017): add the section "
                "区域联动 for this province (twin cores, complementarity with 甘肃, inflow "
@@ -39,8 +41,7 @@ def report(source: str = typer.Argument(..., help="Dataset id or table file."),
     """Chain-diagnosis report (or, with --project, the project impact report): self-contained
     HTML (opens offline) and an Excel workbook."""
     from ..report import build_report
-    if lang not in ("zh", "en"):
-        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
+    lang_arg(lang)
     if project is None:
         for flag, given in (("--local-share", local_share is not None), ("--pdf", pdf),
                             ("--draws", draws != 200), ("--basis", basis != "auto")):
@@ -50,14 +51,13 @@ def report(source: str = typer.Argument(..., help="Dataset id or table file."),
         for flag, given in (("--tracks", tracks is not None), ("--region", region is not None)):
             if given:
                 raise UserError(f"{flag}: found together with --project, expected one of them")
-        if draws < 0:
-            raise UserError(f"--draws: found {draws}, expected ≥ 0")
+        at_least("--draws", draws, 0)
         return _project(source, project, out_dir, _shares(local_share), draws, pdf,
-                        _basis(basis), fmt, lang, data_dir, as_json)
+                        basis_arg(basis), fmt, lang, data_dir, as_json)
     ids = [t.strip() for t in tracks.replace("，", ",").split(",") if t.strip()] if tracks else None
     if tracks is not None and not ids:
         raise UserError("--tracks: found an empty list, expected track ids such as aerospace")
-    t = _load(source, data_dir, fmt)
+    t = load(source, data_dir, fmt)
     if region is not None and not t.is_multiregional:
         raise UserError(f"--region: {t.name} is a single-region table, expected a "
                         "multi-regional one such as cn-mrio-2017")
@@ -65,7 +65,7 @@ def report(source: str = typer.Argument(..., help="Dataset id or table file."),
                          data_dir=data_dir, region=region)
     xlsx = index.with_name("lianpu-report.xlsx")
     if as_json:
-        return _emit({"ok": True, "html": str(index), "xlsx": str(xlsx)})
+        return emit({"ok": True, "html": str(index), "xlsx": str(xlsx)})
     out.print(f"[green]✓[/] report: {esc(index.resolve())}", markup=True)
     out.print(f"[green]✓[/] workbook: {esc(xlsx.resolve())}", markup=True)
 
@@ -101,7 +101,7 @@ def _project(source, project, out_dir, shares, draws, pdf, basis, fmt, lang, dat
     from ..report.project import PDF, build_project_report
     if not project.is_file():
         raise UserError(f"--project: found {str(project)!r}, expected a spending-profile file")
-    t = _load(source, data_dir, fmt)
+    t = load(source, data_dir, fmt)
     index = build_project_report(t, project, out_dir, lang=lang, local_share=shares,
                                  basis=basis, draws=draws, pdf=pdf, data_dir=data_dir,
                                  name=project.name)
@@ -109,6 +109,6 @@ def _project(source, project, out_dir, shares, draws, pdf, basis, fmt, lang, dat
     if pdf:
         files["pdf"] = index.with_name(PDF)
     if as_json:
-        return _emit({"ok": True, **{k: str(v) for k, v in files.items()}})
+        return emit({"ok": True, **{k: str(v) for k, v in files.items()}})
     for what, path in zip(("project report", "workbook", "PDF"), files.values()):
         out.print(f"[green]✓[/] {what}: {esc(path.resolve())}", markup=True)

@@ -1,4 +1,4 @@
-"""CLI commands for the scenarios analyses (registered on lianpu.cli.app): ``impact``,
+"""CLI commands for the scenarios analyses (registered on the app of commands._app): ``impact``,
 ``shock``, ``inoperability`` and ``montecarlo``. Each calls the library and prints; errors
 (a bad demand file, an unknown sector) become one line on stderr and exit code 2."""
 from __future__ import annotations
@@ -9,16 +9,18 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..cli import (BASIS, DATA_DIR, DOMESTIC, JSON, LANG, UserError, _basis, _basis_line, _code,
-                   _emit, _load, app, out)
+from ..analysis._result import code_str
+from ..core.units import fmt_num
 from ..safe_text import esc
+from ._app import app
+from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, UserError, at_least, basis_arg,
+                      basis_line, emit, lang_arg, load, out)
 
 TYPE = typer.Option("II", "--type", help="I (households exogenous) or II (adds induced effects).")
 HOUSEHOLDS = typer.Option(None, "--households", help="Comma list of final-demand columns closed "
                           "for Type II (default: the table's household columns; for the "
                           "2017/2018/2020 42-sector tables households split from TC by the same "
                           "year's detailed table; TC closes TC as it is).")
-FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
 TOP = typer.Option(10, "--top", help="Sectors shown in the table (JSON has all).")
 
 
@@ -44,9 +46,8 @@ def _hh(households):
 
 
 def _table(source, data_dir, fmt, lang):
-    if lang not in ("zh", "en"):
-        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
-    return _load(source, data_dir, fmt)
+    lang_arg(lang)
+    return load(source, data_dir, fmt)
 
 
 def _with_jobs(t, jobs: bool, employment: Optional[Path], data_dir):
@@ -75,8 +76,8 @@ def _print_sectors(title, caption, df, cols, names, top):
     for c in cols:
         tab.add_column(c, justify="right")
     for code, row in df.head(top).iterrows():
-        tab.add_row(_code(code), str(names[code]),
-                    *(f"{row[c]:,.2f}" if isinstance(row[c], float) else str(row[c]) for c in cols))
+        tab.add_row(code_str(code), str(names[code]),
+                    *(fmt_num(row[c]) if isinstance(row[c], float) else str(row[c]) for c in cols))
     out.print(tab)
 
 
@@ -103,13 +104,13 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
     """Direct, indirect and induced effects of a spending profile (直接/间接/诱发效应)."""
     from ..analysis.scenarios.demand import read_demand
     from ..analysis.scenarios.impact import impact
-    basis = _basis(basis, domestic)
+    basis = basis_arg(basis, domestic)
     t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
     d = read_demand(demand, t, allow_negative=allow_negative)
     r = impact(t, d, type_, mode=mode, households=_hh(households), basis=basis,
                data_dir=data_dir)
     if as_json:
-        return _emit(r.to_dict())
+        return emit(r.to_dict())
     _print_totals(f"影响 impact — {t.name} (Type {r.type}, {r.mode})", f"unit: {t.unit}; jobs: "
                   f"{r.units.get('jobs', '—')}", r.totals().drop(columns="unit"), r.effects)
     tot = r.output("total")[:, 0]
@@ -118,7 +119,7 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
     df["direct"], df["total"] = r.direct[order, 0], tot[order]
     _print_sectors("产出效应 output effect by sector", f"unit: {t.unit}", df, ["direct", "total"],
                    t.label(lang), top)
-    out.print(_basis_line(r.basis["note_en"], r.basis["note_zh"], lang), markup=False)
+    out.print(basis_line(r.basis["note_en"], r.basis["note_zh"], lang), markup=False)
     if r.closure:  # Type II: which households were closed
         out.print(("居民收口 closure: " if lang == "zh" else "closure: ")
                   + r.closure[f"text_{lang}"], soft_wrap=True, markup=False)
@@ -156,7 +157,7 @@ def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competit
         raise UserError(f"--rationing: found {rationing!r}, expected one of {RATIONING}")
     if not cut and not capacity:
         raise UserError("--cut/--capacity: found neither, expected at least one (e.g. --cut 20=30)")
-    basis = _basis(basis, domestic)
+    basis = basis_arg(basis, domestic)
     t = _table(source, data_dir, fmt, lang)
     r = disruption(t, imports=_pairs(cut, "--cut"), capacity=_pairs(capacity, "--capacity"),
                    substitution=substitution, critical=critical, objective=objective,
@@ -166,7 +167,7 @@ def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competit
         d = r.to_dict()
         d["binding"] = [{"constraint": c, "sectors": k, "output_loss": v}
                         for c, k, v in binding_summary(r, t.n)]
-        return _emit(d)
+        return emit(d)
     tot = r.totals
     cols = ["output_loss", "output_loss_pct", "value_added_loss", "binding"]
     _print_sectors(f"供给中断 supply disruption — {t.name}", f"unit: {t.unit}; output loss "
@@ -199,22 +200,21 @@ def inoperability_cmd(source: str = typer.Argument(..., help="Dataset id or tabl
                       data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Inoperability IO model: static equilibrium or recovery paths over days (不可运行性)."""
     from ..analysis.scenarios import inoperability as inop
-    if days < 1:
-        raise UserError(f"--days: found {days}, expected ≥ 1")
-    basis = _basis(basis, domestic)
+    at_least("--days", days, 1)
+    basis = basis_arg(basis, domestic)
     t = _table(source, data_dir, fmt, lang)
     pairs = _pairs(shock, "--shock")
     if static:
         r = inop.inoperability(t, c_star=pairs, basis=basis)
         if as_json:
-            return _emit(r.to_dict())
+            return emit(r.to_dict())
         _print_sectors(f"不可运行性 inoperability (static) — {t.name}", f"economic loss in {t.unit}",
                        r.to_frame().sort_values("economic_loss", ascending=False),
                        ["inoperability", "economic_loss"], t.label(lang), top)
         return _notes(r.notes)
     r = inop.recovery(t, q0=pairs, days=days, recovery_days=recovery or days, basis=basis)
     if as_json:
-        return _emit(r.to_dict())
+        return emit(r.to_dict())
     _print_sectors(f"不可运行性恢复路径 recovery — {t.name}, {days} days", f"loss in {t.unit}; total "
                    f"{r.loss().sum():,.0f}", r.to_frame().sort_values("loss", ascending=False),
                    ["initial", "peak", "peak_day", "final", "loss"], t.label(lang), top)
@@ -243,17 +243,16 @@ def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table f
     """Monte-Carlo percentile bands for an impact (log-normal perturbation of A)."""
     from ..analysis.scenarios.demand import read_demand
     from ..analysis.scenarios.montecarlo import montecarlo
-    if draws < 1:
-        raise UserError(f"--draws: found {draws}, expected ≥ 1")
+    at_least("--draws", draws, 1)
     from ..analysis.households import remember_data_dir
     t = _with_jobs(_table(source, data_dir, fmt, lang), jobs, employment, data_dir)
     remember_data_dir(t, data_dir)  # Type II household split: its detailed table is in this cache
     r = montecarlo(t, read_demand(demand, t), draws, sigma=sigma,
                    sigma_satellites=sigma_satellites, type=type_, seed=seed, scheduler=scheduler,
                    progress=progress, households=_hh(households),
-                   basis=_basis(basis, domestic))
+                   basis=basis_arg(basis, domestic))
     if as_json:
-        return _emit(r.to_dict())
+        return emit(r.to_dict())
     tot = r.totals()
     cols = ["value"] + [c for c in tot.columns if c.startswith("p")]
     _print_totals(f"蒙特卡洛 Monte Carlo — {t.name}, {draws} draws, σ = {sigma:g}",

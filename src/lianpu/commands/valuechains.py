@@ -1,38 +1,18 @@
-"""CLI commands for value chains, prices and CBAM (registered on lianpu.cli.app):
+"""CLI commands for value chains, prices and CBAM (registered on the app of commands._app):
 ``lianpu gvc``, ``lianpu prices``, ``lianpu cbam``. Thin: each calls lianpu.analysis and prints."""
 from __future__ import annotations
 
-import json
-import math
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.table import Table
 
-from ..cli import BASIS, DATA_DIR, JSON, LANG, UserError, _basis, _basis_line, _load, app, out
+from ..core.units import fmt_num, fmt_pct
 from ..safe_text import esc
-
-FMT = typer.Option(None, "--format", help="Reader name (default: detect).")
-
-
-def _emit_strict(d: dict) -> None:
-    """Strict JSON (no NaN) on stdout."""
-    import sys
-    sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
-
-
-def _pct(v, digits: int = 1) -> str:
-    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{100 * v:.{digits}f}%"
-
-
-def _num(v, digits: int = 0) -> str:
-    return "—" if v is None or (isinstance(v, float) and math.isnan(v)) else f"{v:,.{digits}f}"
-
-
-def _check_lang(lang):
-    if lang not in ("zh", "en"):
-        raise UserError(f"--lang: found {lang!r}, expected 'zh' or 'en'")
+from ._app import app
+from ._shared import (BASIS, DATA_DIR, FMT, JSON, LANG, UserError, basis_arg, basis_line, emit,
+                      lang_arg, load, out)
 
 
 @app.command()
@@ -51,7 +31,7 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
         data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Gross-export decomposition 总出口增加值分解 (KWW, WWZ, Borin–Mancini) and GVC measures."""
     from ..analysis.valuechains import gvc as G
-    _check_lang(lang)
+    lang_arg(lang)
     if method not in G.METHODS:
         raise UserError(f"--method: found {method!r}, expected one of {', '.join(G.METHODS)}")
     if level not in G.LEVELS:
@@ -59,18 +39,18 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
     if method == "kww" and level != "country":
         raise UserError(f"--level: found {level!r} with --method kww, expected country "
                         "(KWW's terms are for total exports; use --method wwz or bm)")
-    t = _load(source, data_dir, fmt)
-    res = G.decompose(t, method, level, country=country, basis=_basis(basis))
+    t = load(source, data_dir, fmt)
+    res = G.decompose(t, method, level, country=country, basis=basis_arg(basis))
     extra = {}
     if measures:
-        extra["participation"] = G.participation(t, country=country, basis=_basis(basis))
-        extra["position"] = G.position(t, country=country, basis=_basis(basis))
+        extra["participation"] = G.participation(t, country=country, basis=basis_arg(basis))
+        extra["position"] = G.position(t, country=country, basis=basis_arg(basis))
     if as_json:
         d = res.to_dict()
         for k, r in extra.items():
             d[k] = {"by_country": r.to_dict()["by_country"], "rows": r.to_dict()["rows"],
                     "source": r.source}
-        return _emit_strict(d)
+        return emit(d)
     df = res.frame
     groups = {"kww": ["VAX", "RDV", "DVA", "DDC", "FVA", "FDC", "VS"],
               "wwz": ["DVA_FIN", "DVA_INT", "DVA_INTrex", "RDV", "DDC", "FVA", "FDC"],
@@ -85,9 +65,9 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
     for idx, r in df.head(top).iterrows():
         key = "/".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
         ge = r.gross_exports if r.gross_exports else float("nan")
-        tab.add_row(esc(key), _num(r.gross_exports), *(_pct(r[g] / ge) for g in groups))
+        tab.add_row(esc(key), fmt_num(r.gross_exports, 0), *(fmt_pct(r[g] / ge) for g in groups))
     out.print(tab)
-    out.print(_basis_line(res.basis.note_en, res.basis.note_zh, lang))
+    out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
     for n in res.notes:
         out.print(f"note: {esc(n)}")
     if measures:
@@ -98,9 +78,9 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
                   "position (Koopman)"):
             tab2.add_column(c, justify="left" if c == "country" else "right")
         for c, r in p.head(top).iterrows():
-            tab2.add_row(str(c), _pct(r.forward), _pct(r.backward), _num(r.PLv_GVC, 3),
-                         _num(r.PLy_GVC, 3), _num(r.position, 3),
-                         _num(q.loc[c, "koopman_position"], 3))
+            tab2.add_row(str(c), fmt_pct(r.forward), fmt_pct(r.backward), fmt_num(r.PLv_GVC, 3),
+                         fmt_num(r.PLy_GVC, 3), fmt_num(r.position, 3),
+                         fmt_num(q.loc[c, "koopman_position"], 3))
         out.print(tab2)
 
 
@@ -142,33 +122,33 @@ def prices(source: str = typer.Argument(..., help="Dataset id or table file (nat
            data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Leontief price model 价格模型: cost-push effects on sector prices and household costs."""
     from ..analysis.valuechains.prices import cost_push
-    _check_lang(lang)
+    lang_arg(lang)
     if not (0 < share <= 1):
         raise UserError(f"--share: found {share}, expected 0 < share ≤ 1")
-    t = _load(source, data_dir, fmt)
+    t = load(source, data_dir, fmt)
     res = cost_push(t, wage_rise=wage_rise, tax_rise=tax_rise,
                     primary=_pairs(primary, "--primary"),
                     import_price=_pairs(import_price, "--import-price"),
                     carbon_price=carbon_price,
                     exempt=[c.strip() for c in exempt.split(",")] if exempt else (),
-                    share=share, data_dir=data_dir, basis=_basis(basis))
+                    share=share, data_dir=data_dir, basis=basis_arg(basis))
     if as_json:
-        return _emit_strict(res.to_dict())
+        return emit(res.to_dict())
     name = "name_zh" if lang == "zh" else "name_en"
     tab = Table(title=f"Price changes 价格变动 — {esc(t.name)}",
                 caption=f"{esc(res.pass_through['text_' + lang])}; unit: % of the base price")
     for c in ("sector", "name", "direct cost", "price change"):
         tab.add_column(c, justify="right" if c in ("direct cost", "price change") else "left")
     for code, r in res.by_sector.sort_values("price_change", ascending=False).head(top).iterrows():
-        tab.add_row(str(code), esc(str(r[name])), _pct(r.direct, 2), _pct(r.price_change, 2))
+        tab.add_row(str(code), esc(str(r[name])), fmt_pct(r.direct, 2), fmt_pct(r.price_change, 2))
     out.print(tab)
     for k, r in res.households.iterrows():
-        out.print(f"cost of living 生活成本 {esc(str(r[name]))}: {_pct(r.cost_of_living_change, 3)} "
+        out.print(f"cost of living 生活成本 {esc(str(r[name]))}: {fmt_pct(r.cost_of_living_change, 3)} "
                   f"({esc(str(r.basket_source))})")
     if len(res.by_track):
-        out.print("tracks 赛道: " + "; ".join(f"{esc(str(r[name]))} {_pct(r.price_change, 2)}"
+        out.print("tracks 赛道: " + "; ".join(f"{esc(str(r[name]))} {fmt_pct(r.price_change, 2)}"
                                              for _, r in res.by_track.iterrows()))
-    out.print(_basis_line(res.basis.note_en, res.basis.note_zh, lang))
+    out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
     for n in res.notes:
         out.print(f"note: {esc(n)}")
 
@@ -191,7 +171,7 @@ def cbam(source: str = typer.Argument(..., help="National or provincial NBS tabl
          data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """EU CBAM exposure 碳边境调节机制敞口 by sector: an estimate at IO-sector resolution."""
     from ..analysis.valuechains.cbam import ESTIMATE_EN, ESTIMATE_ZH, EMISSIONS, exposure
-    _check_lang(lang)
+    lang_arg(lang)
     if price_gap is None or eur_cny is None:
         raise UserError(("--price-gap" if price_gap is None else "--eur-cny") + ": required "
                         "(lianpu ships no default carbon price because it cannot cite a current "
@@ -202,11 +182,11 @@ def cbam(source: str = typer.Argument(..., help="National or provincial NBS tabl
     for flag, v in (("--eu-share", eu_share), ("--phase-in", phase_in)):
         if not 0 <= v <= 1:
             raise UserError(f"{flag}: found {v}, expected 0 ≤ value ≤ 1")
-    t = _load(source, data_dir, fmt)
+    t = load(source, data_dir, fmt)
     res = exposure(t, price_gap=price_gap, eur_cny=eur_cny, emissions=emissions,
-                   eu_share=eu_share, phase_in=phase_in, data_dir=data_dir, basis=_basis(basis))
+                   eu_share=eu_share, phase_in=phase_in, data_dir=data_dir, basis=basis_arg(basis))
     if as_json:
-        return _emit_strict(res.to_dict())
+        return emit(res.to_dict())
     name = "name_zh" if lang == "zh" else "name_en"
     tab = Table(title=f"CBAM exposure CBAM敞口 — {esc(res.region)} ({esc(t.name)})",
                 caption=f"{res.assumptions['price_gap_eur_per_t']:g} EUR/t × "
@@ -214,15 +194,15 @@ def cbam(source: str = typer.Argument(..., help="National or provincial NBS tabl
     for c in ("sector", "name", "groups", "exports", "t CO2/万元", "charge", "share of exports"):
         tab.add_column(c, justify="left" if c in ("sector", "name", "groups") else "right")
     for code, r in res.by_sector.iterrows():
-        tab.add_row(str(code), esc(str(r[name])), esc(r.groups), _num(r.exports),
-                    _num(r.intensity_t_per_10k_yuan, 3), _num(r.charge),
-                    _pct(r.charge_share_of_exports, 2))
+        tab.add_row(str(code), esc(str(r[name])), esc(r.groups), fmt_num(r.exports, 0),
+                    fmt_num(r.intensity_t_per_10k_yuan, 3), fmt_num(r.charge, 0),
+                    fmt_pct(r.charge_share_of_exports, 2))
     out.print(tab)
     tot = res.total
-    out.print(f"total 合计: {_num(tot['charge'])} ({res.unit}) = {_pct(tot['charge_share_of_cbam_exports'], 2)} "
-              f"of CBAM-sector exports, {_pct(tot['charge_share_of_all_exports'], 3)} of all exports")
+    out.print(f"total 合计: {fmt_num(tot['charge'], 0)} ({res.unit}) = {fmt_pct(tot['charge_share_of_cbam_exports'], 2)} "
+              f"of CBAM-sector exports, {fmt_pct(tot['charge_share_of_all_exports'], 3)} of all exports")
     out.print(ESTIMATE_ZH if lang == "zh" else ESTIMATE_EN)
-    out.print(_basis_line(res.basis.note_en, res.basis.note_zh, lang))
+    out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
     for n in res.notes[:-1]:
         out.print(f"note: {esc(n)}")
 

@@ -1,4 +1,4 @@
-"""``lianpu serve``: the local dashboard (registered on lianpu.cli.app).
+"""``lianpu serve``: the local dashboard (registered on the app of commands._app).
 
 The server stops on the first SIGTERM or Ctrl-C: requests still running after
 :data:`GRACE` seconds are cancelled, upload parses (child processes) are killed and the
@@ -14,7 +14,8 @@ from typing import Optional
 
 import typer
 
-from ..cli import DATA_DIR, UserError, app, out
+from ._app import app
+from ._shared import DATA_DIR, UserError, at_least, out
 
 GRACE = 3  # seconds running requests get to finish once the server is asked to stop
 
@@ -67,10 +68,8 @@ def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind 
         raise UserError(f"--port: found {port}, expected 0–65535")
     if not 1 <= max_upload_mb <= 1024:
         raise UserError(f"--max-upload-mb: found {max_upload_mb}, expected 1–1024")
-    if max_sectors < 1:
-        raise UserError(f"--max-sectors: found {max_sectors}, expected ≥ 1")
-    if uploads_memory_mb < 1:
-        raise UserError(f"--uploads-memory-mb: found {uploads_memory_mb}, expected ≥ 1")
+    at_least("--max-sectors", max_sectors, 1)
+    at_least("--uploads-memory-mb", uploads_memory_mb, 1)
     from ..readers.safety import Limits
     allowed = (*dict.fromkeys(("localhost", "127.0.0.1", "::1", host)),) if not token else None
     web = create_app(data_dir=data_dir, token=token, max_upload=max_upload_mb * 1024 * 1024,

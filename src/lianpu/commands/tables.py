@@ -1,0 +1,248 @@
+"""Table commands (registered on the app): ``datasets``, ``download``, ``formats``, ``info``,
+``multipliers``, ``export`` and ``template``. Thin: each calls the library and prints."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.table import Table
+
+from ..analysis._result import code_str, jsonable
+from ..safe_text import esc
+from ._app import app
+from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
+                      basis_line, emit, err, fail, lang_arg, load, out)
+
+
+# --------------------------------------------------------------------------- datasets
+@app.command()
+def datasets(data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON, lang: str = LANG):
+    """List registry datasets and whether each is in the cache."""
+    from ..data import registry
+    rows = [{"id": d.id, "title_zh": d.title_zh, "title_en": d.title_en, "year": d.year,
+             "sectors": d.sectors, "format": d.format, "unit": d.unit,
+             "cached": registry.is_cached(d.id, data_dir)}
+            for d in registry.datasets(auxiliary=True)]
+    if as_json:
+        return emit(rows)
+    tab = Table(title="lianpu datasets 数据集")
+    for c in ("id", "title", "sectors", "cached"):
+        tab.add_column(c)
+    for r in rows:
+        tab.add_row(r["id"], r["title_zh"] if lang == "zh" else r["title_en"],
+                    "—" if r["sectors"] is None else str(r["sectors"]),
+                    "✓" if r["cached"] else "—")
+    out.print(tab)
+
+
+@app.command()
+def download(ids: List[str] = typer.Argument(None, help="Dataset ids (see `lianpu datasets`)."),
+             all_: bool = typer.Option(False, "--all", help="All registry datasets."),
+             from_dir: Optional[Path] = typer.Option(None, "--from", help="Seed the cache from a "
+                                                     "local copy laid out like shared/data."),
+             force: bool = typer.Option(False, "--force", help="Fetch again even if cached."),
+             verify: bool = typer.Option(False, "--verify", help="Recompute the sha256 of the "
+                                         "cached files instead of downloading."),
+             data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Fetch public sources (sha256-verified) into the cache, or seed it with --from DIR."""
+    from ..data import download as dl
+    from ..data import registry
+    if all_ == bool(ids):
+        fail("give dataset ids or --all (exactly one of them)")
+    targets = [d.id for d in registry.datasets(auxiliary=True)] if all_ else list(ids)
+    for i in targets:
+        registry.get(i)  # unknown id → DatasetError before any transfer
+    if verify:
+        problems = dl.verify(targets, data_dir=data_dir)
+        if as_json:
+            emit({"ok": not problems, "datasets": targets, "problems": problems})
+        else:
+            for p in problems:
+                err.print("corrupt: " + p, soft_wrap=True)
+            if not problems:
+                out.print(f"[green]✓[/] {len(targets)} dataset(s) verified (sha256)", markup=True)
+        return 2 if problems else 0
+    paths = dl.download(targets, data_dir=data_dir, from_dir=from_dir, force=force,
+                        progress=not as_json)
+    if as_json:
+        return emit({"ok": True, "datasets": targets, "files": [str(p) for p in paths]})
+    from ..data.cache import data_dir as cache_dir
+    out.print(f"[green]✓[/] {len(targets)} dataset(s) ready in {esc(cache_dir(data_dir))}",
+              markup=True)
+
+
+@app.command()
+def formats(as_json: bool = JSON):
+    """List the table formats lianpu can read."""
+    from ..readers.base import readers
+    rows = [{"name": r.name, "description": r.description} for r in readers().values()]
+    if as_json:
+        return emit(rows)
+    for r in rows:
+        out.print(f"[bold]{esc(r['name'])}[/]: {esc(r['description'])}", markup=True)
+
+
+# --------------------------------------------------------------------------- tables
+@app.command()
+def info(source: str = typer.Argument(..., help="Dataset id or table file."),
+         fmt: Optional[str] = FMT,
+         data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Size, unit, year, imports and the balance report of a table."""
+    t = load(source, data_dir, fmt)
+    bal = t.balance.to_dict()
+    for part in ("worst_rows", "worst_columns"):
+        for r in bal[part]:
+            r["sector"] = code_str(r["sector"])
+    d = {
+        "name": t.name, "source": t.source, "year": t.year, "unit": t.unit, "sectors": t.n,
+        "regions": t.regions, "imports": t.imports,
+        "final_demand": list(map(code_str, t.final_demand_labels.index)),
+        "final_demand_roles": dict(zip(map(code_str, t.final_demand_labels.index), t.fd_roles)),
+        "primary_roles": dict(zip(map(code_str, t.primary_labels.index), t.primary_roles)),
+        "primary_inputs": list(map(code_str, t.primary_labels.index)),
+        "value_added_rows": list(t.value_added_rows), "satellites": {
+            k: s.unit for k, s in t.satellites.items()},
+        "gross_output_total": float(t.x_.sum()), "value_added_total": float(t.value_added_.sum()),
+        "intermediate_total": float(t.Z_.sum()), "balance": bal, "notes": list(t.notes),
+    }
+    if as_json:
+        return emit(d)
+    tab = Table(show_header=False, title=f"{t.name}")
+    for k in ("source", "year", "unit", "sectors", "imports"):
+        tab.add_row(k, str(d[k]))
+    if t.regions:
+        tab.add_row("regions", f"{len(t.regions)}: {', '.join(t.regions[:8])}…")
+    if t.regions:
+        cats = list(dict.fromkeys(c[-1] for c in t.final_demand_labels.index))
+        tab.add_row("final demand 最终使用", f"{len(cats)} categories × {len(t.regions)} regions: "
+                    + ", ".join(cats))
+    else:
+        tab.add_row("final demand 最终使用", ", ".join(
+            f"{c} ({r})" for c, r in d["final_demand_roles"].items()))
+    tab.add_row("gross output 总产出", f"{d['gross_output_total']:,.0f}")
+    tab.add_row("value added 增加值", f"{d['value_added_total']:,.0f}")
+    tab.add_row("balance 平衡", ("ok" if bal["ok"] else "NOT OK") +
+                f" — max row residual {bal['max_row_relative']:.2e}, column "
+                f"{bal['max_column_relative']:.2e} of output (ERR used: "
+                f"{bal['discrepancy_column_used']})")
+    from rich.text import Text
+    for i, note in enumerate(t.notes):  # data notes from the reader (quirks, never fixed)
+        tab.add_row("notes 说明" if i == 0 else "", Text(str(note)))
+    out.print(tab)
+
+
+@app.command()
+def multipliers(source: str = typer.Argument(..., help="Dataset id or table file."),
+                kind: str = typer.Option("output", "--kind", help="output, value_added, income "
+                                         "or a satellite name."),
+                type_: str = typer.Option("I", "--type", help="I or II (households endogenous)."),
+                form: str = typer.Option("final_demand", "--form",
+                                         help="final_demand or direct_effect."),
+                households: Optional[str] = typer.Option(
+                    None, "--households", help="Comma list of final-demand columns closed for "
+                    "Type II (default: the table's household columns, else households split "
+                    "from total consumption TC by the same year's detailed table; TC closes "
+                    "TC as it is)."),
+                top: int = typer.Option(0, "--top", help="Show only the N largest (0 = all)."),
+                basis: str = BASIS, domestic: bool = DOMESTIC,
+                fmt: Optional[str] = FMT,
+                lang: str = LANG, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Type I/II multipliers by sector, largest first."""
+    from ..analysis.multipliers import multipliers as calc
+    lang_arg(lang)
+    at_least("--top", top, 0)
+    basis = basis_arg(basis, domestic)
+    t = load(source, data_dir, fmt)
+    sat = None
+    if kind in ("jobs", "co2") and kind not in t.satellites:  # the shipped satellites
+        from ..satellites.attach import attach
+        sat = attach(t, kind, data_dir)
+        t = sat.table
+    hh = tuple(h.strip() for h in households.split(",")) if households else None
+    m = calc(t, kind, type=type_, form=form, households=hh, basis=basis, data_dir=data_dir)
+    order = m.sort_values(ascending=False, na_position="last")
+    if top:
+        order = order.head(top)
+    names = t.label(lang)
+    rows = [{"rank": i + 1, "sector": code_str(c), "name": names[c], "value": jsonable(v)}
+            for i, (c, v) in enumerate(order.items())]
+    meta = {k: m.attrs[k] for k in ("kind", "type", "form", "unit", "basis", "basis_note")}
+    meta.update(table=t.name, year=t.year, name=m.attrs["name_zh" if lang == "zh" else "name_en"])
+    if "closure" in m.attrs:
+        meta["closure"] = m.attrs["closure"]
+    if sat is not None:  # which year's employment / emissions the satellite holds
+        meta["satellite"] = {"kind": kind, "data_year": sat.year, "note": sat.note}
+    # value added on a competitive table as published: every input is intermediate or value
+    # added (imports are not leakages), so Type I value-added multipliers are all 1
+    vals = [r["value"] for r in rows if r["value"] is not None]
+    va_one = (kind == "value_added" and type_ == "I" and m.attrs["basis"] == "published"
+              and t.imports == "competitive" and vals and max(abs(v - 1) for v in vals) < 1e-3)
+    if va_one:
+        meta["why_all_one"] = (
+            "value-added multipliers on a competitive table on the published basis are all 1: "
+            "imports are not leakages there, so each unit of final demand ends up as value "
+            "added somewhere in the chain; the default basis (auto: the domestic view, the local "
+            "view of a provincial table) removes imported inputs — run without --basis published")
+    if as_json:
+        return emit({**meta, "multipliers": rows})
+    tab = Table(title=f"{meta['name']} — {t.name} ({t.year})",
+                caption=f"unit: {meta['unit']}\n"
+                        + basis_line(m.attrs["basis_note"], m.attrs["basis_note_zh"], lang))
+    tab.add_column("#", justify="right")
+    tab.add_column("code")
+    tab.add_column("部门" if lang == "zh" else "sector")
+    tab.add_column("multiplier", justify="right")
+    for r in rows:
+        tab.add_row(str(r["rank"]), r["sector"], r["name"],
+                    "—" if r["value"] is None else f"{r['value']:.4f}" if abs(r["value"]) >= 0.01
+                    or r["value"] == 0 else f"{r['value']:.4g}")  # jobs, CO2 per 万元 are small
+    out.print(tab)
+    if "closure" in m.attrs:  # Type II: which households were closed
+        cl = m.attrs["closure"]
+        out.print(("居民收口 closure: " if lang == "zh" else "closure: ") + cl[f"text_{lang}"],
+                  soft_wrap=True, markup=False)
+        if cl[f"warning_{lang}"]:
+            out.print("⚠ " + cl[f"warning_{lang}"], soft_wrap=True, markup=False)
+    if sat is not None:
+        out.print(("数据 data: " if lang == "zh" else "data: ") + f"{sat.year} — {sat.note}",
+                  soft_wrap=True, markup=False)
+    if va_one:
+        why = ("竞争型表按原表口径（--basis published）计算时进口不作为漏出，最终需求最终全部转化为"
+               "增加值，故增加值乘数均为 1；去掉 --basis published 即按默认口径（国内视角，省级表为"
+               "本地视角，扣除进口中间品）计算。" if lang == "zh" else meta["why_all_one"])
+        out.print("⚠ " + why, soft_wrap=True, markup=False)
+
+
+@app.command()
+def export(source: str = typer.Argument(..., help="Dataset id or table file."),
+           to: Path = typer.Option(..., "--to", help="FILE.xlsx, FILE.csv or FILE.parquet."),
+           fmt: Optional[str] = FMT,
+           data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Write a table to Excel, CSV (generic template layout) or native Parquet (atomic)."""
+    from ..export import export_table
+    t = load(source, data_dir, fmt)
+    path = export_table(t, to)
+    if as_json:
+        return emit({"ok": True, "path": str(path)})
+    out.print(f"[green]✓[/] wrote {esc(path)}", markup=True)
+
+
+@app.command()
+def template(to: Path = typer.Option(..., "--to", help="FILE.csv or FILE.xlsx to create."),
+             like: Optional[str] = typer.Option(None, "--like", help="Copy the sector list of "
+                                                "this dataset id or table file."),
+             sectors: int = typer.Option(3, "--sectors", help="Number of sectors when no --like."),
+             data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+    """Write an empty generic template (sectors × final demand) to fill from a yearbook."""
+    from ..readers.generic import write_template
+    if like:
+        t = load(like, data_dir)
+        secs = [(code_str(c), r["name_zh"], r["name_en"]) for c, r in t.sectors.iterrows()]
+    else:
+        at_least("--sectors", sectors, 1)
+        secs = [(f"S{i + 1:02d}", f"部门{i + 1}", f"Sector {i + 1}") for i in range(sectors)]
+    write_template(to, sectors=secs)
+    if as_json:
+        return emit({"ok": True, "path": str(to)})
+    out.print(f"[green]✓[/] wrote template {esc(to)}", markup=True)
