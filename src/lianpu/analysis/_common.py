@@ -7,9 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core.errors import check_lang
+from ..core import coefficients as coef
+from ..core.errors import TableError, check_lang, message
 # the one encoder and code-to-text (defined in _result; importable here as before)
 from ._result import code_str, dumps, frame_records, jsonable  # noqa: F401
+
+#: multiplier kinds every table has (besides its satellites)
+KINDS = ("output", "value_added", "income")
 
 #: right-hand sides per block when the diagonal of an inverse is needed (memory n × BLOCK)
 BLOCK = 256
@@ -107,3 +111,26 @@ def bilingual(df: pd.DataFrame, names: dict, lang: str | None = None) -> pd.Data
         df = df.rename(columns=zh if lang == "zh" else en)
         df.attrs["zh"], df.attrs["en"] = zh, en
     return df
+
+
+def intensity(table, kind: str) -> tuple[np.ndarray, str]:
+    """Direct effect per unit of gross output for ``kind`` and the unit of the effect (the
+    intensity row s of :mod:`lianpu.analysis.multipliers`; here so that the household closure
+    and the multipliers can both use it without importing each other)."""
+    if kind == "output":
+        return np.ones(table.n), table.unit
+    if kind == "value_added":
+        return coef.calc_S(table.value_added_[None, :], table.x_)[0], table.unit
+    if kind == "income":
+        if table.compensation_row is None:
+            raise TableError(message(table.name, "no compensation-of-employees row, so income "
+                                     "multipliers are undefined", argument="kind",
+                                     expected="a table with compensation_row set (NBS: VA001)"))
+        row = list(table.primary_labels.index).index(table.compensation_row)
+        return coef.calc_S(table.V_[row][None, :], table.x_)[0], table.unit
+    if kind in table.satellites:
+        sat = table.satellites[kind]
+        return coef.calc_S(sat.values[None, :], table.x_)[0], sat.unit
+    known = list(KINDS) + list(table.satellites)
+    raise TableError(message(table.name, f"unknown multiplier kind {kind!r}", argument="kind",
+                             expected=f"one of {known}"))

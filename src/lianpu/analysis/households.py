@@ -41,7 +41,7 @@ import pandas as pd
 
 from ..core import roles
 from ..core.errors import DatasetError, LianpuError, TableError, message
-from ._common import cached
+from ._common import cached, intensity
 from ._result import Result
 
 __all__ = ["HouseholdSplit", "Closure", "HouseholdSplitUnavailable", "household_split",
@@ -369,7 +369,6 @@ def closure(table, households=None, data_dir=None) -> Closure:
 
 
 def _income(table):
-    from .multipliers import intensity
     hr, _ = intensity(table, "income")
     row = list(table.primary_labels.index).index(table.compensation_row)
     income = float(table.V_[row].sum())

@@ -21,40 +21,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..core import coefficients as coef
 from ..core import leontief as leo
-from ..core.errors import TableError, check_choice, message
-from ._common import cached
+from ..core.errors import check_choice
+from ._common import KINDS, cached, intensity  # noqa: F401  (intensity: imported from here too)
 from ._result import ResultFrame, ResultSeries, as_frame, as_series
 from .households import closure
 
-KINDS = ("output", "value_added", "income")
 NAMES = {
     "output": ("产出乘数", "output multiplier"),
     "value_added": ("增加值乘数", "value-added multiplier"),
     "income": ("收入乘数", "income multiplier"),
 }
-
-
-def intensity(table, kind: str) -> tuple[np.ndarray, str]:
-    """Direct effect per unit of gross output for ``kind`` and the unit of the effect."""
-    if kind == "output":
-        return np.ones(table.n), table.unit
-    if kind == "value_added":
-        return coef.calc_S(table.value_added_[None, :], table.x_)[0], table.unit
-    if kind == "income":
-        if table.compensation_row is None:
-            raise TableError(message(table.name, "no compensation-of-employees row, so income "
-                                     "multipliers are undefined", argument="kind",
-                                     expected="a table with compensation_row set (NBS: VA001)"))
-        row = list(table.primary_labels.index).index(table.compensation_row)
-        return coef.calc_S(table.V_[row][None, :], table.x_)[0], table.unit
-    if kind in table.satellites:
-        sat = table.satellites[kind]
-        return coef.calc_S(sat.values[None, :], table.x_)[0], sat.unit
-    known = list(KINDS) + list(table.satellites)
-    raise TableError(message(table.name, f"unknown multiplier kind {kind!r}", argument="kind",
-                             expected=f"one of {known}"))
 
 
 def household_closure(table, households=None, data_dir=None):

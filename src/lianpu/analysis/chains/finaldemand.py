@@ -122,10 +122,12 @@ class Inducement(Result, Mapping):
     unmatched: list
     x: np.ndarray
 
+    def _fields(self) -> dict:
+        return {k: self.item_list if k == "items" else getattr(self, k)
+                for k in _INDUCEMENT_KEYS}
+
     def __getitem__(self, key):
-        if key not in _INDUCEMENT_KEYS:
-            raise KeyError(key)
-        return self.item_list if key == "items" else getattr(self, key)
+        return self._fields()[key]
 
     def __iter__(self):
         return iter(_INDUCEMENT_KEYS)
