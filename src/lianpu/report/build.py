@@ -23,9 +23,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..atomic import is_stale, umask
-from ..core.errors import LianpuError
+from ..core.errors import LianpuError, check_lang
+from ..core.units import Unit
 from . import content
-from .i18n import Text, check_lang, short_unit, source_text
+from .common import memo
+from .i18n import Text, source_text
 from .model import anchor, assign_sheet_names
 from .render import env, figure_div, frame_rows, numeric_columns, plotly_js, write_workbook
 
@@ -48,7 +50,7 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
     ----------
     table : IOTable
     tracks : list of track ids, optional
-        Chains to diagnose (see ``lianpu.tracks()``); default :data:`content.DEFAULT_TRACKS`
+        Chains to diagnose (see ``lianpu.tracks()``); default :data:`lianpu.analysis.defaults.DEFAULT_TRACKS`
         (those the track registry knows).
     lang : "zh" (default) or "en"
     out_dir : path
@@ -76,7 +78,7 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
     recover(out)
     _check_target(out)
     steps, ids = content.plan(table, tracks, scenario=scenario, data_dir=data_dir, region=region)
-    with _progress(progress, len(steps) + 2) as bar:
+    with _progress(progress, len(steps) + 2) as bar, memo():  # results shared by one build
         sections, chains = [], []
         for label, fn in steps:
             bar.advance(label)
@@ -211,7 +213,7 @@ def _render_html(table, sections, lang) -> str:
         T=T, lang=lang, sections=views, colon="：" if lang == "zh" else ": ", css=Markup(css),
         plotly_js=Markup(plotly_js()),
         table_title=source_text(table, lang), source=source_text(table, lang), year=table.year,
-        unit=short_unit(table.unit, lang), xlsx=WORKBOOK, version=__version__, footer=footer,
+        unit=Unit.parse(table.unit).text(lang), xlsx=WORKBOOK, version=__version__, footer=footer,
         generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"))
 
 

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 
 from ..atomic import atomic_open, atomic_path
+from ..core.units import fmt_num
 
 COLORS = {"up": "#3b7dd8", "track": "#d64545", "down": "#2e9e6a", "other": "#9aa3ad"}
 SCRIPT = """
@@ -135,10 +136,13 @@ def to_graphml(cm, path, **kw) -> Path:
 
 # --------------------------------------------------------------------------- HTML
 def _fmt(v) -> str:
-    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+    """A number of the chain map by its size (the one formatter, :func:`fmt_num`): no
+    decimals from 100, three from 0.01, scientific below; '—' if missing."""
+    if fmt_num(v) == "—":
         return "—"
+    v = float(v)
     a = abs(v)
-    return f"{v:,.0f}" if a >= 100 else f"{v:,.3f}" if a >= 0.01 else f"{v:.2e}"
+    return fmt_num(v, 0) if a >= 100 else fmt_num(v, 3) if a >= 0.01 else f"{v:.2e}"
 
 
 def _t(zh: str, en: str, lang: str) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..analysis._result import code_str
+from ..core.units import Unit
 from . import figures as fg
-from .content import analysis, multipliers_block
-from .i18n import basis_text, short_unit, source_text, tr
+from .common import analysis, multipliers_block
+from .i18n import source_text, tr
 from .model import Figure, Section, Sheet
 
 QUADRANT_OF_TYPE = {"key": "q1", "forward": "q2", "weak": "q3", "backward": "q4"}
@@ -15,7 +17,7 @@ ITEMS = ("consumption", "capital", "exports", "other")
 
 
 def keysector_frame(table):
-    """``lianpu.keysectors(table)``, cached per table (see :func:`content.analysis`)."""
+    """``lianpu.keysectors(table)``, cached per table (see :func:`.common.analysis`)."""
     from ..analysis.chains.keysectors import keysectors
     return analysis(table, ("keysectors",), keysectors)
 
@@ -24,11 +26,11 @@ def quadrant_frame(table, lang) -> pd.DataFrame:
     ks = keysector_frame(table)
     names = table.label(lang)
     return pd.DataFrame({
-        "code": [_c(c) for c in ks.index], "name": [names[c] for c in ks.index],
+        "code": [code_str(c) for c in ks.index], "name": [names[c] for c in ks.index],
         "power": ks["power_of_dispersion"].to_numpy(), "sensitivity": ks["sensitivity"].to_numpy(),
         "type": ks["type"].to_numpy(),
         "type_name": ks["type_zh" if lang == "zh" else "type_en"].to_numpy(),
-        "quadrant": [QUADRANT_OF_TYPE[t] for t in ks["type"]], "size": table.x_})
+        "quadrant": [QUADRANT_OF_TYPE[t] for t in ks["type"]], "size": table.x.to_numpy()})
 
 
 def quadrant_figure(table, lang, highlight=None, color=None, key="quadrant"):
@@ -51,10 +53,10 @@ def keysectors_section(table, lang) -> Section:
     sec.figures.append(quadrant_figure(table, lang))
     names = table.label(lang)
     L = _namer(ks, lang)
-    unit = short_unit(table.unit, lang)
+    unit = Unit.parse(table.unit).text(lang)
     typ = "type_zh" if lang == "zh" else "type_en"
     frame = pd.DataFrame({
-        tr("code", lang): [_c(c) for c in ks.index],
+        tr("code", lang): [code_str(c) for c in ks.index],
         tr("sector", lang): [names[c] for c in ks.index],
         L("power_of_dispersion"): ks["power_of_dispersion"].to_numpy(),
         L("sensitivity"): ks["sensitivity"].to_numpy(), tr("sector_type", lang): ks[typ].to_numpy(),
@@ -94,7 +96,7 @@ def inducement_section(table, lang) -> Section:
     L = _namer(ks, lang)
     items = [i for i in ITEMS if f"inducement_{i}" in ks]
     src, year = source_text(table, lang), table.year
-    unit = short_unit(table.unit, lang)
+    unit = Unit.parse(table.unit).text(lang)
     sec = Section("inducement", tr("inducement", lang), tr("inducement_lead", lang))
     item_name = {i: L(f"inducement_{i}").replace("生产诱发系数", "") if lang == "zh"
                  else L(f"inducement_{i}").split(": ")[-1] for i in items}
@@ -103,14 +105,14 @@ def inducement_section(table, lang) -> Section:
         [item_name[i] for i in items], {tr("inducement_coef", lang): totals},
         tr("inducement_chart", lang), tr("inducement_unit", lang), src, year, lang, height=360),
         tr("inducement_unit", lang), src, year))
-    top = np.argsort(-table.x_)[:15]
+    top = np.argsort(-table.x.to_numpy())[:15]
     names = table.label(lang)
     series = {item_name[i]: 100 * ks[f"dependence_{i}"].to_numpy()[top] for i in items}
     sec.figures.append(Figure("dependence", tr("dependence_chart", lang), fg.bars_grouped(
         [names.iloc[j] for j in top], series, tr("dependence_chart", lang), "%", src, year, lang,
         stacked=True, horizontal=True, height=560), "%", src, year))
-    order = np.argsort(-table.x_)
-    base = pd.DataFrame({tr("code", lang): [_c(ks.index[j]) for j in order],
+    order = np.argsort(-table.x.to_numpy())
+    base = pd.DataFrame({tr("code", lang): [code_str(ks.index[j]) for j in order],
                          tr("sector", lang): [names.iloc[j] for j in order]})
     note = _basis_note(ks, lang)
     for what, title_key, unit_txt, scale in (
@@ -123,7 +125,3 @@ def inducement_section(table, lang) -> Section:
         sec.sheets.append(Sheet(f"{what}", tr(title_key, lang), frame, show=15, note=note))
         note = ""
     return sec
-
-
-def _c(c):
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)

@@ -6,9 +6,11 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..analysis._result import code_str
 from ..core.errors import LianpuError
+from ..core.units import Unit, fmt_num
 from . import figures as fg
-from .i18n import display_unit, fmt_num, short_unit, source_text, tr
+from .i18n import source_text, tr
 from .model import Figure, Section, Sheet
 
 EFFECT_KEYS = ("direct", "indirect", "induced", "total")
@@ -92,7 +94,7 @@ def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
     sec.figures.append(Figure("carbon-multipliers", tr("carbon_multipliers", lang), fg.bar_h(
         [names[c] for c in top.index], top.to_numpy(), tr("carbon_multipliers", lang), iunit_show,
         src, year, lang, color="#7f5539"), iunit_show, src, year))
-    sheet = pd.DataFrame({tr("code", lang): [_c(c) for c in m.index],
+    sheet = pd.DataFrame({tr("code", lang): [code_str(c) for c in m.index],
                           tr("sector", lang): [names[c] for c in m.index],
                           f"{tr('co2_direct', lang)} [{unit}]": m["direct"].to_numpy(),
                           f"{tr('co2_intensity', lang)} [{iunit_show}]": m["intensity"].to_numpy(),
@@ -179,56 +181,22 @@ def _read_national(year, path, mtime):
 
 
 # --------------------------------------------------------------------------- scenario
-def default_project(table, track_ids):
-    """The example project: 1 billion CNY (10 亿元 = 100,000 万元) of final demand for the
-    largest sector of the first track that this table can resolve (else the largest sector)."""
-    from ..analysis.tracks.catalogue import resolve
-    from ..core.errors import TableError
-    for tid in track_ids:
-        try:
-            idx = resolve(table, tid)
-        except TableError:
-            continue
-        j = max(idx, key=lambda i: table.x_[i])
-        break
-    else:
-        j = int(np.argmax(table.x_))
-    # 10 亿元 in a 万元 table, 1 billion in a million-unit table
-    amount = 100_000.0 if "万元" in table.unit else 1000.0
-    return {table.index[j]: amount}
-
-
-def impact_basis(table):
-    """(table for impacts, households for Type II): the domestic view of a competitive table,
-    so that effects exclude imported inputs; households: the library's default (None)."""
-    from .content import domestic_view, type2_households
-    t, _ = domestic_view(table)
-    return t, type2_households(t)
-
-
-def impact_section(table, lang, demand: dict, type: str = "II", key="impact",
+def impact_section(table, lang, demand, type: str = "II", key="impact",
                    title=None, lead=None) -> Section:
     """Direct, indirect (and induced) effects of ``demand`` ({sector: amount in the table's
-    unit}) on output, value added and income; the numbers are ``lianpu.impact``'s."""
-    from ..analysis.scenarios.impact import impact
-    t, hh = impact_basis(table)
-    s = pd.Series(0.0, index=t.index)
-    for c, a in demand.items():
-        s[c] += a
-    why_not_ii = ""
-    if type == "II":
-        try:
-            res = impact(t, s, type="II", households=hh or None)
-        except LianpuError as exc:  # no household column or no compensation row: Type I
-            why_not_ii, type = str(exc), "I"
-    if type == "I":
-        res = impact(t, s, type="I")
-    src, year, unit = source_text(table, lang), table.year, short_unit(table.unit, lang)
+    unit}, or a parsed :class:`~lianpu.analysis.scenarios.demand.Demand`) on output, value
+    added and income; the numbers are ``lianpu.impact``'s."""
+    from ..analysis.defaults import demand_items, effects_view, impact_with_fallback
+    t = effects_view(table)[0]
+    res, why_not_ii = impact_with_fallback(table, demand, type)
+    type = res.type
+    demand = demand_items(table, demand)
+    src, year, unit = source_text(table, lang), table.year, Unit.parse(table.unit).text(lang)
     names = table.label(lang)
     sec = Section(key, title or tr("scenario", lang), lead or "")
     if lead is None:
-        parts = [f"{names[c]}（{_c(c)}）{fmt_num(a, 0)} {unit}" if lang == "zh" else
-                 f"{names[c]} ({_c(c)}) {fmt_num(a, 0)} {unit}" for c, a in demand.items()]
+        parts = [f"{names[c]}（{code_str(c)}）{fmt_num(a, 0)} {unit}" if lang == "zh" else
+                 f"{names[c]} ({code_str(c)}) {fmt_num(a, 0)} {unit}" for c, a in demand.items()]
         sec.lead = tr("scenario_run_lead", lang, demand="；".join(parts) if lang == "zh"
                       else "; ".join(parts), type=type)
     effs = res.effects
@@ -239,7 +207,7 @@ def impact_section(table, lang, demand: dict, type: str = "II", key="impact",
                     + [float(r[e]) for e in effs])
     sec.sheets.append(Sheet(f"{key}-totals", tr("impact_totals", lang), pd.DataFrame(
         rows, columns=[tr("indicator", lang), tr("unit", lang)] + [tr(e, lang) for e in effs])))
-    by = pd.DataFrame({tr("code", lang): [_c(c) for c in t.index],
+    by = pd.DataFrame({tr("code", lang): [code_str(c) for c in t.index],
                        tr("sector", lang): [names[c] for c in t.index]})
     out_name = _ind_name("output", res, lang)
     for e in effs:
@@ -250,7 +218,7 @@ def impact_section(table, lang, demand: dict, type: str = "II", key="impact",
             res.effect(ind, "total")[:, 0]
     by = by.sort_values(by.columns[2 + len(effs) - 1], ascending=False).reset_index(drop=True)
     sec.sheets.append(Sheet(f"{key}-sectors", tr("impact_by_sector", lang), by, show=20))
-    k, dunit = display_unit(table.unit, lang)
+    k, dunit = Unit.parse(table.unit).display(lang)
     head = by.head(15)
     parts = [e for e in effs if e != "total"]
     fig = fg.bars_grouped(list(head[tr("sector", lang)]),
@@ -273,13 +241,13 @@ def _ind_name(ind, res, lang):
 
 
 def _impact_notes(res, table, lang):
-    from .content import domestic_view
+    from ..analysis.defaults import effects_view
     out = []
     b = res.basis
     if b:
         out.append(("计算口径：" + b["note_zh"] + "。") if lang == "zh" else
                    ("Basis: " + b["note_en"] + "."))
-    if domestic_view(table)[1] == "domestic":
+    if effects_view(table)[1] == "domestic":
         out.append(tr("impact_domestic_note", lang))
     if res.type == "II":
         out.append(tr("impact_type2_note", lang))
@@ -292,14 +260,11 @@ def _impact_notes(res, table, lang):
 
 
 def scenario_section(table, lang, track_ids=(), project=None) -> Section:
-    demand = project or default_project(table, track_ids)
+    from ..analysis.defaults import example_demand
+    demand = project or example_demand(table, track_ids)
     sec = impact_section(table, lang, demand, type="II", key="scenario")
     c, a = next(iter(demand.items()))
-    k, dunit = display_unit(table.unit, lang)
+    k, dunit = Unit.parse(table.unit).display(lang)
     sec.lead = tr("scenario_lead", lang, sector=table.label(lang)[c],
                   amount=f"{fmt_num(a * k, 0)} {dunit}") + " " + sec.lead
     return sec
-
-
-def _c(c):
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)

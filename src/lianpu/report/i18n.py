@@ -1,13 +1,16 @@
-"""Bilingual text for the report and the dashboard (strings in ``strings.toml``), units and
-number formatting. Chinese is the default language."""
+"""Bilingual text for the report and the dashboard (strings in ``strings.toml``). Chinese is
+the default language. Numbers and units are formatted by :mod:`lianpu.core.units` (``fmt_num``,
+``fmt_pct``, ``Unit.parse(u).text(lang)`` / ``.display(lang)``), the language is checked by
+:func:`lianpu.core.errors.check_lang` — one of each for the CLI, the report and the dashboard."""
 from __future__ import annotations
 
-import math
 import tomllib
 from functools import cache
 from pathlib import Path
 
-LANGS = ("zh", "en")
+from ..core.errors import LANGS, check_lang
+
+__all__ = ["LANGS", "Text", "basis_text", "both", "source_text", "tr"]
 
 
 @cache
@@ -15,12 +18,6 @@ def _strings() -> dict[str, tuple[str, str]]:
     with open(Path(__file__).with_name("strings.toml"), "rb") as fh:
         raw = tomllib.load(fh)
     return {k: (v[0], v[1]) for k, v in raw.items()}
-
-
-def check_lang(lang: str, argument: str = "lang") -> str:
-    if lang not in LANGS:
-        raise ValueError(f"argument '{argument}': found {lang!r}, expected 'zh' or 'en'")
-    return lang
 
 
 def tr(key: str, lang: str = "zh", **fmt) -> str:
@@ -49,39 +46,6 @@ def both(key: str) -> str:
     """'中文 English' — for Excel headers and sheet names that serve both readers."""
     zh, en = _strings()[key]
     return f"{zh} {en}"
-
-
-def display_unit(unit: str, lang: str) -> tuple[float, str]:
-    """(factor, unit) for showing money totals: tables in 万元 are shown in 亿元 (× 1e-4)."""
-    if "万元" in unit:
-        return 1e-4, "亿元" if lang == "zh" else "100 million CNY"
-    if unit.strip().lower() == "million usd":
-        return 1e-3, "十亿美元" if lang == "zh" else "billion USD"
-    return 1.0, unit
-
-
-def short_unit(unit: str, lang: str) -> str:
-    """The table's own unit as planners write it (万元 / 10,000 CNY)."""
-    if "万元" in unit:
-        return "万元" if lang == "zh" else "10,000 CNY"
-    if unit.strip().lower() == "million usd":
-        return "百万美元" if lang == "zh" else "million USD"
-    return unit
-
-
-def fmt_num(v, digits: int = 2) -> str:
-    """Thousands separators; '—' for missing values."""
-    if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
-        return "—"
-    if isinstance(v, (int,)) and not isinstance(v, bool):
-        return f"{v:,d}"
-    return f"{float(v):,.{digits}f}"
-
-
-def fmt_pct(v, digits: int = 1) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "—"
-    return f"{100 * float(v):.{digits}f}%"
 
 
 _ORGS = {"nbs": ("国家统计局，经 R 包 ionet", "NBS via R package ionet"),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..analysis._result import code_str
+from ..core.units import Unit
 from . import figures as fg
-from .i18n import display_unit, short_unit, source_text, tr
+from .i18n import source_text, tr
 from .model import Figure, Section, Sheet
 
 TOP = 10
@@ -15,8 +17,9 @@ def weak_result(table, track, region=None):
     """``lianpu.weaklinks`` of a track or sector list (in ``region`` of an MRIO), cached per
     table."""
     from ..analysis.chains.weaklinks import weaklinks
-    from .content import analysis, default_region
-    reg = default_region(table, region)
+    from ..analysis.defaults import chain_region
+    from .common import analysis
+    reg = chain_region(table, region)
     key = ("weaklinks", track if isinstance(track, str) else tuple(map(str, track)), reg)
     return analysis(table, key, lambda t: weaklinks(t, track if isinstance(track, str)
                                                    else list(track), top=TOP, region=reg))
@@ -30,7 +33,7 @@ def _base(df, table, lang):
     names = table.label(lang)
     return pd.DataFrame({tr("rank", lang): df["rank"].to_numpy() if "rank" in df else
                          range(1, len(df) + 1),
-                         tr("code", lang): [_c(c) for c in df.index],
+                         tr("code", lang): [code_str(c) for c in df.index],
                          tr("sector", lang): [names.get(c, df.loc[c, "name_zh"])
                                               for c in df.index]})
 
@@ -47,9 +50,9 @@ def _reason(lang, **kv):
 
 def list_sections(table, track, tid, name, lang, color, region=None) -> list[Section]:
     wl = weak_result(table, track, region)
-    unit = short_unit(table.unit, lang)
+    unit = Unit.parse(table.unit).text(lang)
     src, year = source_text(table, lang), table.year
-    k, dunit = display_unit(table.unit, lang)
+    k, dunit = Unit.parse(table.unit).display(lang)
     out = []
     # supply structure: the chain's largest inputs, domestic vs imported (a "map" of the lists)
     links = wl.links.head(12)
@@ -153,7 +156,3 @@ def _empty_note(sec, frame, lang):
     if frame.empty:
         sec.paragraphs.append(tr("none_found", lang))
     return sec
-
-
-def _c(c):
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)

@@ -4,25 +4,28 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..analysis._result import code_str
+from ..core.units import Unit, fmt_num
 from . import figures as fg
-from .i18n import display_unit, fmt_num, short_unit, source_text, tr
+from .i18n import source_text, tr
 from .model import Section, Sheet
 
 
 def facts(table) -> dict:
     """Totals in the table's unit (what ``lianpu info`` reports, plus imports and exports)."""
     from ..core import roles
-    Y = table.Y_
+    Y = table.Y.to_numpy()
+    Ym = None if table.Ym is None else table.Ym.to_numpy()
     use_cols = [j for j, r in enumerate(table.fd_roles)
                 if r not in roles.SUPPLY_FROM_OUTSIDE and r != "discrepancy"]
     imp = table.imports_total_
     exc = table.fd_positions(roles.EXPORTS)
     ex = Y[:, exc].sum() if exc else np.nan
-    x = float(table.x_.sum())
+    x = float(table.x.sum())
     va = float(table.value_added_.sum())
-    z = float(table.Z_.sum()) + (float(table.Zm_.sum()) if table.Zm_ is not None else 0.0)
-    fu = float(Y[:, use_cols].sum()) + (float(table.Ym_[:, use_cols].sum())
-                                        if table.Ym_ is not None else 0.0)
+    z = float(table.Z.to_numpy().sum()) + (float(table.Zm.to_numpy().sum())
+                                           if table.Zm is not None else 0.0)
+    fu = float(Y[:, use_cols].sum()) + (float(Ym[:, use_cols].sum()) if Ym is not None else 0.0)
     inc, outc = table.fd_positions(roles.INFLOWS), table.fd_positions({"outflow"})
     return {"sectors": table.n, "gross_output": x, "value_added": va, "intermediate": z,
             "final_use": fu, "imports": float(imp.sum()) if imp is not None else np.nan,
@@ -34,8 +37,8 @@ def facts(table) -> dict:
 
 
 def overview(table, lang: str) -> Section:
-    src, year, unit = source_text(table, lang), table.year, short_unit(table.unit, lang)
-    k, dunit = display_unit(table.unit, lang)
+    src, year, unit = source_text(table, lang), table.year, Unit.parse(table.unit).text(lang)
+    k, dunit = Unit.parse(table.unit).display(lang)
     f = facts(table)
     sec = Section("overview", tr("overview", lang), tr("overview_lead", lang), sheets_first=True)
     money = ("gross_output", "value_added", "intermediate", "final_use", "imports", "exports",
@@ -69,7 +72,7 @@ def overview(table, lang: str) -> Section:
                                                tr("top_va", lang), dunit, src, year, lang),
         dunit, src, year))
     share = va / va.sum()
-    sv = pd.DataFrame({tr("code", lang): [_c(c) for c in va.index],
+    sv = pd.DataFrame({tr("code", lang): [code_str(c) for c in va.index],
                        tr("sector", lang): list(names),
                        f"{tr('value_added', lang)} [{unit}]": va.to_numpy(),
                        f"{tr('va_share', lang)} [%]": 100 * share.to_numpy()})
@@ -77,15 +80,16 @@ def overview(table, lang: str) -> Section:
                                                                        else " by sector"),
                             sv.sort_values(sv.columns[2], ascending=False), show=15))
     fdl = table.final_demand_labels
-    fd_tot = table.Y_.sum(axis=0) + (table.Ym_.sum(axis=0) if table.Ym_ is not None else 0)
+    fd_tot = table.Y.to_numpy().sum(axis=0) + (table.Ym.to_numpy().sum(axis=0)
+                                                if table.Ym is not None else 0)
     fd_names = fdl["name_zh" if lang == "zh" else "name_en"].where(
-        fdl["name_zh" if lang == "zh" else "name_en"].astype(bool), [_c(c) for c in fdl.index])
+        fdl["name_zh" if lang == "zh" else "name_en"].astype(bool), [code_str(c) for c in fdl.index])
     sec.figures.append(_fig("fd_structure", tr("fd_structure", lang), fg.bar_h(
         list(fd_names), fd_tot * k, tr("fd_structure", lang), dunit, src, year, lang,
         color="#2e8b57"), dunit, src, year))
     pl = table.primary_labels
     pn = pl["name_zh" if lang == "zh" else "name_en"].where(
-        pl["name_zh" if lang == "zh" else "name_en"].astype(bool), [_c(c) for c in pl.index])
+        pl["name_zh" if lang == "zh" else "name_en"].astype(bool), [code_str(c) for c in pl.index])
     vtot = table.V_.sum(axis=1)
     if (vtot >= 0).all() and len(vtot) > 1:
         sec.figures.append(_fig("va_structure", tr("va_structure", lang), fg.donut(
@@ -98,9 +102,6 @@ def _fig(key, title, fig, unit, src, year, note=""):
     from .model import Figure
     return Figure(key, title, fig, unit, src, year, note)
 
-
-def _c(c):
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
 
 
 def _balance_text(table, lang: str) -> str:

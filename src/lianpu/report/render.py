@@ -103,3 +103,9 @@ def write_workbook(sheets, path: Path, meta: dict) -> None:
         pd.DataFrame({"field": list(meta), "value": [str(v) for v in meta.values()]}).to_excel(
             xw, sheet_name="meta", index=False)
         neutralise_writer(xw)  # user text like '=HYPERLINK(…)' stays text, never a formula
+
+
+def section_workbook(sec, path_or_buf, meta: dict) -> None:
+    """One section (with its children) as a workbook: one sheet per table, plus 'meta'."""
+    from .model import assign_sheet_names
+    write_workbook(assign_sheet_names([sec]), path_or_buf, meta)

@@ -1,7 +1,7 @@
 """One entry point for the dashboard: build a named report section for a table."""
 from __future__ import annotations
 
-from ..core.errors import TableError
+from ..core.errors import TableError, check_choice
 
 WHAT = ("overview", "keysectors", "multipliers", "chain", "impact", "valuechains", "regional")
 
@@ -11,7 +11,16 @@ def build(table, what: str, lang: str, **args):
 
     ``chain`` takes ``track`` (an id or a tuple of sector codes); ``impact`` takes ``demand``
     ({sector: amount in the table's unit}) and ``type`` ("I" or "II"); ``regional`` (the China
-    MRIO) takes ``region`` (a province; default 四川 where present, else the first region)."""
+    MRIO) takes ``region`` (a province; default :func:`lianpu.analysis.defaults.
+    regional_province`). Results are shared inside the enclosing :func:`.common.memo` (the
+    dashboard's bounded store), else within this one build."""
+    from .common import memo
+    check_choice(what, WHAT, argument="what")
+    with memo():
+        return _build(table, what, lang, **args)
+
+
+def _build(table, what, lang, **args):
     if what == "overview":
         from .overview import overview
         return overview(table, lang)
@@ -19,7 +28,7 @@ def build(table, what: str, lang: str, **args):
         from .economy import keysectors_section
         return keysectors_section(table, lang)
     if what == "multipliers":
-        from .content import multipliers_block
+        from .common import multipliers_block
         from .i18n import tr
         from .model import Section
         fig, sheet = multipliers_block(table, lang, "multipliers")
@@ -35,12 +44,10 @@ def build(table, what: str, lang: str, **args):
     if what == "valuechains":
         from .valuechains import valuechains_section
         return valuechains_section(table, lang, data_dir=args.get("data_dir"))
-    if what == "regional":
-        from .regional import regional_section
-        region = args.get("region") or ("SC" if "SC" in getattr(table, "regions", ()) else
-                                        (table.regions[0] if table.is_multiregional else None))
-        return regional_section(table, region, lang, data_dir=args.get("data_dir"))
-    raise ValueError(f"argument 'what': found {what!r}, expected one of {list(WHAT)}")
+    from ..analysis.defaults import regional_province
+    from .regional import regional_section
+    return regional_section(table, regional_province(table, args.get("region")), lang,
+                            data_dir=args.get("data_dir"))
 
 
 def available_tracks(table, lang: str) -> list[dict]:

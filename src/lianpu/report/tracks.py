@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..core.errors import TableError
+from ..analysis._result import code_str
+from ..analysis.defaults import chain_region, effects_view
+from ..core.units import Unit
 from . import figures as fg
-from .content import DEFAULT_TRACKS, analysis, default_region, multipliers_block
-from .i18n import basis_text, display_unit, short_unit, source_text, tr
+from .common import analysis, multipliers_block
+from .i18n import basis_text, source_text, tr
 from .model import Figure, Section, Sheet
 from .panorama import panorama
 
@@ -26,25 +28,6 @@ def color_of(track_id) -> str:
     return fg.PALETTE[-1]  # a custom sector selection
 
 
-def selected(table, tracks=None) -> list[str]:
-    """Track ids to report: those asked for (unknown ones are an error), else the defaults
-    this table can resolve."""
-    from ..analysis.tracks.catalogue import find_track, resolve
-    if tracks:
-        ids = [find_track(t).id for t in tracks]
-        for i in ids:
-            resolve(table, i)  # a track without codes for this table: say so now
-        return ids
-    out = []
-    for i in DEFAULT_TRACKS:
-        try:
-            resolve(table, i)
-        except TableError:
-            continue
-        out.append(i)
-    return out
-
-
 def tracks_section(table, ids, lang, children=None) -> Section:
     """The chains chapter: one child per track (built here from ``ids``, or given)."""
     sec = Section("tracks", tr("tracks", lang), tr("tracks_lead", lang))
@@ -58,7 +41,7 @@ def tracks_section(table, ids, lang, children=None) -> Section:
 def chain_result(table, track, region=None):
     """``lianpu.chain`` of a track or sector list (in ``region`` of an MRIO), cached per table."""
     from ..analysis.chains.chainmap import chain
-    reg = default_region(table, region)
+    reg = chain_region(table, region)
     key = ("chain", track if isinstance(track, str) else tuple(map(str, track)), reg)
     return analysis(table, key, lambda t: chain(t, track if isinstance(track, str)
                                                else list(track), region=reg))
@@ -77,17 +60,16 @@ def track_section(table, track, lang, region=None) -> Section:
             f"{name}: {', '.join(map(str, track))}"
     color = color_of(track)
     src, year = source_text(table, lang), table.year
-    k, dunit = display_unit(table.unit, lang)
+    k, dunit = Unit.parse(table.unit).display(lang)
     sec = Section(f"track-{tid}", name, color=color)
     sec.paragraphs.append(_summary(cm, table, lang))
     note = (cm.note_zh or cm.note) if lang == "zh" else cm.note
     if note:
         sec.paragraphs.append(("产业链与投入产出部门的对应：" if lang == "zh" else
                                "Mapping to IO sectors: ") + note)
-    from .content import domestic_view
-    basis = domestic_view(table)[0]  # the same view lianpu.chain uses (domestic=True)
-    fig, _ = panorama(cm, lang, color, src, year, unit_k=k, unit=dunit, Z=basis.Z_,
-                      index=basis.index)
+    basis = effects_view(table)[0]  # the same view lianpu.chain uses (domestic=True)
+    fig, _ = panorama(cm, lang, color, src, year, unit_k=k, unit=dunit,
+                      Z=basis.Z.to_numpy(), index=basis.index)
     sec.figures.append(Figure(f"{tid}-panorama", tr("panorama", lang), fig, dunit, src, year,
                               note=tr("panorama_note", lang)))
     sec.sheets.append(Sheet(f"tiers-{tid}", f"{tr('tier_table', lang)}·{name}"[:60],
@@ -104,7 +86,7 @@ def track_section(table, track, lang, region=None) -> Section:
 
 def _summary(cm, table, lang) -> str:
     s = cm.summary
-    k, dunit = display_unit(table.unit, lang)
+    k, dunit = Unit.parse(table.unit).display(lang)
     return tr("chain_summary", lang, n=len(cm.track_sectors), output=s["track_output"] * k,
               fd=s["final_demand"] * k, total=s["total_requirement"] * k,
               mult=s["output_multiplier"], indirect=s["indirect_requirement"] * k, unit=dunit,
@@ -115,21 +97,21 @@ def tier_frame(cm, table, lang) -> pd.DataFrame:
     """Core sectors, then upstream suppliers by indirect requirement, then direct buyers."""
     up, down = cm.upstream, cm.downstream
     names = table.label(lang)
-    unit = short_unit(table.unit, lang)
+    unit = Unit.parse(table.unit).text(lang)
     rows = []
     for c, r in up[up.in_track].iterrows():
-        rows.append([_c(c), names.get(c, r["name_zh"]), tr("core", lang), r["output"],
+        rows.append([code_str(c), names.get(c, r["name_zh"]), tr("core", lang), r["output"],
                      r["direct_input"], r["total"], r["apl"], r["upstreamness"]])
     sup = up[~up.in_track & (up["indirect"] > 0)].head(TIER_ROWS)
     for c, r in sup.iterrows():
         t = int(r["tier"])
         tier = (f"{tr('upstream', lang)}（第{t}层）" if lang == "zh" else
                 f"{tr('upstream', lang)} (tier {t})") if t else tr("upstream", lang)
-        rows.append([_c(c), names.get(c, r["name_zh"]), tier, r["output"], r["direct_input"],
+        rows.append([code_str(c), names.get(c, r["name_zh"]), tier, r["output"], r["direct_input"],
                      r["indirect"], r["apl"], r["upstreamness"]])
     buy = down[~down.in_track & (down["direct_sales"] > 0)].head(10)
     for c, r in buy.iterrows():
-        rows.append([_c(c), names.get(c, r["name_zh"]), tr("downstream", lang),
+        rows.append([code_str(c), names.get(c, r["name_zh"]), tr("downstream", lang),
                      float(table.x.loc[c]) if c in table.x.index else float("nan"),
                      r["direct_sales"], r["forward_total"], r["apl_forward"],
                      float(up.loc[c, "upstreamness"]) if c in up.index else float("nan")])
@@ -138,7 +120,3 @@ def tier_frame(cm, table, lang) -> pd.DataFrame:
             f"{tr('tier_total', lang)} [{unit}]", f"{tr('apl', lang)} [{tr('steps', lang)}]",
             f"{tr('upstreamness', lang)} [{tr('ratio_unit_short', lang)}]"]
     return pd.DataFrame(rows, columns=cols)
-
-
-def _c(c):
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)

@@ -11,7 +11,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Request, UploadFile
 from fastapi.responses import Response
 
-from ..core.errors import FormatError
+from ..analysis._result import code_str, jsonable
+from ..analysis.defaults import demand_items
+from ..core.errors import ArgumentError, FormatError, check_choice, message
 from . import views as V
 
 router = APIRouter(prefix="/api")
@@ -76,13 +78,13 @@ def _json_error(status, msg):
 
 @router.get("/tables/{tid}")
 def table_info(request: Request, tid: str, lang: Optional[str] = None):
-    from ..report.overview import facts
+    from ..report import table_facts
     t = V.table_of(request, tid)
     lg = V.lang_of(request, lang)
     bal = t.balance.to_dict()
     return {"ok": True, "id": tid, "title": V.store_of(request).title(tid, lg), "name": t.name,
             "year": t.year, "unit": t.unit, "sectors": t.n, "imports": t.imports,
-            "regions": t.regions, "facts": {k: V.jsonable(v) for k, v in facts(t).items()},
+            "regions": t.regions, "facts": {k: jsonable(v) for k, v in table_facts(t).items()},
             "balance": {"ok": bool(bal["ok"]), "max_row_relative": bal["max_row_relative"],
                         "max_column_relative": bal["max_column_relative"]}}
 
@@ -91,13 +93,13 @@ def table_info(request: Request, tid: str, lang: Optional[str] = None):
 def sectors(request: Request, tid: str):
     t = V.table_of(request, tid)
     return {"ok": True, "sectors": [
-        {"code": V.jsonable(c), "name_zh": r["name_zh"], "name_en": r["name_en"]}
+        {"code": code_str(c), "name_zh": r["name_zh"], "name_en": r["name_en"]}
         for c, r in t.sectors.iterrows()]}
 
 
 @router.get("/tables/{tid}/tracks")
 def tracks(request: Request, tid: str, lang: Optional[str] = None):
-    from ..report.sections import available_tracks
+    from ..report import available_tracks
     t = V.table_of(request, tid)
     return {"ok": True, "tracks": available_tracks(t, V.lang_of(request, lang))}
 
@@ -162,7 +164,7 @@ def weaklinks(request: Request, tid: str, track: Optional[str] = None,
     return {"ok": True, "track": sec.title, "lists": [
         {"key": s.key, "title": s.title, "note": s.note,
          "columns": [str(c) for c in s.frame.columns],
-         "rows": [[V.jsonable(v) for v in r] for r in s.frame.itertuples(index=False, name=None)]}
+         "rows": [[jsonable(v) for v in r] for r in s.frame.itertuples(index=False, name=None)]}
         for s in sheets]}
 
 
@@ -172,12 +174,10 @@ def impact(request: Request, tid: str, payload: dict = Body(...)):
     amounts in the table's unit."""
     t = V.table_of(request, tid)
     lang = V.lang_of(request, payload.get("lang"))
-    demand = V.parse_demand(t, payload.get("demand"))
-    typ = str(payload.get("type", "I"))
-    if typ not in ("I", "II"):
-        raise ValueError(f"'type': found {typ!r}, expected 'I' or 'II'")
+    demand = V.parse_demand(t, payload.get("demand"))  # parsed once: a Demand
+    typ = check_choice(str(payload.get("type", "I")), ("I", "II"), argument="type")
     sec = V.section(request, tid, "impact", lang, demand=demand, type=typ)
-    q = ",".join(f"{V.jsonable(c)}:{a:g}" for c, a in demand.items())
+    q = ",".join(f"{code_str(c)}:{a:g}" for c, a in demand_items(t, demand).items())
     return {"ok": True, "section": V.section_json(sec),
             "downloads": {ext: f"/api/tables/{tid}/download/impact.{ext}?type={typ}&lang={lang}"
                                f"&demand={quote(q)}" for ext in ("csv", "xlsx")}}
@@ -192,19 +192,20 @@ def download(request: Request, tid: str, name: str, track: Optional[str] = None,
     (every table of the section); section is one of overview, keysectors, multipliers, chain,
     impact."""
     if "." not in name or not _NAME.match(name):
-        raise ValueError(f"download name: found {name!r}, expected SECTION.csv or SECTION.xlsx")
+        raise ArgumentError(message(None, "not a download name", argument="name",
+                                    found=repr(name), expected="SECTION.csv or SECTION.xlsx"))
     what, ext = name.rsplit(".", 1)
     if what not in SECTIONS or ext not in ("csv", "xlsx"):
-        raise ValueError(f"download name: found {name!r}, expected one of "
-                         f"{', '.join(s + '.csv|.xlsx' for s in SECTIONS)}")
+        raise ArgumentError(message(None, "not a download name", argument="name",
+                                    found=repr(name), expected="one of " + ", ".join(
+                                        s + ".csv|.xlsx" for s in SECTIONS)))
     lg = V.lang_of(request, lang)
     args = {}
     if what == "chain":
         args["track"] = V.track_arg(track, sectors)
         args["region"] = region
     elif what == "impact":
-        if type not in ("I", "II"):
-            raise ValueError(f"query parameter 'type': found {type!r}, expected 'I' or 'II'")
+        check_choice(type, ("I", "II"), argument="type")
         args = {"demand": V.parse_demand(V.table_of(request, tid), demand or ""), "type": type}
     sec = V.section(request, tid, what, lg, **args)
     base = f"lianpu-{tid}-{what}"

@@ -202,7 +202,7 @@ def _path_roots(data_dir, store) -> list[str]:
     try:
         from ..data.cache import data_dir as cache_dir
         roots.append(str(cache_dir(data_dir).absolute()))
-    except Exception:  # noqa: BLE001 - a missing platformdirs must not break error pages
+    except (ImportError, OSError, LianpuError):  # no platformdirs / no home: no cache root
         pass
     roots = {r.rstrip("/") for r in roots if r and r not in ("/", ".")}
     return sorted(roots, key=len, reverse=True)
@@ -262,7 +262,8 @@ def create_app(data_dir=None, token: str | None = None, max_upload: int = MAX_UP
 
     @app.get("/static-lib/report.css", include_in_schema=False)
     def report_css():  # the report's own stylesheet, so both look alike
-        return FileResponse(Path(__file__).parent.parent / "report" / "templates" / "report.css",
+        from ..report import TEMPLATES
+        return FileResponse(TEMPLATES / "report.css",
                             media_type="text/css")
 
     if token:
@@ -320,12 +321,10 @@ def create_app(data_dir=None, token: str | None = None, max_upload: int = MAX_UP
     async def lianpu_error(request, exc):
         return _error(request, 400, str(exc))
 
-    @app.exception_handler(ValueError)
-    async def value_error(request, exc):
-        return _error(request, 400, str(exc))
-
     @app.exception_handler(Exception)
-    async def unexpected(request, exc):  # logged with traceback; the server keeps serving
+    async def unexpected(request, exc):  # a bug: logged with its reference and traceback
+        # the one place of the package that catches every exception: anything that is not a
+        # LianpuError (400 above) is a bug, answered 500 with an id the server log has
         ref = secrets.token_hex(4)
         log.error("unexpected error %s on %s", ref, request.url.path, exc_info=exc)
         resp = _error(request, 500, f"internal error ({type(exc).__name__}, reference {ref}; "

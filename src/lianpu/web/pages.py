@@ -12,9 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
-from ..report.i18n import Text, short_unit, source_text
-from ..report.render import cell, frame_rows, numeric_columns
-from ..report.model import anchor
+from ..analysis._result import code_str
+from ..core.errors import LianpuError
+from ..core.units import Unit
+from ..report import TEMPLATES, Text, anchor, cell, frame_rows, numeric_columns, source_text
 from . import views as V
 
 router = APIRouter()
@@ -24,7 +25,7 @@ HERE = Path(__file__).parent
 @cache
 def env() -> Environment:
     loader = ChoiceLoader([FileSystemLoader(str(HERE / "templates")),
-                           FileSystemLoader(str(HERE.parent / "report" / "templates"))])
+                           FileSystemLoader(str(TEMPLATES))])
     e = Environment(loader=loader,
                     autoescape=select_autoescape(["html", "j2"]), trim_blocks=True,
                     lstrip_blocks=True)
@@ -63,7 +64,7 @@ def sheet_views(sec):
 def error_page(request: Request, status: int, message: str) -> str:
     try:
         lang = V.lang_of(request)
-    except ValueError:
+    except LianpuError:
         lang = "zh"
     return env().get_template("error.html.j2").render(
         request=request, T=Text(lang), lang=lang, status=status, message=message,
@@ -80,8 +81,8 @@ def home(request: Request, lang: Optional[str] = None):
 
 @router.get("/t/{tid}", response_class=HTMLResponse, include_in_schema=False)
 def table_page(request: Request, tid: str, lang: Optional[str] = None):
-    from ..report.content import DEFAULT_TRACKS
-    from ..report.sections import available_tracks
+    from ..analysis.defaults import DEFAULT_TRACKS
+    from ..report import available_tracks
     lg = V.lang_of(request, lang)
     t = V.table_of(request, tid)
     ov = V.section(request, tid, "overview", lg)
@@ -91,8 +92,8 @@ def table_page(request: Request, tid: str, lang: Optional[str] = None):
                   overview_sheets=sheet_views(ov)[:1], keysectors=ks,
                   key_sheets=sheet_views(ks)[:1], tracks=available_tracks(t, lg),
                   default_track=DEFAULT_TRACKS[0],
-                  sectors=[(V.jsonable(c), n) for c, n in t.label(lg).items()],
-                  unit=short_unit(t.unit, lg))
+                  sectors=[(code_str(c), n) for c, n in t.label(lg).items()],
+                  unit=Unit.parse(t.unit).text(lg))
 
 
 @router.get("/t/{tid}/chain", response_class=HTMLResponse, include_in_schema=False)
@@ -141,6 +142,6 @@ def scenario_page(request: Request, tid: str, lang: Optional[str] = None):
     t = V.table_of(request, tid)
     return render(request, "scenario.html.j2", lg, tid=tid, table=t,
                   title=V.store_of(request).title(tid, lg),
-                  sectors=[(V.jsonable(c), n) for c, n in t.label(lg).items()],
-                  unit=short_unit(t.unit, lg))
+                  sectors=[(code_str(c), n) for c, n in t.label(lg).items()],
+                  unit=Unit.parse(t.unit).text(lg))
 

@@ -1,4 +1,5 @@
-"""In-process cache of loaded tables (by dataset id or upload id) and of built sections.
+"""In-process cache of loaded tables (by dataset id or upload id), of built sections and of
+the analysis results sections share.
 
 Tables are immutable, so a cached table (with its cached LU factorization) can serve every
 request; a per-key lock makes concurrent first requests load a table once. Uploads are parsed
@@ -8,6 +9,11 @@ original suffix — never unpickled or evaluated — after the checks of
 recent use under a memory budget (``max_upload_mb`` of arrays in all), so a few large uploads
 cannot exhaust the server. The temporary folder (``lianpu-uploads-PID-…``) goes with the store,
 and folders left by a killed server are removed when the next one starts.
+
+User-keyed results (a chain of a sector selection, an impact scenario) are kept only here, in
+two bounded least-recently-used caches — built sections (``max_sections``) and the analysis
+results they share (:class:`ResultMemo`, ``max_results``) — never on the table, whose own
+memo holds derived numerics only: a server answering many selections stays bounded.
 """
 from __future__ import annotations
 
@@ -21,7 +27,6 @@ from collections import OrderedDict
 from pathlib import Path
 
 from ..atomic import is_stale
-
 from ..core.errors import DatasetError, FormatError, LianpuError
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".parquet", ".rda", ".rdata")
@@ -70,9 +75,42 @@ def sweep_stale_tmp(root=None) -> list[Path]:
     return gone
 
 
+class ResultMemo:
+    """A bounded, thread-safe least-recently-used mapping: the dashboard's memo of analysis
+    results (:func:`lianpu.report.memo` stores ``(table, result)`` entries in it)."""
+
+    def __init__(self, max_entries: int = 128):
+        self.max_entries = max_entries
+        self._d: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key not in self._d:
+                return default
+            self._d.move_to_end(key)
+            return self._d[key]
+
+    def __setitem__(self, key, value) -> None:
+        with self._lock:
+            self._d[key] = value
+            self._d.move_to_end(key)
+            while len(self._d) > self.max_entries:
+                self._d.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def drop_table(self, table) -> None:
+        """Forget every result of ``table`` (an upload dropped from the store)."""
+        with self._lock:
+            for k in [k for k, v in self._d.items() if v[0] is table]:
+                del self._d[k]
+
+
 class TableStore:
     def __init__(self, data_dir=None, max_upload_mb: int = 1024, max_sections: int = 256,
-                 limits=None):
+                 limits=None, max_results: int = 128):
         from ..readers.safety import Limits
         self.data_dir = data_dir
         self.max_upload_mb = max_upload_mb
@@ -84,6 +122,7 @@ class TableStore:
         self._lock = threading.Lock()
         self._sections: OrderedDict = OrderedDict()
         self._max_sections = max_sections
+        self.results = ResultMemo(max_results)  # analysis results shared by sections
         self.closed = False
         sweep_stale_tmp()
         self._tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
@@ -202,7 +241,9 @@ class TableStore:
             self._uploads[uid] = size
             while sum(self._uploads.values()) > budget:
                 old, _ = self._uploads.popitem(last=False)
-                self._tables.pop(old, None)
+                gone = self._tables.pop(old, None)
+                if gone is not None:
+                    self.results.drop_table(gone)
                 for k in [k for k in self._sections if k and k[0] == old]:
                     del self._sections[k]
         return uid, table

@@ -1,18 +1,18 @@
-"""What the pages and the API show: cached report sections for a table, and their JSON form.
+"""What the pages and the API show: report sections for a table (built by the report's
+public entry points, :mod:`lianpu.report`), their JSON form and the parsing of what a
+request sends.
 
 Routes call these; these call the report's section builders, which call lianpu's analyses.
+Every error a user can cause is a :class:`~lianpu.core.errors.LianpuError` (the app answers
+400); anything else is a bug (500 with a logged reference).
 """
 from __future__ import annotations
 
 import io
 import json
-import math
 
-import numpy as np
-import pandas as pd
-
-from ..core.errors import TableError
-from ..report.i18n import check_lang
+from ..analysis._result import jsonable
+from ..core.errors import ArgumentError, TableError, check_lang, message
 
 MAX_DEMAND_ROWS = 200
 
@@ -41,81 +41,77 @@ def track_arg(track: str | None, sectors: str | None):
     """A track id or a tuple of sector codes (exactly one of them)."""
     codes = parse_sectors(sectors)
     if bool(track) == bool(codes):
-        raise ValueError("query parameters 'track' and 'sectors': give exactly one of them "
-                         "(a track id, or comma-separated sector codes)")
+        raise ArgumentError("query parameters 'track' and 'sectors': give exactly one of them "
+                            "(a track id, or comma-separated sector codes)")
     return track or codes
 
 
-def parse_demand(table, demand) -> dict:
-    """{code: amount} from a dict or 'code:amount,code:amount'; checks codes and numbers."""
+def parse_demand(table, demand):
+    """The :class:`~lianpu.analysis.scenarios.demand.Demand` of what a request sends — a JSON
+    object ``{code: amount}`` or the query text ``'code:amount,code:amount'`` — parsed once,
+    by the library's demand parser (:meth:`SectorLookup.demand <lianpu.analysis.scenarios.
+    demand.SectorLookup.demand>`: codes, 'REGION/SECTOR', amounts by the one amount rule); the
+    dashboard has no --allow-negative, so a negative amount is refused."""
+    from ..analysis.scenarios.demand import SectorLookup, check_amounts, parse_amount
     if isinstance(demand, str):
-        items = {}
+        items: dict = {}
         for part in demand.split(","):
             if not part.strip():
                 continue
             if ":" not in part:
-                raise ValueError(f"query parameter 'demand': found {part!r}, expected "
-                                 "'code:amount' pairs separated by commas")
-            c, a = part.split(":", 1)
-            items[c.strip()] = items.get(c.strip(), 0.0) + _amount(a, c)
+                raise ArgumentError(message(None, "not a 'code:amount' pair", found=repr(part),
+                                            argument="demand", expected="'code:amount' pairs "
+                                            "separated by commas"))
+            c, a = (x.strip() for x in part.split(":", 1))
+            items[c] = a if c not in items else _sum(items[c], a, c, parse_amount)
         demand = items
     if not isinstance(demand, dict) or not demand:
-        raise ValueError("'demand': expected at least one sector with an amount, "
-                         "e.g. {\"20\": 100000}")
+        raise ArgumentError(message(None, "no sector with an amount", argument="demand",
+                                    expected="at least one sector with an amount, e.g. "
+                                             '{"20": 100000}'))
     if len(demand) > MAX_DEMAND_ROWS:
-        raise ValueError(f"'demand': found {len(demand)} sectors, expected at most "
-                         f"{MAX_DEMAND_ROWS}")
-    codes = {str(c) if not isinstance(c, tuple) else "/".join(c): c for c in table.index}
-    out = {}
-    for c, a in demand.items():
-        if str(c) not in codes:
-            raise TableError(f"{table.name}: 'demand': unknown sector code {c!r} (expected "
-                             f"codes like {list(codes)[:3]})")
-        out[codes[str(c)]] = _amount(a, c, table)
-    return out
+        raise ArgumentError(message(None, "too many sectors", argument="demand",
+                                    found=f"{len(demand)} sectors",
+                                    expected=f"at most {MAX_DEMAND_ROWS}"))
+    d = SectorLookup(table).demand(demand, allow_negative=True, source="demand")
+    check_amounts(d.amount, None, argument="demand", table=table)  # negative: refused here
+    return d
 
 
-def _amount(a, code, table=None) -> float:
-    """One amount by the library's rule (lianpu.analysis.scenarios.demand.parse_amount): a finite
-    number, thousands commas in groups of three, no decimal comma, not negative (the
-    dashboard has no --allow-negative)."""
-    from ..analysis.scenarios.demand import check_amounts, parse_amount
-    from ..core.errors import ArgumentError
+def _sum(a, b, code, parse_amount) -> float:
+    """A code given twice in the query text adds up (by the amount rule; an overflowing sum is
+    then refused as not finite by the demand parser)."""
+    from ..core.errors import FormatError
     try:
-        v = parse_amount(a, None, column=f"demand[{code!r}]")
-        check_amounts(np.array([[v]]), None, argument=f"demand[{code!r}]", table=table)
-    except (ArgumentError, ValueError) as exc:
-        raise ArgumentError(f"'demand': amount for sector {code!r}: "
-                            f"{str(exc).split(': ', 1)[-1]}") from None
-    return v
+        return parse_amount(a, None, f"demand[{code!r}]") + parse_amount(b, None,
+                                                                         f"demand[{code!r}]")
+    except FormatError as exc:
+        raise ArgumentError(str(exc)) from None
 
 
 def section(request, tid: str, what: str, lang: str, **args):
-    """The report section ``what`` for table ``tid``, built once and cached."""
-    from ..report import sections as S
+    """The report section ``what`` for table ``tid``, built once and kept in the store's
+    bounded section cache; the analysis results sections share (a chain in zh and en, the
+    key sectors of several pages) live in the store's bounded result memo, never on the
+    table."""
+    from ..report import build_section, memo
     store = store_of(request)
     table = store.get(tid)
     key = (tid, what, lang) + tuple(sorted((k, _hashable(v)) for k, v in args.items()))
-    return store.section(key, lambda: S.build(table, what, lang, **args))
+
+    def build():
+        with memo(store.results):
+            return build_section(table, what, lang, **args)
+    return store.section(key, build)
 
 
 def _hashable(v):
+    if hasattr(v, "amount") and hasattr(v, "local"):  # a parsed Demand
+        return ("demand", v.amount.tobytes(), v.local.tobytes(), v.scenarios)
     if isinstance(v, dict):
         return tuple(sorted((str(k), _hashable(x)) for k, x in v.items()))
     if isinstance(v, list):
         return tuple(v)
-    return v
-
-
-def jsonable(v):
-    if isinstance(v, (float, np.floating)):
-        return None if not math.isfinite(v) else float(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (np.bool_,)):
-        return bool(v)
-    if isinstance(v, tuple):
-        return "/".join(map(str, v))
     return v
 
 
@@ -148,20 +144,18 @@ def find_sheet(sec, key: str | None):
     for sh in sheets:
         if sh.key == key:
             return sh
-    raise ValueError(f"query parameter 'sheet': found {key!r}, expected one of "
-                     f"{[s.key for s in sheets]}")
+    raise ArgumentError(message(None, "no such table in this section", found=repr(key),
+                                argument="sheet", expected=f"one of {[s.key for s in sheets]}"))
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
+def csv_bytes(frame) -> bytes:
     # UTF-8 with BOM so that Excel on Chinese Windows opens it with the right encoding
     from ..safe_text import csv_frame  # '=…' cells get a leading ' (formula injection)
     return csv_frame(frame).to_csv(index=False).encode("utf-8-sig")
 
 
 def xlsx_bytes(sec) -> bytes:
-    from ..report.model import assign_sheet_names
-    from ..report.render import write_workbook
-    sheets = assign_sheet_names([sec])
+    from ..report import section_workbook
     buf = io.BytesIO()
-    write_workbook(sheets, buf, {"section": sec.key, "title": sec.title})
+    section_workbook(sec, buf, {"section": sec.key, "title": sec.title})
     return buf.getvalue()

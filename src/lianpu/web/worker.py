@@ -35,6 +35,10 @@ def _die_with_parent() -> None:
 
 
 def _child(conn, path: str, name: str, limits, out: str) -> None:
+    """Read the upload; a file the readers refuse is sent back as a 4xx message. Anything else
+    (a reader bug) is not caught: the child prints its traceback to the server's stderr and
+    exits with code 1, which :meth:`Job.result` turns into :class:`ReaderFailed` (a 500 with a
+    logged reference, never a user error)."""
     _die_with_parent()
     try:
         from ..readers.base import open_table
@@ -46,17 +50,21 @@ def _child(conn, path: str, name: str, limits, out: str) -> None:
             check_table(table, name, limits)
         except TooBig as exc:
             conn.send(("error", 413, str(exc)))
-        except (LianpuError, ValueError, KeyError) as exc:
-            conn.send(("error", 400, str(exc).strip("'\"")))
+        except (LianpuError, ValueError) as exc:
+            conn.send(("error", 400, str(exc)))
+        except KeyError as exc:  # str() of a KeyError is its key's repr: send the text
+            conn.send(("error", 400, str(exc.args[0]) if exc.args else "missing key"))
         except MemoryError:
             conn.send(("error", 413, f"{name}: the table does not fit in memory"))
         else:
             save(table, out)
             conn.send(("ok", out))
-    except Exception as exc:  # a reader bug: report its type, never a path or a traceback
-        conn.send(("error", 500, f"the file could not be read ({type(exc).__name__})"))
     finally:
         conn.close()
+
+
+class ReaderFailed(RuntimeError):
+    """The parse stopped with an exception that is not a user error (a bug: HTTP 500)."""
 
 
 class Job:
@@ -88,6 +96,9 @@ class Job:
                     return await run_in_threadpool(self.conn.recv)
                 if not self.proc.is_alive() and not self.conn.poll():
                     code = self.proc.exitcode
+                    if code == 1:  # an uncaught exception: its traceback is on stderr
+                        raise ReaderFailed("the upload parser failed with an internal error "
+                                           "(traceback in the server's stderr)")
                     raise FormatError("the file could not be read (the parser stopped with "
                                       f"exit code {code}; it may have needed too much memory)")
                 if await stop_when():
