@@ -220,3 +220,19 @@ def test_guess_rejects_other_csv(tmp_path):
     p = tmp_path / "other.csv"
     p.write_text("Code,Description,DescriptionInChinese\n", encoding="utf-8")
     assert not generic.READER.guess_can_open(p)
+
+
+def test_gb18030_saved_template_loads(tmp_path):
+    """What Chinese Excel writes when a planner saves the filled template as CSV: GB18030 (no
+    BOM). Expected numbers: Miller & Blair (2009) Table 2.3, as in the UTF-8 test above."""
+    p, rows = filled(tmp_path)
+    with open(p, "w", encoding="gb18030", newline="") as fh:
+        csv.writer(fh).writerows([["" if v is None else v for v in r] for r in rows])
+    assert "农业".encode("gb18030") in p.read_bytes()  # really GB18030 on disk
+    with pytest.raises(UnicodeDecodeError):
+        p.read_bytes().decode("utf-8")
+    t = lianpu.load(p)  # auto-detected through the registry, not only read_generic
+    assert t.label("zh").tolist() == ["农业", "制造业"]
+    assert t.primary_labels.loc["compensation", "name_zh"] == "劳动者报酬"
+    np.testing.assert_allclose(lianpu.multipliers(t, "output").to_numpy(), MB_OUTPUT_MULTIPLIERS,
+                               atol=5e-6)

@@ -47,8 +47,10 @@ class CupyFactor:
 
 def available() -> bool:
     try:
-        import cupy  # noqa: F401
-
+        import cupy
+    except (ImportError, RuntimeError, OSError):  # no CuPy, or its CUDA libraries do not load
+        return False
+    try:
         return cupy.cuda.runtime.getDeviceCount() > 0
-    except Exception:  # no CuPy, no driver or no device: the backend is simply not offered
+    except (RuntimeError, OSError):  # CUDARuntimeError (a RuntimeError): no driver, no device
         return False

@@ -87,6 +87,40 @@ def decode_text(raw: bytes, fname: str, partial: bool = False) -> tuple[str, str
     return text, enc
 
 
+#: how much of a file decides its encoding when it is streamed rather than read whole
+HEAD_BYTES = 1 << 20
+
+
+def _head_bytes(fh) -> tuple[bytes, bool]:
+    """The first :data:`HEAD_BYTES` of a binary stream and whether more follows."""
+    raw = fh.read(HEAD_BYTES)
+    return raw, len(raw) == HEAD_BYTES and bool(fh.read(1))
+
+
+def stream_encoding(fh, fname: str) -> str:
+    """The codec of a binary stream (a file, a zip member) by :func:`decode_text`'s rule,
+    decided on its first MiB; the stream is rewound. For readers that hand a large text file
+    to ``io.TextIOWrapper`` or pandas instead of decoding it whole."""
+    raw, partial = _head_bytes(fh)
+    fh.seek(0)
+    return decode_text(raw, fname, partial=partial)[1]
+
+
+def text_encoding(path) -> str:
+    """:func:`stream_encoding` of a file (a FormatError naming it when it cannot be read)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return stream_encoding(fh, path.name)
+    except FileNotFoundError:
+        raise FormatError(f"{path.name}: file not found") from None
+    except IsADirectoryError:
+        raise FormatError(message(path.name, "is a folder", expected="a table file")) from None
+    except OSError as exc:
+        raise FormatError(message(path.name, f"cannot read the file: {exc.strerror or exc}")) \
+            from None
+
+
 def read_bytes(path: Path) -> bytes:
     path = Path(path)
     try:
@@ -168,8 +202,7 @@ def sniff(path, lines: int = 30) -> Sniff:
     path = Path(path)
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(1 << 20)
-            partial = len(raw) == 1 << 20 and bool(fh.read(1))
+            raw, partial = _head_bytes(fh)
         text, enc = decode_text(raw, path.name, partial=partial)
     except FormatError as exc:
         return Sniff(None, None, [], str(exc).split(": ", 1)[-1])
@@ -217,6 +250,9 @@ def diagnose_csv(path, name: str, lead: list[str], required: list[str]) -> tuple
 
 
 _cache: dict[str, Reader] | None = None
+#: how an entry point fails to load: a missing or broken module, a missing attribute, or a
+#: module refusing this Python or lianpu (a plug-in's own checks raise these)
+_PLUGIN_ERRORS = (ImportError, AttributeError, SyntaxError, LianpuError, RuntimeError)
 
 
 def readers() -> dict[str, Reader]:
@@ -227,7 +263,7 @@ def readers() -> dict[str, Reader]:
         for ep in entry_points(group="lianpu.readers"):
             try:
                 reader = ep.load()
-            except Exception as exc:  # a broken plug-in must not take the others down
+            except _PLUGIN_ERRORS as exc:  # a broken plug-in must not take the others down
                 warnings.warn(f"lianpu reader plug-in {ep.name!r} ({ep.value}) failed to load: "
                               f"{type(exc).__name__}: {exc}", RuntimeWarning, stacklevel=2)
                 continue
@@ -244,20 +280,51 @@ def get_reader(name: str) -> Reader:
     return r[name]
 
 
+def _sniff_failure(exc: BaseException, path: Path) -> str | None:
+    """Why a reader's sniffing failed, in one line, when it failed on the file's bytes (a
+    lianpu error, a parser refusing them, an unreadable file); None for a bug, which must
+    stay a traceback."""
+    if isinstance(exc, (LianpuError, OSError) + _parser_errors()) or (
+            isinstance(exc, (KeyError, ValueError, TypeError, IndexError))
+            and _raised_in_parser(exc)):
+        text = str(exc).strip() or type(exc).__name__
+        for prefix in (f"{path}: ", f"{path.name}: "):  # the message names the file already
+            text = text.removeprefix(prefix)
+        if not isinstance(exc, LianpuError):
+            text = f"{type(exc).__name__}: {text}"
+        return text[:300]
+    return None
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def detect(path: Path) -> Reader:
-    """The first reader whose ``guess_can_open`` accepts the file, or a FormatError listing all."""
+    """The first reader whose ``guess_can_open`` accepts the file, or a FormatError listing all.
+
+    A reader whose sniffing fails on the file (a workbook xlrd or openpyxl cannot open, bytes
+    no encoding decodes) does not decide, but its failure is said in the error when no reader
+    accepts the file ("the chnio reader fails on it: …"), before the closest format."""
+    failed: dict[str, list[str]] = {}  # why → the readers that failed so
     for reader in readers().values():
         try:
             if reader.guess_can_open(path):
                 return reader
-        except Exception:  # sniffing must never decide by crashing; the next reader is asked
-            continue
+        except (LianpuError, OSError, ValueError, TypeError, KeyError, IndexError, EOFError,
+                *_parser_errors()) as exc:
+            why = _sniff_failure(exc, path)
+            if why is None:
+                raise
+            failed.setdefault(why, []).append(reader.name)
     hint = closest(path)
-    if hint:  # the hint is what the user needs; the formats' names suffice after it
+    if hint or failed:  # the hint is what the user needs; the formats' names suffice after it
         known = ", ".join(readers()) + "; `lianpu formats` describes them"
     else:
         known = "; ".join(f"{r.name} ({r.description})" for r in readers().values())
-    raise FormatError(f"{path}: {hint}unknown table format (known formats: {known})")
+    said = "".join(f"the {_and(names)} reader{'s' * (len(names) > 1)} "
+                   f"fail{'s' * (len(names) == 1)} on it: {why}; " for why, names in failed.items())
+    raise FormatError(f"{path}: {said}{hint}unknown table format (known formats: {known})")
 
 
 def closest(path: Path) -> str:
@@ -268,8 +335,11 @@ def closest(path: Path) -> str:
             continue
         try:
             d = reader.diagnose(path)
-        except Exception:  # a diagnosis must not replace the error it explains
-            continue
+        except (LianpuError, OSError, ValueError, TypeError, KeyError, IndexError, EOFError,
+                *_parser_errors()) as exc:
+            if _sniff_failure(exc, path) is None:  # a bug in the diagnosis: a traceback
+                raise
+            continue  # a diagnosis that cannot read the file must not replace the error
         if d is not None and d[0] > 0 and (best is None or d[0] > best[0]):  # 0: no likeness
             best = (d[0], reader.name, d[1])
     if best is None:
@@ -323,6 +393,23 @@ def _parser_errors() -> tuple[type[BaseException], ...]:
     except ImportError:  # pragma: no cover
         pass
     return tuple(errs)
+
+
+def workbook_errors() -> tuple[type[BaseException], ...]:
+    """What openpyxl (and pandas' read_excel over it) raise on bytes that are not a workbook
+    as Excel writes it: the zip/XML/decompression errors, openpyxl's InvalidFileException,
+    and the Key/Value/Type/Index errors of a missing member or a corrupted cell (only the
+    workbook call runs where these are caught)."""
+    return _parser_errors() + (KeyError, ValueError, TypeError, IndexError, AttributeError,
+                               OSError)
+
+
+def rdata_errors() -> tuple[type[BaseException], ...]:
+    """What ``rdata.read_rda`` raises on bytes that are not R data (its own NotImplemented/
+    Value/TypeError, the decompressors' errors, a short read), for the one call that parses."""
+    import struct
+    return _parser_errors() + (NotImplementedError, ValueError, TypeError, KeyError,
+                               IndexError, struct.error, OSError)
 
 
 def open_table(path, format: str | None = None, **kwargs):

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
 from ..table import IOTable, _label_frame
-from .base import Reader
+from .base import Reader, decode_text
 
 FINAL_USE = {
     "FU101": ("农村居民消费", "Rural household consumption"),
@@ -111,11 +111,8 @@ def _read_grid(path: Path, max_rows: int | None = None) -> list[list]:
         finally:
             wb.close()
     else:
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:  # CSV saved by Chinese Excel
-            text = raw.decode("gb18030")
+        # UTF-8 (with or without BOM), else GB18030 (Chinese Excel): the one decoding rule
+        text = decode_text(path.read_bytes(), path.name)[0]
         grid = [list(r) for r in csv.reader(text.splitlines()[:max_rows])]
     width = max((len(r) for r in grid), default=0)
     grid = [r + [None] * (width - len(r)) for r in grid]

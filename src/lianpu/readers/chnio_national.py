@@ -33,7 +33,7 @@ import pandas as pd
 
 from ..core.errors import FormatError, message
 from ..table import IOTable, _label_frame
-from . import chnio as C
+from . import chnio_common as C
 
 # final-use columns: (header label or code, code, role, 中文, English); sign −1: published
 # positive and subtracted

@@ -45,7 +45,7 @@ import pandas as pd
 from ..core.errors import FormatError, message
 from ..table import IOTable, Satellite, _label_frame
 from . import bigcache
-from .base import Reader
+from .base import Reader, stream_encoding
 
 #: the 7 EXIOBASE final-demand categories: (中文, role)
 CATEGORIES = {
@@ -105,10 +105,12 @@ class _Source:
     def open(self, rel: str):
         if self.zip is None:
             with open(self.files[rel], "rb") as fh:
-                yield io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+                enc = stream_encoding(fh, self.where(rel))
+                yield io.TextIOWrapper(fh, encoding=enc, newline="")
         else:
             with self.zip.open(self.files[rel]) as fh:
-                yield io.TextIOWrapper(fh, encoding="utf-8-sig", newline="")
+                enc = stream_encoding(fh, self.where(rel))
+                yield io.TextIOWrapper(fh, encoding=enc, newline="")
 
     def close(self):
         if self.zip is not None:

@@ -27,7 +27,8 @@ from ..core.coefficients import calc_x
 from ..core.errors import FormatError, message
 from ..safe_text import csv_unescape
 from ..table import IOTable, Satellite, _label_frame
-from .base import Reader, check_id, csv_rows, diagnose_csv, read_text, sniff
+from .base import (Reader, check_id, csv_rows, diagnose_csv, read_text, sniff,
+                   workbook_errors)
 from .template import EXCEL, FD, LEAD, META, META_KEYS, SAT, SAT_RE, VA, X, write_table, write_template
 
 __all__ = ["read_generic", "write_table", "write_template", "READER"]
@@ -56,7 +57,7 @@ def _read_grid(path: Path) -> list[list]:
                 grid = [list(r) for r in wb.worksheets[0].iter_rows(values_only=True)]
             finally:
                 wb.close()
-        except Exception as exc:  # noqa: BLE001 - only openpyxl runs here: it parses the bytes
+        except workbook_errors() as exc:  # only openpyxl runs here: it parses the bytes
             raise FormatError(message(path.name, "cannot read the workbook",
                                       found=f"{type(exc).__name__}: {str(exc)[:160]}",
                                       expected="an .xlsx file as Excel writes it")) from None

@@ -47,7 +47,7 @@ import pandas as pd
 from ..core.errors import FormatError, TableError, message
 from ..table import IOTable, _label_frame
 from . import bigcache
-from .base import Reader
+from .base import Reader, decode_text, text_encoding
 
 #: the ICIO final-demand categories: (中文, English)
 CATEGORIES = {
@@ -81,8 +81,9 @@ _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def _header(path: Path) -> list[str]:
+    enc = text_encoding(path)  # the one decoding rule (FormatError naming the file)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
+        with open(path, newline="", encoding=enc) as fh:
             row = next(csv.reader(fh), None)
     except (OSError, UnicodeDecodeError) as exc:
         raise FormatError(message(path.name, "cannot be read as a CSV text file", found=str(exc),
@@ -131,8 +132,9 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
     cols = _header(path)
     ind, fd = _layout(cols, fname)
     ncols = len(cols)
+    enc = text_encoding(path)
     try:  # one pass, numbers straight into float64; the label column alone is text
-        frame = pd.read_csv(path, index_col=0, header=0, encoding="utf-8-sig", engine="c",
+        frame = pd.read_csv(path, index_col=0, header=0, encoding=enc, engine="c",
                             dtype={c: np.float64 for c in cols[1:]}, na_filter=True)
     except (ValueError, TypeError) as exc:
         raise FormatError(message(fname, "the numeric block holds something that is not a "
@@ -277,9 +279,9 @@ def _guess(path: Path) -> bool:
     if _NAME.match(path.name):
         return True
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            head = fh.read(256)
-    except (OSError, UnicodeDecodeError):
+        with open(path, "rb") as fh:
+            head = decode_text(fh.read(1024), path.name, partial=True)[0][:256]
+    except (OSError, FormatError):  # unreadable or undecodable: not an ICIO file
         return False
     cells = head.split("\n", 1)[0].split(",")
     # the ICIO header: a label cell (V1 or empty), then {region}_{industry} codes

@@ -280,7 +280,7 @@ def _guess(path: Path) -> bool:
         return False
     try:
         return KEY in (pq.read_schema(path).metadata or {})
-    except Exception:  # sniffing must not raise; a broken file is simply not ours
+    except (pa.ArrowException, OSError):  # a broken or foreign Parquet file is not ours
         return False
 
 
@@ -289,7 +289,7 @@ def _diagnose(path: Path):
         return None
     try:
         meta = pq.read_schema(path).metadata or {}
-    except Exception as exc:  # a diagnosis never raises
+    except (pa.ArrowException, OSError) as exc:  # a diagnosis never raises
         return 0.3, f"cannot read the file as Parquet ({type(exc).__name__}: {str(exc)[:120]})"
     if KEY not in meta:
         return 0.3, "a Parquet file without 'lianpu' metadata (not written by IOTable.save)"

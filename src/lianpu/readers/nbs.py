@@ -27,7 +27,8 @@ import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
 from ..table import IOTable, _label_frame
-from .base import Reader, check_id, csv_rows, diagnose_csv, read_text, sniff
+from .base import (Reader, check_id, csv_rows, diagnose_csv, read_text, sniff,
+                   workbook_errors)
 
 FD_NAMES = {
     "FU101": ("农村居民消费支出", "Rural household consumption"),
@@ -57,7 +58,7 @@ def _read_raw(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             raw = pd.read_excel(path, sheet_name=0, dtype=object, header=None)
-        except Exception as exc:  # noqa: BLE001 - only pandas/openpyxl run here: parsing bytes
+        except workbook_errors() as exc:  # only pandas/openpyxl run here: parsing bytes
             raise FormatError(message(path.name, "cannot read the workbook",
                                       found=f"{type(exc).__name__}: {str(exc)[:160]}",
                                       expected="an .xlsx file as Excel writes it")) from None
@@ -294,7 +295,7 @@ def _diagnose(path: Path):
                 return 0.2, "a zip archive without xl/workbook.xml: not an Excel workbook"
         try:
             cols = [str(c).strip() for c in pd.read_excel(path, nrows=0).columns]
-        except Exception as exc:  # a diagnosis never raises
+        except workbook_errors() as exc:  # a diagnosis never raises
             return 0.2, f"cannot open the workbook ({type(exc).__name__}: {str(exc)[:120]})"
         missing = [c for c in LEAD + ["TIU", "GO"] if c not in cols]
         return 0.4, f"first sheet's header lacks {missing} (found {cols[:4]})"

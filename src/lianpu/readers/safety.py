@@ -138,10 +138,11 @@ def check_xlsx(path: Path, limits: Limits = Limits()) -> None:
 # ---------------------------------------------------------------------------- parquet
 def parquet_shapes(path: Path) -> dict[str, list[int]]:
     """The block shapes a lianpu Parquet file declares (``{}`` for other Parquet files)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
     try:
         raw = (pq.read_schema(path).metadata or {}).get(b"lianpu")
-    except Exception as exc:  # pyarrow raises several types for a damaged footer
+    except (pa.ArrowException, OSError) as exc:  # pyarrow's errors for a damaged footer
         raise FormatError(f"{path.name}: not a readable Parquet file ({exc})") from None
     if raw is None:
         return {}

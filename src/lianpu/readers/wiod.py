@@ -48,7 +48,7 @@ import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
 from ..table import IOTable, _label_frame
-from .base import Reader
+from .base import Reader, rdata_errors
 
 REQUIRED = ("year", "countries", "industries", "inter", "final", "output")
 # the WIOD final-demand codes (WIOD_Corr: CONS_h = P3_S14, CONS_np = P3_S15, CONS_g = P3_S13,
@@ -94,7 +94,7 @@ def _load(path: Path, fname: str) -> dict:
         with warnings.catch_warnings():  # rdata warns that R class "iot" has no converter
             warnings.simplefilter("ignore", UserWarning)
             parsed = rdata.read_rda(path)
-    except Exception as exc:  # rdata raises many types on a non-R file; name the file
+    except rdata_errors() as exc:  # rdata cannot parse the file; name the file
         raise FormatError(message(fname, "cannot be read as R data",
                                   found=f"{type(exc).__name__}: {exc}",
                                   expected="an .RData/.rda file")) from exc
