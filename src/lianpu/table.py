@@ -4,10 +4,17 @@
 them as labelled pandas objects. It never mutates: ``with_*`` methods and views such as
 :meth:`IOTable.domestic` return new tables. Expensive derived objects (the LU factorization
 of I − A) are cached on the instance; since the instance cannot change, they cannot go stale.
+
+The memo (:meth:`IOTable._memo`) holds derived numerics only, under explicit keys, and is its
+only writer (analyses reach it through :func:`lianpu.analysis._common.cached`). A new table
+made by :meth:`IOTable.evolve` / :meth:`IOTable.with_satellite` inherits what depends on A
+alone — the coefficients, the factorization of I − A (and of I − B), memo entries marked
+``carry=True`` — when Z, x, V and the sector labels are unchanged (:data:`A_FIELDS`).
+Label frames are built by :mod:`lianpu.table_labels`; the trade views by :mod:`lianpu.table_views`.
 """
 from __future__ import annotations
 
-import re
+import contextvars
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from types import MappingProxyType
@@ -20,7 +27,14 @@ from .core import coefficients as coef
 from .core import leontief as leo
 from .core import roles
 from .core import validation as val
-from .core.errors import TableError, message
+from .core.errors import ArgumentError, TableError, message
+from .core.units import Unit
+from .table_labels import (_BAD_TEXT, _check_label_text, _label_frame, _last,  # noqa: F401
+                           _role_list, _with_roles)
+from .table_views import domestic_split, local_split
+
+__all__ = ["IOTable", "Satellite", "NEGATIVE_OK_FD", "NEGATIVE_OK_VA", "A_FIELDS"]
+# the label helpers stay importable from here (readers and analyses use ``_label_frame``)
 
 #: final-use roles where negative entries are legitimate (inventory change, imports, inflows,
 #: discrepancy …); see :mod:`lianpu.core.roles`
@@ -28,6 +42,18 @@ NEGATIVE_OK_FD = roles.NEGATIVE_OK_FD
 #: primary-input roles where negative entries are legitimate (net taxes, subsidies, operating
 #: surplus in a loss year)
 NEGATIVE_OK_VA = roles.NEGATIVE_OK_VA
+
+#: the fields A (and so the factorization of I − A) is made from, with the sector labels its
+#: messages name: a table evolved without changing them inherits the A-derived entries
+A_FIELDS = ("Z_", "x_", "V_", "sectors", "name")
+#: cached properties that depend on A alone (and the labels in their messages)
+_A_DERIVED = ("A_", "B_", "factor", "factor_ghosh")
+#: the memo's attribute in the instance ``__dict__`` (written by :meth:`IOTable._memo` only)
+_MEMO = "_lianpu_cache"
+#: memo keys (in a table's memo) that depend on A alone; see :meth:`IOTable._memo`
+_CARRY = "_lianpu_carry"
+#: A-derived entries handed by :meth:`IOTable.evolve` to the table it is building
+_INHERIT: contextvars.ContextVar = contextvars.ContextVar("lianpu_inherit", default=None)
 
 
 @dataclass(frozen=True)
@@ -43,45 +69,6 @@ class Satellite:
     name_zh: str = ""
     name_en: str = ""
     final_demand: np.ndarray | None = None
-
-
-def _with_roles(labels: pd.DataFrame, kind: str, table: str) -> pd.DataFrame:
-    """``labels`` with a complete ``role`` column: given roles are checked, missing ones
-    inferred from the code and names (:mod:`lianpu.core.roles`)."""
-    infer = roles.infer_fd_role if kind == "fd" else roles.infer_primary_role
-    given = labels["role"] if "role" in labels.columns else pd.Series([""] * len(labels),
-                                                                       index=labels.index)
-    out = []
-    for code, r, zh, en in zip(labels.index, given, labels.get("name_zh", [""] * len(labels)),
-                               labels.get("name_en", [""] * len(labels))):
-        r = "" if r is None or (isinstance(r, float) and np.isnan(r)) else str(r)
-        if r:
-            known = roles.FD_ROLES if kind == "fd" else roles.PRIMARY_ROLES
-            if r not in known:
-                what = "final-use" if kind == "fd" else "primary-input"
-                raise TableError(message(table, f"unknown {what} role", row=code, column="role",
-                                         found=repr(r), expected=f"one of {sorted(known)}"))
-            out.append(r)
-        else:
-            out.append(infer(code, zh, en))
-    if "role" in labels.columns and list(labels["role"]) == out:
-        return labels
-    labels = labels.copy()
-    labels["role"] = out
-    return labels
-
-
-def _label_frame(codes, zh=None, en=None, index_name="code", role=None) -> pd.DataFrame:
-    if isinstance(codes, pd.MultiIndex):
-        idx = codes
-    else:
-        idx = pd.Index([str(c) for c in codes], name=index_name)
-    n = len(idx)
-    df = pd.DataFrame({"name_zh": list(zh) if zh is not None else [""] * n,
-                       "name_en": list(en) if en is not None else [""] * n}, index=idx)
-    if role is not None:
-        df["role"] = list(role)
-    return df
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,6 +125,9 @@ class IOTable:
 
     # ------------------------------------------------------------------ construction
     def __post_init__(self):
+        inherit = _INHERIT.get()
+        if inherit is not None:  # taken by this table only (not by tables built while validating)
+            _INHERIT.set(None)
         t = self.name
         n = len(self.sectors)
         if n == 0:
@@ -216,6 +206,12 @@ class IOTable:
                 raise TableError(message(t, "negative gross output", row=val._lab(codes, i),
                                          column="x", found=f"{self.x_[i]:.6g}", expected="≥ 0"))
         val.check_balance(self.balance, t)
+        if inherit:  # from evolve: Z, x, V, labels unchanged, so A and its factorization are too
+            carried = inherit.pop(_MEMO, None)
+            self.__dict__.update(inherit)
+            if carried:
+                self.__dict__[_MEMO] = dict(carried)
+                self.__dict__[_CARRY] = set(carried)
         self.factor  # productive? (cheap proof or LU; see IOTable.factor); cached for reuse
 
     @classmethod
@@ -270,42 +266,10 @@ class IOTable:
         ``compensation_row`` defaults to the one row whose role is ``compensation``.
         See :mod:`lianpu.readers.frames`.
         """
-        from .readers import frames as fr_
-        name = kw.get("name", "table")
-        if list(map(str, Z.index)) != list(map(str, Z.columns)):
-            raise TableError(message(name, "Z's row and column labels differ",
-                                     found=f"{list(Z.index)[:3]}… vs {list(Z.columns)[:3]}…",
-                                     expected="the same sector codes in the same order"))
-        codes = list(Z.index)
-        for nm, fr in (("Y", Y),) + ((("V", V.T),) if V is not None else ()):
-            if list(map(str, fr.index)) != list(map(str, codes)):
-                raise TableError(message(name, f"{nm}'s sector labels do not match Z's",
-                                         found=f"{list(fr.index)[:3]}…", expected=f"{codes[:3]}…"))
-        zh = en = None
-        if sectors is not None:
-            s = sectors.reindex([str(c) for c in codes]) if not isinstance(Z.index, pd.MultiIndex) \
-                else sectors.reindex(Z.index)
-            zh, en = s.get("name_zh"), s.get("name_en")
-        sats = fr_.satellites_from(satellites, codes, name, satellite_units)
-        fd_codes = Y.columns if isinstance(Y.columns, pd.MultiIndex) else [str(c) for c in Y.columns]
-        pr_codes = ["VA"] if V is None else [str(r) for r in V.index]
-        kw["fd_roles"], kw["primary_roles"] = fr_.split_roles(
-            roles, list(fd_codes), pr_codes, name, kw.get("fd_roles"), kw.get("primary_roles"))
-        if "compensation_row" not in kw and V is not None:
-            kw["compensation_row"] = fr_.compensation_from_roles(pr_codes, kw["primary_roles"])
-        t = cls.from_arrays(Z.to_numpy(float), Y.to_numpy(float),
-                            None if V is None else V.to_numpy(float),
-                            None if x is None else np.asarray(x, float),
-                            sectors=[c[-1] if isinstance(c, tuple) else c for c in codes],
-                            regions=regions if regions is not None else (
-                                [c[0] for c in codes] if isinstance(Z.index, pd.MultiIndex) else None),
-                            names_zh=zh, names_en=en,
-                            final_demand=(Y.columns if isinstance(Y.columns, pd.MultiIndex)
-                                          else [str(c) for c in Y.columns]),
-                            primary=None if V is None else [str(r) for r in V.index],
-                            value_added_rows=tuple(value_added_rows or ()), satellites=sats,
-                            unit=unit or "", **kw)
-        return t
+        from .readers.frames import table_from_frames
+        return table_from_frames(cls, Z, Y, V, x, value_added_rows=value_added_rows,
+                                 satellites=satellites, sectors=sectors, regions=regions,
+                                 unit=unit, roles=roles, satellite_units=satellite_units, **kw)
 
     # ------------------------------------------------------------------ labelled views
     @property
@@ -463,10 +427,56 @@ class IOTable:
             return -self.Y_[:, cols].sum(axis=1)
         return None
 
+    @property
+    def units(self) -> Unit:
+        """The table's unit as a value (:class:`lianpu.core.units.Unit`: currency, scale, zh/en
+        label) parsed from the free-text ``unit`` the reader set."""
+        return Unit.parse(self.unit)
+
+    # ------------------------------------------------------------------ the memo
+    def _memo(self, key, fn, *, carry: bool = False):
+        """``fn()`` computed once per table under ``key`` (hashable; a tuple whose first item
+        names the analysis), for derived numerics only: never a user's selection or a rendered
+        result. The one writer of the table's memo. ``carry=True`` marks a value that depends
+        on A alone (Z, x and the sector labels): :meth:`evolve` hands it on to a table with
+        the same A (e.g. one :meth:`with_satellite` adds a satellite to)."""
+        try:
+            hash(key)
+        except TypeError:
+            raise ArgumentError(message(self.name, "a memo key must be hashable",
+                                        argument="key", found=type(key).__name__,
+                                        expected="a str or a tuple of str/numbers")) from None
+        memo = self.__dict__.setdefault(_MEMO, {})
+        if key not in memo:
+            value = fn()
+            memo.setdefault(key, value)  # another thread may have stored it meanwhile
+            if carry:
+                self.__dict__.setdefault(_CARRY, set()).add(key)
+        return memo[key]
+
+    def _inheritance(self, changes: dict) -> dict:
+        """What a table evolved with ``changes`` inherits: the A-derived entries already made,
+        when none of :data:`A_FIELDS` changes (a field given as the very same object counts as
+        unchanged)."""
+        if any(f in changes and changes[f] is not getattr(self, f) for f in A_FIELDS):
+            return {}
+        out = {a: self.__dict__[a] for a in _A_DERIVED if a in self.__dict__}
+        memo, keys = self.__dict__.get(_MEMO, {}), self.__dict__.get(_CARRY, ())
+        carried = {k: memo[k] for k in keys if k in memo}
+        if carried:
+            out[_MEMO] = carried
+        return out
+
     # ------------------------------------------------------------------ new tables
     def evolve(self, **changes) -> "IOTable":
-        """A new table with some fields replaced (validated again)."""
-        return replace(self, **changes)
+        """A new table with some fields replaced (validated again). Where Z, x, V and the
+        sector labels stay, it inherits A, B, their factorizations and the memo entries
+        marked ``carry`` (:meth:`_memo`) instead of making them again."""
+        token = _INHERIT.set(self._inheritance(changes) or None)
+        try:
+            return replace(self, **changes)
+        finally:
+            _INHERIT.reset(token)
 
     def with_satellite(self, name: str, values, unit: str, *, name_zh: str = "",
                        name_en: str = "", final_demand=None) -> "IOTable":
@@ -497,61 +507,10 @@ class IOTable:
         if self.imports == "non-competitive":
             return self
         if method != "import_proportionality":
-            raise ValueError(f"argument 'method': unknown method {method!r} "
-                             "(expected 'import_proportionality')")
+            raise ArgumentError(message(None, f"unknown method {method!r}", argument="method",
+                                        expected="'import_proportionality'"))
         # the table is immutable, so its domestic view (and that view's LU) is built once
-        cache = self.__dict__.setdefault("_lianpu_cache", {})
-        if ("domestic", method) not in cache:
-            cache[("domestic", method)] = self._domestic_split()
-        return cache[("domestic", method)]
-
-    def _domestic_split(self) -> "IOTable":
-        """Import proportionality, uncached (see :meth:`domestic`)."""
-        fd = list(self.final_demand_labels.index)
-        rl = self.fd_roles
-        im_cols = self.fd_positions(roles.IMPORTS)
-        if not im_cols:
-            raise TableError(message(self.name, "cannot split imports: no column with the role "
-                                     "'import'", column="IM",
-                                     expected="a competitive table with an imports column"))
-        im = -self.Y_[:, im_cols].sum(axis=1)
-        exp_cols = self.fd_positions(roles.OUTFLOWS)
-        skip = set(self.fd_positions(roles.SUPPLY_FROM_OUTSIDE | {"discrepancy"}))
-        use_cols = [j for j in range(len(fd)) if j not in skip and j not in exp_cols]
-        use = self.Z_.sum(axis=1) + self.Y_[:, use_cols].sum(axis=1)
-        exports = self.Y_[:, exp_cols].sum(axis=1)
-        # re-exports: where imports exceed domestic use, the imported share is spread over
-        # all uses including exports (μ_i = m_i / (use_i + e_i)), which still balances the row
-        reexport = im > use + 1e-9 * np.abs(im).max(initial=1.0)
-        den = np.where(reexport, use + exports, use)
-        mu = np.divide(im, den, out=np.zeros_like(im), where=den > 0)
-        if (mu < 0).any() or (mu > 1).any():
-            i = int(np.argmax((mu < 0) | (mu > 1)))
-            raise TableError(message(self.name, "imports exceed all uses of the product, so the "
-                                     "import share is outside [0, 1]", row=self.index[i],
-                                     column="IM", found=f"{mu[i]:.4g}",
-                                     expected="0 ≤ m_i / use_i ≤ 1"))
-        keep = [j for j in range(len(fd)) if j not in im_cols]
-        Y = self.Y_[:, keep].copy()
-        Ym = np.zeros_like(Y)
-        for jj, j in enumerate(keep):
-            if rl[j] == "discrepancy" or rl[j] in roles.SUPPLY_FROM_OUTSIDE:
-                continue
-            share = mu if j not in exp_cols else np.where(reexport, mu, 0.0)
-            Ym[:, jj] = share * Y[:, jj]
-            Y[:, jj] = (1 - share) * Y[:, jj]
-        kept = [fd[j] for j in keep]
-        sats = {k: replace(v, final_demand=None if v.final_demand is None else v.final_demand[keep])
-                for k, v in self.satellites.items()}
-        notes = ("domestic view by import proportionality",)
-        if reexport.any():
-            codes = ", ".join(map(str, [self.index[i] for i in np.flatnonzero(reexport)]))
-            notes += (f"re-exports: imports exceed domestic use for {codes}; their import share "
-                      "is spread over exports too",)
-        return self.evolve(Z_=(1 - mu)[:, None] * self.Z_, Zm_=mu[:, None] * self.Z_, Y_=Y,
-                           Ym_=Ym, final_demand_labels=self.final_demand_labels.loc[kept],
-                           household_columns=tuple(c for c in self.household_columns if c in kept),
-                           satellites=sats, imports="non-competitive", notes=self.notes + notes)
+        return self._memo(("domestic", method), lambda: domestic_split(self))
 
     def local(self, method: str = "proportionality") -> "IOTable":
         """The local view 本地视角 of a provincial table: imports from abroad and inflows from
@@ -573,68 +532,10 @@ class IOTable:
         A table with net outflow only (2002) or without any supply column is refused.
         """
         if method != "proportionality":
-            raise ValueError(f"argument 'method': unknown method {method!r} "
-                             "(expected 'proportionality')")
+            raise ArgumentError(message(None, f"unknown method {method!r}", argument="method",
+                                        expected="'proportionality'"))
         # the table is immutable, so its local view (and that view's LU) is built once
-        cache = self.__dict__.setdefault("_lianpu_cache", {})
-        if ("local", method) not in cache:
-            cache[("local", method)] = self._local_split()
-        return cache[("local", method)]
-
-    def _local_split(self) -> "IOTable":
-        """Proportional split of imports and inflows, uncached (see :meth:`local`)."""
-        from .core import tradesplit
-        if self.imports == "non-competitive" or self.Zr_ is not None:
-            raise TableError(message(self.name, "the local view needs a competitive table "
-                                     "(imports and inflows as columns of final use)",
-                                     found=f"{self.imports} imports", expected="competitive"))
-        imp = self.fd_positions("import")
-        inf_ = self.fd_positions("inflow")
-        both = self.fd_positions("trade_in")
-        combined = bool(both) and not (imp or inf_)
-        if combined:
-            inf_ = both
-        elif both:
-            inf_ = inf_ + both
-        if not (imp or inf_):
-            net = self.fd_positions("net_outflow")
-            what = ("net outflow only (role 'net_outflow', e.g. the 2002 provincial tables)"
-                    if net else "no column with the role 'import', 'inflow' or 'trade_in'")
-            raise TableError(message(self.name, "cannot build the local view: gross imports and "
-                                     "inflows are not in the table", found=what,
-                                     expected="IM/IF columns (provincial tables 2012, 2017) or "
-                                              "FU304 (2007, 1997)"))
-        out = self.fd_positions(roles.OUTFLOWS)
-        skip = self.fd_positions("discrepancy")
-        try:
-            sp = tradesplit.proportional_trade_split(self.Z_, self.Y_, import_cols=imp,
-                                                     inflow_cols=inf_, outflow_cols=out,
-                                                     skip_cols=skip)
-        except ValueError as exc:
-            i = int(str(exc).split("position ")[1].split(":")[0])
-            raise TableError(message(self.name, "supply from outside exceeds all uses of the "
-                                     "product, so its share is outside [0, 1]",
-                                     row=self.index[i], found=str(exc).split(": ", 1)[1],
-                                     expected="m_i + r_i ≤ all uses of i")) from None
-        fd = list(self.final_demand_labels.index)
-        kept = [fd[j] for j in sp.keep]
-        sats = {k: replace(v, final_demand=None if v.final_demand is None
-                           else v.final_demand[list(sp.keep)])
-                for k, v in self.satellites.items()}
-        notes = ("local view 本地视角 by proportionality: imports from abroad in Zm/Ym, inflows "
-                 "from other provinces in Zr/Yr",)
-        if combined:
-            notes += ("trade_in combines abroad and other provinces (no partner split in this "
-                      "table): the single leakage is in Zr/Yr and Zm/Ym are zero; only the 2012 "
-                      "and 2017 provincial tables separate them",)
-        if sp.transit.any():
-            codes = ", ".join(map(str, [self.index[i] for i in np.flatnonzero(sp.transit)]))
-            notes += (f"re-exports / transit: supply from outside exceeds local use for {codes}; "
-                      "their shares are spread over exports and outflows too",)
-        return self.evolve(Z_=sp.Z, Zm_=sp.Zm, Zr_=sp.Zr, Y_=sp.Y, Ym_=sp.Ym, Yr_=sp.Yr,
-                           final_demand_labels=self.final_demand_labels.loc[kept],
-                           household_columns=tuple(c for c in self.household_columns if c in kept),
-                           satellites=sats, imports="non-competitive", notes=self.notes + notes)
+        return self._memo(("local", method), lambda: local_split(self))
 
     # ------------------------------------------------------------------ aggregation, carve-out
     def aggregate(self, concordance, **kw) -> "IOTable":
@@ -676,39 +577,3 @@ class IOTable:
         (:func:`lianpu.analysis.regions.mrio.build.aggregate_regions`)."""
         from .analysis.regions.mrio.build import aggregate_regions
         return aggregate_regions(self, groups, rest=rest)
-
-
-_BAD_TEXT = re.compile("\x00")
-
-
-def _check_label_text(what: str, labels: pd.DataFrame, table: str) -> None:
-    """Codes and names must not hold a NUL: it cannot be written to Excel and truncates text in
-    C libraries, so it is refused where it enters (other control characters are kept and
-    shown escaped by the terminal output, lianpu.safe_text)."""
-    cols = [c for c in ("name_zh", "name_en") if c in labels.columns]
-    for code, *names in zip(labels.index, *(labels[c] for c in cols)):
-        parts = list(code) if isinstance(code, tuple) else [code]
-        for v, where in [(p, "code") for p in parts] + list(zip(names, cols)):
-            if isinstance(v, str) and _BAD_TEXT.search(v):
-                ch = _BAD_TEXT.search(v).group(0)
-                raise TableError(message(table, f"{what} label holds a NUL character",
-                                         row=code, column=where, found=repr(ch),
-                                         expected="text without NUL"))
-
-
-def _role_list(codes, given):
-    """Roles for ``codes`` from a list or a mapping (missing → '' = inferred), or None."""
-    if given is None:
-        return None
-    if isinstance(given, Mapping) or isinstance(given, pd.Series):
-        g = dict(given)
-        return [g.get(c, g.get(_last(c), g.get(str(c), ""))) for c in codes]
-    given = list(given)
-    if len(given) != len(codes):
-        raise TableError(message("roles", "one role per column/row is needed",
-                                 found=len(given), expected=len(codes)))
-    return given
-
-
-def _last(c):
-    return c[-1] if isinstance(c, tuple) else c

@@ -19,13 +19,12 @@ KINDS = ("output", "value_added", "income")
 BLOCK = 256
 
 
-def cached(table, key, fn):
+def cached(table, key, fn, *, carry: bool = False):
     """``fn()`` computed once per (immutable) table and key; the table cannot change, so the
-    value cannot go stale."""
-    cache = table.__dict__.setdefault("_lianpu_cache", {})
-    if key not in cache:
-        cache[key] = fn()
-    return cache[key]
+    value cannot go stale. Derived numerics only (never a user's selection): the table's own
+    memo, :meth:`lianpu.IOTable._memo`, holds it. ``carry=True``: the value depends on A
+    alone, so a table evolved with the same Z, x and sectors inherits it."""
+    return table._memo(key, fn, carry=carry)
 
 
 def diag_of_inverse(factor, n: int, block: int = BLOCK) -> np.ndarray:

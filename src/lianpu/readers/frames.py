@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..core import roles as R
 from ..core.errors import TableError, message
+from ..table_labels import _role_list
 
 
 def _key(c) -> str:
@@ -45,7 +46,6 @@ def split_roles(roles, fd_codes, primary_codes, table: str, fd_roles=None, prima
     are applied first; ``roles`` overrides them. Returns ``(fd_list | None, primary_list |
     None)`` with ``""`` where the role is to be inferred. A code that is neither a final-use
     column nor a primary row, or a role that is not known, is an error naming ``roles``."""
-    from ..table import _role_list
     fdl = _role_list(list(fd_codes), fd_roles)
     prl = _role_list(list(primary_codes), primary_roles)
     if not roles:
@@ -167,3 +167,44 @@ def negative_role_hint(codes, roles_, kind: str):
                 f"(IOTable.from_frames; {other} in from_arrays); roles that allow negatives: "
                 f"{', '.join(sorted(ok))}")
     return hint
+
+
+def table_from_frames(cls, Z: pd.DataFrame, Y: pd.DataFrame, V: pd.DataFrame | None = None,
+                      x=None, value_added_rows=None, satellites=None, sectors=None, regions=None,
+                      unit=None, roles=None, satellite_units=None, **kw):
+    """:meth:`lianpu.IOTable.from_frames` (``cls``: the table class); see its docstring."""
+    name = kw.get("name", "table")
+    if list(map(str, Z.index)) != list(map(str, Z.columns)):
+        raise TableError(message(name, "Z's row and column labels differ",
+                                 found=f"{list(Z.index)[:3]}… vs {list(Z.columns)[:3]}…",
+                                 expected="the same sector codes in the same order"))
+    codes = list(Z.index)
+    for nm, fr in (("Y", Y),) + ((("V", V.T),) if V is not None else ()):
+        if list(map(str, fr.index)) != list(map(str, codes)):
+            raise TableError(message(name, f"{nm}'s sector labels do not match Z's",
+                                     found=f"{list(fr.index)[:3]}…", expected=f"{codes[:3]}…"))
+    zh = en = None
+    if sectors is not None:
+        s = sectors.reindex([str(c) for c in codes]) if not isinstance(Z.index, pd.MultiIndex) \
+            else sectors.reindex(Z.index)
+        zh, en = s.get("name_zh"), s.get("name_en")
+    sats = satellites_from(satellites, codes, name, satellite_units)
+    fd_codes = Y.columns if isinstance(Y.columns, pd.MultiIndex) else [str(c) for c in Y.columns]
+    pr_codes = ["VA"] if V is None else [str(r) for r in V.index]
+    kw["fd_roles"], kw["primary_roles"] = split_roles(
+        roles, list(fd_codes), pr_codes, name, kw.get("fd_roles"), kw.get("primary_roles"))
+    if "compensation_row" not in kw and V is not None:
+        kw["compensation_row"] = compensation_from_roles(pr_codes, kw["primary_roles"])
+    t = cls.from_arrays(Z.to_numpy(float), Y.to_numpy(float),
+                        None if V is None else V.to_numpy(float),
+                        None if x is None else np.asarray(x, float),
+                        sectors=[c[-1] if isinstance(c, tuple) else c for c in codes],
+                        regions=regions if regions is not None else (
+                            [c[0] for c in codes] if isinstance(Z.index, pd.MultiIndex) else None),
+                        names_zh=zh, names_en=en,
+                        final_demand=(Y.columns if isinstance(Y.columns, pd.MultiIndex)
+                                      else [str(c) for c in Y.columns]),
+                        primary=None if V is None else [str(r) for r in V.index],
+                        value_added_rows=tuple(value_added_rows or ()), satellites=sats,
+                        unit=unit or "", **kw)
+    return t
