@@ -262,8 +262,9 @@ def footprint(table, satellite: str = "co2", by: str = "category", *, data_dir=N
     consumption-based account: for one with foreign intensities see
     :func:`lianpu.analysis.carbon.mrio.mrio_footprint`.
     """
-    if by not in BY:  # the text the tests pin (not check_choice's template)
-        raise ArgumentError(f"argument 'by': found {by!r}, expected one of {list(BY)}")
+    if by not in BY:  # the template's place, with the text the tests pin
+        raise ArgumentError(message(None, f"found {by!r}, expected one of {list(BY)}",
+                                    argument="by"))
     notes = list(table.notes)
     if satellite not in table.satellites and satellite == "co2":
         table = co2_satellite(table, data_dir=data_dir)

@@ -77,8 +77,8 @@ def province(name: str) -> str:
         if key == en.lower() or _SUFFIX.sub("", raw) == zh or raw == zh:
             return en
     if _SUFFIX.sub("", raw) in ("西藏", "西藏自治区") or key in ("tibet", "xizang"):
-        raise DatasetError(f"province {raw!r}: CEADs publishes no inventory for Tibet (西藏) "
-                           "(expected one of the 30 provinces with data)")
+        raise DatasetError(message(f"province {raw!r}", "CEADs publishes no inventory for Tibet "
+                                   "(西藏)", expected="one of the 30 provinces with data"))
     raise DatasetError(f"unknown province {raw!r} (expected one of: "
                        + ", ".join(f"{zh}/{en}" for en, zh in PROVINCES.items()) + ")")
 
@@ -102,8 +102,8 @@ class Inventory:
             s = self.emissions.loc[(region, int(year)), "Scope 1 Total"]
         except KeyError:
             have = sorted({(r, y) for r, y, _ in self.emissions.index})
-            raise DatasetError(f"{self.source}: no inventory for region {region!r}, year {year} "
-                               f"(have {have[0]} … {have[-1]})") from None
+            raise DatasetError(message(self.source, f"no inventory for region {region!r}, year "
+                                       f"{year}", expected=f"{have[0]} … {have[-1]}")) from None
         s.name = "co2"
         return s
 
@@ -129,7 +129,8 @@ def _workbook(path: str, mtime: float) -> dict:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError,
             ParseError) as exc:  # not a zip, a missing part, broken XML
-        raise FormatError(f"{Path(path).name}: not a readable Excel workbook ({exc})") from None
+        raise FormatError(message(Path(path).name, "not a readable Excel workbook",
+                                  found=str(exc) or type(exc).__name__)) from None
     try:
         return {name: tuple(wb[name].iter_rows(values_only=True)) for name in wb.sheetnames}
     finally:
@@ -160,7 +161,7 @@ def _parse_sheet(path: Path, sheet: str) -> tuple[np.ndarray, np.ndarray]:
     rows = _rows(path, sheet)
     where = f"{path.name}: sheet {sheet!r}"
     if not rows:
-        raise FormatError(f"{where}: the sheet is empty")
+        raise FormatError(message(where, "the sheet is empty"))
     header = tuple(_norm(v) for v in rows[0][1:1 + len(COLUMNS)])
     if tuple(map(_key, header)) != tuple(map(_key, COLUMNS)):  # spelling varies by year
         bad = next(i for i, (a, b) in enumerate(zip(header + ("",) * 23, COLUMNS))
@@ -240,8 +241,9 @@ def read_national(years=None, *, data_dir=None, path=None) -> Inventory:
     want = [str(y) for y in (have if years is None else _years(years))]
     missing = [y for y in want if y not in have]
     if missing:
-        raise DatasetError(f"{path.name}: no sheet for year(s) {', '.join(missing)} "
-                           f"(the national inventory covers {have[0]}–{have[-1]})")
+        raise DatasetError(message(path.name, f"no sheet for year(s) {', '.join(missing)}",
+                                   argument="years", expected=f"years the national inventory "
+                                   f"covers, {have[0]}–{have[-1]}"))
     return _inventory({("China", int(y)): _parse_sheet(path, y) for y in want}, path.name)
 
 

@@ -12,7 +12,7 @@ builds one from the CEADs workbooks (:mod:`.inventory`) and the shipped concorda
 """
 from __future__ import annotations
 
-from ...core.errors import TableError
+from ...core.errors import TableError, message
 from . import concordance
 from . import inventory as inv
 
@@ -29,7 +29,8 @@ def match_year(year: int) -> tuple[int, str]:
     from ...data.registry import CEADS_YEARS
     first, last = CEADS_YEARS[0], CEADS_YEARS[-1]
     if year is None:
-        raise TableError("table has no year: pass year= to choose the CEADs inventory year")
+        raise TableError(message(None, "the table has no year", argument="year",
+                                 expected="year= to choose the CEADs inventory year"))
     if first <= year <= last:
         return int(year), ""
     use = last if year > last else first
