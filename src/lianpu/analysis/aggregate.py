@@ -83,8 +83,8 @@ def read_concordance(concordance) -> tuple[dict[str, str], dict[str, tuple[str, 
         return mapping, names, "a concordance given as a dict"
     path = Path(concordance)
     if not path.is_file():
-        raise FormatError(f"{path}: argument 'concordance': file not found (expected a CSV or "
-                          "TOML concordance, or a dict code → group)")
+        raise FormatError(message(str(path), "file not found", argument="concordance",
+                                  expected="a CSV or TOML concordance, or a dict code → group"))
     src = path.name
     if path.suffix.lower() == ".toml":
         try:

@@ -265,16 +265,18 @@ def _household_split(table, root) -> HouseholdSplit:
     try:
         target_key = cc.table_key(table)
     except TableError as exc:
-        raise TableError(f"{exc}; the household split needs NBS sector codes — close total "
-                         f"consumption explicitly with households=('TC',) (CLI --households "
-                         f"TC) if that is what you mean") from None
+        raise TableError(message(table.name, "the household split needs NBS sector codes",
+                                 argument="households", found=str(exc),
+                                 expected="an NBS table, or total consumption closed explicitly "
+                                          "with households=('TC',) (CLI --households TC)")
+                         ) from None
     src, src_year = detail_source(table.year)
     if not registry.is_cached(src, root):
-        raise HouseholdSplitUnavailable(
-            f"{table.name}: Type II needs household consumption, estimated from {src} "
+        raise HouseholdSplitUnavailable(message(
+            table.name, f"Type II needs household consumption, estimated from {src} "
             f"(FU101+FU102 shares by product), which is not in the cache {root}: run "
             f"`lianpu download {src}`, or close total consumption explicitly "
-            f"(households=('TC',), CLI --households TC)", dataset=src)
+            f"(households=('TC',), CLI --households TC)"), dataset=src)
     detail = registry.load_dataset(src, data_dir=root)
     hh_cols = detail.fd_positions("household")
     gov_cols = detail.fd_positions("government")
