@@ -80,7 +80,7 @@ class CBAMExposure(Result):
     extra: dict = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
-        return self.by_sector
+        return self.by_sector.copy()
 
     def to_dict(self) -> dict:
         return {"table": self.table, "region": self.region, "unit": self.unit,

@@ -196,7 +196,7 @@ class GVCResult(Result):
     extra: dict = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
-        return self.frame
+        return self.frame.copy()
 
     def to_dict(self) -> dict:
         d = {"kind": self.kind, "level": self.level, "unit": self.unit, "table": self.table,

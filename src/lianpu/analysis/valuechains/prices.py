@@ -97,7 +97,7 @@ class PriceResult(Result):
     extra: dict = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
-        return self.by_sector
+        return self.by_sector.copy()
 
     def to_dict(self) -> dict:
         return {"table": self.table, "unit": self.unit, "basis": self.basis.to_dict(),
