@@ -393,3 +393,23 @@ def test_end_to_end_recovers_a_known_mrio():
     assert np.abs(diag["residual"].to_numpy()).max() < 1e-6
     wrong, _ = assemble(tables, decay=2.0, year=2017)
     assert np.abs(wrong.Z_ - truth).max() > 1e-3 * truth.max()
+
+
+def test_build_and_question_results_are_results(mrio, cache, provs, with_co2):
+    """Issue 11: TradeGap, NationalGap, DualCore and Resonance are Results; to_json is strict
+    JSON (no NaN) with unit and basis."""
+    import lianpu
+    from lianpu.analysis._result import Result
+    from lianpu.analysis.regions.mrio.build import national_gap, trade_gap_report
+    from lianpu.analysis.regions.mrio.questions import complement, dual_core
+
+    def bad(c):
+        raise AssertionError(f"non-strict JSON constant {c}")
+    t, missing = with_co2
+    for res in (trade_gap_report(2017, tables=provs),
+                national_gap(mrio, lianpu.load("cn-nbs-2017-42", data_dir=cache)),
+                dual_core(t, "SC", "CQ", missing=missing),
+                complement(t, "甘肃", "成渝", "航空航天", shift=0.0)):
+        assert isinstance(res, Result)
+        d = json.loads(res.to_json(), parse_constant=bad)
+        assert d["unit"] and d["basis"] and d.keys() == res.to_dict().keys()

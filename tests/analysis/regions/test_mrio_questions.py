@@ -162,3 +162,26 @@ def test_consumption_equals_carbon_mrio_footprint(flows, with_co2):
                                                         rel=1e-9)
     assert fp.totals["production_based"] == pytest.approx(
         flows.by_region.loc["SC", "production"], rel=1e-9)
+
+
+def _strict(text: str) -> dict:
+    def bad(c):
+        raise AssertionError(f"non-strict JSON constant {c}")
+    return json.loads(text, parse_constant=bad)
+
+
+def test_question_results_are_results_with_unit_and_basis(mrio, across, flows):
+    """Issue 11: every question's result is a Result whose to_json is strict JSON carrying
+    unit and basis; inflow_dependence is a ResultFrame (rows sum to the region's inputs)."""
+    from lianpu.analysis._result import Result, ResultFrame
+    from lianpu.analysis.regions.mrio.questions import BASIS, domestic_chains, inflow_dependence
+    for res in (across, domestic_chains(mrio, "四川"), flows):
+        assert isinstance(res, Result)
+        d = _strict(res.to_json())
+        assert d["unit"] and d["basis"] == BASIS and d.keys() == res.to_dict().keys()
+    dep = inflow_dependence(mrio, "四川")
+    assert isinstance(dep, ResultFrame) and dep.attrs["basis"] == BASIS
+    p = np.flatnonzero(np.asarray(mrio.index.get_level_values(0)) == "SC")
+    assert dep["inputs"].sum() == pytest.approx(mrio.Z_[:, p].sum() + mrio.Zm_[:, p].sum())
+    d = _strict(dep.to_json())
+    assert d["unit"] == mrio.unit and d["rows"][0]["sector"] == dep.index[0]

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ...atomic import atomic_path
 from ...core import gras as _gras
-from ...core.errors import FormatError, TableError, message
+from ...core.errors import ArgumentError, FormatError, LianpuError, TableError, message
 from ...table import NEGATIVE_OK_FD, IOTable, _label_frame
 
 METHODS = ("slq", "cilq", "flq", "aflq")
@@ -50,16 +50,16 @@ def location_quotients(regional, national, method: str = DEFAULT_METHOD,
     A sector with no national (or regional) activity gets LQ 0 in its row (column).
     """
     if method not in METHODS:
-        raise ValueError(message("regionalize", f"unknown method {method!r}", argument="method",
+        raise ArgumentError(message("regionalize", f"unknown method {method!r}", argument="method",
                                  expected=f"one of {list(METHODS)}"))
     if method in ("flq", "aflq") and not (0 <= delta < 1):
-        raise ValueError(message("regionalize", "δ is outside the FLQ range", argument="delta",
+        raise ArgumentError(message("regionalize", "δ is outside the FLQ range", argument="delta",
                                  found=delta, expected="0 ≤ δ < 1 (Flegg & Webber 1997)"))
     re_ = np.asarray(regional, dtype=float)
     ne = np.asarray(national, dtype=float)
     tre, tne = re_.sum(), ne.sum()
     if tre <= 0 or tne <= 0:
-        raise ValueError(message("regionalize", "regional and national totals must be positive",
+        raise ArgumentError(message("regionalize", "regional and national totals must be positive",
                                  argument="regional_data", found=f"Σ regional {tre:g}, Σ national {tne:g}",
                                  expected="> 0"))
     slq = np.divide(re_ / tre, ne / tne, out=np.zeros_like(re_), where=ne > 0)
@@ -366,21 +366,37 @@ def gras(Z0, u, v, *, tol: float = 1e-10, max_iter: int = 10_000):
 
     ``Z0`` a DataFrame (u, v Series aligned by label, or arrays in order) or an array. See
     :mod:`lianpu.core.gras` for the formulation (Junius & Oosterhaven 2003; Lenzen et al. 2007;
-    Temurshoev et al. 2013). Returns the same kind as ``Z0``.
+    Temurshoev et al. 2013). Returns the same kind as ``Z0`` (a DataFrame with
+    ``attrs['iterations']``); the inputs are never changed (targets are aligned on copies).
+    Targets that do not fit the prior raise :class:`ArgumentError`.
     """
     if isinstance(Z0, pd.DataFrame):
         def align(t, lab, arg):
             if isinstance(t, pd.Series):
-                t.index = t.index.map(str)
+                t = t.set_axis(t.index.map(str))            # a copy: the caller's index stays
                 miss = [str(c) for c in lab if str(c) not in t.index]
                 if miss:
-                    raise ValueError(message("gras", "target has no entry for a label",
-                                             argument=arg, found=repr(miss[0]),
-                                             expected="one total per row/column label"))
-                return t.reindex([str(c) for c in lab]).to_numpy(float)
-            return np.asarray(t, float)
+                    raise ArgumentError(message("gras", "target has no entry for a label",
+                                                argument=arg, found=repr(miss[0]),
+                                                expected="one total per row/column label"))
+                return t.reindex([str(c) for c in lab]).to_numpy(float, copy=True)
+            return np.array(t, float)
         uu, vv = align(u, Z0.index, "u"), align(v, Z0.columns, "v")
-        Z = _gras.gras(Z0.to_numpy(float), uu, vv, tol=tol, max_iter=max_iter,
-                       labels=(list(Z0.index), list(Z0.columns)))
-        return pd.DataFrame(Z, index=Z0.index, columns=Z0.columns)
-    return _gras.gras(Z0, u, v, tol=tol, max_iter=max_iter)
+        P = Z0.to_numpy(float, copy=True)
+        Z, it = _balance(P, uu, vv, tol, max_iter, (list(Z0.index), list(Z0.columns)))
+        out = pd.DataFrame(Z, index=Z0.index.copy(), columns=Z0.columns.copy())
+        out.attrs["iterations"] = it
+        return out
+    return _balance(Z0, u, v, tol, max_iter, None)[0]  # arrays: read, never written
+
+
+def _balance(Z0, u, v, tol, max_iter, labels):
+    """(balanced matrix, iterations) by :mod:`lianpu.core.gras`, whose checks of the targets
+    (shape, grand totals, signs, stopping rule) are about the caller's arguments."""
+    try:
+        r, s, it = _gras.gras_factors(Z0, u, v, tol=tol, max_iter=max_iter, labels=labels)
+    except LianpuError:
+        raise
+    except ValueError as exc:  # core.gras validates its arguments with ValueError
+        raise ArgumentError(str(exc)) from exc
+    return _gras.apply_factors(Z0, r, s), it

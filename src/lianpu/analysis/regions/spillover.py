@@ -24,8 +24,6 @@ output (1 for output, v = VA/x, a satellite/x). Definitions are in docs/regions.
 """
 from __future__ import annotations
 
-import json
-
 import unicodedata
 from dataclasses import dataclass
 
@@ -33,13 +31,18 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
-from ...core.errors import TableError, message
+from ...core.errors import TableError, check_choice, message
+from .._common import cached
+from .._result import Result, ResultFrame, as_frame, jsonable
 from ..multipliers import intensity
 
 #: final-use roles that are not purchases (imports, inflows, discrepancy)
 NOT_PURCHASES = frozenset({"import", "inflow", "trade_in", "discrepancy"})
 DISCREPANCY = "(discrepancy)"
 IMPORTS = "(imports)"
+#: the basis of every result here: the multi-regional table's own A, nothing converted
+BASIS = ("the multi-regional table as given: trade between its regions is explicit in Z; "
+         "purchases from outside the table are leakages")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -74,13 +77,11 @@ def final_demand_by_region(table) -> tuple[list, np.ndarray]:
 
 def block_factor(table, region: str):
     """LU of I − A_rr for one region (cached on the table; only that block is factorized)."""
-    cache = table.__dict__.setdefault("_lianpu_cache", {})
-    key = ("_region_block", region)
-    if key not in cache:
+    def factor():
         p = positions(table)[region]
-        cache[key] = leo.leontief_factor(np.ascontiguousarray(table.A_[np.ix_(p, p)]),
-                                         table=f"{table.name} [{region}]")
-    return cache[key]
+        return leo.leontief_factor(np.ascontiguousarray(table.A_[np.ix_(p, p)]),
+                                   table=f"{table.name} [{region}]")
+    return cached(table, ("_region_block", region), factor)
 
 
 def _norm(s) -> str:
@@ -94,29 +95,28 @@ def resolve_region(table, name) -> str:
     regs = table.regions
     if name in regs:
         return name
-    from ...readers.ceads_mrio import province_code
-    from ...readers.wiod import region_labels
+    from ...data.concordances import province_iso, region_labels
     lab = region_labels()
-    key = _norm(name)
+    key, iso = _norm(name), province_iso(name)
     for r in regs:
         names = {_norm(r)}
         if r in lab.index:
             names |= {_norm(lab.loc[r, "name_zh"]), _norm(lab.loc[r, "name_en"])}
-        if key in names or province_code(str(name)) == r:
+        if key in names or iso == r:
             return r
     raise TableError(message(table.name, "unknown region", argument="region", found=repr(name),
                              expected=f"one of {regs}"))
 
 
-def _frame_json(df: pd.DataFrame) -> list[dict]:
-    out = df.reset_index()
-    out = out.astype(object).where(out.notna(), None)
-    return out.to_dict("records")
+def records(df: pd.DataFrame) -> list[dict]:
+    """Rows of ``df`` with its index levels as columns (``region``, ``sector`` …), in plain
+    Python (NaN → None) — the row shape of the regions results' ``to_dict``."""
+    return jsonable(df.reset_index().to_dict("records"))
 
 
 # --------------------------------------------------------------------------- spillover
 @dataclass(frozen=True, eq=False)
-class Spillover:
+class Spillover(Result):
     """Miller decomposition of multipliers for ``kind`` (per unit of final demand).
 
     - ``by_sector``: index (region, sector) of the product bought; columns intra, feedback,
@@ -136,19 +136,16 @@ class Spillover:
     by_receiver: pd.DataFrame
     by_region: pd.DataFrame
     matrix: pd.DataFrame
+    basis: str = BASIS
 
     def to_frame(self) -> pd.DataFrame:
-        return self.by_sector
-
-    def to_json(self) -> str:
-        """JSON text of :meth:`to_dict` (UTF-8, Chinese kept readable)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, default=_json_default)
+        return self.by_sector.copy()
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "unit": self.unit, "table": self.table,
-                "by_region": _frame_json(self.by_region.rename_axis("region")),
-                "matrix": {c: self.matrix[c].to_dict() for c in self.matrix.columns},
-                "by_sector": _frame_json(self.by_sector)}
+        return {"kind": self.kind, "unit": self.unit, "basis": self.basis, "table": self.table,
+                "by_region": records(self.by_region.rename_axis("region")),
+                "matrix": jsonable({c: self.matrix[c].to_dict() for c in self.matrix.columns}),
+                "by_sector": records(self.by_sector)}
 
 
 def region_intensities(table, s: np.ndarray) -> np.ndarray:
@@ -198,7 +195,7 @@ def spillover(table, kind: str = "output") -> Spillover:
 
 
 # --------------------------------------------------------------------------- value added
-def induced(table, kind: str = "value_added") -> pd.DataFrame:
+def induced(table, kind: str = "value_added") -> ResultFrame:
     """ŝ L y_d for each final-demand region d: (region, sector) × final-demand regions, plus
     an ``(imports)`` column for a negative imports column (category IM) and a
     ``(discrepancy)`` column for ERR / the table's discrepancy vector, so that row sums equal
@@ -219,11 +216,11 @@ def induced(table, kind: str = "value_added") -> pd.DataFrame:
     X = leo.leontief_solve(table.factor, rhs)
     out = pd.DataFrame(s[:, None] * X, index=table.index, columns=cols)
     out.columns.name = "final_demand_region"
-    out.attrs.update(kind=kind, unit=unit)
-    return out
+    out.attrs.update(kind=kind, unit=unit, basis=BASIS)
+    return as_frame(out)
 
 
-def value_added_matrix(table, by: str = "region", kind: str = "value_added") -> pd.DataFrame:
+def value_added_matrix(table, by: str = "region", kind: str = "value_added") -> ResultFrame:
     """Value added (or ``kind``) generated in each producing region (rows) by the final
     demand of each region (columns): v̂ L y_d, aggregated by producing region (``by="region"``)
     or kept by (region, sector) (``by="sector"``).
@@ -234,16 +231,14 @@ def value_added_matrix(table, by: str = "region", kind: str = "value_added") -> 
     0.04 % of world output) and ``(imports)`` that of a negative imports column (CEADs), so
     the row identity is exact.
     """
-    if by not in ("region", "sector"):
-        raise ValueError(message(table.name, "unknown aggregation", argument="by", found=repr(by),
-                                 expected="'region' or 'sector'"))
+    check_choice(by, ("region", "sector"), argument="by")
     E = induced(table, kind)
     if by == "sector":
         return E
     out = E.groupby(level=0, sort=False).sum()
     out.index.name = "producing_region"
     out.attrs.update(E.attrs)
-    return out
+    return as_frame(out)
 
 
 def gross_exports(table) -> np.ndarray:
@@ -261,7 +256,7 @@ def gross_exports(table) -> np.ndarray:
     return e
 
 
-def trade_value_added(table) -> pd.DataFrame:
+def trade_value_added(table) -> ResultFrame:
     """Value added embodied in each region's gross exports 贸易隐含增加值 (definitions in the
     module docstring and docs/regions.md). Columns: gross_exports, dva,
     domestic_double_counted (KWW's domestic double counting), vs (foreign content = KWW's FVA
@@ -283,8 +278,8 @@ def trade_value_added(table) -> pd.DataFrame:
     for c, d in (("dva_share", "dva"), ("vs_share", "vs"), ("vax_ratio", "vax")):
         out[c] = out[d] / out["gross_exports"].where(out["gross_exports"] != 0)
     out.index.name = "region"
-    out.attrs.update(unit=table.unit, table=table.name)
-    return out
+    out.attrs.update(unit=table.unit, table=table.name, basis=BASIS)
+    return as_frame(out)
 
 
 def __getattr__(name):  # twin() and complementarity() live in .twin, which imports this module
@@ -293,7 +288,3 @@ def __getattr__(name):  # twin() and complementarity() live in .twin, which impo
         return getattr(_twin, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-
-def _json_default(v):
-    """numpy scalars and other non-JSON values in results → plain Python."""
-    return v.item() if hasattr(v, "item") else str(v)

@@ -19,8 +19,6 @@ Definitions (docs/regions.md):
 """
 from __future__ import annotations
 
-import json
-
 import importlib
 from dataclasses import dataclass, field
 
@@ -28,9 +26,11 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
-from ...core.errors import TableError, message
+from ...core.errors import TableError, check_range, message
+from .._result import Result, jsonable
 from ..multipliers import intensity
-from .spillover import _frame_json, final_demand_by_region, positions, require_mrio, resolve_region
+from .spillover import (BASIS, final_demand_by_region, positions, records, require_mrio,
+                        resolve_region)
 
 JOBS = "jobs"
 
@@ -63,7 +63,7 @@ def track_codes(table, region: str, track_or_sectors) -> list[str]:
 
 
 @dataclass(frozen=True, eq=False)
-class Complementarity:
+class Complementarity(Result):
     """How far ``supplier``'s output mix matches the input requirements of ``user``'s track.
 
     ``index`` 0–100; ``realized_share``: the supplier's share of the track's intermediate
@@ -80,19 +80,16 @@ class Complementarity:
     interregional_share: float
     products: pd.DataFrame
     unit: str
+    basis: str = BASIS
 
     def to_frame(self) -> pd.DataFrame:
-        return self.products
-
-    def to_json(self) -> str:
-        """JSON text of :meth:`to_dict` (UTF-8, Chinese kept readable)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, default=_json_default)
+        return self.products.copy()
 
     def to_dict(self) -> dict:
         return {"supplier": self.supplier, "user": self.user, "sectors": list(self.sectors),
-                "index": self.index, "realized_share": self.realized_share,
-                "interregional_share": self.interregional_share, "unit": self.unit,
-                "products": _frame_json(self.products)}
+                "index": jsonable(self.index), "realized_share": jsonable(self.realized_share),
+                "interregional_share": jsonable(self.interregional_share), "unit": self.unit,
+                "basis": self.basis, "products": records(self.products)}
 
 
 def complementarity(table, supplier, user, sectors) -> Complementarity:
@@ -136,7 +133,7 @@ def complementarity(table, supplier, user, sectors) -> Complementarity:
 
 
 @dataclass(frozen=True, eq=False)
-class Twin:
+class Twin(Result):
     """Result of :func:`twin`. ``summary``: one row per direction "a←b" (a's amounts driven
     by b's final demand) with output, value_added [, jobs] and their shares of a's totals;
     ``top_sectors`` / ``top_products``: per direction, ranked; ``complementarity``: per
@@ -150,18 +147,16 @@ class Twin:
     top_sectors: pd.DataFrame
     top_products: pd.DataFrame
     complementarity: dict = field(default_factory=dict)
+    basis: str = BASIS
 
     def to_frame(self) -> pd.DataFrame:
-        return self.summary
-
-    def to_json(self) -> str:
-        """JSON text of :meth:`to_dict` (UTF-8, Chinese kept readable)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, default=_json_default)
+        return self.summary.copy()
 
     def to_dict(self) -> dict:
         return {"a": self.a, "b": self.b, "table": self.table, "unit": self.unit,
-                "summary": _frame_json(self.summary), "top_sectors": _frame_json(self.top_sectors),
-                "top_products": _frame_json(self.top_products),
+                "basis": self.basis, "summary": records(self.summary),
+                "top_sectors": records(self.top_sectors),
+                "top_products": records(self.top_products),
                 "complementarity": {k: v.to_dict() for k, v in self.complementarity.items()}}
 
 
@@ -174,8 +169,7 @@ def twin(table, a, b, *, top: int = 5, sectors=None) -> Twin:
     a, b = resolve_region(table, a), resolve_region(table, b)
     if a == b:
         raise TableError(message(table.name, "the two regions must differ", argument="b", found=repr(b)))
-    if top < 1:
-        raise ValueError(message(table.name, "top must be positive", argument="top", found=top))
+    check_range(top, argument="top", low=1)
     pos = positions(table)
     regs, Yd = final_demand_by_region(table)
     for r in (a, b):
@@ -219,7 +213,3 @@ def twin(table, a, b, *, top: int = 5, sectors=None) -> Twin:
     return Twin(a, b, table.name, table.unit, summary, pd.DataFrame(sec_rows),
                 pd.DataFrame(prod_rows), comp)
 
-
-def _json_default(v):
-    """numpy scalars and other non-JSON values in results → plain Python."""
-    return v.item() if hasattr(v, "item") else str(v)

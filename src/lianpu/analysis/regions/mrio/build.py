@@ -33,183 +33,33 @@ The result is a non-competitive MRIO: index (province ISO code, sector) like the
 Zm/Ym = imports from abroad at the using province's rows (block diagonal), final use
 (province, FU101…FU202) and exports abroad ("ROW", "EX"). Built tables are cached in the data
 cache (native Parquet, name with the year and a hash of the parameters).
+
+Layout of this package: :mod:`.inputs` (parameters, provincial tables, distances),
+:mod:`.groups` (region groupings and aggregation), :mod:`.common` (the supply view and what
+the questions share), this module (assembly, build and cache, validation results) and the
+questions (:mod:`.questions`, one module per question). The public names of the inputs and
+the groupings stay importable from here.
 """
 from __future__ import annotations
 
-import csv
-import hashlib
 import json
 import time
-import tomllib
-from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ....core import gravity as grav
-from ....core.errors import ArgumentError, TableError, message
-
-METHOD_VERSION = 3
-YEARS = (2012, 2017)
-DEFAULT_DECAY = 1.0
-DEFAULT_RECONCILE = "mean"
-#: the documented grid for the sensitivity of results to the distance decay β
-DECAY_GRID = (0.5, 1.0, 1.5, 2.0)
-FINAL = ("FU101", "FU102", "FU103", "FU201", "FU202")
-FOREIGN = "ROW"
-UNIT = "10,000 CNY (万元)"
-
-
-# ---------------------------------------------------------------------------- shipped data
-@cache
-def province_capitals() -> pd.DataFrame:
-    """The 31 provincial capitals (index: ISO code; gb2260, province_zh, capital_zh,
-    capital_en, lat, lon) from ``data/province_capitals.csv`` (source in its header)."""
-    with resources.files("lianpu.data").joinpath("province_capitals.csv").open(
-            encoding="utf-8") as fh:
-        rows = [r for r in csv.reader(line for line in fh if not line.startswith("#"))]
-    df = pd.DataFrame(rows[1:], columns=rows[0]).set_index("code")
-    df[["lat", "lon"]] = df[["lat", "lon"]].astype(float)
-    return df
-
-
-def distances() -> pd.DataFrame:
-    """Great-circle distances between provincial capitals, km (ISO code × ISO code)."""
-    c = province_capitals()
-    d = grav.great_circle_km(c["lat"], c["lon"])
-    return pd.DataFrame(d, index=c.index, columns=c.index)
-
-
-# ---------------------------------------------------------------------------- inputs
-def _check_year(year) -> int:
-    if int(year) not in YEARS:
-        raise ArgumentError(message(None, "no provincial tables with inflows and outflows for "
-                                    "this year", argument="year", found=repr(year),
-                                    expected=f"one of {list(YEARS)}"))
-    return int(year)
-
-
-def provincial_tables(year: int, data_dir=None) -> dict:
-    """{ISO code: provincial IOTable} for the 31 provinces of ``year`` (from the cache)."""
-    from ....core.errors import DatasetError
-    from ....data.registry import is_cached, load_dataset, provinces
-    year = _check_year(year)
-    ids = [f"cn-prov-{year}-{p.gb}" for p in provinces()]
-    missing = [i for i in ids if not is_cached(i, data_dir)]
-    if missing:
-        raise DatasetError(f"the {year} China MRIO is built from the 31 provincial tables; "
-                           f"{len(missing)} are not in the cache ({', '.join(missing[:3])}"
-                           f"{' …' if len(missing) > 3 else ''}): run `lianpu download "
-                           f"{' '.join(missing[:2])} …` or `lianpu download --all --from DIR`")
-    return {p.iso: load_dataset(i, data_dir=data_dir) for p, i in zip(provinces(), ids)}
-
-
-@dataclass(frozen=True)
-class _Province:
-    Zl: np.ndarray
-    Zr: np.ndarray
-    Zm: np.ndarray
-    Yl: np.ndarray   # (n, 6): FU101…FU202, EX
-    Yr: np.ndarray
-    Ym: np.ndarray
-    o: np.ndarray    # own production sent to other provinces
-    q: np.ndarray    # re-sent inflows (transit)
-    w: np.ndarray    # re-sent imports
-    OF: np.ndarray   # published outflows
-    IF: np.ndarray   # published inflows
-    IM: np.ndarray
-    EX: np.ndarray
-    V: np.ndarray
-    x: np.ndarray
-    err: np.ndarray
-
-
-def _split(t) -> _Province:
-    loc = t.local()
-    fd = list(loc.final_demand_labels.index)
-    want = list(FINAL) + ["EX", "OF"]
-    if fd != want:
-        raise TableError(message(t.name, "unexpected final-use columns for the MRIO",
-                                 found=fd, expected=want))
-    use = list(range(6))
-    of = 6
-    pub = list(t.final_demand_labels.index)
-    col = lambda c: t.Y_[:, pub.index(c)]  # noqa: E731
-    n = t.n
-    err = loc.discrepancy_ if loc.discrepancy_ is not None else np.zeros(n)
-    return _Province(loc.Z_, loc.Zr_, loc.Zm_, loc.Y_[:, use], loc.Yr_[:, use], loc.Ym_[:, use],
-                     loc.Y_[:, of], loc.Yr_[:, of], loc.Ym_[:, of], col("OF"), -col("IF"),
-                     -col("IM"), col("EX"), loc.V_, loc.x_, err)
-
-
-def _inflow_cap(p: _Province) -> np.ndarray:
-    """Most inflows each product's uses can take: U · (1 + min local/inflow over cells that
-    buy inflows) — local purchases can be replaced by inflows, nothing else."""
-    inflow = np.hstack([p.Zr, p.Yr])
-    local = np.hstack([p.Zl, p.Yl])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(inflow > 0, local / inflow, np.inf)
-    f = 1.0 + ratio.min(axis=1)
-    U = inflow.sum(axis=1)
-    return np.where(np.isfinite(f), np.where(np.isfinite(f), f, 1.0) * U, U)
-
-
-# ---------------------------------------------------------------------------- build
-def params_key(decay: float, reconcile: str) -> dict:
-    return {"method_version": METHOD_VERSION, "decay": float(decay), "reconcile": reconcile,
-            "distance": "great-circle between provincial capitals (province_capitals.csv)",
-            "decay_function": "power d^-beta"}
-
-
-def params_hash(year: int, decay: float, reconcile: str) -> str:
-    text = json.dumps({"year": int(year), **params_key(decay, reconcile)}, sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-def cache_path(year: int, decay: float = DEFAULT_DECAY, reconcile: str = DEFAULT_RECONCILE,
-               data_dir=None) -> Path:
-    """Where the MRIO of these parameters is cached: ``cn/mrio/cn_mrio_{year}_{hash}.parquet``."""
-    from ....data.cache import data_dir as root
-    return root(data_dir) / "cn" / "mrio" / f"cn_mrio_{year}_{params_hash(year, decay, reconcile)}.parquet"
-
-
-def _check_params(decay, reconcile) -> tuple[float, str]:
-    try:
-        decay = float(decay)
-    except (TypeError, ValueError):
-        decay = float("nan")
-    if not np.isfinite(decay) or decay < 0 or decay > 10:
-        raise ArgumentError(message(None, "the distance decay must be a number in [0, 10]",
-                                    argument="decay", found=repr(decay), expected="e.g. 1.0"))
-    if reconcile not in grav.RECONCILE:
-        raise ArgumentError(message(None, "unknown reconciliation of outflows and inflows",
-                                    argument="reconcile", found=repr(reconcile),
-                                    expected=f"one of {list(grav.RECONCILE)}"))
-    return decay, reconcile
-
-
-def trade_gap(tables: dict) -> pd.DataFrame:
-    """National totals of published outflows and inflows by product (the gap the MRIO must
-    reconcile), and the same net of transit (what the gravity model uses). Index: product
-    code; columns name_zh, outflows, inflows, gap (= outflows − inflows), gap_pct (of the mean),
-    transit, sent (net), received (net)."""
-    t0 = next(iter(tables.values()))
-    parts = [_split(t) for t in tables.values()]
-    of = sum(p.OF for p in parts)
-    inf = sum(p.IF for p in parts)
-    sent = sum(p.o + p.w for p in parts)
-    recv = sum(p.Zr.sum(axis=1) + p.Yr.sum(axis=1) for p in parts)
-    df = pd.DataFrame({"name_zh": t0.sectors["name_zh"].to_numpy(), "outflows": of,
-                       "inflows": inf}, index=pd.Index(list(t0.index), name="product"))
-    df["gap"] = df["outflows"] - df["inflows"]
-    mean = 0.5 * (df["outflows"] + df["inflows"])
-    df["gap_pct"] = 100 * df["gap"] / mean.where(mean > 0)
-    df["transit"] = sum(p.q for p in parts)
-    df["sent"], df["received"] = sent, recv
-    return df
+from ....core.errors import TableError, message
+from ..._result import Result
+from ..spillover import records
+from .common import supply_view
+from .groups import aggregate_regions, region_code, region_groups  # noqa: F401
+from .inputs import (DECAY_GRID, DEFAULT_DECAY, DEFAULT_RECONCILE, FINAL,  # noqa: F401
+                     FOREIGN, METHOD_VERSION, UNIT, YEARS, _check_params, _check_year,
+                     _inflow_cap, _split, cache_path, distances, params_hash,
+                     params_key, province_capitals, provincial_tables, trade_gap)
 
 
 def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
@@ -340,7 +190,6 @@ def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
     # sectors left with (almost) no output that still sell (reconciliation artefacts, e.g.
     # Shanghai crude oil, Tibet electronics): their sales become the buyers' purchases from
     # outside the system, so that B = x̂⁻¹Z (Ghosh, supply-side measures) exists
-    from .questions import supply_view
     z_before = float(table.Z_.sum())
     table, _ = supply_view(table)
     moved = z_before - float(table.Z_.sum())
@@ -354,6 +203,7 @@ def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
             "sent": S, "received": U, "sent_reconciled": S2, "received_reconciled": U2,
             "moved_to_imports": moved}
     return table, diag
+
 
 
 def build_china_mrio(year: int, *, decay: float = DEFAULT_DECAY,
@@ -396,24 +246,15 @@ def _diag_json(diag: dict, seconds: float) -> dict:
     res = diag["residual"]
     return {"year": diag["year"], "params": diag["params"], "hash": diag["hash"],
             "build_seconds": round(seconds, 3),
-            "gap": _records(gap.reset_index()),
+            "gap": records(gap),
             "residual_by_region": {r: float(v) for r, v in res.sum(axis=1).items()},
             "residual_by_product": {c: float(v) for c, v in res.sum(axis=0).items()}}
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
-    from ...carbon.footprint import strict
-    return strict(df.astype(object).where(df.notna(), None).to_dict("records"))
-
 
 # ---------------------------------------------------------------------------- results
-def _dumps(d) -> str:
-    from ...carbon.footprint import dumps
-    return dumps(d)
-
-
 @dataclass(frozen=True, eq=False)
-class TradeGap:
+class TradeGap(Result):
     """The outflow/inflow gap of one year's provincial tables (:func:`trade_gap_report`).
 
     ``by_product``: outflows, inflows, gap, gap_pct (of their mean), transit (re-sent inflows),
@@ -438,11 +279,8 @@ class TradeGap:
     def to_dict(self) -> dict:
         return {"year": self.year, "reconcile": self.reconcile, "unit": self.unit,
                 "basis": self.basis, "totals": self.totals,
-                "worst": _records(self.worst().reset_index()),
-                "by_product": _records(self.by_product.reset_index()), "notes": list(self.notes)}
-
-    def to_json(self) -> str:
-        return _dumps(self.to_dict())
+                "worst": records(self.worst()),
+                "by_product": records(self.by_product), "notes": list(self.notes)}
 
 
 def trade_gap_report(year: int, data_dir=None, *, reconcile: str = DEFAULT_RECONCILE,
@@ -501,160 +339,9 @@ def co2_satellite(table, data_dir=None, *, tables: dict | None = None):
     return table.evolve(satellites=sats, notes=tuple(table.notes) + (note,)), tuple(missing)
 
 
-# ---------------------------------------------------------------------------- aggregation
-@cache
-def _shipped_groupings() -> dict:
-    text = resources.files("lianpu.data").joinpath("china_regions.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
-
-
-def region_groups(spec) -> dict:
-    """{group code: {"name_zh", "name_en", "members": [...]}} from a set or group name of the
-    shipped ``data/china_regions.toml`` ("nbs4", "chengyu", "west" …), a TOML path with the
-    same layout (its [sets] entry if it has exactly one, else all its [groups]), or a mapping
-    {code: members | {"members": …, "name_zh": …, "name_en": …}}."""
-    if isinstance(spec, dict):
-        out = {}
-        for k, v in spec.items():
-            v = {"members": list(v)} if not isinstance(v, dict) else dict(v)
-            out[str(k)] = {"name_zh": v.get("name_zh", str(k)), "name_en": v.get("name_en", str(k)),
-                           "members": list(v["members"])}
-        return out
-    data = None
-    key = str(spec)
-    p = Path(key)
-    if p.suffix.lower() == ".toml":
-        if not p.is_file():
-            raise ArgumentError(message(None, "region grouping file not found", argument="groups",
-                                        found=key))
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
-        sets = data.get("sets", {})
-        key = next(iter(sets)) if len(sets) == 1 else None
-    else:
-        data = _shipped_groupings()
-    groups, sets = data.get("groups", {}), data.get("sets", {})
-    if key is None:
-        names = list(groups)
-    elif key in sets:
-        names = list(sets[key]["groups"])
-    elif key in groups:
-        names = [key]
-    else:
-        known = sorted(set(sets) | set(groups))
-        raise ArgumentError(message(None, "unknown region grouping", argument="groups",
-                                    found=repr(spec), expected=f"one of {known} or a .toml file"))
-    return region_groups({g: groups[g] for g in names})
-
-
-def region_code(table, name) -> str:
-    """A region of ``table`` from its code, a GB/T 2260 code ('51'), or a Chinese or English
-    name."""
-    from ..spillover import resolve_region
-    if name not in table.regions:
-        from ....core.errors import DatasetError
-        from ....data.registry import province
-        try:
-            iso = province(name).iso
-        except DatasetError:
-            iso = None
-        if iso in table.regions:
-            return iso
-    return resolve_region(table, name)
-
-
-def aggregate_regions(table, groups, *, rest: str | None = None):
-    """The MRIO with regions merged into groups (``groups``: see :func:`region_groups`):
-    Z, Zm, Y, Ym, V, x, the discrepancy and satellites are summed over member regions (rows
-    and columns), so trade between members becomes internal to the group; identities and
-    totals are kept exactly. Regions in no group keep their own block, or are merged into
-    one group named ``rest`` when given (e.g. ``rest="RoC"``: the rest of China)."""
-    from ..spillover import require_mrio
-    from ....table import IOTable, _label_frame
-    require_mrio(table)
-    g = region_groups(groups)
-    owner, info = {}, {}
-    for code, v in g.items():
-        for m in v["members"]:
-            r = region_code(table, m)
-            if r in owner:
-                raise ArgumentError(message(table.name, "a region is in two groups",
-                                            argument="groups", found=f"{r}: {owner[r]}, {code}"))
-            owner[r] = code
-        info[code] = v
-    if rest is not None:
-        left = [r for r in table.regions if r not in owner and r != FOREIGN]
-        for r in left:
-            owner[r] = rest
-        info[rest] = {"name_zh": "其他省份", "name_en": "Rest of China", "members": left}
-    lev = np.asarray(table.index.get_level_values(0))
-    sec = [str(c[-1]) for c in table.index]
-    new_reg = [owner.get(r, r) for r in lev]
-    rows = list(dict.fromkeys(zip(new_reg, sec)))
-    pos = {k: i for i, k in enumerate(rows)}
-    Gr = np.zeros((len(rows), table.n))
-    for j, key in enumerate(zip(new_reg, sec)):
-        Gr[pos[key], j] = 1.0
-    fdi = table.final_demand_labels.index
-    fcols = list(dict.fromkeys((owner.get(r, r), c) for r, c in fdi))
-    fpos = {k: i for i, k in enumerate(fcols)}
-    Gc = np.zeros((len(fdi), len(fcols)))
-    for j, (r, c) in enumerate(fdi):
-        Gc[j, fpos[(owner.get(r, r), c)]] = 1.0
-    agg = lambda M: None if M is None else Gr @ M @ Gr.T  # noqa: E731
-    aggY = lambda M: None if M is None else Gr @ M @ Gc  # noqa: E731
-    names = table.sectors
-
-    def rname(r, lang):
-        if r in info:
-            return info[r]["name_zh" if lang == "zh" else "name_en"]
-        i = int(np.flatnonzero(lev == r)[0])
-        s = str(names["name_zh" if lang == "zh" else "name_en"].iloc[i])
-        return s.split("·")[0] if lang == "zh" else s.split(": ")[0]
-
-    first = {}
-    for j, key in enumerate(zip(lev, sec)):
-        first.setdefault(key[1], j)
-    szh = {s: str(names["name_zh"].iloc[j]).split("·")[-1] for s, j in first.items()}
-    sen = {s: str(names["name_en"].iloc[j]).split(": ")[-1] for s, j in first.items()}
-    idx = pd.MultiIndex.from_tuples(rows, names=list(table.index.names))
-    zh = [f"{rname(r, 'zh')}·{szh[s]}" for r, s in rows]
-    en = [f"{rname(r, 'en')}: {sen[s]}" for r, s in rows]
-    fl = table.final_demand_labels
-    froles = [fl["role"].iloc[[fdi.get_loc(k) for k in fdi if (owner.get(k[0], k[0]), k[1]) == c][0]]
-              for c in fcols]
-    czh = {c: str(fl["name_zh"].iloc[j]).split("·")[-1] for j, (_, c) in enumerate(fdi)}
-    cen = {c: str(fl["name_en"].iloc[j]).split(": ")[-1] for j, (_, c) in enumerate(fdi)}
-    fzh = [f"{rname(r, 'zh')}·{czh[c]}" if r != FOREIGN else str(fl.loc[(r, c), "name_zh"])
-           for r, c in fcols]
-    fen = [f"{rname(r, 'en')}: {cen[c]}" if r != FOREIGN else str(fl.loc[(r, c), "name_en"])
-           for r, c in fcols]
-    sats = {}
-    from ....table import Satellite
-    for k_, s in table.satellites.items():
-        sats[k_] = Satellite(s.name, Gr @ s.values, s.unit, s.name_zh, s.name_en,
-                             None if s.final_demand is None else s.final_demand @ Gc)
-    hh = tuple(dict.fromkeys((owner.get(r, r), c) for r, c in table.household_columns))
-    members = {c: [r for r in table.regions if owner.get(r) == c] for c in info}
-    note = ("regions aggregated: " + "; ".join(f"{c} {info[c]['name_zh']} = {'+'.join(m)}"
-                                               for c, m in members.items()))
-    return IOTable(
-        agg(table.Z_), aggY(table.Y_), table.V_ @ Gr.T, Gr @ table.x_,
-        sectors=_label_frame(idx, zh, en),
-        final_demand_labels=_label_frame(pd.MultiIndex.from_tuples(fcols, names=list(fdi.names)),
-                                         fzh, fen, role=froles),
-        primary_labels=table.primary_labels.copy(), value_added_rows=table.value_added_rows,
-        compensation_row=table.compensation_row, household_columns=hh,
-        Zm_=agg(table.Zm_), Ym_=aggY(table.Ym_),
-        discrepancy_=None if table.discrepancy_ is None else Gr @ table.discrepancy_,
-        satellites=sats, unit=table.unit, year=table.year, source=table.source,
-        name=f"{table.name} [{'+'.join(info)}]", rtol=table.rtol,
-        allow_negative_flows=table.allow_negative_flows,
-        notes=tuple(table.notes) + (note,))
-
-
 # ---------------------------------------------------------------------------- validation
 @dataclass(frozen=True, eq=False)
-class NationalGap:
+class NationalGap(Result):
     """The MRIO summed over provinces against the national table of the same year: gross
     output, value added, exports and imports by sector (``by_sector``, when the two share the
     sector codes) and in total (``totals``: ratio = provinces / national)."""
@@ -674,11 +361,8 @@ class NationalGap:
     def to_dict(self) -> dict:
         return {"table": self.table, "national": self.national, "year": self.year,
                 "unit": self.unit, "basis": self.basis, "totals": self.totals,
-                "by_sector": None if self.by_sector is None else _records(self.by_sector.reset_index()),
+                "by_sector": None if self.by_sector is None else records(self.by_sector),
                 "notes": list(self.notes)}
-
-    def to_json(self) -> str:
-        return _dumps(self.to_dict())
 
 
 def national_gap(mrio, national, *, provincial=None) -> NationalGap:
