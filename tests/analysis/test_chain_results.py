@@ -173,8 +173,10 @@ def test_household_data_dir_is_not_in_the_table_memo(mb, tmp_path):
     from lianpu.analysis.households import _DATA_DIRS, _resolve_dir, remember_data_dir
     assert remember_data_dir(mb, tmp_path) is mb
     assert _DATA_DIRS[mb] == tmp_path and str(_resolve_dir(mb, None)) == str(tmp_path)
-    memo = mb.__dict__.get("_lianpu_cache", {})
-    assert tmp_path not in memo.values()
+    from lianpu.table import _MEMO
+    memo = mb.__dict__.get(_MEMO, {})
+    assert all(v is not tmp_path for v in memo.values())      # not stored in the table's memo
+    assert not any("data_dir" in str(k) for k in memo)
 
 
 def test_real_chain_weaklinks_and_carve_out_are_strict_json(nbs_dir):
