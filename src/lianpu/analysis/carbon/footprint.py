@@ -43,7 +43,6 @@ from ...core import roles as R
 from ...core.errors import ArgumentError, TableError, message
 from ...satellites.co2.satellite import CO2_EN, CO2_ZH, co2_satellite, match_year  # noqa: F401
 from .._result import Result
-from .._result import dumps  # noqa: F401  (commands/mrio.py still imports it from here)
 from ..basis import resolve_basis
 
 BY = ("category", "sector", "track")
