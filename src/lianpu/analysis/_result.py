@@ -37,7 +37,7 @@ def frame_records(df: pd.DataFrame, index_name: str = "sector") -> list[dict]:
     out = []
     for idx, row in zip(df.index, df.to_dict("records")):
         rec = {str(name or "index"): code_str(idx)}
-        rec.update({str(k): jsonable(v) for k, v in row.items()})
+        rec.update({code_str(k): jsonable(v) for k, v in row.items()})
         out.append(rec)
     return out
 
@@ -45,8 +45,8 @@ def frame_records(df: pd.DataFrame, index_name: str = "sector") -> list[dict]:
 def jsonable(v):
     """Plain Python for JSON: NaN/±inf → None, numpy → Python, tuple keys → 'A/B' codes,
     frames → records, units and bases → their text/dict, results → their dict."""
-    if isinstance(v, Result):
-        return jsonable(v._payload())
+    if isinstance(v, Result) and not isinstance(v, (pd.Series, pd.DataFrame)):
+        return jsonable(v._payload())   # pandas results inside a dict stay records / mappings
     if isinstance(v, dict):
         return {code_str(k): jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple, set, frozenset)):
