@@ -20,7 +20,7 @@ import numpy as np
 import lianpu
 from lianpu.analysis.regions.mrio import build as cm
 from lianpu.analysis.regions.mrio import questions as cq
-from lianpu.analysis.carbon.footprint import strict
+from lianpu.analysis._result import jsonable
 
 NATIONAL = {2017: "cn-nbs-2017-42", 2012: "cn-nbs-2012-139"}
 TRACKS = ("aerospace", "new_energy")
@@ -123,7 +123,7 @@ def main(argv=None):
             print(f"   {k:36s} β=1 {runs['mean b=1'][k]:14.6g}  β∈grid [{lo:.6g}, {hi:.6g}]  "
                   f"outflows/inflows {alt[0]:.6g} / {alt[1]:.6g}")
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(strict(res), ensure_ascii=False, indent=1, allow_nan=False),
+    Path(a.out).write_text(json.dumps(jsonable(res), ensure_ascii=False, indent=1, allow_nan=False),
                            encoding="utf-8")
     print("written", a.out)
 

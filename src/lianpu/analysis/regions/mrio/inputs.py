@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ....core import gravity as grav
-from ....core.errors import ArgumentError, TableError, message
+from ....core.errors import ArgumentError, TableError, check_choice, check_range, message
 
 METHOD_VERSION = 3
 YEARS = (2012, 2017)
@@ -149,17 +149,9 @@ def cache_path(year: int, decay: float = DEFAULT_DECAY, reconcile: str = DEFAULT
 
 
 def _check_params(decay, reconcile) -> tuple[float, str]:
-    try:
-        decay = float(decay)
-    except (TypeError, ValueError):
-        decay = float("nan")
-    if not np.isfinite(decay) or decay < 0 or decay > 10:
-        raise ArgumentError(message(None, "the distance decay must be a number in [0, 10]",
-                                    argument="decay", found=repr(decay), expected="e.g. 1.0"))
-    if reconcile not in grav.RECONCILE:
-        raise ArgumentError(message(None, "unknown reconciliation of outflows and inflows",
-                                    argument="reconcile", found=repr(reconcile),
-                                    expected=f"one of {list(grav.RECONCILE)}"))
+    """(β, reconciliation) checked: β a number in [0, 10], reconcile one of grav.RECONCILE."""
+    decay = check_range(decay, argument="decay", low=0, high=10)
+    check_choice(reconcile, grav.RECONCILE, argument="reconcile")
     return decay, reconcile
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ....core import leontief as leo
-from ....core.errors import ArgumentError, message
+from ....core.errors import ArgumentError, check_range, message
 from ..._result import Result, jsonable
 from ...multipliers import intensity
 from ..spillover import positions, records, require_mrio
@@ -80,13 +80,7 @@ def complement(table, supplier="GS", target="chengyu", track="aerospace", *, shi
     produces). See the module docstring."""
     from ...tracks import catalogue as trk
     require_mrio(table)
-    try:
-        shift = float(shift)
-    except (TypeError, ValueError):
-        shift = float("nan")
-    if not 0.0 <= shift <= 1.0:
-        raise ArgumentError(message(table.name, "the sourcing shift must be a share in [0, 1]",
-                                    argument="shift", found=repr(shift), expected="e.g. 0.2"))
+    shift = check_range(shift, argument="shift", low=0, high=1)   # a share of purchases
     bad = [s for s in sources if s not in ("abroad", "east")]
     if bad:
         raise ArgumentError(message(table.name, "unknown source of purchases", argument="sources",
