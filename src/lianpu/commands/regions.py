@@ -133,7 +133,7 @@ def _read_matrix(path: Path) -> pd.DataFrame:
     from ..readers.generic import _num as cell_number
     from ..readers.generic import _read_grid, _text
     if not path.is_file():
-        raise FormatError(f"{path.name}: file not found")
+        raise FormatError(message(path.name, "file not found"))
     grid = [r for r in _read_grid(path) if any(c is not None for c in r)]
     if len(grid) < 2 or len(grid[0]) < 2:
         raise FormatError(message(path.name, "no matrix", found=f"{len(grid)} row(s)",
@@ -180,11 +180,7 @@ def gras(table: Path = typer.Option(..., "--table", help="Prior matrix CSV/XLSX 
     u = _read_totals(rows, list(Z0.index), "row")
     v = _read_totals(cols, list(Z0.columns), "column")
     Z = balance(Z0, u, v, tol=tol, max_iter=max_iter)
-    it = Z.attrs.get("iterations")
-    if it is None:  # until lianpu.gras reports its iteration count (attrs['iterations'])
-        from ..core.gras import gras_factors
-        it = gras_factors(Z0.to_numpy(), u.reindex(Z0.index).to_numpy(),
-                          v.reindex(Z0.columns).to_numpy(), tol=tol, max_iter=max_iter)[2]
+    it = Z.attrs["iterations"]
     with atomic_path(out_) as tmp:
         from ..safe_text import csv_frame, frame_to_excel  # names never become formulas
         (frame_to_excel(Z, tmp) if out_.suffix.lower() == ".xlsx" else csv_frame(Z).to_csv(tmp))

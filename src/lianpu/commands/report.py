@@ -75,21 +75,21 @@ def _shares(text: Optional[str]):
     if text is None:
         return None
     parts = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+    pairs = [p.partition("=") for p in parts]
     try:
         if len(parts) == 1 and "=" not in parts[0]:
             shares = float(parts[0])
             vals = [shares]
-        else:
-            shares = {}
-            for p in parts:
-                code, _, v = p.partition("=")
-                if not code.strip() or not v.strip():
-                    raise ValueError(p)
-                shares[code.strip()] = float(v)
+        elif all(code.strip() and v.strip() for code, _, v in pairs):
+            shares = {code.strip(): float(v) for code, _, v in pairs}
             vals = list(shares.values())
-    except ValueError:
+        else:
+            vals = None
+    except ValueError:  # float() of a value that is not a number
+        vals = None
+    if vals is None:
         raise UserError(f"--local-share: found {text!r}, expected a share such as 0.8 or "
-                        "sector=share pairs such as 18=0.9,27=1") from None
+                        "sector=share pairs such as 18=0.9,27=1")
     bad = [v for v in vals if not 0 <= v <= 1]
     if bad or not vals:
         raise UserError(f"--local-share: found {bad[0] if bad else text!r}, expected shares "

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
+from ..analysis._result import code_str
 from ..core.units import fmt_num, fmt_pct
 from ..safe_text import esc
 from ._app import app
@@ -63,7 +64,7 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
     for g in groups:
         tab.add_column(g.replace("source_", "src ").replace("sink_", "snk "), justify="right")
     for idx, r in df.head(top).iterrows():
-        key = "/".join(map(str, idx)) if isinstance(idx, tuple) else str(idx)
+        key = code_str(idx)
         ge = r.gross_exports if r.gross_exports else float("nan")
         tab.add_row(esc(key), fmt_num(r.gross_exports, 0), *(fmt_pct(r[g] / ge) for g in groups))
     out.print(tab)
