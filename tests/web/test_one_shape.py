@@ -54,6 +54,7 @@ def test_sixty_selections_leave_the_table_memo_and_stay_bounded(web_cache):
             assert r.status_code == 200, r.text
             assert len(store._sections) <= 8
             assert len(store.results) <= 16
+            assert len(store._locks) <= 2   # the table's load lock (+ one build in progress)
         assert _table_memo(t) == before
         assert not [k for k in before if isinstance(k, tuple) and k and k[0] == "report"]
 

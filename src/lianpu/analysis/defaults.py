@@ -99,8 +99,9 @@ def demand_items(table, demand) -> dict:
     return {table.index[i]: float(col[i]) for i in np.flatnonzero(col)}
 
 
-def impact_with_fallback(table, demand, type: str = "II"):
-    """(``lianpu.impact`` result, why not Type II) of ``demand`` on :func:`effects_view`.
+def impact_with_fallback(table, demand, type: str = "II", *, basis=None, **kw):
+    """(``lianpu.impact`` result, why not Type II) of ``demand`` on :func:`effects_view` (or,
+    with ``basis``, on the view that basis names; ``kw`` go to ``lianpu.impact``).
 
     ``demand``: a parsed :class:`~lianpu.analysis.scenarios.demand.Demand` (passed on as it
     is), a Series over the view's sectors, or ``{sector: amount}`` in the table's unit.
@@ -108,7 +109,10 @@ def impact_with_fallback(table, demand, type: str = "II"):
     no compensation row) the Type I result, with the reason as second value ("" otherwise).
     """
     from .scenarios.impact import impact
-    view, _ = effects_view(table)
+    if basis is not None:
+        view, kw = table, {**kw, "basis": basis}
+    else:
+        view, _ = effects_view(table)
     if isinstance(demand, dict):
         s = pd.Series(0.0, index=view.index)
         for c, a in demand.items():
@@ -117,10 +121,10 @@ def impact_with_fallback(table, demand, type: str = "II"):
     if type == "II":
         try:
             return impact(view, demand, type="II",
-                          households=type2_households(view) or None), ""
+                          households=type2_households(view) or None, **kw), ""
         except LianpuError as exc:  # no household column or no compensation row: Type I
-            return impact(view, demand, type="I"), str(exc)
-    return impact(view, demand, type="I"), ""
+            return impact(view, demand, type="I", **kw), str(exc)
+    return impact(view, demand, type="I", **kw), ""
 
 
 def example_demand(table, track_ids=()) -> dict:

@@ -164,8 +164,8 @@ def project_impact(table, demand, *, local_share=None, basis: str = "auto", draw
     takes (one scenario); ``local_share``: overrides the file's shares — a scalar for every
     row, or {sector code: share}. ``draws``: Monte-Carlo draws (0: none)."""
     from ..analysis.basis import resolve_basis
+    from ..analysis.defaults import impact_with_fallback
     from ..analysis.scenarios.demand import Demand, as_demand
-    from ..analysis.scenarios.impact import impact
     from ..satellites.attach import SHIPPED, attach
     sat_notes, sat_missing = {}, {}
     for kind in SHIPPED:
@@ -183,17 +183,13 @@ def project_impact(table, demand, *, local_share=None, basis: str = "auto", draw
                           f"{list(d.scenarios)[:3]}, expected one project")
     if local_share is not None:
         d = _with_shares(view, d, local_share)
-    no2 = ""
-    try:
-        r = impact(table, d, "II", basis=basis, data_dir=data_dir)
-    except LianpuError as exc:  # no compensation row / household column: Type I only
-        no2 = str(exc)
-        r = impact(table, d, "I", basis=basis, data_dir=data_dir)
+    r, no2 = impact_with_fallback(table, d, "II", basis=basis, data_dir=data_dir)
     amount, local = d.amount[:, 0], d.local[:, 0]
     taxes = None
     roles = list(view.primary_roles)
     if "production_taxes" in roles:
-        taxes = view.V_[roles.index("production_taxes")] / np.where(view.x_ > 0, view.x_, np.inf)
+        x = view.x.to_numpy()
+        taxes = view.V.to_numpy()[roles.index("production_taxes")] / np.where(x > 0, x, np.inf)
     first, chain = _leakage(view, amount, local, r.type1[:, 0])
     mc, mc_err = None, ""
     if draws:
@@ -232,12 +228,17 @@ def _with_shares(view, d, local_share):
                   tuple(d.notes) + (f"local shares set by local_share={local_share!r}",))
 
 
+def _arr(frame):
+    return None if frame is None else frame.to_numpy()
+
+
 def _leakage(view, amount, local, x1):
     n = view.n
     zero = np.zeros(n)
-    xs = np.where(view.x_ > 0, view.x_, np.inf)
-    blocks = {"abroad": (view.Zm_, view.Ym_), "provinces": (getattr(view, "Zr_", None),
-                                                            getattr(view, "Yr_", None))}
+    x = view.x.to_numpy()
+    xs = np.where(x > 0, x, np.inf)
+    blocks = {"abroad": (_arr(view.Zm), _arr(view.Ym)),
+              "provinces": (_arr(view.Zr), _arr(view.Yr))}
     use, chain = {}, {}
     for k, (Z, Y) in blocks.items():
         if Z is None:

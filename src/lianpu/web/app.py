@@ -3,6 +3,9 @@
 ``create_app(data_dir, token=None)`` builds the app; ``lianpu serve`` runs it with uvicorn.
 Every API error has one shape, ``{"ok": false, "error": "..."}`` (404, validation, lianpu
 errors, oversized uploads, unexpected failures alike); pages show the same message in HTML.
+The error boundary: a :class:`~lianpu.core.errors.LianpuError` (what a user can cause: a bad
+argument, an unknown sector, an unreadable file) is a 400; anything else is a bug — a 500
+whose message carries a reference that the server log has with the traceback.
 With a token, every request except ``/api/health`` needs ``Authorization: Bearer T``,
 ``?token=T`` or the cookie set by a page opened with ``?token=T``.
 

@@ -268,11 +268,15 @@ class TableStore:
             with self._lock:
                 if key in self._sections:
                     return self._sections[key]
-            value = build()
-            with self._lock:
-                self._sections[key] = value
-                while len(self._sections) > self._max_sections:
-                    self._sections.popitem(last=False)
+            try:
+                value = build()
+                with self._lock:
+                    self._sections[key] = value
+                    while len(self._sections) > self._max_sections:
+                        self._sections.popitem(last=False)
+            finally:  # the per-key lock goes with the build: no entry per selection remains
+                with self._lock:
+                    self._locks.pop(("section",) + key, None)
             return value
 
     def close(self) -> None:
