@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 
 from ..analysis._result import code_str
-from ..core.units import fmt_num, fmt_pct
+from ..core.units import Unit, fmt_num, fmt_pct
 from ..safe_text import esc
 from ._app import app
 from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
@@ -43,11 +43,12 @@ def _nm(row, lang):
     return str(row["name_en"]).removeprefix("Manufacture of ")
 
 
-def _scale(unit: str) -> tuple[float, str]:
-    """Display factor and unit: 万元 tables are shown in 亿元 so numbers stay short."""
-    if "万元" in unit:
-        return 1e-4, "亿元 (100 million CNY)"
-    return 1.0, unit
+def _scale(unit) -> tuple[float, str]:
+    """Display factor and unit of money totals, as the report shows them (``Unit.display``:
+    万元 tables in 亿元, million USD in billion USD), labelled in both languages."""
+    k, zh = Unit.parse(unit).display("zh")
+    en = Unit.parse(unit).display("en")[1]
+    return k, zh if zh == en else f"{zh} ({en})"
 
 
 SHORT_TYPE = {"key": ("关键", "key"), "backward": ("后向", "back"), "forward": ("前向", "fwd"),
