@@ -52,7 +52,7 @@ import pandas as pd
 
 from ....core import gravity as grav
 from ....core.errors import TableError, message
-from ..._result import Result
+from ..._result import Result, dumps
 from ..spillover import records
 from .common import supply_view
 from .groups import aggregate_regions, region_code, region_groups  # noqa: F401
@@ -62,6 +62,7 @@ from .inputs import (DECAY_GRID, DEFAULT_DECAY, DEFAULT_RECONCILE, FINAL,  # noq
                      params_key, province_capitals, provincial_tables, trade_gap)
 
 
+# ---------------------------------------------------------------------------- assembly
 def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
              reconcile: str = DEFAULT_RECONCILE, year: int | None = None):
     """(MRIO IOTable, diagnostics dict) from {ISO code: provincial table} (module docstring)."""
@@ -205,7 +206,7 @@ def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
     return table, diag
 
 
-
+# ---------------------------------------------------------------------------- build and cache
 def build_china_mrio(year: int, *, decay: float = DEFAULT_DECAY,
                      reconcile: str = DEFAULT_RECONCILE, data_dir=None, cache: bool = True,
                      rebuild: bool = False, name: str | None = None):
@@ -236,8 +237,7 @@ def build_china_mrio(year: int, *, decay: float = DEFAULT_DECAY,
         report = _diag_json(diag, time.perf_counter() - t0)
         from ....atomic import atomic_path
         with atomic_path(path.with_suffix(".json")) as tmp:
-            Path(tmp).write_text(json.dumps(report, ensure_ascii=False, allow_nan=False),
-                                 encoding="utf-8")
+            Path(tmp).write_text(dumps(report, indent=None), encoding="utf-8")
     return table if name is None else table.evolve(name=name)
 
 
@@ -249,7 +249,6 @@ def _diag_json(diag: dict, seconds: float) -> dict:
             "gap": records(gap),
             "residual_by_region": {r: float(v) for r, v in res.sum(axis=1).items()},
             "residual_by_product": {c: float(v) for c, v in res.sum(axis=0).items()}}
-
 
 
 # ---------------------------------------------------------------------------- results

@@ -52,7 +52,6 @@ class CarbonFlows(Result):
                 "track_id": self.track_id, "notes": list(self.notes)}
 
 
-
 def carbon_flows(table, *, groups="nbs4", track=None, track_region=None,
                  missing: tuple = ("XZ",)) -> CarbonFlows:
     """CO2 across provinces on the China MRIO with its ``co2`` satellite
@@ -161,7 +160,6 @@ def carbon_flows(table, *, groups="nbs4", track=None, track_region=None,
                      "in the satellite; emissions caused there are missing, not zero")
     return CarbonFlows(table.name, table.year, sat.unit, F, by, gF, str(groups), totals, trk,
                        tid, tuple(notes))
-
 
 
 # ---------------------------------------------------------------------------- inflow dependence

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..spillover import final_demand_by_region
-from .groups import _shipped_groupings, region_code, region_groups
+from .groups import _shipped_groupings, region_groups
+from .groups import region_code as _rc  # a region of the table from any of its names
 
 BASIS = ("China MRIO (lianpu.analysis.regions.mrio.build): imports from abroad are leakages (Zm), "
          "interprovincial trade from the gravity model with Chenery–Moses allocation")
@@ -17,10 +18,6 @@ BASIS_ZH = "中国多区域表（lianpu.analysis.regions.mrio.build）：境外�
 
 #: the region code of abroad (exports abroad, imports from outside the system)
 ABROAD = "ROW"
-
-
-def _rc(table, name):
-    return region_code(table, name)
 
 
 def _kinds(table) -> list[str]:
@@ -89,7 +86,6 @@ def _track_final_demand(table, cols) -> np.ndarray:
     return f
 
 
-
 def _province_gb(code):
     from ....core.errors import DatasetError
     from ....data.registry import province
@@ -97,5 +93,3 @@ def _province_gb(code):
         return province(code).gb
     except DatasetError:  # not a province code: stays unmatched ("other")
         return code
-
-

@@ -53,7 +53,6 @@ class DualCore(Result):
                 "notes": list(self.notes)}
 
 
-
 def dual_core(table, a="SC", b="CQ", *, missing: tuple = ()) -> DualCore:
     """双核联动 of regions ``a`` and ``b`` on a multi-regional table (best: the China MRIO with a
     ``co2`` satellite from :func:`lianpu.analysis.regions.mrio.build.co2_satellite`; ``missing``:

@@ -53,7 +53,6 @@ class ChainAcross(Result):
                 "chain_summary": jsonable(dict(self.chain.summary)), "notes": list(self.notes)}
 
 
-
 def chain_across(table, region="SC", track="电子信息", *, depth: int = 4, top: int = 20) -> ChainAcross:
     """The chain map of ``track`` in ``region`` on the MRIO, with its suppliers by origin
     province and tier, structural paths across provinces and weak links with their origin.
@@ -149,7 +148,6 @@ class DomesticChains(Result):
                 "absorbed": records(self.absorbed), "by_sector": records(self.by_sector),
                 "sources": records(self.sources), "position": records(self.position),
                 "notes": list(self.notes)}
-
 
 
 def domestic_chains(table, region="SC") -> DomesticChains:

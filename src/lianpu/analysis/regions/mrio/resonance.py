@@ -71,7 +71,6 @@ class Resonance(Result):
                 "scenario": records(self.scenario), "notes": list(self.notes)}
 
 
-
 def complement(table, supplier="GS", target="chengyu", track="aerospace", *, shift: float = 0.2,
                sources=("abroad", "east"), products=None) -> Resonance:
     """互补共振: realized flows from ``supplier`` to ``target``'s ``track`` and a sourcing-shift
