@@ -13,7 +13,9 @@ import html
 import math
 from pathlib import Path
 
+from ..analysis._result import code_str
 from ..atomic import atomic_open, atomic_path
+from ..core.errors import check_lang
 from ..core.units import fmt_num
 
 COLORS = {"up": "#3b7dd8", "track": "#d64545", "down": "#2e9e6a", "other": "#9aa3ad"}
@@ -79,7 +81,7 @@ def _ends(e, w_up, w_down):
 def _nodes(shown, all_, value_col, tag, where, outputs=None):
     nodes = []
     for c, r in shown.iterrows():
-        nid = _cid(c)
+        nid = code_str(c)
         where.setdefault(nid, f"{tag}:{nid}")
         out = float(r["output"]) if "output" in r else float(outputs.loc[c])
         nodes.append({"id": f"{tag}:{nid}", "code": nid, "zh": r["name_zh"], "en": r["name_en"],
@@ -89,15 +91,11 @@ def _nodes(shown, all_, value_col, tag, where, outputs=None):
         out = float(rest["output"].sum()) if "output" in rest else float(outputs.loc[rest.index].sum())
         oid = f"{tag}:others"
         for c in rest.index:
-            where.setdefault(_cid(c), oid)
+            where.setdefault(code_str(c), oid)
         nodes.append({"id": oid, "code": "", "zh": f"其他{len(rest)}个部门",
                       "en": f"{len(rest)} other sectors", "value": float(rest[value_col].sum()),
                       "output": out, "row": None})
     return nodes
-
-
-def _cid(c) -> str:
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
 
 
 def to_networkx(cm, per_column: int | None = None):
@@ -162,8 +160,7 @@ def _short(s: str, k: int) -> str:
 
 
 def render_html(cm, lang: str = "zh", per_column: int | None = None) -> str:
-    if lang not in ("zh", "en"):
-        raise ValueError(f"argument 'lang': found {lang!r}, expected 'zh' or 'en'")
+    check_lang(lang)
     cols, w_up, w_down = _layout(cm, per_column)
     omax = max((nd["value"] for _, _, _, ns in cols for nd in ns), default=1.0) or 1.0
     colw, top, pad = 230, 60, 14

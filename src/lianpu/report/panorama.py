@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from ..analysis._result import code_str
 from . import figures as fg
 from .i18n import tr
 
@@ -73,7 +74,7 @@ def _edges(cm, nodes, Z=None, index=None, per_node=2):
     to the next column."""
     pos = {n["code"]: k for k, n in enumerate(nodes) if n["code"] is not None}
     out = {}
-    codes = {str(c) if not isinstance(c, tuple) else "/".join(c): c for c in pos}
+    codes = {code_str(c): c for c in pos}
     for e in cm.edges.itertuples(index=False):
         s, t = codes.get(e.source), codes.get(e.target)
         if s is None or t is None:
