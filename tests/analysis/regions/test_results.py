@@ -175,3 +175,14 @@ def test_mrio_modules_small_and_without_the_build_questions_circle():
                  "inflow_dependence", "supply_view", "BASIS", "BASIS_ZH"):
         assert hasattr(Q, name), name
     assert B.supply_view is Q.supply_view
+
+
+def test_one_lq_formula_for_regionalize_and_the_accuracy_study():
+    """By hand: regional (1, 3), national (2, 2) → SLQ = (0.25/0.5, 0.75/0.5) = (0.5, 1.5);
+    CILQ_12 = 0.5/1.5 = 1/3, CILQ_21 = 3, CILQ_ii = SLQ_i; capped at 1."""
+    from lianpu.analysis.regions import regionalize_accuracy as ra
+    raw = RZ.lq_matrix([1, 3], [2, 2], "cilq")
+    np.testing.assert_allclose(raw, [[0.5, 1 / 3], [3.0, 1.5]])
+    np.testing.assert_allclose(RZ.location_quotients([1, 3], [2, 2], "cilq"),
+                               [[0.5, 1 / 3], [1.0, 1.0]])
+    assert ra.lq_matrix is RZ.lq_matrix and ra.METHODS is RZ.METHODS

@@ -50,31 +50,39 @@ def location_quotients(regional, national, method: str = DEFAULT_METHOD,
     A sector with no national (or regional) activity gets LQ 0 in its row (column).
     """
     if method not in METHODS:
-        raise ArgumentError(message("regionalize", f"unknown method {method!r}", argument="method",
-                                 expected=f"one of {list(METHODS)}"))
+        raise ArgumentError(message("regionalize", f"unknown method {method!r}",
+                                    argument="method", expected=f"one of {list(METHODS)}"))
     if method in ("flq", "aflq") and not (0 <= delta < 1):
-        raise ArgumentError(message("regionalize", "δ is outside the FLQ range", argument="delta",
-                                 found=delta, expected="0 ≤ δ < 1 (Flegg & Webber 1997)"))
-    re_ = np.asarray(regional, dtype=float)
-    ne = np.asarray(national, dtype=float)
-    tre, tne = re_.sum(), ne.sum()
+        raise ArgumentError(message("regionalize", "δ is outside the FLQ range",
+                                    argument="delta", found=delta,
+                                    expected="0 ≤ δ < 1 (Flegg & Webber 1997)"))
+    tre, tne = np.asarray(regional, dtype=float).sum(), np.asarray(national, dtype=float).sum()
     if tre <= 0 or tne <= 0:
-        raise ArgumentError(message("regionalize", "regional and national totals must be positive",
-                                 argument="regional_data", found=f"Σ regional {tre:g}, Σ national {tne:g}",
-                                 expected="> 0"))
+        raise ArgumentError(message("regionalize", "regional and national totals must be "
+                                    "positive", argument="regional_data",
+                                    found=f"Σ regional {tre:g}, Σ national {tne:g}",
+                                    expected="> 0"))
+    return np.minimum(lq_matrix(regional, national, method, delta), 1.0)
+
+
+def lq_matrix(regional, national, method: str = "slq", delta: float = 0.0) -> np.ndarray:
+    """The location quotients **before** the cap at 1 (n, n): SLQ_i along rows, CILQ, FLQ or
+    AFLQ (formulas in the module docstring; :func:`location_quotients` checks the arguments
+    and returns min(·, 1))."""
+    re_, ne = np.asarray(regional, float), np.asarray(national, float)
+    tre, tne = re_.sum(), ne.sum()
     slq = np.divide(re_ / tre, ne / tne, out=np.zeros_like(re_), where=ne > 0)
     if method == "slq":
-        lq = np.repeat(slq[:, None], slq.size, axis=1)
-    else:
-        with np.errstate(over="ignore"):  # a vanishing SLQ_j gives a huge ratio, capped below
-            lq = np.divide(slq[:, None], slq[None, :], out=np.zeros((slq.size, slq.size)),
-                           where=slq[None, :] > 0)
-        np.fill_diagonal(lq, slq)
-        if method in ("flq", "aflq"):
-            lq *= math.log2(1.0 + tre / tne) ** delta
-        if method == "aflq":
-            lq *= np.where(slq > 1, np.log2(1.0 + slq), 1.0)[None, :]
-    return np.minimum(lq, 1.0)
+        return np.repeat(slq[:, None], slq.size, axis=1)
+    with np.errstate(over="ignore"):  # a vanishing SLQ_j gives a huge ratio (capped by callers)
+        q = np.divide(slq[:, None], slq[None, :], out=np.zeros((slq.size, slq.size)),
+                      where=slq[None, :] > 0)
+    np.fill_diagonal(q, slq)
+    if method in ("flq", "aflq"):
+        q *= math.log2(1.0 + tre / tne) ** delta
+    if method == "aflq":
+        q *= np.where(slq > 1, np.log2(1.0 + slq), 1.0)[None, :]
+    return q
 
 
 # --------------------------------------------------------------------------- regional data

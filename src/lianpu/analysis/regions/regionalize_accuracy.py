@@ -23,8 +23,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core.errors import TableError, message
 from ...table import IOTable, _label_frame
-
-METHODS = ("slq", "cilq", "flq", "aflq")
+from .regionalize import METHODS, lq_matrix  # noqa: F401  (public here too: __all__)
 
 
 # --------------------------------------------------------------------------- alignment
@@ -158,25 +157,6 @@ def _spearman(a, b) -> float:
 
 
 # --------------------------------------------------------------------------- calibration
-def lq_matrix(regional, national, method: str = "slq", delta: float = 0.0) -> np.ndarray:
-    """The location quotients **before** the cap at 1 (n, n): SLQ_i along rows, CILQ, FLQ or
-    AFLQ (see :func:`lianpu.analysis.regions.regionalize.location_quotients`, which returns min(·, 1))."""
-    re_, ne = np.asarray(regional, float), np.asarray(national, float)
-    tre, tne = re_.sum(), ne.sum()
-    slq = np.divide(re_ / tre, ne / tne, out=np.zeros_like(re_), where=ne > 0)
-    if method == "slq":
-        return np.repeat(slq[:, None], slq.size, axis=1)
-    with np.errstate(over="ignore"):
-        q = np.divide(slq[:, None], slq[None, :], out=np.zeros((slq.size, slq.size)),
-                      where=slq[None, :] > 0)
-    np.fill_diagonal(q, slq)
-    if method in ("flq", "aflq"):
-        q *= math.log2(1.0 + tre / tne) ** delta
-    if method == "aflq":
-        q *= np.where(slq > 1, np.log2(1.0 + slq), 1.0)[None, :]
-    return q
-
-
 def trade_totals(table: IOTable) -> dict:
     """A provincial table's published totals by role (positive numbers): imports from abroad
     ``IM``, inflows ``IF`` (or combined ``trade_in``), exports ``EX``, outflows ``OF`` (or

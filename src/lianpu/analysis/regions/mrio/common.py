@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..._result import code_str
 from ..spillover import final_demand_by_region
 from .groups import _shipped_groupings, region_groups
 from .groups import region_code as _rc  # a region of the table from any of its names
@@ -63,7 +64,7 @@ def supply_view(table, floor: float = 1.0):
         moved += Z[k].sum()
         Z[k] = 0.0
     note = (f"supply view: {tiny.size} sectors with output < {floor:g} {table.unit} that sell "
-            f"(reconciliation artefacts; {', '.join('/'.join(map(str, table.index[k])) for k in tiny[:6])}"
+            f"(reconciliation artefacts; {', '.join(code_str(table.index[k]) for k in tiny[:6])}"
             f"{' …' if tiny.size > 6 else ''}) have their sales ({moved / 1e4:,.0f} 亿元, "
             f"{moved / max(table.Z_.sum(), 1e-300):.4%} of Z) treated as the buyers' purchases "
             "from outside the system, so that the Ghosh inverse exists")
