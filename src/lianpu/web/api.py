@@ -54,8 +54,7 @@ async def upload(request: Request, file: UploadFile):
             break
         size += len(b)
         if size > limit:
-            from .app import _too_large
-            return _json_error(413, _too_large(limit))
+            return _json_error(413, V.too_large(limit))
         chunks.append(b)
     if size == 0:
         raise FormatError(f"{name or '(no name)'}: the uploaded file is empty")

@@ -37,6 +37,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..core.errors import LianpuError
 from ..readers.safety import Limits, TooBig
 from .store import NotFound, TableStore
+from .views import too_large as _too_large
 
 STATIC = Path(__file__).with_name("static")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -106,10 +107,6 @@ class BodyLimit:
             pass
         if exceeded and not started:
             await _send_json(send, 413, text)
-
-
-def _too_large(limit):
-    return f"upload too large: more than {limit // (1024 * 1024)} MB (the limit of this server)"
 
 
 def _body_too_large(limit):

@@ -17,6 +17,11 @@ from ..core.errors import ArgumentError, TableError, check_lang, message
 MAX_DEMAND_ROWS = 200
 
 
+def too_large(limit: int) -> str:
+    """The message of an upload over the server's limit (the body limit and the route)."""
+    return f"upload too large: more than {limit // (1024 * 1024)} MB (the limit of this server)"
+
+
 def store_of(request):
     return request.app.state.store
 
