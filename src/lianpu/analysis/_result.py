@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from collections.abc import Mapping
 from pathlib import PurePath
 
 import numpy as np
@@ -47,7 +48,7 @@ def jsonable(v):
     frames → records, units and bases → their text/dict, results → their dict."""
     if isinstance(v, Result) and not isinstance(v, (pd.Series, pd.DataFrame)):
         return jsonable(v._payload())   # pandas results inside a dict stay records / mappings
-    if isinstance(v, dict):
+    if isinstance(v, Mapping):
         return {code_str(k): jsonable(x) for k, x in v.items()}
     if isinstance(v, (list, tuple, set, frozenset)):
         return [jsonable(x) for x in v]
