@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import ConvergenceError, message  # noqa: F401 (re-exported for callers)
+from .errors import ArgumentError, ConvergenceError, message  # noqa: F401 (re-exported)
 
 
 def _split(Z0):
@@ -52,10 +52,10 @@ def _check_signs(P, N, t, kind: str, labels=None) -> None:
         lab = labels[i] if labels is not None else i
         signs = ("positive and negative" if has_p[i] and has_n[i] else "only positive" if has_p[i]
                  else "only negative" if has_n[i] else "no non-zero")
-        raise ValueError(message("gras", f"the target of {kind} {lab!r} cannot be reached from "
-                                 f"the prior: the {kind} has {signs} entries",
-                                 found=f"target {t[i]:.6g}",
-                                 expected="a target whose sign the prior's entries allow"))
+        raise ArgumentError(message("gras", f"the target of {kind} {lab!r} cannot be reached from "
+                                    f"the prior: the {kind} has {signs} entries",
+                                    found=f"target {t[i]:.6g}",
+                                    expected="a target whose sign the prior's entries allow"))
 
 
 def _update(T, Nt, t, other, out):
@@ -83,22 +83,22 @@ def gras_factors(Z0, u, v, *, tol: float = 1e-10, max_iter: int = 10_000,
     u = np.asarray(u, dtype=float).ravel()
     v = np.asarray(v, dtype=float).ravel()
     if u.shape != (m,) or v.shape != (n,):
-        raise ValueError(message("gras", "targets do not fit the prior", argument="u, v",
-                                 found=f"u: {u.shape[0]}, v: {v.shape[0]} for a {m}×{n} matrix",
-                                 expected=f"u: {m}, v: {n}"))
+        raise ArgumentError(message("gras", "targets do not fit the prior", argument="u, v",
+                                    found=f"u: {u.shape[0]}, v: {v.shape[0]} for a {m}×{n} matrix",
+                                    expected=f"u: {m}, v: {n}"))
     for name, t in (("u", u), ("v", v)):
         if not np.isfinite(t).all():
-            raise ValueError(message("gras", "target contains a missing or infinite value",
-                                     argument=name, expected="finite numbers"))
+            raise ArgumentError(message("gras", "target contains a missing or infinite value",
+                                        argument=name, expected="finite numbers"))
     if tol <= 0 or max_iter < 1:
-        raise ValueError(message("gras", "invalid stopping rule", argument="tol, max_iter",
-                                 found=f"tol={tol}, max_iter={max_iter}",
-                                 expected="tol > 0 and max_iter ≥ 1"))
+        raise ArgumentError(message("gras", "invalid stopping rule", argument="tol, max_iter",
+                                    found=f"tol={tol}, max_iter={max_iter}",
+                                    expected="tol > 0 and max_iter ≥ 1"))
     scale = max(1.0, float(np.abs(u).max(initial=0)), float(np.abs(v).max(initial=0)))
     if abs(u.sum() - v.sum()) > tol * scale * max(m, n):
-        raise ValueError(message("gras", "row and column targets have different grand totals",
-                                 argument="u, v", found=f"Σu = {u.sum():.10g}, Σv = {v.sum():.10g}",
-                                 expected="Σu = Σv"))
+        raise ArgumentError(message("gras", "row and column targets have different grand totals",
+                                    argument="u, v", found=f"Σu = {u.sum():.10g}, Σv = {v.sum():.10g}",
+                                    expected="Σu = Σv"))
     rl, cl = labels if labels is not None else (None, None)
     _check_signs(P, N, u, "row", rl)
     _check_signs(P, N, v, "column", cl)

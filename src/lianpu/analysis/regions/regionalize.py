@@ -26,7 +26,7 @@ import pandas as pd
 
 from ...atomic import atomic_path
 from ...core import gras as _gras
-from ...core.errors import ArgumentError, FormatError, LianpuError, TableError, message
+from ...core.errors import ArgumentError, FormatError, TableError, message
 from ...table import NEGATIVE_OK_FD, IOTable, _label_frame
 
 METHODS = ("slq", "cilq", "flq", "aflq")
@@ -401,10 +401,5 @@ def gras(Z0, u, v, *, tol: float = 1e-10, max_iter: int = 10_000):
 def _balance(Z0, u, v, tol, max_iter, labels):
     """(balanced matrix, iterations) by :mod:`lianpu.core.gras`, whose checks of the targets
     (shape, grand totals, signs, stopping rule) are about the caller's arguments."""
-    try:
-        r, s, it = _gras.gras_factors(Z0, u, v, tol=tol, max_iter=max_iter, labels=labels)
-    except LianpuError:
-        raise
-    except ValueError as exc:  # core.gras validates its arguments with ValueError
-        raise ArgumentError(str(exc)) from exc
+    r, s, it = _gras.gras_factors(Z0, u, v, tol=tol, max_iter=max_iter, labels=labels)
     return _gras.apply_factors(Z0, r, s), it
