@@ -16,7 +16,6 @@ def _raising(exc):
 @pytest.mark.parametrize("exc, text", [
     (FormatError("t.csv: row '07', column '12': cell is not a number"), "t.csv: row '07'"),
     (ArgumentError("argument 'top': found -1, expected ≥ 0"), "argument 'top'"),
-    (ValueError("argument 'depth': found 0, expected ≥ 1"), "argument 'depth'"),  # not yet moved
 ])
 def test_user_errors_exit_2(monkeypatch, capsys, exc, text):
     import lianpu.io
@@ -28,7 +27,10 @@ def test_user_errors_exit_2(monkeypatch, capsys, exc, text):
 
 
 @pytest.mark.parametrize("exc", [ValueError("negative dimensions are not allowed"),
-                                 KeyError("shapes"), IndexError("list index out of range")])
+                                 KeyError("shapes"), IndexError("list index out of range"),
+                                 # issue 11: every library argument check raises ArgumentError
+                                 # now, so a plain ValueError is a bug even when it reads like one
+                                 ValueError("argument 'depth': found 0, expected ≥ 1")])
 def test_bugs_stay_tracebacks(monkeypatch, exc):
     import lianpu.io
     from lianpu.cli import main
