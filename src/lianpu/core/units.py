@@ -14,6 +14,7 @@ million-USD tables in billion USD (× 1e-3); per-unit ratios keep the table's un
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from .errors import ArgumentError
@@ -27,7 +28,8 @@ _SCALES = ((1e8, ("亿", "100million")), (1e9, ("billion", "十亿", "bn")),
 _NAMES = {("CNY", 1e4): ("万元", "10,000 CNY"), ("CNY", 1e8): ("亿元", "100 million CNY"),
           ("CNY", 1.0): ("元", "CNY"), ("USD", 1e6): ("百万美元", "million USD"),
           ("USD", 1e9): ("十亿美元", "billion USD"), ("USD", 1.0): ("美元", "USD"),
-          ("EUR", 1e6): ("百万欧元", "million EUR"), ("EUR", 1.0): ("欧元", "EUR")}
+          ("EUR", 1e6): ("百万欧元", "million EUR"), ("EUR", 1e9): ("十亿欧元", "billion EUR"),
+          ("EUR", 1.0): ("欧元", "EUR")}
 # money totals are shown one step up: 万元 → 亿元, million USD → billion USD
 _DISPLAY = {("CNY", 1e4): 1e8, ("USD", 1e6): 1e9, ("EUR", 1e6): 1e9}
 
@@ -41,6 +43,9 @@ def parse_money(text) -> tuple[str, float] | None:
         return None
     for tok, rep in (("百万", " million "), ("十亿", " billion "), ("100million", " 亿 ")):
         s = s.replace(tok, rep)   # longer scale words that contain a shorter one
+    # EXIOBASE / pymrio write 'M.EUR', 'MEUR', 'Mio EUR' for millions
+    s = re.sub(r"^(m\.?|mio\.?)(?=(eur|usd|cny)$)|^(eur|usd|cny)(m|mio)$",
+               lambda m: " million " + (m.group(3) or ""), s)
     scales = {v for v, keys in _SCALES if any(k in s for k in keys)}
     if len(scales) > 1:
         return None
