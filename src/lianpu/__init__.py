@@ -22,7 +22,7 @@ _LAZY = {
     "chain": ("lianpu.analysis.chains.chainmap", "chain"),
     "weaklinks": ("lianpu.analysis.chains.weaklinks", "weaklinks"),
     "import_content": ("lianpu.analysis.chains.imports", "import_content"),
-    "regions": ("lianpu.analysis.regions.spillover", None),
+    "regions": ("lianpu.analysis.regions.api", None),
     "value_added_matrix": ("lianpu.analysis.regions.spillover", "value_added_matrix"),
     "twin": ("lianpu.analysis.regions.twin", "twin"),
     "regionalize": ("lianpu.analysis.regions.regionalize", "regionalize"),

@@ -56,7 +56,7 @@ def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset i
          fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
          as_json: bool = JSON):
     """Each region's output, value added (and jobs) driven by the other's final demand."""
-    from ..analysis.regions.spillover import twin as calc
+    from ..analysis.regions.twin import twin as calc
     at_least("--top", top, 1)
     t = load(source, data_dir, fmt)
     trk = None if sectors is None else ([s.strip() for s in sectors.split(",")]

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import json
 import os
 import shutil
 import time
@@ -45,6 +44,8 @@ from ..atomic import atomic_open, atomic_path
 from ..core.errors import DatasetError, DownloadError, FormatError, message
 from .cache import data_dir as _data_dir
 from .registry import Dataset, datasets, get
+from .stamps import (_read_stamp, _sha256, check_cached, stamp_path,  # noqa: F401 (re-exported)
+                     stamp_problem, write_stamp)
 
 MIRROR_ENV = "LIANPU_MIRROR"
 CHUNK = 1 << 16
@@ -283,52 +284,6 @@ def _bar(show: bool, name: str, total):
         yield lambda n: bar.advance(task, n)
 
 
-# ---------------------------------------------------------------------------- cache stamps
-def stamp_path(path: Path) -> Path:
-    return path.with_name(f".{path.name}.stamp")
-
-
-def write_stamp(path: Path, sha256: str | None = None) -> None:
-    """Record ``path``'s size, mtime and sha256 (computed unless given) beside it."""
-    path = Path(path)
-    st = path.stat()
-    rec = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": sha256 or _sha256(path)}
-    with atomic_open(stamp_path(path), "w", encoding="utf-8") as fh:
-        json.dump(rec, fh)
-
-
-def _read_stamp(path: Path) -> dict | None:
-    try:
-        rec = json.loads(stamp_path(path).read_text("utf-8"))
-        return rec if isinstance(rec, dict) and isinstance(rec.get("size"), int) else None
-    except (OSError, ValueError):
-        return None  # no stamp (a cache seeded by hand, or older than stamps): not checked
-
-
-def stamp_problem(path: Path) -> str | None:
-    """Why cached ``path`` differs from its stamp (size or mtime changed), or None."""
-    rec = _read_stamp(path)
-    if rec is None:
-        return None
-    try:
-        st = path.stat()
-    except OSError:
-        return f"cache file {path} is missing"
-    if st.st_size != rec["size"]:
-        return f"cache file {path} is corrupt: expected {rec['size']:,} bytes, found {st.st_size:,}"
-    if st.st_mtime_ns != rec.get("mtime_ns"):
-        return f"cache file {path} was changed after it was downloaded (modification time)"
-    return None
-
-
-def check_cached(id: str, path: Path) -> None:
-    """Raise DatasetError if cached ``path`` of dataset ``id`` no longer matches its stamp."""
-    problem = stamp_problem(Path(path))
-    if problem:
-        from ..core.errors import DatasetError
-        raise DatasetError(f"{problem}; run `lianpu download {id}` to fetch it again")
-
-
 def verify(ids=None, *, data_dir=None) -> list[str]:
     """Recompute the sha256 of every cached file of ``ids`` (default: all cached datasets)
     against its stamp and, for raw files, the pinned digest. Returns the problems found."""
@@ -354,16 +309,6 @@ def verify(ids=None, *, data_dir=None) -> list[str]:
             if problem:
                 problems.append(f"{problem}; run `lianpu download {ds.id} --force`")
     return problems
-
-
-def _sha256(path: Path) -> str | None:
-    if not path.is_file():
-        return None
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------------------- local copy

@@ -395,7 +395,7 @@ def load_dataset(id: str, data_dir=None, **kwargs):
         raise DatasetError(
             f"dataset {ds.id!r} is not in the cache {root} (run `lianpu download {ds.id}`, "
             f"or `lianpu download --all --from DIR` with a local copy)")
-    from .download import check_cached  # a truncated or altered file: say so, name the fix
+    from .stamps import check_cached  # a truncated or altered file: say so, name the fix
     check_cached(ds.id, path)
     from ..readers.base import open_table  # readers pull in pandas: import only when reading
     kwargs.setdefault("name", ds.id)

@@ -14,6 +14,7 @@ import pytest
 
 import lianpu
 from lianpu.analysis.regions import spillover as R
+from lianpu.analysis.regions.twin import complementarity
 from lianpu.core.errors import TableError
 from lianpu.table import _label_frame
 
@@ -191,7 +192,7 @@ def test_complementarity_by_hand():
     t = mrio(Z, [[110, 0], [70, 0], [0, 90], [0, 70]], ["A", "A", "B", "B"],
              ["1", "2", "1", "2"], [("A", "FD"), ("B", "FD")],
              V=np.array([[40, 100, 100, 100.0]]))
-    c = R.complementarity(t, "B", "A", ["1"])
+    c = complementarity(t, "B", "A", ["1"])
     assert c.index == pytest.approx(75.0) and c.realized_share == pytest.approx(0.5)
     assert c.interregional_share == pytest.approx(1.0)   # all outside inputs come from B
     np.testing.assert_allclose(c.products.loc[["1", "2"], "requirement_share"], [0.25, 0.75])
@@ -203,11 +204,11 @@ def test_track_ids_resolved_through_tracks_module(wiod7, monkeypatch):
     returns are mapped to sector codes of the user region."""
     monkeypatch.setitem(sys.modules, "lianpu.analysis.tracks.catalogue", None)
     with pytest.raises(TableError, match="track ids need lianpu.analysis.tracks.catalogue"):
-        R.complementarity(wiod7, "EAS", "CHN", "ev")
+        complementarity(wiod7, "EAS", "CHN", "ev")
     fake = types.SimpleNamespace(resolve=lambda table, track: [13, 12] if track == "ev" else [])
     monkeypatch.setitem(sys.modules, "lianpu.analysis.tracks.catalogue", fake)
-    a = R.complementarity(wiod7, "EAS", "CHN", "ev")
-    b = R.complementarity(wiod7, "EAS", "CHN", ["c14", "c13"])
+    a = complementarity(wiod7, "EAS", "CHN", "ev")
+    b = complementarity(wiod7, "EAS", "CHN", ["c14", "c13"])
     assert a.sectors == ("c14", "c13") and a.index == b.index
 
 
@@ -217,9 +218,9 @@ def test_track_id_with_the_real_tracks_module(wiod7):
     tracks = pytest.importorskip("lianpu.analysis.tracks.catalogue")
     tid = next(k for k, v in tracks.tracks().items() if "wiod35" in v.codes)
     want = list(dict.fromkeys(wiod7.index[i][-1] for i in tracks.resolve(wiod7, tid)))
-    c = R.complementarity(wiod7, "EAS", "CHN", tid)
+    c = complementarity(wiod7, "EAS", "CHN", tid)
     assert list(c.sectors) == want
-    assert c.index == pytest.approx(R.complementarity(wiod7, "EAS", "CHN", want).index)
+    assert c.index == pytest.approx(complementarity(wiod7, "EAS", "CHN", want).index)
 
 
 def test_region_names_and_errors(wiod7, hand):
@@ -229,7 +230,7 @@ def test_region_names_and_errors(wiod7, hand):
     with pytest.raises(TableError, match="must differ"):
         lianpu.twin(wiod7, "CHN", "CHN")
     with pytest.raises(TableError, match="unknown sector code in the track"):
-        R.complementarity(wiod7, "EAS", "CHN", ["c99"])
+        complementarity(wiod7, "EAS", "CHN", ["c99"])
     national = lianpu.IOTable.from_arrays([[150, 500], [200, 100]], [350, 1700])
     with pytest.raises(TableError, match="needs a multi-regional table"):
         R.spillover(national)

@@ -280,11 +280,3 @@ def trade_value_added(table) -> ResultFrame:
     out.index.name = "region"
     out.attrs.update(unit=table.unit, table=table.name, basis=BASIS)
     return as_frame(out)
-
-
-def __getattr__(name):  # twin() and complementarity() live in .twin, which imports this module
-    if name in ("twin", "complementarity", "Twin", "Complementarity"):
-        from . import twin as _twin
-        return getattr(_twin, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
