@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .atomic import atomic_path
+from .core.codes import code_str
 from .core.errors import FormatError
 from .safe_text import neutralise_writer, xlsx_frame
 
@@ -14,7 +15,7 @@ SUFFIXES = (".xlsx", ".csv", ".parquet")
 
 
 def _flat(index: pd.Index) -> list[str]:
-    return ["/".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in index]
+    return [code_str(c) for c in index]
 
 
 def table_sheets(t) -> dict[str, pd.DataFrame]:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .core import coefficients as coef
+from .core.codes import code_str
 from .core import leontief as leo
 from .core import roles
 from .core import validation as val
@@ -366,7 +367,7 @@ class IOTable:
         """Sector display names in ``lang`` (falls back to the other language, then the code)."""
         main, other = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
         s = self.sectors[main].where(self.sectors[main].astype(bool), self.sectors[other])
-        codes = pd.Series(["/".join(map(str, c)) if isinstance(c, tuple) else c for c in self.index],
+        codes = pd.Series([code_str(c) if isinstance(c, tuple) else c for c in self.index],
                           index=self.index)
         return s.where(s.astype(bool), codes)
 

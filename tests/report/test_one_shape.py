@@ -37,7 +37,7 @@ def test_the_report_has_no_formatter_of_its_own():
 
 
 def test_chain_map_numbers_go_through_fmt_num():
-    from lianpu.report.chain_svg import _fmt
+    from lianpu.core.units import fmt_by_size as _fmt
     # the chain map's size rule, unchanged: 0 decimals from 100, 3 from 0.01, else 2e
     assert _fmt(12345.6) == "12,346" and _fmt(100) == "100"
     assert _fmt(5) == "5.000" and _fmt(np.float64(0.25)) == "0.250"

@@ -26,10 +26,7 @@ from pathlib import PurePath
 import numpy as np
 import pandas as pd
 
-
-def code_str(c) -> str:
-    """A sector code as text: MRIO codes ``('CHN', '01')`` → ``'CHN/01'``."""
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
+from ..core.codes import code_str  # noqa: F401 (re-exported: results write codes this way)
 
 
 def frame_records(df: pd.DataFrame, index_name: str = "sector") -> list[dict]:

@@ -281,7 +281,8 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
                         f"{YEARS[-1]}")
     r = position_series(start, end, data_dir=data_dir, deflator=deflator)
     if html:
-        r.to_html(html, lang)
+        from ..report.position_figure import write_html
+        write_html(r, html, lang)
     if as_json:
         d = r.to_dict()
         if html:

@@ -176,7 +176,8 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
               driver=driver, rows=rows, basis=basis, share=share, share_source=share_source)
     files = {}
     if html:
-        cm.to_html(html, lang=lang)
+        from ..report.chain_svg import to_html
+        to_html(cm, html, lang=lang)
         files["html"] = str(html)
     if graphml:
         cm.to_graphml(graphml)

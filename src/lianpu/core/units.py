@@ -124,6 +124,16 @@ def fmt_num(v, digits: int = 2) -> str:
     return f"{float(v):,.{digits}f}"
 
 
+def fmt_by_size(v) -> str:
+    """A number by its size (chain maps, where coefficients and totals sit side by side):
+    no decimals from 100, three from 0.01, scientific below; '—' if missing."""
+    if fmt_num(v) == "—":
+        return "—"
+    v = float(v)
+    a = abs(v)
+    return fmt_num(v, 0) if a >= 100 else fmt_num(v, 3) if a >= 0.01 else f"{v:.2e}"
+
+
 def fmt_pct(v, digits: int = 1) -> str:
     """A share as a percentage (0.123 → '12.3%'); '—' if missing."""
     if _missing(v if not hasattr(v, "item") else v.item()):

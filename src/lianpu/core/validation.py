@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .codes import code_str
 from .errors import BalanceError, TableError, message
 
 
@@ -84,7 +85,7 @@ def _lab(labels, i):
     if labels is None:
         return i
     lab = labels[i]
-    return "/".join(map(str, lab)) if isinstance(lab, tuple) else lab
+    return code_str(lab) if isinstance(lab, tuple) else lab
 
 
 @dataclass(frozen=True)

@@ -22,19 +22,16 @@ import numpy as np
 import pandas as pd
 
 from ..core import roles as R
+from ..core.codes import code_str
 from ..core.errors import TableError, message
 from ..table_labels import _role_list
-
-
-def _key(c) -> str:
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
 
 
 def _lookup(codes) -> dict:
     """code (as given, as text, and its last level) → position."""
     out: dict = {}
     for i, c in enumerate(codes):
-        for k in (c, _key(c), str(c[-1]) if isinstance(c, tuple) else str(c)):
+        for k in (c, code_str(c), str(c[-1]) if isinstance(c, tuple) else str(c)):
             out.setdefault(k, i)
     return out
 
@@ -63,21 +60,21 @@ def split_roles(roles, fd_codes, primary_codes, table: str, fd_roles=None, prima
         if in_fd and (role in R.FD_ROLES or not in_pr):
             if role not in R.FD_ROLES:
                 raise TableError(message(table, "unknown final-use role", argument="roles",
-                                         column=_key(code), found=repr(role),
+                                         column=code_str(code), found=repr(role),
                                          expected=f"one of {sorted(R.FD_ROLES)}"))
             fdl[at_fd[code]] = role
         elif in_pr:
             if role not in R.PRIMARY_ROLES:
                 raise TableError(message(table, "unknown primary-input role", argument="roles",
-                                         row=_key(code), found=repr(role),
+                                         row=code_str(code), found=repr(role),
                                          expected=f"one of {sorted(R.PRIMARY_ROLES)}"))
             prl[at_pr[code]] = role
         else:
             raise TableError(message(table, "roles names a code that is neither a final-use "
                                      "column (Y) nor a primary-input row (V)", argument="roles",
                                      found=repr(code),
-                                     expected=f"one of {[_key(c) for c in fd_codes][:8]} or "
-                                              f"{[_key(c) for c in primary_codes][:8]}"))
+                                     expected=f"one of {[code_str(c) for c in fd_codes][:8]} or "
+                                              f"{[code_str(c) for c in primary_codes][:8]}"))
     return fdl, prl
 
 
@@ -115,15 +112,15 @@ def satellites_from(satellites, codes, table: str, units=None) -> dict:
     from ..table import Satellite
     if satellites is None:
         return {}
-    keys = [_key(c) for c in codes]
+    keys = [code_str(c) for c in codes]
     if isinstance(satellites, pd.Series):
         satellites = satellites.to_frame().T
     if isinstance(satellites, pd.DataFrame):
         F = satellites
-        cols, idx = [_key(c) for c in F.columns], [_key(c) for c in F.index]
+        cols, idx = [code_str(c) for c in F.columns], [code_str(c) for c in F.index]
         if set(cols) != set(keys) and set(idx) == set(keys):
             F = F.T
-            cols = [_key(c) for c in F.columns]
+            cols = [code_str(c) for c in F.columns]
         if set(cols) != set(keys):
             missing = [k for k in keys if k not in cols][:3]
             raise TableError(message(table, "satellites frame does not have the sectors as its "
@@ -134,7 +131,7 @@ def satellites_from(satellites, codes, table: str, units=None) -> dict:
         un = _units(units if units is not None else F.attrs.get("units"), list(F.index))
         out = {}
         for lab, row in zip(F.index, F.to_numpy(float)):
-            k = _key(lab)
+            k = code_str(lab)
             unit = un.get(lab, un.get(k, ""))
             out[k] = Satellite(k, row, unit=unit)
         return out
@@ -145,8 +142,8 @@ def satellites_from(satellites, codes, table: str, units=None) -> dict:
             out[k] = v
             continue
         s = pd.Series(v)
-        if len(s.index) == len(keys) and set(map(_key, s.index)) == set(keys):
-            vals = s.set_axis([_key(c) for c in s.index]).reindex(keys).to_numpy(float)
+        if len(s.index) == len(keys) and set(map(code_str, s.index)) == set(keys):
+            vals = s.set_axis([code_str(c) for c in s.index]).reindex(keys).to_numpy(float)
         else:
             vals = np.asarray(v, float)  # positional; its length is checked by IOTable
         out[k] = Satellite(k, vals, unit=un.get(k, ""))
@@ -161,7 +158,7 @@ def negative_role_hint(codes, roles_, kind: str):
     other = "fd_roles=" if kind == "fd" else "primary_roles="
 
     def hint(j):
-        lab = _key(codes[j])
+        lab = code_str(codes[j])
         return (f"the {what} {lab!r} has the role {roles_[j]!r}, which does not allow negative "
                 f"entries: declare its role with roles={{{lab!r}: {example!r}}} "
                 f"(IOTable.from_frames; {other} in from_arrays); roles that allow negatives: "

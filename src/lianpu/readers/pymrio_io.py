@@ -33,16 +33,13 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..core.codes import code_str
 from ..core.errors import TableError, message
 
 FACTOR_INPUTS = "factor_inputs"
 #: the extension that holds satellites of a lianpu table not from pymrio (keys without "/")
 OWN = "satellites"
 _NOTE = re.compile(r"^pymrio extension '(.+)' index: (.+)$")
-
-
-def _key(c) -> str:
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
 
 
 def _frame(obj, attr):
@@ -99,7 +96,7 @@ def from_pymrio(io, *, name: str | None = None, rtol: float = 1e-4, roles=None):
             Fv = F.to_numpy(float)
             col = Zv.sum(axis=0) + Fv.sum(axis=0)
             if np.all(np.abs(col - x) <= rtol * np.abs(x) + 1e-9 * max(np.abs(x).max(), 1.0)):
-                V, pr = Fv, [_key(c) for c in F.index]
+                V, pr = Fv, [code_str(c) for c in F.index]
                 notes.append(f"pymrio extension '{ext_name}' index: {', '.join(names)}")
                 continue
             notes.append(f"pymrio factor inputs do not close the columns (1'Z + 1'F ≠ x, worst "
@@ -109,10 +106,10 @@ def from_pymrio(io, *, name: str | None = None, rtol: float = 1e-4, roles=None):
         notes.append(f"pymrio extension '{ext_name}' index: {', '.join(names)}")
         for i, lab in enumerate(F.index):
             # the extension to_pymrio makes of a lianpu table's own satellites: keys as they were
-            key = _key(lab) if ext_name == OWN else f"{ext_name}/{_key(lab)}"
+            key = code_str(lab) if ext_name == OWN else f"{ext_name}/{code_str(lab)}"
             fdv = None if FY is None else FY.loc[lab].to_numpy(float) if lab in FY.index else None
             sats[key] = Satellite(key, F.iloc[i].to_numpy(float), _unit_of(eu, lab),
-                                  name_en=f"{ext_name}: {_key(lab)}", final_demand=fdv)
+                                  name_en=f"{ext_name}: {code_str(lab)}", final_demand=fdv)
     if V is None:
         V, pr = (x - Zv.sum(axis=0))[None, :], ["VA"]
     idx = Z.index if isinstance(Z.index, pd.MultiIndex) else pd.MultiIndex.from_product(
@@ -190,7 +187,7 @@ def to_pymrio(table, *, region: str | None = None):
         else:
             groups.setdefault(OWN, []).append(((key,), s))
     if FACTOR_INPUTS not in groups:
-        pr = [_key(c) for c in t.primary_labels.index]
+        pr = [code_str(c) for c in t.primary_labels.index]
         V = np.array(t.V_)
         if t.Zm_ is not None:
             pr, V = pr + ["imports"], np.vstack([V, t.Zm_.sum(axis=0)])

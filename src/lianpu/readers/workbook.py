@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..core.codes import code_str
 from ..core.errors import FormatError, message
 from .base import Reader
 
@@ -47,10 +48,6 @@ def exact_floats():
         yield
     finally:
         _writer.safe_string = original
-
-
-def _flat(c) -> str:
-    return "/".join(map(str, c)) if isinstance(c, tuple) else str(c)
 
 
 def _grids(path: Path) -> dict[str, list[list]]:
@@ -132,14 +129,14 @@ def read_workbook(path, *, name: str | None = None, rtol: float | None = None):
     sectors = _labels(g["sectors 部门"], "sectors 部门", fname,
                       index_name=ixn if isinstance(ixn, list) and ixn and
                       not isinstance(ixn[0], list) else None)
-    codes = [_flat(c) for c in sectors.index]
+    codes = [code_str(c) for c in sectors.index]
     yhead = [_text(c) for c in g["Y 最终使用"][0][1:]]
     vrows = [_text(r[0]) for r in g["V 初始投入"][1:] if any(c is not None for c in r)]
     fdl = (_labels(g["FD 最终使用类别"], "FD 最终使用类别", fname) if "FD 最终使用类别" in g
            else _label_frame(yhead, index_name="category"))
     prl = (_labels(g["VA 初始投入项目"], "VA 初始投入项目", fname) if "VA 初始投入项目" in g
            else _label_frame(vrows, index_name="row"))
-    fd, pr = [_flat(c) for c in fdl.index], [_flat(c) for c in prl.index]
+    fd, pr = [code_str(c) for c in fdl.index], [code_str(c) for c in prl.index]
     blk = lambda s, r, c: _block(g[s], s, fname, r, c)  # noqa: E731
     Z, Y, V = blk("Z 中间流量", codes, codes), blk("Y 最终使用", codes, fd), blk("V 初始投入", pr, codes)
     x = blk("x 总产出", codes, [_text(g["x 总产出"][0][1])])[:, 0]

@@ -49,7 +49,7 @@ def attach(table, kind: str, data_dir=None) -> Attached:
         t = employment_satellite(table, None, data_dir)
         year = None if table.year is None else min(int(table.year), LAST_YEAR)
     else:
-        from ..analysis.carbon.footprint import co2_satellite, match_year
+        from .co2.satellite import co2_satellite, match_year
         t = co2_satellite(table, data_dir=data_dir)
         year = match_year(table.year)[0]
     new = [n for n in t.notes[len(table.notes):] if n.startswith(kind + ":")]

@@ -184,13 +184,15 @@ class TableStore:
         folder.mkdir()
         safe = re.sub(r"[^\w.\-\u4e00-\u9fff]", "_", Path(filename).name)[:80] or f"table{suffix}"
         path = folder / (safe if safe.lower().endswith(suffix) else safe + suffix)
+        written = False
         try:
             with open(path, "wb") as fh:
                 for chunk in chunks:
                     fh.write(chunk)
-        except BaseException:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+            written = True
+        finally:  # a failed or cancelled upload leaves nothing behind
+            if not written:
+                shutil.rmtree(folder, ignore_errors=True)
         return path
 
     async def parse_upload(self, filename: str, path: Path, *, stop_when, deadline_s: float):

@@ -14,6 +14,7 @@ import pytest
 import lianpu
 from lianpu.analysis.chains.position import apl, apl_columns, apl_rows, downstreamness, upstreamness
 from lianpu.core.errors import TableError
+from lianpu.report.chain_svg import to_html
 
 
 @pytest.fixture(scope="module")
@@ -140,7 +141,7 @@ def test_chain_results_and_exports(aero, tmp_path):
 
 def test_html_is_offline_bilingual_and_uncluttered(aero, tmp_path):
     p = tmp_path / "aero.html"
-    text = aero.to_html(p, lang="zh")
+    text = to_html(aero, p, lang="zh")
     assert p.read_text(encoding="utf-8") == text
     assert "http://" not in text and "https://" not in text
     assert not re.search(r"""(src|href)\s*=\s*["']?(//|[a-z]+:)""", text, re.IGNORECASE)
@@ -156,7 +157,7 @@ def test_html_is_offline_bilingual_and_uncluttered(aero, tmp_path):
         nodes.sort()
         for (y1, r1), (y2, r2) in itertools.pairwise(nodes):
             assert y2 - y1 >= r1 + r2 + 12       # labels (12 px) cannot overlap
-    assert "Chain map" in aero.to_html(lang="en")
+    assert "Chain map" in to_html(aero, lang="en")
 
 
 def test_driver_output_and_errors(t42):

@@ -11,6 +11,7 @@ import pytest
 
 import lianpu
 from lianpu.analysis.change.position_series import import_content, position_series, upstreamness
+from lianpu.report.position_figure import write_html
 
 
 def test_small_table_by_hand():
@@ -38,7 +39,7 @@ def test_series(shared_data):
 def test_html_is_self_contained(shared_data, tmp_path):
     p = position_series(2017, 2018, data_dir=shared_data)
     out = tmp_path / "pos.html"
-    p.to_html(out, "en")
+    write_html(p, out, "en")
     html = out.read_text(encoding="utf-8")
     assert html.count("<script") >= 2 and "<script src=" not in html  # plotly.js inline
     assert "Upstreamness" in html and len(html) > 1_000_000
@@ -107,7 +108,8 @@ def test_the_figure_lives_in_the_report_layer(tmp_path):
     assert position_figure(p, "zh").layout.annotations[0].text == "上游度（戈什逆矩阵行和）"
     a, b = tmp_path / "a.html", tmp_path / "b.html"
     write_html(p, a, "en")
-    p.to_html(b, "en")                      # the thin method delegates
+    assert not hasattr(p, "to_html")        # presentation lives in the report layer only
+    write_html(p, b, "en")
     assert "Upstreamness" in a.read_text(encoding="utf-8") and b.stat().st_size > 1_000_000
 
 

@@ -90,16 +90,12 @@ class ChainMap(Result):
                 "paths": self.paths.assign(codes=self.paths["codes"].map(list)).to_dict("records")}
 
     def to_networkx(self, **kw):
-        from ...report.chain_svg import to_networkx
+        from .graph import to_networkx
         return to_networkx(self, **kw)
 
     def to_graphml(self, path, **kw):
-        from ...report.chain_svg import to_graphml
+        from .graph import to_graphml
         return to_graphml(self, path, **kw)
-
-    def to_html(self, path=None, lang: str = "zh", **kw) -> str:
-        from ...report.chain_svg import to_html
-        return to_html(self, path, lang=lang, **kw)
 
 
 def tiers(A, f, depth: int) -> np.ndarray:

@@ -103,11 +103,6 @@ class PositionSeries(Result):
                 for y, row in self.import_content_deflated.iterrows() for c, v in row.items()]}
         return d
 
-    def to_html(self, path, lang: str = "zh") -> None:
-        """Write the chart to ``path`` (:func:`lianpu.report.position_figure.write_html`)."""
-        from ...report.position_figure import write_html
-        write_html(self, path, lang)
-
 
 def oecd_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=None) -> list:
     """The OECD national IO tables of China ``cn-oecd-{start}`` … ``cn-oecd-{end}`` from the
