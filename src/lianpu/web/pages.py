@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from ..analysis._result import code_str
-from ..core.errors import LANGS, LianpuError
+from ..core.errors import LianpuError
 from ..core.units import Unit
 from ..report import TEMPLATES, Text, anchor, cell, frame_rows, numeric_columns, source_text
 from . import views as V
@@ -51,7 +51,7 @@ def render(request: Request, name: str, lang: str, **ctx) -> HTMLResponse:
     html = env().get_template(name).render(request=request, T=Text(lang), lang=lang,
                                            switch_url=switch, version=__version__, **ctx)
     resp = HTMLResponse(html)
-    if request.query_params.get("lang") in LANGS:
+    if request.query_params.get("lang") == lang:  # asked for (and checked by lang_of): remember it
         resp.set_cookie("lianpu_lang", lang, samesite="strict")
     return resp
 
