@@ -16,7 +16,7 @@ import scipy.linalg as sla
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from .errors import ProductivityError
+from .errors import ArgumentError, ProductivityError
 
 
 class Factor(Protocol):
@@ -110,8 +110,8 @@ def choose_backend(M, backend: str = "auto") -> str:
         backend = os.environ["LIANPU_BACKEND"]
     if backend != "auto":
         if backend not in _BACKENDS:
-            raise ValueError(f"argument 'backend': unknown backend {backend!r} "
-                             f"(expected one of {', '.join(['auto'] + backends())})")
+            raise ArgumentError(f"argument 'backend': unknown backend {backend!r} "
+                                f"(expected one of {', '.join(['auto'] + backends())})")
         return backend
     n = M.shape[0]
     nnz = M.nnz if sp.issparse(M) else np.count_nonzero(M)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import ArgumentError
 from .gras import gras
 
 EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius
@@ -41,10 +42,10 @@ def distance_decay(d, beta: float) -> np.ndarray:
     """f(d) = d^(−β) off the diagonal, 0 on it (trade with other regions only); (R, R)."""
     d = np.asarray(d, float)
     if not np.isfinite(beta) or beta < 0:
-        raise ValueError(f"argument 'decay': found {beta!r}, expected a finite β ≥ 0")
+        raise ArgumentError(f"argument 'decay': found {beta!r}, expected a finite β ≥ 0")
     off = ~np.eye(d.shape[0], dtype=bool)
     if (d[off] <= 0).any():
-        raise ValueError("distances between different regions must be positive")
+        raise ArgumentError("distances between different regions must be positive")
     f = np.zeros_like(d)
     f[off] = d[off] ** (-beta)
     return f
@@ -56,7 +57,7 @@ def trade_matrix(s, u, f, *, tol: float = 1e-10, max_iter: int = 20_000) -> np.n
     s = np.asarray(s, float)
     u = np.asarray(u, float)
     if (s < 0).any() or (u < 0).any():
-        raise ValueError("outflows and inflows must be non-negative")
+        raise ArgumentError("outflows and inflows must be non-negative")
     if s.sum() <= 0:
         return np.zeros((s.size, s.size))
     prior = s[:, None] * u[None, :] * f
@@ -83,7 +84,7 @@ def reconcile(S, U, method: str = "mean", cap=None, fixed=None) -> tuple[np.ndar
     is scaled).
     """
     if method not in RECONCILE:
-        raise ValueError(f"argument 'reconcile': found {method!r}, expected one of {list(RECONCILE)}")
+        raise ArgumentError(f"argument 'reconcile': found {method!r}, expected one of {list(RECONCILE)}")
     S = np.asarray(S, float)
     U = np.asarray(U, float)
     s, u = S.sum(axis=0), U.sum(axis=0)

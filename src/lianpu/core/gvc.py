@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg as sla
 
+from .errors import ArgumentError
+
 #: WWZ's sixteen terms (WWZ 2013, eq. 37 / Table 1) and their groups
 WWZ_TERMS = tuple(f"T{k}" for k in range(1, 17))
 WWZ_GROUPS = {
@@ -83,8 +85,8 @@ def prepare(A, Y, factor, G: int, local=None) -> System:
     Y = np.asarray(Y, dtype=float)
     n = A.shape[0]
     if n % G:
-        raise ValueError(f"argument 'G': found {G} countries for {n} sectors, expected blocks "
-                         "of equal size (n divisible by G)")
+        raise ArgumentError(f"argument 'G': found {G} countries for {n} sectors, expected blocks "
+                            "of equal size (n divisible by G)")
     N = n // G
     if local is None:
         local = tuple(sla.lu_factor(np.eye(N) - A[s * N:(s + 1) * N, s * N:(s + 1) * N],

@@ -321,7 +321,7 @@ class GhoshFromLeontief:
     def __init__(self, factor: Factor, x: np.ndarray):
         x = np.asarray(x, dtype=float)
         if not (x > 0).all():
-            raise ValueError("argument 'x': found a non-positive output, expected all x > 0")
+            raise ArgumentError("argument 'x': found a non-positive output, expected all x > 0")
         self._f, self._x, self.n = factor, x, factor.n
 
     def _scale(self, b, by):

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import TableError
+
 
 @dataclass(frozen=True)
 class TradeSplit:
@@ -81,7 +83,7 @@ def proportional_trade_split(Z, Y, *, import_cols, inflow_cols, outflow_cols, sk
         (m + r > scale) & (den <= 0))
     if bad.any():
         i = int(np.argmax(bad))
-        raise ValueError(f"product at position {i}: supply from outside ({m[i] + r[i]:.6g}) "
+        raise TableError(f"product at position {i}: supply from outside ({m[i] + r[i]:.6g}) "
                          f"exceeds all its uses ({use[i] + e[i]:.6g}); shares outside [0, 1]")
     over = mu > 1
     mu_m = np.where(over, mu_m / np.where(over, mu, 1.0), np.clip(mu_m, 0.0, None))

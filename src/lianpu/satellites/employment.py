@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..core.errors import DatasetError, FormatError, TableError, message
+from ..core.errors import ArgumentError, DatasetError, FormatError, TableError, message
 
 UNIT = "10,000 persons (万人)"
 FIRST_YEAR, LAST_YEAR = 1990, 2018
@@ -54,8 +54,8 @@ def concordance(classification: str | None = None) -> pd.DataFrame:
     if classification is None:
         return df
     if classification not in CLASSIFICATIONS:
-        raise ValueError(f"argument 'classification': found {classification!r}, expected one "
-                         f"of {list(CLASSIFICATIONS)}")
+        raise ArgumentError(f"argument 'classification': found {classification!r}, expected one "
+                            f"of {list(CLASSIFICATIONS)}")
     return df[df.classification == classification].reset_index(drop=True)
 
 
