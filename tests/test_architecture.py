@@ -75,9 +75,8 @@ def test_no_broad_except_outside_the_500_handler(counts):
     assert counts.broad_except == [], "broad except:" + _places(counts.broad_except)
 
 
-# one definition each, by name; where it lives may change (code_str, defined in
-# analysis/_result.py, may move down to core/ so that core, table and readers can import it
-# without an upward import)
+# one definition each, by name, wherever it lives (code_str moved from analysis/_result.py
+# down to core/codes.py so that core, table and readers import it without an upward import)
 def test_one_code_str(counts):
     assert [f.what for f in counts.code_str] == ["code_str"], "code-to-string defs:" + \
         _places(counts.code_str)
