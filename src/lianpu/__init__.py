@@ -6,17 +6,22 @@ Public API::
     t = lianpu.load("cn-nbs-2020-153")           # dataset id or file path
     lianpu.multipliers(t, "output")              # Series by sector, unit in .attrs
 """
-from .analysis.multipliers import ghosh_inverse, leontief_inverse, multipliers
 from .core.errors import (BalanceError, DatasetError, DownloadError, FormatError, LianpuError,
                           ProductivityError, TableError)
-from .io import load
-from .table import IOTable, Satellite
 
 __version__ = "0.1.0"
 
 # analyses imported on first use (keeps `import lianpu` light): public name → (module, attribute);
 # attribute None means the module itself (e.g. ``lianpu.shock``)
 _LAZY = {
+    # the table, the loader and the multipliers too: `import lianpu` (and `lianpu --help`)
+    # does not pay for pandas/scipy until a table is touched
+    "IOTable": ("lianpu.table", "IOTable"),
+    "Satellite": ("lianpu.table", "Satellite"),
+    "load": ("lianpu.io", "load"),
+    "multipliers": ("lianpu.analysis.multipliers", "multipliers"),
+    "leontief_inverse": ("lianpu.analysis.multipliers", "leontief_inverse"),
+    "ghosh_inverse": ("lianpu.analysis.multipliers", "ghosh_inverse"),
     "tracks": ("lianpu.analysis.tracks.catalogue", "tracks"),
     "keysectors": ("lianpu.analysis.chains.keysectors", "keysectors"),
     "chain": ("lianpu.analysis.chains.chainmap", "chain"),
@@ -51,8 +56,15 @@ def __getattr__(name):
 
         module, attr = _LAZY[name]
         mod = importlib.import_module(module)
-        return mod if attr is None else getattr(mod, attr)
+        value = mod if attr is None else getattr(mod, attr)
+        globals()[name] = value          # found once; later lookups are plain attributes
+        return value
     raise AttributeError(f"module 'lianpu' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
 __all__ = [
     "IOTable", "Satellite", "load", "multipliers", "leontief_inverse", "ghosh_inverse",
     "LianpuError", "TableError", "BalanceError", "ProductivityError", "FormatError",

@@ -13,7 +13,6 @@ from typing import Optional
 
 import typer
 
-from ..analysis._result import dumps
 from ..core.errors import ArgumentError, check_lang
 from ..safe_text import PlainConsole
 
@@ -51,6 +50,7 @@ def fail(msg: str) -> None:
 
 def emit(obj) -> None:
     """``obj`` as strict JSON on stdout (the only thing ``--json`` writes there)."""
+    from ..analysis._result import dumps  # pandas: imported when a command writes JSON
     sys.stdout.write(dumps(obj) + "\n")
 
 

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ..analysis._result import code_str, jsonable
+from ..core.codes import code_str
 from ..core.errors import LianpuError
 from ..core.units import fmt_num
 from ..safe_text import esc
@@ -20,6 +20,7 @@ from ._shared import DATA_DIR, FMT, JSON, LANG, UserError, at_least, emit, lang_
 
 
 def _records(frame, lang):
+    from ..analysis._result import jsonable
     rows = []
     for code, r in frame.iterrows():
         d = {"code": code_str(code)}

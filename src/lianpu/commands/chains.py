@@ -9,7 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from ..analysis._result import code_str
+from ..core.codes import code_str
 from ..core.units import Unit, fmt_num, fmt_pct
 from ..safe_text import esc
 from ._app import app

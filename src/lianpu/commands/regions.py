@@ -5,12 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
-import pandas as pd
 import typer
 from rich.table import Table
 
-from ..analysis._result import jsonable
 from ..core.errors import FormatError, message
 from ..core.units import fmt_pct as _pct
 from ..safe_text import esc
@@ -130,6 +127,7 @@ def regionalize(national: str = typer.Argument(..., help="National table: datase
 def _read_matrix(path: Path) -> pd.DataFrame:
     """A labelled matrix (labels in the first column and the header) from a CSV or an xlsx,
     read by the generic reader's cell reader (UTF-8, UTF-8-BOM or GB18030; the first sheet)."""
+    import pandas as pd
     from ..readers.generic import _num as cell_number
     from ..readers.generic import _read_grid, _text
     if not path.is_file():
@@ -172,6 +170,9 @@ def gras(table: Path = typer.Option(..., "--table", help="Prior matrix CSV/XLSX 
          max_iter: int = typer.Option(10_000, "--max-iter", help="Iteration limit."),
          as_json: bool = JSON):
     """GRAS-balance a matrix (negative entries allowed) to known row and column totals."""
+    import numpy as np
+
+    from ..analysis._result import jsonable
     from ..analysis.regions.regionalize import gras as balance  # lianpu.gras
     from ..atomic import atomic_path
     if out_.suffix.lower() not in (".csv", ".xlsx"):

@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..analysis._result import code_str
+from ..core.codes import code_str
 from ..core.units import fmt_num
 from ..safe_text import esc
 from ._app import app

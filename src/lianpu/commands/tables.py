@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..analysis._result import code_str, jsonable
+from ..core.codes import code_str
 from ..safe_text import esc
 from ._app import app
 from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
@@ -165,6 +165,7 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
     if top:
         order = order.head(top)
     names = t.label(lang)
+    from ..analysis._result import jsonable
     rows = [{"rank": i + 1, "sector": code_str(c), "name": names[c], "value": jsonable(v)}
             for i, (c, v) in enumerate(order.items())]
     meta = {k: m.attrs[k] for k in ("kind", "type", "form", "unit", "basis", "basis_note")}

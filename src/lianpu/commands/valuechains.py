@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..analysis._result import code_str
+from ..core.codes import code_str
 from ..core.units import fmt_num, fmt_pct
 from ..safe_text import esc
 from ._app import app
