@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import re
 from typing import Optional
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Body, Request, UploadFile
 from fastapi.responses import Response
 
 from ..analysis._result import code_str, jsonable
-from ..analysis.defaults import demand_items
 from ..core.errors import ArgumentError, FormatError, check_choice, message
 from . import views as V
 
@@ -169,27 +168,37 @@ def weaklinks(request: Request, tid: str, track: Optional[str] = None,
 
 @router.post("/tables/{tid}/impact")
 def impact(request: Request, tid: str, payload: dict = Body(...)):
-    """Body: ``{"demand": {"code": amount, ...}, "type": "I" | "II", "lang": "zh"}``;
-    amounts in the table's unit."""
+    """Body: ``{"demand": [{"sector": "18", "amount": 10, "unit": "亿元", "local_share": 0.8},
+    …] | {"code": amount, …}, "unit": "亿元", "local_share": 0.6, "show": ["jobs", "co2"],
+    "type": "I" | "II", "lang": "zh"}``. ``unit``: of amounts that name none (default the
+    table's); ``local_share``: for rows that give none (default 1); ``show``: the shipped
+    satellites to attach (a status says when the table cannot have one)."""
     t = V.table_of(request, tid)
     lang = V.lang_of(request, payload.get("lang"))
-    demand = V.parse_demand(t, payload.get("demand"))  # parsed once: a Demand
+    unit = V.check_unit(t, payload.get("unit"))
+    demand = V.parse_demand(t, payload.get("demand"), unit=unit,
+                            local_share=payload.get("local_share"))  # parsed once: a Demand
     typ = check_choice(str(payload.get("type", "I")), ("I", "II"), argument="type")
-    sec = V.section(request, tid, "impact", lang, demand=demand, type=typ)
-    q = ",".join(f"{code_str(c)}:{a:g}" for c, a in demand_items(t, demand).items())
-    return {"ok": True, "section": V.section_json(sec),
-            "downloads": {ext: f"/api/tables/{tid}/download/impact.{ext}?type={typ}&lang={lang}"
-                               f"&demand={quote(q)}" for ext in ("csv", "xlsx")}}
+    show = V.parse_show(payload.get("show"))
+    sec = V.section(request, tid, "impact", lang, show=show, demand=demand, type=typ)
+    summary = V.impact_summary(request, tid, demand, typ, lang, unit=unit, show=show)
+    q = {"type": typ, "lang": lang, **V.demand_query(t, demand)} | (
+        {"show": ",".join(show)} if show else {})
+    return {"ok": True, "section": V.section_json(sec), "summary": summary,
+            "downloads": {ext: f"/api/tables/{tid}/download/impact.{ext}?{urlencode(q)}"
+                          for ext in ("csv", "xlsx")}}
 
 
 @router.get("/tables/{tid}/download/{name}")
 def download(request: Request, tid: str, name: str, track: Optional[str] = None,
              sectors: Optional[str] = None, demand: Optional[str] = None, type: str = "I",
              sheet: Optional[str] = None, region: Optional[str] = None,
+             local: Optional[str] = None, show: Optional[str] = None,
              lang: Optional[str] = None):
     """``{section}.csv`` (one table: ``sheet=`` key, default the first) or ``{section}.xlsx``
     (every table of the section); section is one of overview, keysectors, multipliers, chain,
-    impact."""
+    impact (``demand=code:amount,…`` in the table's unit, ``local=code:share,…``,
+    ``show=jobs,co2``: the impact call's own download links)."""
     if "." not in name or not _NAME.match(name):
         raise ArgumentError(message(None, "not a download name", argument="name",
                                     found=repr(name), expected="SECTION.csv or SECTION.xlsx"))
@@ -205,7 +214,9 @@ def download(request: Request, tid: str, name: str, track: Optional[str] = None,
         args["region"] = region
     elif what == "impact":
         check_choice(type, ("I", "II"), argument="type")
-        args = {"demand": V.parse_demand(V.table_of(request, tid), demand or ""), "type": type}
+        args = {"demand": V.parse_demand(V.table_of(request, tid), demand or "",
+                                         local_share=V.parse_shares(local)), "type": type,
+                "show": V.parse_show(show)}
     sec = V.section(request, tid, what, lg, **args)
     base = f"lianpu-{tid}-{what}"
     if ext == "csv":

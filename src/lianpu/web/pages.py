@@ -17,6 +17,7 @@ from ..core.errors import LianpuError
 from ..core.units import Unit
 from ..report import TEMPLATES, Text, anchor, cell, frame_rows, numeric_columns, source_text
 from . import views as V
+from .labels import labels
 
 router = APIRouter()
 HERE = Path(__file__).parent
@@ -143,5 +144,5 @@ def scenario_page(request: Request, tid: str, lang: Optional[str] = None):
     return render(request, "scenario.html.j2", lg, tid=tid, table=t,
                   title=V.store_of(request).title(tid, lg),
                   sectors=[(code_str(c), n) for c, n in t.label(lg).items()],
-                  unit=Unit.parse(t.unit).text(lg))
+                  unit=Unit.parse(t.unit).text(lg), units=V.unit_choices(t, lg), L=labels(lg))
 

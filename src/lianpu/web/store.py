@@ -225,6 +225,8 @@ class TableStore:
             from ..readers.safety import TooBig
             _, status, text = msg
             raise (TooBig if status == 413 else FormatError)(text)
+        from .usable import check_usable
+        check_usable(table, Path(filename).name or "(no name)")  # degenerate: refused (400)
         return self.keep_upload(table)
 
     def keep_upload(self, table) -> tuple[str, object]:

@@ -12,9 +12,16 @@ import io
 import json
 
 from ..analysis._result import jsonable
-from ..core.errors import ArgumentError, TableError, check_lang, message
+from ..core.codes import code_str
+from ..core.errors import (ArgumentError, LianpuError, TableError, check_choice,
+                           check_lang, check_range, message)
+from ..core.units import Unit, fmt_by_size, fmt_num
+from .labels import labels
 
 MAX_DEMAND_ROWS = 200
+#: units a demand may be entered in (those of the table's currency are offered)
+UNIT_CHOICES = ("元", "万元", "亿元", "USD", "million USD", "billion USD", "EUR",
+                "million EUR", "billion EUR")
 
 
 def too_large(limit: int) -> str:
@@ -51,11 +58,17 @@ def track_arg(track: str | None, sectors: str | None):
     return track or codes
 
 
-def parse_demand(table, demand):
-    """The :class:`~lianpu.analysis.scenarios.demand.Demand` of what a request sends — a JSON
-    object ``{code: amount}`` or the query text ``'code:amount,code:amount'`` — parsed once,
-    by the library's demand parser (:meth:`SectorLookup.demand <lianpu.analysis.scenarios.
-    demand.SectorLookup.demand>`: codes, 'REGION/SECTOR', amounts by the one amount rule); the
+def parse_demand(table, demand, *, unit=None, local_share=None):
+    """The :class:`~lianpu.analysis.scenarios.demand.Demand` of what a request sends, parsed
+    once by the library's demand parser (:meth:`SectorLookup.demand <lianpu.analysis.scenarios.
+    demand.SectorLookup.demand>`: codes, 'REGION/SECTOR', amounts by the one amount rule, units
+    by :mod:`lianpu.core.units`, local shares 0–1).
+
+    ``demand``: the form's rows, a list of ``{sector, amount[, unit, local_share]}`` objects; a
+    JSON object ``{code: amount}``; or the query text ``'code:amount,code:amount'``.
+    ``unit``: the unit of amounts that name none (default the table's unit; 万元 / 亿元 / 元 … of
+    the table's currency). ``local_share``: the share met by local producers for rows that give
+    none — one number 0–1 for all rows, or ``{code: share}`` (a download link's ``local``). The
     dashboard has no --allow-negative, so a negative amount is refused."""
     from ..analysis.scenarios.demand import SectorLookup, check_amounts, parse_amount
     if isinstance(demand, str):
@@ -70,17 +83,96 @@ def parse_demand(table, demand):
             c, a = (x.strip() for x in part.split(":", 1))
             items[c] = a if c not in items else _sum(items[c], a, c, parse_amount)
         demand = items
-    if not isinstance(demand, dict) or not demand:
+    if isinstance(demand, dict):
+        demand = [{"sector": c, "amount": a} for c, a in demand.items()]
+    if not isinstance(demand, list) or not demand:
         raise ArgumentError(message(None, "no sector with an amount", argument="demand",
                                     expected="at least one sector with an amount, e.g. "
-                                             '{"20": 100000}'))
+                                             '{"20": 100000} or [{"sector": "20", "amount": '
+                                             '10, "unit": "亿元", "local_share": 0.6}]'))
     if len(demand) > MAX_DEMAND_ROWS:
         raise ArgumentError(message(None, "too many sectors", argument="demand",
-                                    found=f"{len(demand)} sectors",
+                                    found=f"{len(demand)} rows",
                                     expected=f"at most {MAX_DEMAND_ROWS}"))
-    d = SectorLookup(table).demand(demand, allow_negative=True, source="demand")
+    unit = check_unit(table, unit)
+    shares = local_share if isinstance(local_share, dict) else None
+    if local_share is not None and shares is None:
+        local_share = check_range(local_share, argument="local_share", low=0, high=1)
+    rows = []
+    for r in demand:
+        if isinstance(r, dict) and r.get("local_share") in (None, ""):
+            given = shares.get(str(r.get("sector"))) if shares is not None else local_share
+            r = {**{k: v for k, v in r.items() if k != "local_share"},
+                 **({} if given is None else {"local_share": given})}
+        rows.append(r)
+    d = SectorLookup(table).demand(rows, unit=unit, allow_negative=True, source="demand")
     check_amounts(d.amount, None, argument="demand", table=table)  # negative: refused here
     return d
+
+
+def unit_choices(table, lang: str) -> list[tuple[str, str]]:
+    """(value, label) of the units a demand may be entered in: the table's unit first, then
+    the other scales of its currency (万元 / 亿元 / 元 for a CNY table), by :class:`Unit`."""
+    own = Unit.parse(table.unit)
+    out = [(table.unit, own.text(lang))]
+    if own.is_money:
+        out += [(u, Unit.parse(u).text(lang)) for u in UNIT_CHOICES
+                if Unit.parse(u).currency == own.currency and Unit.parse(u).scale != own.scale]
+    return out
+
+
+def check_unit(table, unit):
+    """``unit`` if amounts in it convert to the table's unit (None: the table's unit)."""
+    if unit in (None, ""):
+        return None
+    try:
+        Unit.parse(unit).factor_to(table.unit)
+    except ArgumentError:
+        raise ArgumentError(message(None, "not a unit of this table's currency",
+                                    argument="unit", found=repr(unit), expected="one of " + ", ".join(
+                                        u for u, _ in unit_choices(table, "en")))) from None
+    return str(unit)
+
+
+def parse_shares(text: str | None) -> dict | None:
+    """A download link's ``local`` text ``'code:share,code:share'`` → {code: share}."""
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        if ":" not in part:
+            raise ArgumentError(message(None, "not a 'code:share' pair", found=repr(part),
+                                        argument="local", expected="'code:share' pairs "
+                                        "separated by commas, shares 0–1"))
+        c, v = (x.strip() for x in part.split(":", 1))
+        out[c] = check_range(v, argument="local", low=0, high=1)
+    return out
+
+
+def demand_query(table, d) -> dict:
+    """Query parameters that give ``d`` back through :func:`parse_demand`: ``demand`` (gross
+    amounts in the table's unit) and, where some share is below 1, ``local`` (the shares)."""
+    from ..analysis.defaults import demand_items
+    items = demand_items(table, d)
+    q = {"demand": ",".join(f"{code_str(c)}:{a:.15g}" for c, a in items.items())}
+    local = d.local[:, 0]
+    shares = {code_str(c): local[table.index.get_loc(c)] / a for c, a in items.items() if a}
+    if any(abs(s - 1) > 1e-15 for s in shares.values()):
+        q["local"] = ",".join(f"{c}:{s:.15g}" for c, s in shares.items())
+    return q
+
+
+def parse_show(show) -> tuple:
+    """The satellites asked for (``["jobs", "co2"]`` or the text ``'jobs,co2'``), checked."""
+    from ..satellites.attach import SHIPPED
+    if show in (None, ""):
+        return ()
+    items = show.split(",") if isinstance(show, str) else show
+    if not isinstance(items, (list, tuple)):
+        raise ArgumentError(message(None, "not a list of satellites", argument="show",
+                                    found=type(show).__name__, expected='e.g. ["jobs", "co2"]'))
+    return tuple(sorted({check_choice(str(k).strip(), SHIPPED, argument="show")
+                         for k in items if str(k).strip()}))
 
 
 def _sum(a, b, code, parse_amount) -> float:
@@ -94,20 +186,77 @@ def _sum(a, b, code, parse_amount) -> float:
         raise ArgumentError(str(exc)) from None
 
 
-def section(request, tid: str, what: str, lang: str, **args):
-    """The report section ``what`` for table ``tid``, built once and kept in the store's
-    bounded section cache; the analysis results sections share (a chain in zh and en, the
-    key sectors of several pages) live in the store's bounded result memo, never on the
-    table."""
+def section(request, tid: str, what: str, lang: str, *, show: tuple = (), **args):
+    """The report section ``what`` for table ``tid`` (with the shipped satellites ``show``
+    attached, :func:`with_satellites`), built once and kept in the store's bounded section
+    cache; the analysis results sections share (a chain in zh and en, the key sectors of
+    several pages) live in the store's bounded result memo, never on the table."""
     from ..report import build_section, memo
     store = store_of(request)
-    table = store.get(tid)
-    key = (tid, what, lang) + tuple(sorted((k, _hashable(v)) for k, v in args.items()))
+    table = with_satellites(request, tid, show)[0] if show else store.get(tid)
+    key = (tid, what, lang, ("show",) + tuple(show)) + tuple(
+        sorted((k, _hashable(v)) for k, v in args.items()))
 
     def build():
         with memo(store.results):
             return build_section(table, what, lang, **args)
     return store.section(key, build)
+
+
+def with_satellites(request, tid: str, show: tuple):
+    """(table ``tid`` with the shipped satellites ``show`` attached where lianpu has them,
+    statuses): one status per kind — ``{"kind", "ok", "year", "note"}``, ``ok`` False with the
+    reason as ``note`` when this table cannot have it (a provincial table has no jobs; data not
+    in the cache). Kept in the store's bounded cache, under the table's id."""
+    from ..satellites.attach import attach
+    store = store_of(request)
+
+    def build():
+        table, status = store.get(tid), []
+        for kind in show:
+            try:
+                a = attach(table, kind, data_dir=store.data_dir)
+            except LianpuError as exc:  # no such data for this table: said, not fatal
+                status.append({"kind": kind, "ok": False, "year": None, "note": str(exc)})
+                continue
+            table = a.table
+            status.append({"kind": kind, "ok": True, "year": a.year, "note": a.note})
+        return table, tuple(status)
+    return store.section((tid, "satellites") + tuple(show), build)
+
+
+def impact_summary(request, tid: str, demand, typ: str, lang: str, unit=None,
+                   show: tuple = ()) -> dict:
+    """Totals of the scenario (``lianpu.impact`` on the default view, as the section's) for the
+    page: money in ``unit`` (the unit the demand was entered in; default the table's), jobs and
+    CO2 in their own units, with the basis, the model type and the satellites' statuses."""
+    from ..analysis.defaults import impact_with_fallback
+    table, status = with_satellites(request, tid, show) if show else (table_of(request, tid), ())
+    out_unit = Unit.parse(unit or table.unit)
+    k = Unit.parse(table.unit).factor_to(out_unit)
+
+    def build():
+        return impact_with_fallback(table, demand, typ)[0]
+    res = store_of(request).section((tid, "impact-summary", _hashable(demand), typ, show), build)
+    info = res.to_dict()
+    rows = []
+    for (ind, _), r in res.totals().iterrows():
+        money = Unit.parse(r["unit"]).is_money
+        f = k if money else 1.0
+        vals = {e: float(r[e]) * f for e in res.effects}
+        rows.append({"indicator": ind, "name": info["indicators"][ind][f"name_{lang}"],
+                     "unit": out_unit.text(lang) if money else Unit.parse(r["unit"]).text(lang),
+                     **vals, "text": {e: fmt_num(v, 2) if money else fmt_by_size(v)
+                                      for e, v in vals.items()}})
+    b = res.basis or {}
+    gross, local = float(res.demand_gross.sum()) * k, float(res.direct.sum()) * k
+    from ..satellites.attach import SHIPPED
+    status = [{**s, "name": SHIPPED[s["kind"]][0 if lang == "zh" else 1]} for s in status]
+    return {"unit": out_unit.text(lang), "type": res.type, "effects": list(res.effects),
+            "basis": b.get(f"note_{lang}") or b.get("note_en", ""), "basis_name": b.get("basis", ""),
+            "demand": gross, "local": local, "demand_text": fmt_num(gross, 2),
+            "local_text": fmt_num(local, 2), "rows": rows, "satellites": status,
+            "labels": labels(lang)}
 
 
 def _hashable(v):

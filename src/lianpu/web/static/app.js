@@ -106,49 +106,108 @@ function setupSectors() {
   });
 }
 
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+}
+
+// the summary the API formats (numbers as text by core.units): units, basis, satellites
+function summaryEl(sm) {
+  const L = sm.labels;
+  const wrap = el("div", undefined, "sheet");
+  wrap.id = "impact-summary";
+  wrap.appendChild(el("h4", `${L.summary}（${sm.unit}）`));
+  const facts = el("p", undefined, "note");
+  facts.id = "summary-facts";
+  facts.textContent = `${L.demand_total}: ${sm.demand_text} ${sm.unit}; ${L.local_total}: ` +
+    `${sm.local_text} ${sm.unit}; ${L.model}: ${sm.type}; ${L.basis}: ${sm.basis}`;
+  wrap.appendChild(facts);
+  const box = el("div", undefined, "table-wrap");
+  const t = el("table", undefined, "data");
+  t.id = "summary-table";
+  const head = el("tr");
+  [L.indicator, L.unit].concat(sm.effects.map((e) => L[e])).forEach((c, j) =>
+    head.appendChild(el("th", c, j > 1 ? "r" : undefined)));
+  const thead = el("thead"); thead.appendChild(head); t.appendChild(thead);
+  const tb = el("tbody");
+  sm.rows.forEach((r) => {
+    const tr = el("tr");
+    tr.dataset.indicator = r.indicator;
+    tr.appendChild(el("td", r.name));
+    tr.appendChild(el("td", r.unit));
+    sm.effects.forEach((e) => tr.appendChild(el("td", r.text[e], "r")));
+    tb.appendChild(tr);
+  });
+  t.appendChild(tb); box.appendChild(t); wrap.appendChild(box);
+  sm.satellites.forEach((s) => {
+    const p = el("p", `${s.name}: ${s.ok ? L.satellite_used : L.satellite_missing} — ${s.note}`,
+                 s.ok ? "note" : "note warn");
+    p.id = `satellite-${s.kind}`;
+    wrap.appendChild(p);
+  });
+  return wrap;
+}
+
 function setupScenario() {
   const form = document.getElementById("scenario-form");
   if (!form) return;
   const tid = form.dataset.tid;
   const lang = document.body.dataset.lang;
+  const unitSel = document.getElementById("unit-select");
+  unitSel.addEventListener("change", () => {
+    document.getElementById("amount-unit").textContent = unitSel.selectedOptions[0].textContent;
+  });
   document.getElementById("add-row").addEventListener("click", () => {
     const rows = form.querySelectorAll(".demand-row");
     const copy = rows[rows.length - 1].cloneNode(true);
-    copy.querySelector("input").value = "";
+    copy.querySelectorAll("input").forEach((i) => { i.value = ""; });
     form.querySelector("tbody").appendChild(copy);
   });
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const err = document.getElementById("scenario-error");
     err.textContent = "";
-    const demand = {};
+    const demand = [];
     form.querySelectorAll(".demand-row").forEach((r) => {
-      const code = r.querySelector("select").value;
-      const v = parseFloat(r.querySelector("input").value);
-      if (!Number.isNaN(v)) demand[code] = (demand[code] || 0) + v;
+      const amount = r.querySelector("input[name=amount]").value.trim();
+      if (!amount) return;
+      const row = { sector: r.querySelector("select").value, amount };
+      const share = r.querySelector("input[name=row_share]").value.trim();
+      if (share) row.local_share = share;
+      demand.push(row);
     });
     const type = form.querySelector("input[name=type]:checked").value;
+    const all = document.getElementById("local-share-all").value.trim();
+    const show = Array.from(form.querySelectorAll("input[name=show]:checked")).map((c) => c.value);
+    const payload = { demand, type, lang, unit: unitSel.value, show };
+    if (all) payload.local_share = all;
     const out = document.getElementById("scenario-result");
     const body = document.getElementById("scenario-body");
+    const summary = document.getElementById("scenario-summary");
+    summary.textContent = "";
     body.textContent = document.body.dataset.loading || "…";
     try {
       const res = await api(`/api/tables/${encodeURIComponent(tid)}/impact`, {
         method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ demand, type, lang }) });
+        body: JSON.stringify(payload) });
       body.textContent = "";
       out.hidden = false;
+      summary.appendChild(summaryEl(res.summary));
       const sec = res.section;
-      if (sec.lead) { const el = document.createElement("p"); el.className = "lead"; el.id = "scenario-lead"; el.textContent = sec.lead; body.appendChild(el); }
-      (sec.paragraphs || []).forEach((p) => { const el = document.createElement("p"); el.textContent = p; body.appendChild(el); });
+      if (sec.lead) { const e = el("p", sec.lead, "lead"); e.id = "scenario-lead"; body.appendChild(e); }
+      (sec.paragraphs || []).forEach((p) => body.appendChild(el("p", p)));
       for (const f of sec.figures || []) {
-        const el = document.createElement("div");
-        el.className = "plot"; el.id = `plot-${f.key}`;
-        body.appendChild(el);
-        await draw(el, f);
+        const e = el("div", undefined, "plot");
+        e.id = `plot-${f.key}`;
+        body.appendChild(e);
+        await draw(e, f);
       }
       (sec.sheets || []).forEach((s) => body.appendChild(tableEl(s, 40)));
       document.getElementById("download-impact-csv").href = res.downloads.csv;
       document.getElementById("download-impact-xlsx").href = res.downloads.xlsx;
+      document.body.dataset.scenario = "1";
     } catch (e) { body.textContent = ""; err.textContent = e.message; }
   });
 }
