@@ -78,7 +78,8 @@ def test_chain_json_html_graphml(capsys, f153, tmp_path):
 def test_chain_table_by_english_name_and_codes(capsys, f153):
     code, out, _ = run(capsys, "chain", f153, "--track", "Aerospace", "--rows", "4", "--top",
                        "3", "--lang", "en")
-    assert code == 0 and "structural paths" in out and "亿元" in out and "Aerospace" in out
+    # --lang en: the display unit in English (亿元 is '100 million CNY'; issue 15: one language)
+    assert code == 0 and "structural paths" in out and "100 million CNY" in out and "Aerospace" in out
     code, out, _ = run(capsys, "chain", f153, "--track", "083,092", "--top", "3", "--json")
     assert code == 0 and json.loads(out)["track"]["sectors"] == ["083", "092"]
 

@@ -88,7 +88,8 @@ def basis_arg(basis: str, domestic: bool = False) -> str:
 
 
 def basis_line(note_en: str, note_zh: str, lang: str) -> str:
-    return ("口径 basis: " + note_zh) if lang == "zh" else ("basis: " + note_en)
+    """The accounting-basis line in one language (``口径：…`` / ``basis: …``)."""
+    return ("口径：" + note_zh) if lang == "zh" else ("basis: " + note_en)
 
 
 def basis_caption(note: str, lang: str) -> str:

@@ -16,6 +16,7 @@ from ..core.errors import LianpuError
 from ..core.units import fmt_num
 from ..safe_text import esc
 from ._app import app
+from ._screen import WORDS, columns, pick, show, table, unit_line, unit_text, word
 from ._shared import DATA_DIR, FMT, JSON, LANG, UserError, at_least, emit, lang_arg, load, out
 
 
@@ -73,35 +74,45 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
                                     "rows": _records(cmp_[0], lang)}
         return emit(d)
     zh = lang == "zh"
-    tab = Table(title=f"{r.satellite} " + ("生产侧排放与国内技术假设（DTA）足迹" if zh else
-                                           "production-based emissions and DTA footprint")
-                + f" — {r.table} ({r.year}), {r.unit}")
+    unit = unit_text(r.unit, lang)
+    tab = table(f"{r.satellite} " + pick("生产侧排放与国内技术假设（DTA）足迹",
+                                         "production-based emissions and DTA footprint", lang)
+                + f" — {r.table} ({r.year})", unit_line(unit, lang) + pick(
+                    "；DTA：国内技术假设", "; DTA: domestic-technology assumption", lang))
     comps = [c for c in frame.columns if c.startswith("fp_")]
     cols = {"category": ["domestic", "avoided_by_imports_dta", "household_direct", "total_dta"],
             "sector": ["direct", "footprint_domestic", "avoided_by_imports_domestic_use",
                        "footprint_dta", "embodied_in_exports_domestic", "multiplier_domestic"],
             "track": ["direct", "direct_share", "footprint_dta", *comps]}[by]
-    tab.add_column("code")
-    tab.add_column("名称" if zh else "name")
-    for c in cols:
-        tab.add_column(c, justify="right")
+    direct = pick("直接排放", "direct", lang)
+    columns(tab, [(word("code", lang), "text" if by == "track" else "code"),
+                  (word("name", lang), "text")]
+            + [(direct if c == "direct" else _fp_head(c, frame, lang), "num") for c in cols])
     for row in _records(frame, lang):
         tab.add_row(row["code"], str(row["name"]),
                     *[fmt_num(row[c], 3 if c.endswith("share") or c.startswith("multi") else 1)
                       for c in cols])
-    out.print(tab)
+    show(tab)
     for k, v in r.totals.items():
         label = TOTAL_NAMES.get(k, (k, k))[0 if zh else 1]
-        out.print(f"{k} {label}: {v:,.2f} {r.unit}")
+        out.print(f"{label}: {v:,.2f} {unit}" if zh else f"{k} {label}: {v:,.2f} {unit}")
     out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {esc(BASIS_ZH if zh else BASIS)}", markup=True)
     if cmp_ is not None:
         _print_compare(*cmp_, r.unit, zh)
-    if by == "track" and zh:
-        for n in r.frame["note_zh"]:
+    if by == "track":  # each track's caveat (a negative component, a coarse mapping)
+        for n in r.frame["note_zh" if zh else "note_en"]:
             if n:
-                out.print(f"[yellow]说明：{esc(n)}[/]", markup=True)
+                out.print(f"[yellow]{'说明：' if zh else 'note: '}{esc(n)}[/]", markup=True)
     for n in r.notes:
-        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
+        out.print(f"[dim]{'说明：' if zh else 'note: '}{esc(n)}[/]", markup=True)
+
+
+def _fp_head(col, frame, lang):
+    """The header of a footprint column: a word of :data:`WORDS`, or for a track's ``fp_*``
+    component the final-use category it stands for."""
+    if col.startswith("fp_") and col not in WORDS:
+        return pick(f"足迹·{col[3:]}", f"footprint {col[3:]}", lang)
+    return word(col, lang)
 
 
 def _mrio_beside(r, t, data_dir):

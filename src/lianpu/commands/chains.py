@@ -6,13 +6,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich import box
-from rich.table import Table
-
 from ..core.codes import code_str
-from ..core.units import Unit, fmt_num, fmt_pct
+from ..core.units import fmt_num, fmt_pct
 from ..safe_text import esc
 from ._app import app
+from ._screen import columns, money, pick, region_name, show, table, unit_line, word
 from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
                       basis_caption, basis_line, emit, lang_arg, load, out)
 
@@ -37,33 +35,12 @@ def _f(v, digits: int | None = None) -> str:
 
 
 def _nm(row, lang):
-    """Display name; 'Manufacture of ' is dropped in English so narrow columns stay readable."""
-    if lang == "zh":
-        return row["name_zh"]
-    return str(row["name_en"]).removeprefix("Manufacture of ")
+    """The sector's whole name in ``lang`` (wrapped on screen, never cut)."""
+    return row["name_zh"] if lang == "zh" else row["name_en"]
 
 
-def _scale(unit) -> tuple[float, str]:
-    """Display factor and unit of money totals, as the report shows them (``Unit.display``:
-    万元 tables in 亿元, million USD in billion USD), labelled in both languages."""
-    k, zh = Unit.parse(unit).display("zh")
-    en = Unit.parse(unit).display("en")[1]
-    return k, zh if zh == en else f"{zh} ({en})"
-
-
-SHORT_TYPE = {"key": ("关键", "key"), "backward": ("后向", "back"), "forward": ("前向", "fwd"),
-              "weak": ("弱", "weak")}
-
-
-def _cols(tab, names, name_width: int = 18):
-    """Code and name columns left (names cut with … rather than wrapped), numbers right."""
-    for c in names:
-        if c in ("code", "#", "类型", "type"):
-            tab.add_column(c, no_wrap=True, justify="right" if c == "#" else "left")
-        elif c in ("部门", "sector", "input"):
-            tab.add_column(c, no_wrap=True, overflow="ellipsis", max_width=name_width)
-        else:
-            tab.add_column(c, justify="right", no_wrap=True)
+SHORT_TYPE = {"key": ("关键", "key"), "backward": ("后向", "backward"),
+              "forward": ("前向", "forward"), "weak": ("弱", "weak")}
 
 
 @app.command("tracks")
@@ -84,17 +61,15 @@ def tracks_cmd(tracks_file: Optional[Path] = TRACKS_FILE, lang: str = LANG, as_j
                        for t in ts.values()],
             "outside": ts.outside, "outside_zh": ts.outside_zh})
     others = sorted({k for t in ts.values() for k in t.codes} - {"nbs42", "nbs153"})
-    tab = Table(box=box.SIMPLE_HEAD, title=f"赛道 tracks — {ts.path}", caption=f"also mapped: {', '.join(others)} "
-                "(see --json)")
-    tab.add_column("id", no_wrap=True)
-    tab.add_column("赛道" if lang == "zh" else "track", no_wrap=True)
-    tab.add_column("nbs42")
-    tab.add_column("nbs153")
+    tab = table(pick("赛道", "Tracks", lang) + f" — {ts.path}",
+                pick(f"其他分类也有对应：{'、'.join(others)}（见 --json）",
+                     f"also mapped: {', '.join(others)} (see --json)", lang))
+    columns(tab, [("id", "code"), (pick("赛道", "track", lang), "text"), ("nbs42", "text"),
+                  ("nbs153", "text")])
     for t in ts.values():
-        c153 = list(t.codes.get("nbs153", ()))
         tab.add_row(t.id, t.name(lang), " ".join(t.codes.get("nbs42", ())),
-                    " ".join(c153[:6]) + (f" …(+{len(c153) - 6})" if len(c153) > 6 else ""))
-    out.print(tab)
+                    " ".join(t.codes.get("nbs153", ())))
+    show(tab)
 
 
 @app.command()
@@ -123,22 +98,23 @@ def keysectors(source: str = typer.Argument(..., help="Dataset id or table file.
                       "item_totals": df.attrs.get("item_totals"),
                       "sectors": frame_records(df)})
     zh = lang == "zh"
-    tab = Table(box=box.SIMPLE_HEAD, title=f"{'关键部门' if zh else 'Key sectors'} — {t.name} ({t.year})",
-                caption=("类型: 关键部门/后向关联型/前向关联型/弱关联型; HEM: 完全抽取损失产出占比; "
-                         "消费/资本/出口: 生产诱发系数" if zh else
-                         "type: key / backward- / forward-oriented / weak; HEM: share of output "
-                         "lost by total extraction; C, K, X: production inducement of "
-                         "consumption, capital formation, exports")
+    tab = table(f"{pick('关键部门', 'Key sectors', lang)} — {t.name} ({t.year})",
+                pick("类型：关键部门/后向关联型/前向关联型/弱关联型；抽取损失占比：完全抽取该部门后"
+                     "损失的产出占比；消费/资本/出口诱发：最终需求各项的生产诱发系数",
+                     "type: key / backward- / forward-oriented / weak; dispersion, sensitivity: "
+                     "power and sensitivity of dispersion; HEM loss: share of output lost by "
+                     "total extraction; C, K, X ind.: production inducement of consumption, "
+                     "capital formation, exports", lang)
                 + "\n" + basis_line(df.attrs["basis_note"], df.attrs["basis_note_zh"], lang))
-    heads = (["code", "部门", "影响力", "感应度", "类型", "HEM", "消费", "资本", "出口"]
-             if zh else ["code", "sector", "PoD", "SoD", "type", "HEM", "C", "K", "X"])
-    _cols(tab, heads, name_width=12)
+    keys = ["pod", "sod", "type", "hem", "ind_consumption", "ind_capital", "ind_exports"]
+    columns(tab, [(word("code", lang), "code"), (word("sector", lang), "text")]
+            + [(word(k, lang), "code" if k == "type" else "num") for k in keys])
     for c, r in df.iterrows():
         tab.add_row(code_str(c), _nm(r, lang), f"{r.power_of_dispersion:.3f}", f"{r.sensitivity:.3f}",
                     SHORT_TYPE[r.type][0 if zh else 1], fmt_pct(r.hem_total_output_share),
                     *(_f(r.get(f"inducement_{k}"), 3) for k in ("consumption", "capital",
                                                                  "exports")))
-    out.print(tab)
+    show(tab)
 
 
 @app.command()
@@ -187,49 +163,57 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     zh = lang == "zh"
     s = cm.summary
     name = cm.name_zh if zh else cm.name_en
-    head = Table(box=box.SIMPLE_HEAD, title=f"{'产业链' if zh else 'Chain'}: {name} — {cm.table} ({cm.year})",
-                 show_header=False, caption=basis_caption(cm.basis, lang))
-    head.add_row("sectors 部门", ", ".join(code_str(c) for c in cm.track_sectors))
-    k, shown = _scale(cm.unit)
-    head.add_row("final demand 最终需求", _f(s["final_demand"] * k) + f" {shown}")
-    head.add_row("total requirement 完全需要", _f(s["total_requirement"] * k) +
-                 f" (× {s['output_multiplier']:.3f})")
-    head.add_row("tiers 各层", " | ".join(_f(v * k) for v in s["tiers"]) +
-                 f" | beyond {_f(s['beyond'] * k)}")
-    head.add_row("upstreamness 上游度", _f(s["upstreamness"]))
-    head.add_row("APL 平均传递步长", _f(s["apl_upstream"]))
-    out.print(head)
+    k, shown = money(cm.unit, lang)
+    head = table(f"{pick('产业链', 'Chain', lang)}: {name} — {cm.table} ({cm.year})",
+                 unit_line(shown, lang) + "\n" + basis_caption(cm.basis, lang), header=False)
+    columns(head, [("", "text"), ("", "text")])
+    names = dict(zip(map(code_str, cm.upstream.index), cm.upstream[f"name_{lang}"]))
+    head.add_row(word("sector", lang), pick("、", ", ", lang).join(
+        f"{code_str(c)} {names.get(code_str(c), '')}".strip() for c in cm.track_sectors))
+    head.add_row(pick("最终需求", "final demand", lang), _f(s["final_demand"] * k) + f" {shown}")
+    head.add_row(pick("完全需要", "total requirement", lang), _f(s["total_requirement"] * k) +
+                 f" {shown} (× {s['output_multiplier']:.3f})")
+    head.add_row(pick("各层", "tiers", lang), " | ".join(_f(v * k) for v in s["tiers"]) +
+                 f" | {pick('更远层', 'beyond', lang)} {_f(s['beyond'] * k)}")
+    head.add_row(word("upstreamness", lang), _f(s["upstreamness"]))
+    head.add_row(word("apl", lang), _f(s["apl_upstream"]))
+    show(head)
     note = cm.note_zh if zh else cm.note
     if note:  # how coarse the track's sectors are (a 42-sector 航空航天 is the car industry)
-        out.print(("对应说明: " if zh else "mapping: ") + note)
-    k, shown = _scale(cm.unit)
-    up = Table(box=box.SIMPLE_HEAD, title="上游供应 upstream suppliers (by indirect requirement)",
-               caption=f"unit: {shown}; T3+ = tier 3 and beyond; U = upstreamness; "
-               "* = in track")
-    _cols(up, ["code", "部门" if zh else "sector", "direct", "total", "T1", "T2", "T3+", "APL", "U"])
+        out.print(("对应说明：" if zh else "mapping: ") + note)
+    mark = pick("* 为赛道内部门", "* = in track", lang)
+    up = table(pick("上游供应（按间接需要排序）", "Upstream suppliers (by indirect requirement)", lang),
+               unit_line(shown, lang) + pick(f"；{mark}", f"; {mark}", lang))
+    columns(up, [(word("code", lang), "code"), (word("sector", lang), "text")]
+            + [(word(c, lang), "num") for c in ("direct", "total", "tier_1", "tier_2", "tier_3",
+                                                 "apl", "upstreamness")])
     for c, r in cm.upstream.head(rows).iterrows():
         rest = sum(r[f"tier_{j}"] for j in range(3, cm.depth + 1)) + r.beyond
         up.add_row(code_str(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_input * k),
                    _f(r.total * k), _f(r.tier_1 * k), _f(r.get("tier_2", 0.0) * k),
                    _f(rest * k), _f(r.apl, 2), _f(r.upstreamness, 2))
-    out.print(up)
-    dn = Table(box=box.SIMPLE_HEAD, title="下游用户 downstream buyers", caption=f"unit: {shown}; Ghosh total = "
-               "direct + indirect use of the track's output; * = in track")
-    _cols(dn, ["code", "部门" if zh else "sector", "direct sales", "share", "Ghosh total"])
+    show(up)
+    dn = table(pick("下游用户", "Downstream buyers", lang), unit_line(shown, lang) + pick(
+        f"；完全供给（Ghosh）= 对赛道产出的直接与间接使用；{mark}",
+        f"; Ghosh total = direct + indirect use of the track's output; {mark}", lang))
+    columns(dn, [(word("code", lang), "code"), (word("sector", lang), "text")]
+            + [(word(c, lang), "num") for c in ("direct_sales", "share", "ghosh_total")])
     for c, r in cm.downstream.head(rows).iterrows():
         dn.add_row(code_str(c) + ("*" if r.in_track else ""), _nm(r, lang), _f(r.direct_sales * k),
                    fmt_pct(r.direct_share), _f(r.forward_total * k))
-    out.print(dn)
-    pt = Table(box=box.SIMPLE_HEAD, title=f"结构路径 structural paths (top {top}, depth ≤ {cm.depth})",
-               caption=f"unit: {shown}; share of the total requirement")
-    for c in ("#", "value", "share", "order", "path"):
-        pt.add_column(c, justify="left" if c == "path" else "right", no_wrap=c != "path")
+    show(dn)
+    pt = table(pick(f"结构路径（前 {top} 条，阶数 ≤ {cm.depth}）",
+                    f"structural paths (top {top}, depth ≤ {cm.depth})", lang),
+               unit_line(shown, lang) + pick("；占比：占完全需要的比例",
+                                             "; share of the total requirement", lang))
+    columns(pt, [(word(c, lang), "num") for c in ("#", "value", "share", "order")]
+            + [(word("path", lang), "text")])
     for r in cm.paths.itertuples():
         pt.add_row(str(r.rank), _f(r.value * k), fmt_pct(r.share), str(r.order),
                    r.path_zh if zh else r.path_en)
-    out.print(pt)
+    show(pt)
     for k, v in files.items():
-        out.print(f"[green]✓[/] wrote {esc(k)}: {esc(v)}", markup=True)
+        out.print(f"[green]✓[/] {pick('已写入', 'wrote', lang)} {esc(k)}: {esc(v)}", markup=True)
 
 
 @app.command()
@@ -255,68 +239,93 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
         return emit(w.to_dict(rows=top))
     zh = lang == "zh"
     s = w.summary
-    head = Table(box=box.SIMPLE_HEAD, title=f"{'短板与风险' if zh else 'Weak links'}: {w.name_zh if zh else w.name_en} — "
-                 f"{w.table} ({w.year})", show_header=False, caption=basis_caption(w.basis, lang))
-    head.add_row("import content 进口含量", f"{s['import_content']:.3f} per unit of final demand"
-                 + (f" (economy {s['economy_import_content']:.3f})"
-                    if s.get("economy_import_content") is not None else ""))
-    head.add_row("imported share of inputs 投入进口占比", fmt_pct(s["import_share"]))
+    k, shown = money(w.unit, lang)
+    head = table(f"{pick('短板与风险', 'Weak links', lang)}: {w.name_zh if zh else w.name_en} — "
+                 f"{w.table} ({w.year})", basis_caption(w.basis, lang), header=False)
+    columns(head, [("", "text"), ("", "text")])
+    eco = s.get("economy_import_content")
+    head.add_row(pick("进口含量", "import content", lang), f"{s['import_content']:.3f} " + pick(
+        "（每单位最终需求）", "per unit of final demand", lang) + ("" if eco is None else pick(
+            f"（全经济 {eco:.3f}）", f" (economy {eco:.3f})", lang)))
+    head.add_row(pick("投入进口占比", "imported share of inputs", lang), fmt_pct(s["import_share"]))
     provincial = "inflow_share" in s
     if provincial:
-        head.add_row("from other provinces 省外调入占比", fmt_pct(s["inflow_share"]))
-        head.add_row("bought outside the province 省外+境外合计", fmt_pct(s["outside_share"]))
-    out.print(head)
-    k, shown = _scale(w.unit)
-    specs = {"shortboard": [("import share", "import_share", fmt_pct),
-                            ("of inputs", "requirement_share", fmt_pct),
+        head.add_row(pick("省外调入占比", "from other provinces", lang), fmt_pct(s["inflow_share"]))
+        head.add_row(pick("省外+境外合计", "bought outside the province", lang),
+                     fmt_pct(s["outside_share"]))
+    show(head)
+    note = w.note_zh if zh else w.note
+    if note:  # how coarse the track's sectors are (a 42-sector 航空航天 is the car industry)
+        out.print(("对应说明：" if zh else "mapping: ") + note)
+    amount = lambda v: _f(v * k)  # noqa: E731 — money totals in the display unit
+    specs = {"shortboard": [("import_share", "import_share", fmt_pct),
+                            ("of_inputs", "requirement_share", fmt_pct),
                             ("chokepoint", "supply_chokepoint", fmt_pct)],
-             "risk": [("lost at 30% cut", "cut_loss", fmt_pct), ("Ghosh", "ghosh_cut_loss", fmt_pct),
-                      ("import share", "import_share", fmt_pct),
-                      ("of inputs", "requirement_share", fmt_pct)],
-             "attraction": [("imported", "chain_imported", lambda v: _f(v * k)),
-                            ("import share", "import_share", fmt_pct),
-                            ("per unit FD", "imported_per_unit", lambda v: _f(v, 4))]}
+             "risk": [("cut_loss", "cut_loss", fmt_pct), ("ghosh_cut", "ghosh_cut_loss", fmt_pct),
+                      ("import_share", "import_share", fmt_pct),
+                      ("of_inputs", "requirement_share", fmt_pct)],
+             "attraction": [("imported", "chain_imported", amount),
+                            ("import_share", "import_share", fmt_pct),
+                            ("per_unit_fd", "imported_per_unit", lambda v: _f(v, 4))]}
     if w.region:
-        specs["risk"] += [("top origin", "top_origin", str), ("HHI", "hhi", lambda v: _f(v, 3))]
+        specs["risk"] += [("top_origin", "top_origin", lambda v: region_name(v, lang)),
+                          ("hhi", "hhi", lambda v: _f(v, 3))]
     if provincial:  # two leakages, shown apart: abroad (进口) and other provinces (省外调入)
-        specs["shortboard"] = [("outside", "outside_share", fmt_pct), ("abroad", "import_share", fmt_pct),
-                               ("other prov.", "inflow_share", fmt_pct),
-                               ("of inputs", "requirement_share", fmt_pct),
+        specs["shortboard"] = [("outside", "outside_share", fmt_pct),
+                               ("abroad", "import_share", fmt_pct),
+                               ("other_prov", "inflow_share", fmt_pct),
+                               ("of_inputs", "requirement_share", fmt_pct),
                                ("chokepoint", "supply_chokepoint", fmt_pct)]
-        specs["attraction"] = [("outside", "chain_outside", lambda v: _f(v * k)),
-                               ("abroad", "chain_imported", lambda v: _f(v * k)),
-                               ("other prov.", "chain_inflow", lambda v: _f(v * k)),
-                               ("outside share", "outside_share", fmt_pct)]
-    notes = {"shortboard": "ranked by import share of the chain's use (inputs ≥ 1% of its inputs)",
-             "risk": "ranked by the share of the track's output lost if the input's imports "
-                     "fell by 30 % (supply-disruption LP); Ghosh indicator for the same cut "
-                     "beside it (usually lower, not an upper bound)",
-             "attraction": f"ranked by imported volume ({shown}); import share ≥ 30%"}
+        specs["attraction"] = [("outside", "chain_outside", amount),
+                               ("abroad", "chain_imported", amount),
+                               ("other_prov", "chain_inflow", amount),
+                               ("outside_share", "outside_share", fmt_pct)]
+    captions = {
+        "shortboard": pick("按产业链使用中的进口占比排序（占链条投入 ≥ 1% 的投入品）",
+                           "ranked by import share of the chain's use (inputs ≥ 1% of its inputs)",
+                           lang),
+        "risk": pick("按该投入品进口减少 30% 时赛道产出的损失占比排序（供给中断线性规划）；"
+                     "供给推动指标为同一冲击的 Ghosh 模型指标（通常更低，并非上限）",
+                     "ranked by the share of the track's output lost if the input's imports fell "
+                     "by 30 % (supply-disruption LP); Ghosh indicator for the same cut beside it "
+                     "(usually lower, not an upper bound)", lang),
+        "attraction": pick(f"按进口额排序（{shown}）；进口占比 ≥ 30%",
+                           f"ranked by imported volume ({shown}); import share ≥ 30%", lang)}
     if provincial:
-        notes["shortboard"] = ("ranked by the share bought outside the province (abroad + other "
-                               "provinces; inputs ≥ 1% of the chain's inputs)")
-        notes["attraction"] = (f"ranked by volume bought outside the province ({shown}); "
-                               "outside share ≥ 30%")
+        captions["shortboard"] = pick(
+            "按省外购入占比（境外进口＋省外调入）排序（占链条投入 ≥ 1% 的投入品）",
+            "ranked by the share bought outside the province (abroad + other provinces; "
+            "inputs ≥ 1% of the chain's inputs)", lang)
+        captions["attraction"] = pick(f"按省外购入额排序（{shown}）；省外占比 ≥ 30%",
+                                      f"ranked by volume bought outside the province ({shown}); "
+                                      "outside share ≥ 30%", lang)
     for key, cols in specs.items():
-        zh_t, en_t = LIST_NAMES[key]
-        tab = Table(box=box.SIMPLE_HEAD, title=f"{zh_t} {en_t}", caption=notes[key])
-        _cols(tab, ["#", "code", "部门" if zh else "input"] + [h for h, _, _ in cols])
+        tab = table(pick(*LIST_NAMES[key], lang), captions[key])
+        columns(tab, [(word("#", lang), "num"), (word("code", lang), "code"),
+                      (word("input", lang), "text")]
+                + [(word(h, lang), "text" if h == "top_origin" else "num") for h, _, _ in cols])
         for c, r in getattr(w, key).iterrows():
             tab.add_row(str(r["rank"]), code_str(c), _nm(r, lang), *(fn(r[col]) for _, col, fn in cols))
-        out.print(tab)
+        show(tab)
         if key == "attraction" and len(w.excluded):
-            out.print("[dim]· left out (cannot be attracted): " + esc("; ".join(
-                f"{code_str(c)} {r.name_zh if zh else r.name_en} — {r.reason_zh if zh else r.reason_en}"
-                for c, r in w.excluded.iterrows())) + "[/]", soft_wrap=True, markup=True)
-    ck = Table(box=box.SIMPLE_HEAD, title="卡点 chokepoints", caption="share of the track's output lost if the sector "
-               "stops supplying (Ghosh) / disappears as a buyer (Leontief)")
-    _cols(ck, ["code", "部门" if zh else "sector", "supply loss", "market loss"])
+            out.print(pick("· 未列入（无法招商引入）：", "· left out (cannot be attracted): ", lang)
+                      + pick("；", "; ", lang).join(
+                f"{code_str(c)} {_nm(r, lang)} — {r.reason_zh if zh else r.reason_en}"
+                for c, r in w.excluded.iterrows()), soft_wrap=True, style="dim")
+    ck = table(pick("卡点", "Chokepoints", lang), pick(
+        "该部门停止供货（Ghosh）/ 不再采购（Leontief）时赛道产出的损失占比",
+        "share of the track's output lost if the sector stops supplying (Ghosh) / disappears "
+        "as a buyer (Leontief)", lang))
+    columns(ck, [(word("code", lang), "code"), (word("sector", lang), "text"),
+                 (word("supply_loss", lang), "num"), (word("market_loss", lang), "num")])
     for c, r in w.chokepoints.head(top).iterrows():
         ck.add_row(code_str(c), _nm(r, lang), fmt_pct(r.supply_loss_share), fmt_pct(r.market_loss_share))
-    out.print(ck)
-    st = Table(box=box.SIMPLE_HEAD, title="优势 strengths (track sectors)")
-    _cols(st, ["code", "部门" if zh else "sector", "PoD", "SoD", "type", "mult.", "export"])
+    show(ck)
+    st = table(pick("优势（赛道内部门）", "Strengths (track sectors)", lang))
+    columns(st, [(word("code", lang), "code"), (word("sector", lang), "text")]
+            + [(word(h, lang), "text" if h == "type" else "num")
+               for h in ("pod", "sod", "type", "output_multiplier", "export_share")])
     for c, r in w.strengths.iterrows():
         st.add_row(code_str(c), _nm(r, lang), _f(r.power_of_dispersion), _f(r.sensitivity),
                    r.type_zh if zh else r.type_en, _f(r.output_multiplier), fmt_pct(r.export_share))
-    out.print(st)
+    show(st)

@@ -12,7 +12,19 @@ from ..core.errors import FormatError, message
 from ..core.units import fmt_pct as _pct
 from ..safe_text import esc
 from ._app import app
-from ._shared import DATA_DIR, FMT, JSON, LANG, UserError, at_least, emit, load, out
+from ..core.units import fmt_num
+from ._screen import columns, money, pick, region_name, show, table, unit_line, unit_text, word
+from ._shared import (DATA_DIR, FMT, JSON, LANG, UserError, at_least, basis_line, emit, lang_arg,
+                      load, out)
+
+
+#: the basis line of the regions results (analysis.regions.spillover.BASIS) in Chinese
+_MRIO_BASIS_ZH = "多区域表原样使用：区域间贸易在中间使用矩阵中明示，表外购入视为漏出"
+
+
+def _basis(text: str, lang: str) -> str:
+    from ..analysis.regions.spillover import BASIS as MRIO_BASIS
+    return basis_line(text, _MRIO_BASIS_ZH if text == MRIO_BASIS else text, lang)
 
 
 @app.command()
@@ -21,9 +33,11 @@ def spillover(source: str = typer.Argument(..., help="Multi-regional table: data
                                        "a satellite name."),
               by_sector: bool = typer.Option(False, "--by-sector", help="Also give every "
                                              "product's decomposition (JSON)."),
-              fmt: Optional[str] = FMT, data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
+              fmt: Optional[str] = FMT, lang: str = LANG, data_dir: Optional[Path] = DATA_DIR,
+              as_json: bool = JSON):
     """Intra-regional, feedback and spillover effects 溢出效应/反馈效应 by region (Miller)."""
     from ..analysis.regions.spillover import spillover as calc
+    lang = lang_arg(lang)
     t = load(source, data_dir, fmt)
     res = calc(t, kind)
     if as_json:
@@ -31,15 +45,25 @@ def spillover(source: str = typer.Argument(..., help="Multi-regional table: data
         if not by_sector:
             d.pop("by_sector")
         return emit(d)
-    tab = Table(title=f"{kind} multipliers: intra-regional + feedback + spillover — {t.name}",
-                caption=f"per unit of final demand for the region's products (final-demand mix); "
-                        f"unit: {res.unit}")
-    for c in ("region", "intra 区域内", "feedback 反馈", "spillover 溢出", "total 合计", "spillover %"):
-        tab.add_column(c, justify="left" if c == "region" else "right")
+    kinds = {"output": ("产出", "output"), "value_added": ("增加值", "value-added"),
+             "income": ("劳动者报酬", "income")}
+    what = pick(*kinds.get(kind, (kind, kind)), lang)
+    tab = table(pick(f"{what}乘数：区域内 + 反馈 + 溢出 — {t.name}",
+                     f"{what} multipliers: intra-regional + feedback + spillover — {t.name}", lang),
+                pick("每单位该地区产品最终需求（按最终需求结构加权）；单位："
+                     f"{unit_text(t.unit, 'zh')}/{unit_text(t.unit, 'zh')}最终需求"
+                     if kind in kinds else "每单位该地区产品最终需求（按最终需求结构加权）；"
+                     f"单位：{res.unit}",
+                     "per unit of final demand for the region's products (final-demand mix); "
+                     f"unit: {res.unit}", lang) + "\n" + _basis(res.basis, lang))
+    columns(tab, [(word("code", lang), "code"), (word("region", lang), "text")]
+            + [(word(c, lang), "num") for c in ("intra", "feedback", "spillover", "total_effect",
+                                                 "spillover_share")])
     for r, row in res.by_region.iterrows():
-        tab.add_row(str(r), *(f"{row[c]:.4f}" for c in ("intra", "feedback", "spillover", "total")),
+        tab.add_row(str(r), region_name(r, lang),
+                    *(f"{row[c]:.4f}" for c in ("intra", "feedback", "spillover", "total")),
                     _pct(row["spillover_share"]))
-    out.print(tab)
+    show(tab)
 
 
 @app.command()
@@ -54,6 +78,7 @@ def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset i
          as_json: bool = JSON):
     """Each region's output, value added (and jobs) driven by the other's final demand."""
     from ..analysis.regions.twin import twin as calc
+    lang = lang_arg(lang)
     at_least("--top", top, 1)
     t = load(source, data_dir, fmt)
     trk = None if sectors is None else ([s.strip() for s in sectors.split(",")]
@@ -62,22 +87,35 @@ def twin(source: str = typer.Argument(..., help="Multi-regional table: dataset i
     if as_json:
         return emit(res.to_dict())
     names = t.label(lang)
-    tab = Table(title=f"{res.a} ⇄ {res.b} — {t.name}", caption=f"unit: {t.unit}")
+    k, shown = money(t.unit, lang)
+    ra, rb = region_name(res.a, lang), region_name(res.b, lang)
+    tab = table(f"{ra} ⇄ {rb} — {t.name}", unit_line(shown, lang) + "\n" + _basis(res.basis, lang))
     cols = [c for c in res.summary.columns if not c.endswith("_share")]
-    tab.add_column("driven 由…拉动")
-    for c in cols:
-        tab.add_column(c, justify="right")
-        tab.add_column("share", justify="right")
+    heads = {"output": ("产出", "output"), "value_added": ("增加值", "value added"),
+             "jobs": ("就业", "jobs")}
+    columns(tab, [(pick("拉动方向", "driven", lang), "text")]
+            + [(h, "num") for c in cols for h in (pick(*heads.get(c, (c, c)), lang),
+                                                  word("share", lang))])
+
+    def direction(key):  # 'CHN←NAFTA' → 中国←北美自由贸易区
+        return "←".join(region_name(x, lang) for x in str(key).split("←"))
+
     for key, row in res.summary.iterrows():
-        tab.add_row(key, *[v for c in cols for v in (f"{row[c]:,.0f}", _pct(row[f'{c}_share']))])
-    out.print(tab)
+        tab.add_row(direction(key), *[v for c in cols for v in (
+            fmt_num(row[c] * (1.0 if c == "jobs" else k), 1), _pct(row[f"{c}_share"]))])
+    show(tab)
     for key, grp in res.top_sectors.groupby("direction", sort=False):
-        out.print(f"[bold]{esc(key)}[/] top sectors 主要拉动部门: " + esc("; ".join(
-            f"{names[(r.region, r.sector)]} {r.value_added:,.0f} ({_pct(r.share_of_sector_value_added)})"
-            for r in grp.itertuples())), markup=True)
+        out.print(direction(key) + pick(" 主要拉动部门（增加值，", " top sectors (value added, ", lang)
+                  + shown + pick("）：", "): ", lang) + pick("；", "; ", lang).join(
+            f"{names[(r.region, r.sector)]} {fmt_num(r.value_added * k, 1)} "
+            f"({_pct(r.share_of_sector_value_added)})" for r in grp.itertuples()), soft_wrap=True)
     for key, c in res.complementarity.items():
-        out.print(f"[bold]{esc(key)}[/] complementarity 互补指数 {c.index:.1f}/100; realized share "
-                  f"{_pct(c.realized_share)} of the track's inputs", markup=True)
+        arrow = "→".join(region_name(x, lang) for x in str(key).split("→"))
+        out.print(arrow + pick(f" 互补指数 {c.index:.1f}/100；已实现占赛道投入的 "
+                               f"{_pct(c.realized_share)}",
+                               f" complementarity {c.index:.1f}/100; realized share "
+                               f"{_pct(c.realized_share)} of the track's inputs", lang),
+                  soft_wrap=True)
 
 
 @app.command()

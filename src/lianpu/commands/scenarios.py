@@ -82,7 +82,7 @@ def _print_sectors(title, caption, df, cols, names, top):
 
 
 def _notes(notes):
-    for n in notes:
+    for n in notes:  # every caveat of the result (its notes are in the JSON too)
         out.print(f"[dim]· {esc(n)}[/]", soft_wrap=True, markup=True)
 
 
@@ -111,19 +111,54 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
                data_dir=data_dir)
     if as_json:
         return emit(r.to_dict())
-    _print_totals(f"影响 impact — {t.name} (Type {r.type}, {r.mode})", f"unit: {t.unit}; jobs: "
-                  f"{r.units.get('jobs', '—')}", r.totals().drop(columns="unit"), r.effects)
-    tot = r.output("total")[:, 0]
-    order = tot.argsort()[::-1]
-    df = t.sectors.iloc[order][[]].copy()
-    df["direct"], df["total"] = r.direct[order, 0], tot[order]
-    _print_sectors("产出效应 output effect by sector", f"unit: {t.unit}", df, ["direct", "total"],
-                   t.label(lang), top)
+    _impact_screen(r, t, lang, top)
     out.print(basis_line(r.basis["note_en"], r.basis["note_zh"], lang), markup=False)
     if r.closure:  # Type II: which households were closed
-        out.print(("居民收口 closure: " if lang == "zh" else "closure: ")
+        out.print(("居民收口：" if lang == "zh" else "closure: ")
                   + r.closure[f"text_{lang}"], soft_wrap=True, markup=False)
     _notes(r.notes)
+
+
+INDICATORS = {"output": ("产出", "output"), "value_added": ("增加值", "value added"),
+              "income": ("劳动者报酬", "labour income"), "jobs": ("就业", "jobs"),
+              "co2": ("二氧化碳排放", "CO2 emissions")}
+EFFECTS = {"direct": "direct_effect", "indirect": "indirect", "induced": "induced",
+           "total": "total_effect"}
+
+
+def _impact_screen(r, t, lang, top):
+    """Totals by indicator (money in the display unit: 万元 → 亿元; jobs, CO2 as they are)
+    and the output effect by sector, in one language."""
+    from ..core.units import Unit
+    from ._screen import columns, money, pick, show, table, unit_line, unit_text, word
+    tot = r.totals()
+    kind = pick(f"{r.type}型", f"Type {r.type}", lang)
+    mode = {"gross": pick("总量口径", "gross", lang), "net": pick("净贡献口径", "net", lang)}
+    tab = table(pick("影响", "Impact", lang) + f" — {t.name}（{kind}，{mode.get(r.mode, r.mode)}）"
+                if lang == "zh" else f"Impact — {t.name} ({kind}, {mode.get(r.mode, r.mode)})",
+                pick("货币量按亿元显示（--json 为表的原单位）",
+                     "money shown in the display unit (--json keeps the table's unit)", lang))
+    columns(tab, [(word("indicator", lang), "text"), (word("scenario", lang), "text"),
+                  (word("unit", lang), "text")]
+                 + [(word(EFFECTS[e], lang), "num") for e in r.effects])
+    for (ind, sc), row in tot.iterrows():
+        unit = Unit.parse(row["unit"])
+        k, label = money(unit, lang) if unit.is_money else (1.0, unit_text(unit, lang))
+        tab.add_row(pick(*INDICATORS.get(ind, (ind, ind)), lang), str(sc), label,
+                    *(fmt_num(row[e] * k, 2) for e in r.effects))
+    show(tab)
+    total = r.output("total")[:, 0]
+    order = total.argsort()[::-1][:top]
+    k, shown = money(t.unit, lang)
+    st = table(pick("分部门产出效应", "Output effect by sector", lang), unit_line(shown, lang))
+    columns(st, [(word("code", lang), "code"), (word("sector", lang), "text"),
+                 (word("direct_effect", lang), "num"), (word("total_effect", lang), "num")])
+    names = t.label(lang)
+    for i in order:
+        c = t.sectors.index[i]
+        st.add_row(code_str(c), str(names[c]), fmt_num(r.direct[i, 0] * k, 2),
+                   fmt_num(total[i] * k, 2))
+    show(st)
 
 
 @app.command("shock")

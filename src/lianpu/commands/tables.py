@@ -11,6 +11,7 @@ from rich.table import Table
 from ..core.codes import code_str
 from ..safe_text import esc
 from ._app import app
+from ._screen import columns, show, table, unit_line, word
 from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
                       basis_line, emit, err, fail, lang_arg, load, out)
 
@@ -187,32 +188,47 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
             "view of a provincial table) removes imported inputs — run without --basis published")
     if as_json:
         return emit({**meta, "multipliers": rows})
-    tab = Table(title=f"{meta['name']} — {t.name} ({t.year})",
-                caption=f"unit: {meta['unit']}\n"
-                        + basis_line(m.attrs["basis_note"], m.attrs["basis_note_zh"], lang))
-    tab.add_column("#", justify="right")
-    tab.add_column("code")
-    tab.add_column("部门" if lang == "zh" else "sector")
-    tab.add_column("multiplier", justify="right")
+    tab = table(f"{meta['name']} — {t.name} ({t.year})",
+                unit_line(_ratio_unit(m.attrs, t, sat, lang), lang) + "\n"
+                + basis_line(m.attrs["basis_note"], m.attrs["basis_note_zh"], lang))
+    columns(tab, [(word("#", lang), "num"), (word("code", lang), "code"),
+                  (word("sector", lang), "text"), (word("multiplier", lang), "num")])
     for r in rows:
         tab.add_row(str(r["rank"]), r["sector"], r["name"],
                     "—" if r["value"] is None else f"{r['value']:.4f}" if abs(r["value"]) >= 0.01
                     or r["value"] == 0 else f"{r['value']:.4g}")  # jobs, CO2 per 万元 are small
-    out.print(tab)
+    show(tab)
     if "closure" in m.attrs:  # Type II: which households were closed
         cl = m.attrs["closure"]
-        out.print(("居民收口 closure: " if lang == "zh" else "closure: ") + cl[f"text_{lang}"],
+        out.print(("居民收口：" if lang == "zh" else "closure: ") + cl[f"text_{lang}"],
                   soft_wrap=True, markup=False)
         if cl[f"warning_{lang}"]:
             out.print("⚠ " + cl[f"warning_{lang}"], soft_wrap=True, markup=False)
     if sat is not None:
-        out.print(("数据 data: " if lang == "zh" else "data: ") + f"{sat.year} — {sat.note}",
+        out.print(("数据：" if lang == "zh" else "data: ") + f"{sat.year} — {sat.note}",
                   soft_wrap=True, markup=False)
     if va_one:
         why = ("竞争型表按原表口径（--basis published）计算时进口不作为漏出，最终需求最终全部转化为"
                "增加值，故增加值乘数均为 1；去掉 --basis published 即按默认口径（国内视角，省级表为"
                "本地视角，扣除进口中间品）计算。" if lang == "zh" else meta["why_all_one"])
         out.print("⚠ " + why, soft_wrap=True, markup=False)
+
+
+def _ratio_unit(attrs, t, sat, lang) -> str:
+    """The multipliers' unit on screen: a ratio per unit of final demand in the table's own
+    unit (per-unit ratios are not rescaled), in ``lang``."""
+    if lang != "zh":
+        return attrs["unit"]
+    if attrs["form"] != "final_demand":
+        return "倍（完全效应 / 直接效应）"
+    from ..core.units import Unit
+    u = Unit.parse(t.unit).text("zh") or t.unit
+    what = {"output": f"{u}产出", "value_added": f"{u}增加值", "income": f"{u}劳动者报酬"}
+    kind = attrs["kind"]
+    if kind in what:
+        return f"{what[kind]} / {u}最终需求"
+    sunit = t.satellites[kind].unit if kind in t.satellites else ""
+    return f"{sunit} / {u}最终需求"
 
 
 @app.command()
