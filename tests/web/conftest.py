@@ -21,7 +21,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
-SEED = ("cn-nbs-2020-42", "cn-nbs-2020-153", "ceads-china")
+SEED = ("cn-nbs-2020-42", "cn-nbs-2020-153", "ceads-china", "cn-employment")
 
 
 @pytest.fixture(scope="session")
