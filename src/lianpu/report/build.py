@@ -84,8 +84,10 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
             bar.advance(label)
             sec = fn(lang)
             (chains if label.startswith("chain ") else sections).append(sec)
+        from .summary import summary_section
         from .tracks import tracks_section
         sections.insert(2, tracks_section(table, [], lang, children=chains))
+        sections.insert(0, summary_section(table, sections, lang, ids, scenario))
         sheets = assign_sheet_names(sections)
         bar.advance("HTML")
         html = _render_html(table, sections, lang)
@@ -196,7 +198,7 @@ def _view(sec, lang, counter):
               for sh in sec.sheets]
     return {"anchor": anchor(sec.key), "title": sec.title, "lead": sec.lead,
             "paragraphs": sec.paragraphs, "figures": figs, "sheets": sheets, "color": sec.color,
-            "sheets_first": sec.sheets_first,
+            "sheets_first": sec.sheets_first, "keyfigs": sec.keyfigs,
             "children": [_view(c, lang, counter) for c in sec.children]}
 
 

@@ -14,7 +14,10 @@ class Sheet:
     """A table shown in the report and written to the workbook as one sheet.
 
     ``frame`` holds the analysis' own numbers (column headers carry units, e.g.
-    ``总产出 [万元]``); ``show`` limits the rows shown in HTML (the workbook has all)."""
+    ``总产出 [万元]``); ``show`` limits the rows shown in HTML (the workbook has all).
+    ``workbook``: the frame the workbook gets instead, where HTML shows numbers as formatted
+    text (the overview); ``formats``: Excel number formats by column (one, or one per row),
+    for columns whose format is not the one :func:`.render.numeric_columns` picks."""
 
     key: str
     title: str
@@ -22,6 +25,8 @@ class Sheet:
     note: str = ""
     show: int = 30
     sheet_name: str = ""
+    workbook: pd.DataFrame | None = None
+    formats: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -48,6 +53,8 @@ class Section:
     children: list = field(default_factory=list)
     color: str = ""
     sheets_first: bool = False
+    #: the key-figure strip (executive summary): dicts with label, value, unit, note, href
+    keyfigs: list = field(default_factory=list)
 
     def walk(self):
         yield self

@@ -9,6 +9,7 @@ from ..core.units import Unit, fmt_num
 from . import figures as fg
 from .i18n import source_text, tr
 from .model import Section, Sheet
+from .render import MIXED, NUMBER_TEXT
 
 
 def facts(table) -> dict:
@@ -48,16 +49,30 @@ def overview(table, lang: str) -> Section:
             (tr("sectors", lang), str(f["sectors"]), None),
             (tr("imports_kind", lang), tr("competitive" if table.imports == "competitive"
                                           else "non_competitive", lang), None)]
+    # the workbook stores numbers: the shown value in the display unit, ratios as fractions
+    book = [src, int(f["sectors"]), rows[2][1]]
+    shown_fmt, raw_fmt = [None, "0", None], [None, None, None]
     for key in money:
         if not np.isnan(f[key]):
             rows.append((f"{tr(key, lang)} [{dunit}]", fmt_num(f[key] * k, 1), f[key]))
+            book.append(f[key] * k)
+            shown_fmt.append("#,##0.0")
+            raw_fmt.append("#,##0")
     for key in ("va_rate", "ii_rate"):
         rows.append((tr(key, lang), f"{100 * f[key]:.1f}%", f[key]))
+        book.append(f[key])
+        shown_fmt.append("0.0%")
+        raw_fmt.append("0.0000")
     raw = (f"数值 [{unit}；比率为小数]" if lang == "zh"
            else f"value [{unit}; ratios as fractions]")
-    frame = pd.DataFrame(rows, columns=[tr("indicator", lang), tr("value", lang), raw])
+    cols = [tr("indicator", lang), tr("value", lang), raw]
+    frame = pd.DataFrame(rows, columns=cols)
+    frame.attrs[MIXED] = (raw,)  # totals beside ratios: each value by its own size
+    frame.attrs[NUMBER_TEXT] = (cols[1],)
+    workbook = frame.assign(**{cols[1]: pd.Series(book, dtype=object)})
     sec.sheets.append(Sheet("overview", tr("overview", lang).split("、")[-1].split(". ")[-1],
-                            frame))
+                            frame, workbook=workbook,
+                            formats={cols[1]: shown_fmt, raw: raw_fmt}))
     sec.paragraphs.append(_balance_text(table, lang))
     if table.notes:
         sec.paragraphs.append(f"{tr('table_notes', lang)}：" + "；".join(table.notes)
