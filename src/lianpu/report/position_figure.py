@@ -8,8 +8,14 @@ from __future__ import annotations
 
 def position_figure(ps, lang: str = "zh", top: int = 8):
     """A plotly figure: upstreamness (top) and import content (bottom) by sector of ``ps``;
-    the ``top`` sectors by last-year upstreamness are shown, the others one click away."""
+    the ``top`` sectors by last-year upstreamness are shown, the others one click away.
+
+    A sector's two lines share one colour and one legend entry (clicking it shows or hides
+    both), so the legend matches the lines in both panels; the two economy-wide lines are
+    black, dashed and dotted, and named in the legend."""
     from plotly.subplots import make_subplots
+
+    from .figures import PALETTE
     zh = lang == "zh"
     titles = ("上游度（戈什逆矩阵行和）" if zh else "Upstreamness (Ghosh row sums)",
               "最终需求的进口含量" if zh else "Import content of final demand")
@@ -17,19 +23,22 @@ def position_figure(ps, lang: str = "zh", top: int = 8):
                         vertical_spacing=0.08)
     shown = set(ps.upstreamness.iloc[-1].nlargest(top).index)
     names = ps.sectors["name_zh" if zh else "name_en"]
-    for code in ps.upstreamness.columns:
+    for i, code in enumerate(ps.upstreamness.columns):
         vis = True if code in shown else "legendonly"
         label = f"{code} {names[code]}"
+        line = {"color": PALETTE[i % len(PALETTE)], "width": 2}
         for row, frame in ((1, ps.upstreamness), (2, ps.import_content)):
             fig.add_scatter(x=list(frame.index), y=list(frame[code]), mode="lines",
-                            name=label, legendgroup=code, showlegend=row == 1,
+                            name=label, legendgroup=code, showlegend=row == 1, line=line,
                             visible=vis, row=row, col=1)
     for col, dash in (("import_content_exports", "dash"), ("import_content_final_use", "dot")):
         fig.add_scatter(x=list(ps.summary.index), y=list(ps.summary[col]), mode="lines",
                         line={"width": 4, "dash": dash, "color": "black"},
                         name=(("出口进口含量" if col.endswith("exports")
-                               else "全部最终需求进口含量") if zh else col.replace("_", " ")),
-                        row=2, col=1)
+                               else "全部最终需求进口含量") if zh else
+                              ("Import content of exports" if col.endswith("exports")
+                               else "Import content of all final demand")),
+                        legendgroup=col, row=2, col=1)
     fig.update_layout(title="中国各部门价值链地位（OECD投入产出表）" if zh else
                       "China's sectors: value-chain position (OECD IOTs)",
                       height=900, legend={"font": {"size": 10}})
