@@ -15,7 +15,7 @@ from ..analysis._result import jsonable
 from ..core.codes import code_str
 from ..core.errors import (ArgumentError, LianpuError, TableError, check_choice,
                            check_lang, check_range, message)
-from ..core.units import Unit, fmt_by_size, fmt_num
+from ..core.units import Unit, fmt_num
 from .labels import labels
 
 MAX_DEMAND_ROWS = 200
@@ -244,15 +244,17 @@ def impact_summary(request, tid: str, demand, typ: str, lang: str, unit=None,
         money = Unit.parse(r["unit"]).is_money
         f = k if money else 1.0
         vals = {e: float(r[e]) * f for e in res.effects}
+        # one number of decimals per row: 2 for money, by the row's size for jobs and CO2
+        digits = 2 if money else 0 if max(abs(v) for v in vals.values()) >= 100 else 3
         rows.append({"indicator": ind, "name": info["indicators"][ind][f"name_{lang}"],
                      "unit": out_unit.text(lang) if money else Unit.parse(r["unit"]).text(lang),
-                     **vals, "text": {e: fmt_num(v, 2) if money else fmt_by_size(v)
-                                      for e, v in vals.items()}})
+                     **vals, "text": {e: fmt_num(v, digits) for e, v in vals.items()}})
     b = res.basis or {}
     gross, local = float(res.demand_gross.sum()) * k, float(res.direct.sum()) * k
     from ..satellites.attach import SHIPPED
     status = [{**s, "name": SHIPPED[s["kind"]][0 if lang == "zh" else 1]} for s in status]
     return {"unit": out_unit.text(lang), "type": res.type, "effects": list(res.effects),
+            "type_text": f"{res.type}型" if lang == "zh" else f"Type {res.type}",
             "basis": b.get(f"note_{lang}") or b.get("note_en", ""), "basis_name": b.get("basis", ""),
             "demand": gross, "local": local, "demand_text": fmt_num(gross, 2),
             "local_text": fmt_num(local, 2), "rows": rows, "satellites": status,

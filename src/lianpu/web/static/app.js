@@ -121,8 +121,12 @@ function summaryEl(sm) {
   wrap.appendChild(el("h4", `${L.summary}（${sm.unit}）`));
   const facts = el("p", undefined, "note");
   facts.id = "summary-facts";
-  facts.textContent = `${L.demand_total}: ${sm.demand_text} ${sm.unit}; ${L.local_total}: ` +
-    `${sm.local_text} ${sm.unit}; ${L.model}: ${sm.type}; ${L.basis}: ${sm.basis}`;
+  const zh = document.body.dataset.lang === "zh";
+  const [colon, sep] = zh ? ["：", "；"] : [": ", "; "];
+  facts.textContent = [[L.demand_total, `${sm.demand_text} ${sm.unit}`],
+                       [L.local_total, `${sm.local_text} ${sm.unit}`],
+                       [L.model, sm.type_text], [L.basis, sm.basis]]
+    .map(([k, v]) => k + colon + v).join(sep);
   wrap.appendChild(facts);
   const box = el("div", undefined, "table-wrap");
   const t = el("table", undefined, "data");
@@ -142,8 +146,10 @@ function summaryEl(sm) {
   });
   t.appendChild(tb); box.appendChild(t); wrap.appendChild(box);
   sm.satellites.forEach((s) => {
-    const p = el("p", `${s.name}: ${s.ok ? L.satellite_used : L.satellite_missing} — ${s.note}`,
-                 s.ok ? "note" : "note warn");
+    const head = s.ok ? `${L.satellite_used}${zh ? "（" : " ("}${s.year}${zh ? "年数据）" : " data)"}`
+      : L.satellite_missing;
+    const p = el("p", `${s.name}${colon}${head} — `, s.ok ? "note" : "note warn");
+    p.appendChild(el("small", s.note));
     p.id = `satellite-${s.kind}`;
     wrap.appendChild(p);
   });
