@@ -55,6 +55,14 @@ WORDS = {
     "indicator": ("指标", "indicator"), "induced": ("诱发", "induced"),
     "indirect": ("间接", "indirect"), "direct_effect": ("直接", "direct"),
     "total_effect": ("合计", "total"),
+    # shock, inoperability
+    "output_loss": ("产出损失", "output loss"), "output_loss_pct": ("产出损失 %", "output loss %"),
+    "value_added_loss": ("增加值损失", "value added loss"), "binding": ("约束", "binding"),
+    "constraint": ("约束", "constraint"), "sectors_n": ("部门数", "sectors"),
+    "output_lost": ("损失产出", "output lost"), "inoperability": ("不可运行性", "inoperability"),
+    "economic_loss": ("经济损失", "economic loss"), "initial": ("初始", "initial"),
+    "peak": ("峰值", "peak"), "peak_day": ("峰值日", "peak day"), "final": ("期末", "final"),
+    "loss": ("损失", "loss"),
     # spillover
     "intra": ("区域内", "intra-regional"), "feedback": ("反馈", "feedback"),
     "spillover": ("溢出", "spillover"), "spillover_share": ("溢出占比", "spillover share"),

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.table import Table
 
 from ..core.codes import code_str
 from ..core.units import fmt_num
@@ -57,28 +56,18 @@ def _with_jobs(t, jobs: bool, employment: Optional[Path], data_dir):
     return employment_satellite(t, employment, data_dir)
 
 
-def _print_totals(title, caption, frame, value_cols, fmt="{:,.1f}"):
-    tab = Table(title=title, caption=caption)
-    for c in frame.index.names:
-        tab.add_column(c)
-    for c in value_cols:
-        tab.add_column(c, justify="right")
-    for key, row in frame.iterrows():
-        key = key if isinstance(key, tuple) else (key,)
-        tab.add_row(*map(str, key), *(fmt.format(row[c]) for c in value_cols))
-    out.print(tab)
-
-
-def _print_sectors(title, caption, df, cols, names, top):
-    tab = Table(title=title, caption=caption)
-    tab.add_column("code")
-    tab.add_column("部门 / sector")
-    for c in cols:
-        tab.add_column(c, justify="right")
+def _print_sectors(title, caption, df, cols, names, top, lang, money_cols=(), k=1.0):
+    """The ``top`` rows of ``df`` by sector: code, whole name (folded), ``cols`` with their
+    screen words; ``money_cols`` multiplied by the display factor ``k`` (万元 → 亿元)."""
+    from ._screen import columns, show, table, word
+    tab = table(title, caption)
+    columns(tab, [(word("code", lang), "code"), (word("sector", lang), "text")]
+            + [(word(c, lang), "code" if c == "binding" else "num") for c in cols])
     for code, row in df.head(top).iterrows():
-        tab.add_row(code_str(code), str(names[code]),
-                    *(fmt_num(row[c]) if isinstance(row[c], float) else str(row[c]) for c in cols))
-    out.print(tab)
+        tab.add_row(code_str(code), str(names[code]), *(
+            fmt_num(row[c] * (k if c in money_cols else 1.0)) if isinstance(row[c], float)
+            else str(row[c]) for c in cols))
+    show(tab)
 
 
 def _notes(notes):
@@ -117,6 +106,29 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
         out.print(("居民收口：" if lang == "zh" else "closure: ")
                   + r.closure[f"text_{lang}"], soft_wrap=True, markup=False)
     _notes(r.notes)
+
+
+def _montecarlo_screen(r, t, draws, sigma, lang):
+    """Point values and percentile bands by indicator and effect (money in 亿元)."""
+    from ..core.units import Unit
+    from ._screen import columns, money, pick, show, table, unit_text, word
+    tot = r.totals()
+    pcols = [c for c in tot.columns if c.startswith("p")]
+    tab = table(pick(f"蒙特卡洛 — {t.name}，{draws} 次抽样，σ = {sigma:g}",
+                     f"Monte Carlo — {t.name}, {draws} draws, σ = {sigma:g}", lang),
+                pick("货币量按亿元显示（--json 为表的原单位）；p5…p95：抽样分位数",
+                     "money in the display unit (--json keeps the table's unit); p5…p95: "
+                     "percentiles of the draws", lang))
+    columns(tab, [(word("indicator", lang), "text"), (word("effect", lang), "text"),
+                  (word("scenario", lang), "text"), (word("unit", lang), "text"),
+                  (word("value", lang), "num")] + [(pick(f"{c[1:]}分位", c, lang), "num")
+                                                   for c in pcols])
+    for (ind, eff, sc), row in tot.iterrows():
+        unit = Unit.parse(row["unit"])
+        k, label = money(unit, lang) if unit.is_money else (1.0, unit_text(unit, lang))
+        tab.add_row(pick(*INDICATORS.get(ind, (ind, ind)), lang), word(EFFECTS.get(eff, eff), lang),
+                    str(sc), label, *(fmt_num(row[c] * k) for c in ["value", *pcols]))
+    show(tab)
 
 
 INDICATORS = {"output": ("产出", "output"), "value_added": ("增加值", "value added"),
@@ -203,20 +215,31 @@ def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competit
         d["binding"] = [{"constraint": c, "sectors": k, "output_loss": v}
                         for c, k, v in binding_summary(r, t.n)]
         return emit(d)
+    from ._screen import columns, money, pick, show, table, unit_line, word
     tot = r.totals
+    k, shown = money(t.unit, lang)
     cols = ["output_loss", "output_loss_pct", "value_added_loss", "binding"]
-    _print_sectors(f"供给中断 supply disruption — {t.name}", f"unit: {t.unit}; output loss "
-                   f"{tot['output_loss']:,.0f} ({tot['output_loss_pct']:.2f} %), value added "
-                   f"{tot['value_added_loss']:,.0f} ({tot['value_added_loss_pct']:.2f} %); bound "
-                   f"{tot['loss_bound_pct']:.1f} %",
-                   r.to_frame().sort_values("output_loss", ascending=False), cols, t.label(lang), top)
-    tab = Table(title="约束 what binds", caption="import:k own allotment of imported k; supply:i "
-                "a critical domestic input short; capacity; demand (its buyers shrank)")
-    for c in ("constraint", "sectors", "output lost"):
-        tab.add_column(c, justify="left" if c == "constraint" else "right")
-    for c, k, v in binding_summary(r, top):
-        tab.add_row(c, str(k), f"{v:,.0f}")
-    out.print(tab)
+    _print_sectors(pick("供给中断", "Supply disruption", lang) + f" — {t.name}",
+                   unit_line(shown, lang) + pick(
+                       f"；产出损失 {fmt_num(tot['output_loss'] * k)}（{tot['output_loss_pct']:.2f} %），"
+                       f"增加值损失 {fmt_num(tot['value_added_loss'] * k)}"
+                       f"（{tot['value_added_loss_pct']:.2f} %）；损失上限 {tot['loss_bound_pct']:.1f} %",
+                       f"; output loss {fmt_num(tot['output_loss'] * k)} ({tot['output_loss_pct']:.2f} %), "
+                       f"value added {fmt_num(tot['value_added_loss'] * k)} "
+                       f"({tot['value_added_loss_pct']:.2f} %); bound {tot['loss_bound_pct']:.1f} %",
+                       lang),
+                   r.to_frame().sort_values("output_loss", ascending=False), cols, t.label(lang),
+                   top, lang, money_cols=("output_loss", "value_added_loss"), k=k)
+    # the zh title keeps 'what binds': tests/analysis/scenarios/test_disruption.py pins it
+    tab = table(pick("约束（what binds）", "what binds", lang), unit_line(shown, lang) + pick(
+        "；import:k 进口品 k 的配额；supply:i 关键国内投入 i 不足；capacity 产能；demand 需求（下游萎缩）",
+        "; import:k own allotment of imported k; supply:i a critical domestic input short; "
+        "capacity; demand (its buyers shrank)", lang))
+    columns(tab, [(word("constraint", lang), "code"), (word("sectors_n", lang), "num"),
+                  (word("output_lost", lang), "num")])
+    for c, n, v in binding_summary(r, top):
+        tab.add_row(c, str(n), fmt_num(v * k))
+    show(tab)
     _notes(r.notes)
 
 
@@ -238,21 +261,29 @@ def inoperability_cmd(source: str = typer.Argument(..., help="Dataset id or tabl
     at_least("--days", days, 1)
     basis = basis_arg(basis, domestic)
     t = _table(source, data_dir, fmt, lang)
+    from ._screen import money, pick, unit_line
+    k, shown = money(t.unit, lang)
     pairs = _pairs(shock, "--shock")
     if static:
         r = inop.inoperability(t, c_star=pairs, basis=basis)
         if as_json:
             return emit(r.to_dict())
-        _print_sectors(f"不可运行性 inoperability (static) — {t.name}", f"economic loss in {t.unit}",
+        _print_sectors(pick("不可运行性（静态）", "Inoperability (static)", lang) + f" — {t.name}",
+                       unit_line(shown, lang),
                        r.to_frame().sort_values("economic_loss", ascending=False),
-                       ["inoperability", "economic_loss"], t.label(lang), top)
+                       ["inoperability", "economic_loss"], t.label(lang), top, lang,
+                       money_cols=("economic_loss",), k=k)
         return _notes(r.notes)
     r = inop.recovery(t, q0=pairs, days=days, recovery_days=recovery or days, basis=basis)
     if as_json:
         return emit(r.to_dict())
-    _print_sectors(f"不可运行性恢复路径 recovery — {t.name}, {days} days", f"loss in {t.unit}; total "
-                   f"{r.loss().sum():,.0f}", r.to_frame().sort_values("loss", ascending=False),
-                   ["initial", "peak", "peak_day", "final", "loss"], t.label(lang), top)
+    _print_sectors(pick(f"不可运行性恢复路径 — {t.name}，{days} 天",
+                        f"Inoperability recovery — {t.name}, {days} days", lang),
+                   unit_line(shown, lang) + pick(f"；总损失 {fmt_num(r.loss().sum() * k)}",
+                                                 f"; total loss {fmt_num(r.loss().sum() * k)}", lang),
+                   r.to_frame().sort_values("loss", ascending=False),
+                   ["initial", "peak", "peak_day", "final", "loss"], t.label(lang), top, lang,
+                   money_cols=("loss",), k=k)
     _notes(r.notes)
 
 
@@ -288,8 +319,5 @@ def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table f
                    basis=basis_arg(basis, domestic))
     if as_json:
         return emit(r.to_dict())
-    tot = r.totals()
-    cols = ["value"] + [c for c in tot.columns if c.startswith("p")]
-    _print_totals(f"蒙特卡洛 Monte Carlo — {t.name}, {draws} draws, σ = {sigma:g}",
-                  f"unit: {t.unit}", tot[cols], cols)
+    _montecarlo_screen(r, t, draws, sigma, lang)
     _notes(r.notes + r.point.notes)

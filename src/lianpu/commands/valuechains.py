@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.table import Table
 
 from ..core.codes import code_str
 from ..core.units import fmt_num, fmt_pct
-from ..safe_text import esc
 from ._app import app
+from ._screen import columns, money, notes, pick, region_name, show, table, word
 from ._shared import (BASIS, DATA_DIR, FMT, JSON, LANG, UserError, basis_arg, basis_line, emit,
                       lang_arg, load, out)
 
@@ -57,32 +56,41 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
               "wwz": ["DVA_FIN", "DVA_INT", "DVA_INTrex", "RDV", "DDC", "FVA", "FDC"],
               "bm": [f"{a}_{k}" for a in ("source", "sink") for k in ("DVA", "DDC", "FVA", "FDC")]
               }[method]
-    tab = Table(title=f"{method.upper()} decomposition of gross exports — {esc(t.name)} ({level})",
-                caption=f"unit: {res.unit}; shares of gross exports; {esc(res.source)}")
-    tab.add_column("row")
-    tab.add_column("gross exports", justify="right")
-    for g in groups:
-        tab.add_column(g.replace("source_", "src ").replace("sink_", "snk "), justify="right")
+    k, shown = money(res.unit, lang)
+    tab = table(pick(f"{method.upper()} 总出口分解 — {t.name}（{_LEVELS.get(level, level)}）",
+                     f"{method.upper()} decomposition of gross exports — {t.name} ({level})", lang),
+                pick(f"总出口单位：{shown}；各项为占总出口的比例（项目名为文献通用缩写）",
+                     f"gross exports in {shown}; terms as shares of gross exports", lang)
+                + f"; {res.source}")
+    columns(tab, [(pick("行", "row", lang), "code"), (pick("总出口", "gross exports", lang), "num")]
+            + [(g.replace("source_", "src ").replace("sink_", "snk "), "num") for g in groups])
     for idx, r in df.head(top).iterrows():
         key = code_str(idx)
         ge = r.gross_exports if r.gross_exports else float("nan")
-        tab.add_row(esc(key), fmt_num(r.gross_exports, 0), *(fmt_pct(r[g] / ge) for g in groups))
-    out.print(tab)
+        tab.add_row(key, fmt_num(r.gross_exports * k, 1), *(fmt_pct(r[g] / ge) for g in groups))
+    show(tab)
     out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
-    for n in res.notes:
-        out.print(f"note: {esc(n)}")
+    notes(res.notes, lang, style="")
     if measures:
         p = extra["participation"].extra["by_country"]
         q = extra["position"].extra["by_country"]
-        tab2 = Table(title="GVC participation and position (by country)")
-        for c in ("country", "forward", "backward", "PLv_GVC", "PLy_GVC", "position (Wang)",
-                  "position (Koopman)"):
-            tab2.add_column(c, justify="left" if c == "country" else "right")
+        tab2 = table(pick("全球价值链参与度与地位（按经济体）",
+                          "GVC participation and position (by country)", lang))
+        heads = [("代码", "code"), ("经济体", "country"), ("前向参与", "forward"),
+                 ("后向参与", "backward"), ("增加值生产长度", "PLv_GVC"),
+                 ("最终品生产长度", "PLy_GVC"), ("地位（Wang）", "position (Wang)"),
+                 ("地位（Koopman）", "position (Koopman)")]
+        columns(tab2, [(pick(zh_, en_, lang), "code" if i == 0 else "text" if i == 1 else "num")
+                       for i, (zh_, en_) in enumerate(heads)])
         for c, r in p.head(top).iterrows():
-            tab2.add_row(str(c), fmt_pct(r.forward), fmt_pct(r.backward), fmt_num(r.PLv_GVC, 3),
-                         fmt_num(r.PLy_GVC, 3), fmt_num(r.position, 3),
+            tab2.add_row(str(c), region_name(c, lang), fmt_pct(r.forward), fmt_pct(r.backward),
+                         fmt_num(r.PLv_GVC, 3), fmt_num(r.PLy_GVC, 3), fmt_num(r.position, 3),
                          fmt_num(q.loc[c, "koopman_position"], 3))
-        out.print(tab2)
+        show(tab2)
+
+
+_LEVELS = {"country": "经济体", "sector": "部门", "bilateral": "双边",
+           "bilateral_sector": "双边分部门"}
 
 
 def _pairs(items: List[str], flag: str) -> dict:
@@ -136,22 +144,23 @@ def prices(source: str = typer.Argument(..., help="Dataset id or table file (nat
     if as_json:
         return emit(res.to_dict())
     name = "name_zh" if lang == "zh" else "name_en"
-    tab = Table(title=f"Price changes 价格变动 — {esc(t.name)}",
-                caption=f"{esc(res.pass_through['text_' + lang])}; unit: % of the base price")
-    for c in ("sector", "name", "direct cost", "price change"):
-        tab.add_column(c, justify="right" if c in ("direct cost", "price change") else "left")
+    tab = table(pick("价格变动", "Price changes", lang) + f" — {t.name}",
+                res.pass_through["text_" + lang] + pick("；单位：占基期价格的百分比",
+                                                        "; unit: % of the base price", lang))
+    columns(tab, [(word("code", lang), "code"), (word("sector", lang), "text"),
+                  (pick("直接成本变动", "direct cost", lang), "num"),
+                  (pick("价格变动", "price change", lang), "num")])
     for code, r in res.by_sector.sort_values("price_change", ascending=False).head(top).iterrows():
-        tab.add_row(str(code), esc(str(r[name])), fmt_pct(r.direct, 2), fmt_pct(r.price_change, 2))
-    out.print(tab)
+        tab.add_row(str(code), str(r[name]), fmt_pct(r.direct, 2), fmt_pct(r.price_change, 2))
+    show(tab)
     for k, r in res.households.iterrows():
-        out.print(f"cost of living 生活成本 {esc(str(r[name]))}: {fmt_pct(r.cost_of_living_change, 3)} "
-                  f"({esc(str(r.basket_source))})")
+        out.print(pick("生活成本 ", "cost of living ", lang) + f"{r[name]}: "
+                  f"{fmt_pct(r.cost_of_living_change, 3)} ({r.basket_source})")
     if len(res.by_track):
-        out.print("tracks 赛道: " + "; ".join(f"{esc(str(r[name]))} {fmt_pct(r.price_change, 2)}"
-                                             for _, r in res.by_track.iterrows()))
+        out.print(pick("赛道：", "tracks: ", lang) + pick("；", "; ", lang).join(
+            f"{r[name]} {fmt_pct(r.price_change, 2)}" for _, r in res.by_track.iterrows()))
     out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
-    for n in res.notes:
-        out.print(f"note: {esc(n)}")
+    notes(res.notes, lang, style="")
 
 
 @app.command()
@@ -189,23 +198,33 @@ def cbam(source: str = typer.Argument(..., help="National or provincial NBS tabl
     if as_json:
         return emit(res.to_dict())
     name = "name_zh" if lang == "zh" else "name_en"
-    tab = Table(title=f"CBAM exposure CBAM敞口 — {esc(res.region)} ({esc(t.name)})",
-                caption=f"{res.assumptions['price_gap_eur_per_t']:g} EUR/t × "
-                        f"{res.assumptions['eur_cny']:g} 元/EUR; exports and charges in {res.unit}")
-    for c in ("sector", "name", "groups", "exports", "t CO2/万元", "charge", "share of exports"):
-        tab.add_column(c, justify="left" if c in ("sector", "name", "groups") else "right")
+    k, shown = money(res.unit, lang)
+    gap, rate = res.assumptions["price_gap_eur_per_t"], res.assumptions["eur_cny"]
+    tab = table(pick("CBAM 敞口", "CBAM exposure", lang) + f" — {res.region} ({t.name})",
+                pick(f"{gap:g} 欧元/吨 × {rate:g} 元/欧元；出口额与应缴额单位：{shown}；"
+                     "排放强度单位：吨二氧化碳/万元",
+                     f"{gap:g} EUR/t × {rate:g} CNY/EUR; exports and charges in {shown}; "
+                     "intensity in t CO2 per 10,000 CNY", lang))
+    columns(tab, [(word("code", lang), "code"), (word("sector", lang), "text"),
+                  (pick("CBAM 产品组", "groups", lang), "text"),
+                  (pick("出口", "exports", lang), "num"), (pick("排放强度", "intensity", lang), "num"),
+                  (pick("应缴额", "charge", lang), "num"),
+                  (pick("占出口比", "share of exports", lang), "num")])
     for code, r in res.by_sector.iterrows():
-        tab.add_row(str(code), esc(str(r[name])), esc(r.groups), fmt_num(r.exports, 0),
-                    fmt_num(r.intensity_t_per_10k_yuan, 3), fmt_num(r.charge, 0),
+        tab.add_row(str(code), str(r[name]), r.groups, fmt_num(r.exports * k, 2),
+                    fmt_num(r.intensity_t_per_10k_yuan, 3), fmt_num(r.charge * k, 2),
                     fmt_pct(r.charge_share_of_exports, 2))
-    out.print(tab)
+    show(tab)
     tot = res.total
-    out.print(f"total 合计: {fmt_num(tot['charge'], 0)} ({res.unit}) = {fmt_pct(tot['charge_share_of_cbam_exports'], 2)} "
-              f"of CBAM-sector exports, {fmt_pct(tot['charge_share_of_all_exports'], 3)} of all exports")
+    out.print(pick(f"合计：{fmt_num(tot['charge'] * k, 2)} {shown}，占 CBAM 部门出口的 "
+                   f"{fmt_pct(tot['charge_share_of_cbam_exports'], 2)}，占全部出口的 "
+                   f"{fmt_pct(tot['charge_share_of_all_exports'], 3)}",
+                   f"total: {fmt_num(tot['charge'] * k, 2)} {shown} = "
+                   f"{fmt_pct(tot['charge_share_of_cbam_exports'], 2)} of CBAM-sector exports, "
+                   f"{fmt_pct(tot['charge_share_of_all_exports'], 3)} of all exports", lang))
     out.print(ESTIMATE_ZH if lang == "zh" else ESTIMATE_EN)
     out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
-    for n in res.notes[:-1]:
-        out.print(f"note: {esc(n)}")
+    notes(res.notes[:-1], lang, style="")
 
 
 __all__ = ["cbam", "gvc", "prices"]
