@@ -9,14 +9,14 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
 from ..core.codes import code_str
 from ..core.errors import LianpuError
-from ..core.units import fmt_num
+from ..core.units import Unit, fmt_num
 from ..safe_text import esc
 from ._app import app
-from ._screen import WORDS, columns, pick, show, table, unit_line, unit_text, word
+from ._screen import (WORDS, columns, money, notes, pick, region_name, show, table, unit_line,
+                      unit_text, word)
 from ._shared import DATA_DIR, FMT, JSON, LANG, UserError, at_least, emit, lang_arg, load, out
 
 
@@ -131,16 +131,17 @@ def _mrio_beside(r, t, data_dir):
 
 
 def _print_compare(frame, m, note, unit, zh):
-    tab = Table(title=("DTA 足迹与 MRIO 足迹对照" if zh else "DTA footprint beside the MRIO one")
-                + (f" — {m.table}" if m is not None else "") + f", {unit}")
-    for c in ("quantity", "DTA", "MRIO"):
-        tab.add_column(c, justify="left" if c == "quantity" else "right")
+    lang = "zh" if zh else "en"
+    tab = table(pick("DTA 足迹与 MRIO 足迹对照", "DTA footprint beside the MRIO one", lang)
+                + (f" — {m.table}" if m is not None else ""), unit_line(unit_text(unit, lang), lang))
+    columns(tab, [(pick("指标", "quantity", lang), "text"),
+                  (pick("国内技术假设", "DTA", lang), "num"), (pick("多区域", "MRIO", lang), "num")])
     for k, row in frame.iterrows():
         tab.add_row(row["name_zh" if zh else "name_en"], fmt_num(row["dta"], 1),
                     fmt_num(row["mrio"], 1) if not math.isnan(row["mrio"]) else
                     ("缺（无国外排放强度）" if zh else "missing (no foreign intensities)")
                     if m is not None else "—")
-    out.print(tab)
+    show(tab)
     if note:
         out.print(f"[yellow]{esc(note)}[/]", markup=True)
 
@@ -156,26 +157,29 @@ def _mrio_footprint(t, top, lang, data_dir, as_json):
         d["by_origin"] = _records(origin, lang)
         return emit(d)
     zh = lang == "zh"
-    tab = Table(title=f"CO2 MRIO footprint {r.region} — {r.table} ({r.year}), {r.unit}")
-    tab.add_column("quantity")
-    tab.add_column(r.unit, justify="right")
+    region = region_name(r.region, lang)
+    unit = unit_text(r.unit, lang)
+    tab = table(pick(f"{region}二氧化碳多区域足迹", f"CO2 MRIO footprint of {region}", lang)
+                + f" — {r.table} ({r.year})", unit_line(unit, lang))
+    columns(tab, [(pick("指标", "quantity", lang), "text"), (pick("数值", "value", lang), "num")])
     for k, v in r.totals.items():
         label = TOTAL_NAMES.get(k, (k, k))[0 if zh else 1]
         tab.add_row(label, fmt_num(v, 3 if k.endswith("share") else 1) if v is not None else
                     ("缺（无国外排放强度）" if zh else "missing (no foreign intensities)"))
-    out.print(tab)
-    o = Table(title=("最终需求的产出与增加值来源" if zh else
-                     "Origin of the output and value added in final demand")
-              + f", {r.money_unit}")
-    for c in ("region", "name", "output", "value_added_share", "share_of_foreign_output"):
-        o.add_column(c, justify="left" if c in ("region", "name") else "right")
+    show(tab)
+    k, shown = money(r.money_unit, lang)
+    o = table(pick("最终需求的产出与增加值来源", "Origin of the output and value added in final "
+                   "demand", lang), unit_line(shown, lang))
+    columns(o, [(word("code", lang), "code"), (word("region", lang), "text"),
+                (pick("产出", "output", lang), "num"),
+                (pick("增加值率", "value added share", lang), "num"),
+                (pick("占国外产出比", "share of foreign output", lang), "num")])
     for row in _records(origin, lang):
-        o.add_row(row["code"], str(row["name"]), fmt_num(row["output"], 0),
+        o.add_row(row["code"], region_name(row["code"], lang), fmt_num(row["output"] * k, 1),
                   fmt_num(row["value_added_share"], 3), fmt_num(row["share_of_foreign_output"], 3))
-    out.print(o)
+    show(o)
     out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {esc(r.basis)}", markup=True)
-    for n in r.notes:
-        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
+    notes(r.notes, lang)
 
 
 @app.command()
@@ -199,21 +203,24 @@ def emissions(province: str = typer.Option(..., "--province", help="Province in 
         d["tracks"] = _records(r.tracks, lang)
         return emit(d)
     name = r.province_zh if lang == "zh" else r.province
-    tab = Table(title=f"{name} {r.year} CO2 by IO sector ({r.table} sectors), {r.unit}")
-    cols = ["province", "province_share", "national_share", "share_ratio",
-            "province_of_national"]
-    tab.add_column("code")
-    tab.add_column("部门" if lang == "zh" else "sector")
-    for c in cols:
-        tab.add_column(c, justify="right")
+    unit = unit_text(r.unit, lang)
+    tab = table(pick(f"{name} {r.year} 年分部门二氧化碳排放（{r.table} 部门）",
+                     f"{name} {r.year} CO2 by IO sector ({r.table} sectors)", lang),
+                unit_line(unit, lang))
+    heads = {"province": ("本省排放", "province"), "province_share": ("本省占比", "province share"),
+             "national_share": ("全国占比", "national share"),
+             "share_ratio": ("占比之比", "share ratio"),
+             "province_of_national": ("占全国比", "province of national")}
+    cols = list(heads)
+    columns(tab, [(word("code", lang), "code"), (word("sector", lang), "text")]
+            + [(pick(*heads[c], lang), "num") for c in cols])
     for row in _records(frame, lang):
         tab.add_row(row["code"], str(row["name"]),
                     *[fmt_num(row[c], 2 if c == "province" else 3) for c in cols])
-    out.print(tab)
+    show(tab)
     for k, v in r.totals.items():
         out.print(f"{k}: {v:,.3f}")
-    for n in r.notes:
-        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
+    notes(r.notes, lang)
 
 
 @app.command()
@@ -253,26 +260,33 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
         d["sectors"] = _records(secs, lang)
         return emit(d)
     zh = lang == "zh"
+    u = Unit.parse(r.unit)
+    k, shown = money(u, lang) if u.is_money else (1.0, unit_text(u, lang))
+    what = {"output": ("总产出", "output"), "value_added": ("增加值", "value added")}
     for res in (r, r.deflated) if r.deflated is not None else (r,):
         basis = res.basis if not zh else ("现价（未平减）" if res is r else
                                           res.basis.replace("constant prices of ", "不变价 "))
-        tab = Table(title=f"SDA 结构分解 {q}: {res.table_a} → {res.table_b} — {basis}",
-                    caption=f"{res.unit}; change {res.change:,.2f} ({res.q_a:,.2f} → "
-                            f"{res.q_b:,.2f}); {res.classification}")
-        for c in ("factor", "mean", "min", "max", "std", "share"):
-            tab.add_column(c, justify="left" if c == "factor" else "right")
+        tab = table(pick(f"结构分解 {q}（{what.get(q, (q, q))[0]}）", f"SDA {q}", lang)
+                    + f": {res.table_a} → {res.table_b} — {basis}",
+                    unit_line(shown, lang) + pick(
+                        f"；变化 {fmt_num(res.change * k)}（{fmt_num(res.q_a * k)} → "
+                        f"{fmt_num(res.q_b * k)}）；{res.classification}",
+                        f"; change {fmt_num(res.change * k)} ({fmt_num(res.q_a * k)} → "
+                        f"{fmt_num(res.q_b * k)}); {res.classification}", lang))
+        heads = {"factor": ("因素", "factor"), "mean": ("均值", "mean"), "min": ("最小", "min"),
+                 "max": ("最大", "max"), "std": ("标准差", "std"), "share": ("占变化比", "share")}
+        columns(tab, [(pick(*heads[c], lang), "text" if c == "factor" else "num") for c in heads])
         for f, row in res.effects.iterrows():
             label = row["name_zh"] if zh else row["name_en"]
-            tab.add_row(label, *[fmt_num(row[c]) for c in ("mean", "min", "max", "std")],
+            tab.add_row(label, *[fmt_num(row[c] * k) for c in ("mean", "min", "max", "std")],
                         fmt_num(row["share"], 3))
-        out.print(tab)
+        show(tab)
     for row in _records(secs, lang):
-        out.print(f"{row['code']} {row['name']}: change {row['change']:,.2f}")
-    for n in (r.deflated.notes if r.deflated is not None else r.notes):
-        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
+        out.print(f"{row['code']} {row['name']}: " + pick("变化 ", "change ", lang)
+                  + f"{fmt_num(row['change'] * k)} {shown}")
+    notes(r.deflated.notes if r.deflated is not None else r.notes, lang)
     if r.deflated is not None:
-        out.print(f"[dim]note: {esc([n for n in r.notes if n.startswith('current prices')][0])}[/]",
-                  markup=True)
+        notes([n for n in r.notes if n.startswith('current prices')][:1], lang)
 
 
 @app.command()
@@ -300,24 +314,25 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
         if html:
             d["html"] = str(html)
         return emit(d)
-    tab = Table(title=f"China value-chain position 价值链地位 {start}–{end} (OECD IOTs)",
-                caption=r.basis)
-    heads = {"upstreamness_output_weighted": "upstreamness (output-weighted)",
-             "import_content_exports": "import content of exports",
-             "import_content_final_use": "import content of final use",
-             "import_content_exports_deflated": "… of exports, constant prices",
-             "import_content_final_use_deflated": "… of final use, constant prices"}
-    tab.add_column("year", justify="right")
-    for c in r.summary.columns:
-        tab.add_column(heads.get(c, c), justify="right")
+    tab = table(pick(f"中国价值链地位 {start}–{end}（OECD 投入产出表）",
+                     f"China value-chain position {start}–{end} (OECD IOTs)", lang), r.basis)
+    heads = {"upstreamness_output_weighted": ("上游度（产出加权）", "upstreamness (output-weighted)"),
+             "import_content_exports": ("出口的进口含量", "import content of exports"),
+             "import_content_final_use": ("最终使用的进口含量", "import content of final use"),
+             "import_content_exports_deflated": ("出口的进口含量（不变价）",
+                                                 "… of exports, constant prices"),
+             "import_content_final_use_deflated": ("最终使用的进口含量（不变价）",
+                                                   "… of final use, constant prices")}
+    columns(tab, [(pick("年份", "year", lang), "num")]
+            + [(pick(*heads.get(c, (c, c)), lang), "num") for c in r.summary.columns])
     for y, row in r.summary.iterrows():
         tab.add_row(str(y), *[fmt_num(v, 3) for v in row])
-    out.print(tab)
+    show(tab)
     last = r.upstreamness.iloc[-1].sort_values(ascending=False).head(5)
     names = r.sectors["name_zh" if lang == "zh" else "name_en"]
-    out.print(f"most upstream in {r.upstreamness.index[-1]}: " +
-              "; ".join(f"{c} {names[c]} {v:.2f}" for c, v in last.items()))
-    for n in r.notes:
-        out.print(f"[dim]note: {esc(n)}[/]", markup=True)
+    out.print(pick(f"{r.upstreamness.index[-1]} 年最上游的部门：",
+                   f"most upstream in {r.upstreamness.index[-1]}: ", lang) +
+              pick("；", "; ", lang).join(f"{c} {names[c]} {v:.2f}" for c, v in last.items()))
+    notes(r.notes, lang)
     if html:
         out.print(f"[green]✓[/] wrote {esc(html)}", markup=True)
