@@ -218,3 +218,39 @@ def test_position_chart_legend_matches_lines():
     assert len(colours) == 3
     assert [tr.name for tr in fig.data[6:]] == ["Import content of exports",
                                                  "Import content of all final demand"]
+
+
+def test_summary_and_tables_in_chromium(zh153, tmp_path):
+    """In Chromium: no console error, the six cards link to sections that exist, every table
+    sits in a horizontal-scroll box, and the 分部门效应 table (8 columns) fits its box at a
+    1400-pixel window without scrolling (headers wrap). Set LIANPU_SCREENSHOTS=DIR to keep the
+    summary's screenshot (docs/screenshots/report_summary.png)."""
+    import os
+    from pathlib import Path
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.skip(f"{chromium} not found (apt-get install chromium fonts-noto-cjk)")
+    from playwright.sync_api import sync_playwright
+    _, index, _ = zh153
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(chromium),
+                              args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        errors = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(index.as_uri())
+        hrefs = page.locator("#summary a.keyfig").evaluate_all("els => els.map(e => e.hash)")
+        assert len(hrefs) == 6
+        for h in hrefs:
+            assert page.locator(h).count() == 1, h
+        boxes = page.evaluate("""() => [...document.querySelectorAll('table.data')].map(t =>
+            getComputedStyle(t.parentElement).overflowX)""")
+        assert boxes and set(boxes) == {"auto"}
+        fit = page.evaluate("""() => { const w = document.querySelector(
+            '#sheet-scenario-sectors .table-wrap'); return [w.scrollWidth, w.clientWidth]; }""")
+        assert fit[0] <= fit[1] + 1, fit
+        shots = os.environ.get("LIANPU_SCREENSHOTS")
+        page.locator("#summary").screenshot(
+            path=str(Path(shots) / "report_summary.png") if shots else str(tmp_path / "s.png"))
+        b.close()
+    assert errors == []
