@@ -11,6 +11,7 @@ from rich.table import Table
 from ..core.codes import code_str
 from ..safe_text import esc
 from ._app import app
+from ..core.units import fmt_num
 from ._screen import columns, show, table, unit_line, word
 from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
                       basis_line, emit, err, fail, lang_arg, load, out)
@@ -87,9 +88,10 @@ def formats(as_json: bool = JSON):
 # --------------------------------------------------------------------------- tables
 @app.command()
 def info(source: str = typer.Argument(..., help="Dataset id or table file."),
-         fmt: Optional[str] = FMT,
+         fmt: Optional[str] = FMT, lang: str = LANG,
          data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON):
     """Size, unit, year, imports and the balance report of a table."""
+    lang = lang_arg(lang)
     t = load(source, data_dir, fmt)
     bal = t.balance.to_dict()
     for part in ("worst_rows", "worst_columns"):
@@ -109,28 +111,48 @@ def info(source: str = typer.Argument(..., help="Dataset id or table file."),
     }
     if as_json:
         return emit(d)
-    tab = Table(show_header=False, title=f"{t.name}")
-    for k in ("source", "year", "unit", "sectors", "imports"):
-        tab.add_row(k, str(d[k]))
-    if t.regions:
-        tab.add_row("regions", f"{len(t.regions)}: {', '.join(t.regions[:8])}…")
-    if t.regions:
-        cats = list(dict.fromkeys(c[-1] for c in t.final_demand_labels.index))
-        tab.add_row("final demand 最终使用", f"{len(cats)} categories × {len(t.regions)} regions: "
-                    + ", ".join(cats))
-    else:
-        tab.add_row("final demand 最终使用", ", ".join(
-            f"{c} ({r})" for c, r in d["final_demand_roles"].items()))
-    tab.add_row("gross output 总产出", f"{d['gross_output_total']:,.0f}")
-    tab.add_row("value added 增加值", f"{d['value_added_total']:,.0f}")
-    tab.add_row("balance 平衡", ("ok" if bal["ok"] else "NOT OK") +
-                f" — max row residual {bal['max_row_relative']:.2e}, column "
-                f"{bal['max_column_relative']:.2e} of output (ERR used: "
-                f"{bal['discrepancy_column_used']})")
+    _info_screen(t, d, lang)
+
+
+def _info_screen(t, d, lang):
+    """The info table in one language; totals in the display unit (万元 tables in 亿元)."""
     from rich.text import Text
+
+    from ._screen import money, pick, region_name, unit_text
+    bal = d["balance"]
+    k, shown = money(t.unit, lang)
+    imports = {"non-competitive": ("非竞争型", "non-competitive"),
+               "competitive": ("竞争型", "competitive")}
+    tab = table(t.name, header=False)
+    columns(tab, [("", "text"), ("", "text")])
+    tab.add_row(pick("来源", "source", lang), str(d["source"]))
+    tab.add_row(pick("年份", "year", lang), str(d["year"]))
+    tab.add_row(pick("单位", "unit", lang), f"{unit_text(t.unit, lang)}"
+                + pick(f"（总量显示为{shown}）", f" (totals shown in {shown})", lang))
+    tab.add_row(pick("部门数", "sectors", lang), str(d["sectors"]))
+    tab.add_row(pick("进口处理", "imports", lang), pick(*imports.get(t.imports, (t.imports,) * 2), lang))
+    if t.regions:
+        tab.add_row(pick("地区", "regions", lang), f"{len(t.regions)}: " + pick("、", ", ", lang).join(
+            f"{r} {region_name(r, lang)}" for r in t.regions))
+        cats = list(dict.fromkeys(c[-1] for c in t.final_demand_labels.index))
+        tab.add_row(pick("最终使用", "final demand", lang),
+                    pick(f"{len(cats)} 类 × {len(t.regions)} 个地区：",
+                         f"{len(cats)} categories × {len(t.regions)} regions: ", lang) + ", ".join(cats))
+    else:
+        tab.add_row(pick("最终使用", "final demand", lang), ", ".join(
+            f"{c} ({r})" for c, r in d["final_demand_roles"].items()))
+    tab.add_row(pick("总产出", "gross output", lang), f"{fmt_num(d['gross_output_total'] * k, 1)} {shown}")
+    tab.add_row(pick("增加值", "value added", lang), f"{fmt_num(d['value_added_total'] * k, 1)} {shown}")
+    ok = pick("平衡" if bal["ok"] else "不平衡", "ok" if bal["ok"] else "NOT OK", lang)
+    tab.add_row(pick("平衡", "balance", lang), ok + pick(
+        f"：行最大相对残差 {bal['max_row_relative']:.2e}，列 {bal['max_column_relative']:.2e}"
+        f"（占产出；使用误差项：{'是' if bal['discrepancy_column_used'] else '否'}）",
+        f" — max row residual {bal['max_row_relative']:.2e}, column "
+        f"{bal['max_column_relative']:.2e} of output (ERR used: {bal['discrepancy_column_used']})",
+        lang))
     for i, note in enumerate(t.notes):  # data notes from the reader (quirks, never fixed)
-        tab.add_row("notes 说明" if i == 0 else "", Text(str(note)))
-    out.print(tab)
+        tab.add_row(pick("说明", "notes", lang) if i == 0 else "", Text(str(note)))
+    show(tab)
 
 
 @app.command()
