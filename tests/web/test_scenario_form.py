@@ -129,6 +129,14 @@ def test_jobs_and_co2_when_attached(client, table, web_cache):
     assert "就业" in names and "二氧化碳排放" in names
     plain = run(client, demand=[{"sector": "18", "amount": 100000}])["summary"]
     assert {r["indicator"] for r in plain["rows"]} == {"output", "value_added", "income"}
+    # satellites add rows, never change the money effects; Type II (households split from
+    # the cache's detailed table) works on the table with satellites as on the table itself
+    ii = [run(client, demand=[{"sector": "18", "amount": 100000}], type="II", **kw)["summary"]
+          for kw in ({}, {"show": ["jobs", "co2"]})]
+    assert ii[0]["type"] == ii[1]["type"] == "II"
+    assert row(ii[1], "output")["induced"] > 0
+    for ind in ("output", "value_added", "income"):
+        assert row(ii[1], ind)["total"] == pytest.approx(row(ii[0], ind)["total"], rel=1e-12)
 
 
 def test_satellites_missing_said_plainly(client, tmp_path):

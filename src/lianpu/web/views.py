@@ -208,6 +208,7 @@ def with_satellites(request, tid: str, show: tuple):
     statuses): one status per kind — ``{"kind", "ok", "year", "note"}``, ``ok`` False with the
     reason as ``note`` when this table cannot have it (a provincial table has no jobs; data not
     in the cache). Kept in the store's bounded cache, under the table's id."""
+    from ..analysis.households import remember_data_dir
     from ..satellites.attach import attach
     store = store_of(request)
 
@@ -221,7 +222,8 @@ def with_satellites(request, tid: str, show: tuple):
                 continue
             table = a.table
             status.append({"kind": kind, "ok": True, "year": a.year, "note": a.note})
-        return table, tuple(status)
+        # Type II on the new table finds the household split in the dashboard's cache too
+        return remember_data_dir(table, store.data_dir), tuple(status)
     return store.section((tid, "satellites") + tuple(show), build)
 
 
