@@ -96,6 +96,7 @@ def parse_demand(table, demand, *, unit=None, local_share=None):
                                     expected=f"at most {MAX_DEMAND_ROWS}"))
     unit = check_unit(table, unit)
     shares = local_share if isinstance(local_share, dict) else None
+    local_share = None if local_share == "" else local_share  # a form field left blank
     if local_share is not None and shares is None:
         local_share = check_range(local_share, argument="local_share", low=0, high=1)
     rows = []
@@ -128,9 +129,10 @@ def check_unit(table, unit):
     try:
         Unit.parse(unit).factor_to(table.unit)
     except ArgumentError:
+        choices = ", ".join(u for u, _ in unit_choices(table, "en"))
         raise ArgumentError(message(None, "not a unit of this table's currency",
-                                    argument="unit", found=repr(unit), expected="one of " + ", ".join(
-                                        u for u, _ in unit_choices(table, "en")))) from None
+                                    argument="unit", found=repr(unit),
+                                    expected=f"one of {choices}")) from None
     return str(unit)
 
 
@@ -257,7 +259,8 @@ def impact_summary(request, tid: str, demand, typ: str, lang: str, unit=None,
     status = [{**s, "name": SHIPPED[s["kind"]][0 if lang == "zh" else 1]} for s in status]
     return {"unit": out_unit.text(lang), "type": res.type, "effects": list(res.effects),
             "type_text": f"{res.type}型" if lang == "zh" else f"Type {res.type}",
-            "basis": b.get(f"note_{lang}") or b.get("note_en", ""), "basis_name": b.get("basis", ""),
+            "basis": b.get(f"note_{lang}") or b.get("note_en", ""),
+            "basis_name": b.get("basis", ""),
             "demand": gross, "local": local, "demand_text": fmt_num(gross, 2),
             "local_text": fmt_num(local, 2), "rows": rows, "satellites": status,
             "labels": labels(lang)}
