@@ -123,7 +123,7 @@ def test_one_number_of_decimals_per_column(zh153):
         for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
             cells = re.findall(r'<td class="([^"]*)">(.*?)</td>', row, re.S)
             for (cls, raw), head in zip(cells, classes):
-                assert cls == head
+                assert cls.startswith(head)  # + the row's decimals in a table of mixed units
                 d = re.search(r"\bd(\d)\b", cls)
                 v = text(raw)
                 if d is None or v == "—":
@@ -254,3 +254,28 @@ def test_summary_and_tables_in_chromium(zh153, tmp_path):
             path=str(Path(shots) / "report_summary.png") if shots else str(tmp_path / "s.png"))
         b.close()
     assert errors == []
+
+
+def test_rows_in_different_units_get_decimals_row_by_row(tmp_path):
+    """效应合计 holds 亿元, persons and 万吨 in one column: one number of decimals per row
+    (from the row's largest value, the column rule), in HTML and as Excel formats."""
+    import pandas as pd
+
+    from lianpu.report.model import Sheet
+    from lianpu.report.render import decimals_by_row, env, row_class, write_workbook
+    f = decimals_by_row(pd.DataFrame({"indicator": ["增加值", "就业"], "unit": ["亿元", "人"],
+                                      "direct": [35.2, 12345.0], "total": [48.61, 20001.0]}))
+    cls = numeric_columns(f)
+    assert cls == ["", "", "r m", "r m"]
+    assert [row_class(f, cls[3], i) for i in (0, 1)] == ["r m d2", "r m d0"]
+    assert [cell_text(f.iloc[i, 3], row_class(f, cls[3], i)) for i in (0, 1)] == \
+        ["48.61", "20,001"]
+    sh = Sheet("t", "t", f)
+    html = env().get_template("_macros.html.j2").module.sheet_table(
+        sh, None, cls, [list(r) for r in f.itertuples(index=False)], len(f))
+    assert '<td class="r m d2"><span class="num">35.20</span>' in str(html)
+    assert '<td class="r m d0"><span class="num">12,345</span>' in str(html)
+    sh.sheet_name = "t"
+    write_workbook([sh], tmp_path / "t.xlsx", {})
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    assert [ws.cell(row=r, column=3).number_format for r in (2, 3)] == ["#,##0.00", "#,##0"]

@@ -12,6 +12,7 @@ from ..core.units import Unit, fmt_num
 from . import figures as fg
 from .i18n import source_text, tr
 from .model import Figure, Section, Sheet
+from .render import decimals_by_row
 
 EFFECT_KEYS = ("direct", "indirect", "induced", "total")
 EFFECT_COLORS = ("#1f77b4", "#2e8b57", "#d35400")
@@ -205,8 +206,9 @@ def impact_section(table, lang, demand, type: str = "II", key="impact",
     for (ind, _), r in tot.iterrows():
         rows.append([_ind_name(ind, res, lang), r["unit"].replace("10,000 CNY (万元)", unit)]
                     + [float(r[e]) for e in effs])
-    sec.sheets.append(Sheet(f"{key}-totals", tr("impact_totals", lang), pd.DataFrame(
-        rows, columns=[tr("indicator", lang), tr("unit", lang)] + [tr(e, lang) for e in effs])))
+    sec.sheets.append(Sheet(f"{key}-totals", tr("impact_totals", lang), decimals_by_row(
+        pd.DataFrame(rows, columns=[tr("indicator", lang), tr("unit", lang)]
+                     + [tr(e, lang) for e in effs]))))  # rows in their own units
     by = pd.DataFrame({tr("code", lang): [code_str(c) for c in t.index],
                        tr("sector", lang): [names[c] for c in t.index]})
     out_name = _ind_name("output", res, lang)

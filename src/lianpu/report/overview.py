@@ -9,7 +9,7 @@ from ..core.units import Unit, fmt_num
 from . import figures as fg
 from .i18n import source_text, tr
 from .model import Section, Sheet
-from .render import MIXED, NUMBER_TEXT
+from .render import NUMBER_TEXT, decimals_by_row
 
 
 def facts(table) -> dict:
@@ -67,7 +67,7 @@ def overview(table, lang: str) -> Section:
            else f"value [{unit}; ratios as fractions]")
     cols = [tr("indicator", lang), tr("value", lang), raw]
     frame = pd.DataFrame(rows, columns=cols)
-    frame.attrs[MIXED] = (raw,)  # totals beside ratios: each value by its own size
+    decimals_by_row(frame)  # totals beside ratios: decimals row by row
     frame.attrs[NUMBER_TEXT] = (cols[1],)
     workbook = frame.assign(**{cols[1]: pd.Series(book, dtype=object)})
     sec.sheets.append(Sheet("overview", tr("overview", lang).split("、")[-1].split(". ")[-1],

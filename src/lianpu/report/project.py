@@ -41,7 +41,7 @@ from . import figures as fg
 from .build import INDEX, MARKER, PDF, WORKBOOK, ReportError, _check_target, _swap, recover
 from .i18n import source_text
 from .model import Figure, Section, Sheet, assign_sheet_names
-from .render import env, plotly_js, write_workbook
+from .render import decimals_by_row, env, plotly_js, write_workbook
 
 DRAWS = 200
 MONEY = ("output", "value_added", "income", "production_taxes")
@@ -347,7 +347,7 @@ def sections(p: ProjectImpact, table, lang: str, project_name: str = "") -> list
             row[f"{'蒙特卡洛' if zh else 'Monte Carlo'} {q}"] = tot.at[ind, q] * f_
         rows.append(row)
     s2.sheets.append(Sheet("project-totals", "效应合计" if zh else "Total effects",
-                           pd.DataFrame(rows), note=_mc_note(p, lang)))
+                           decimals_by_row(pd.DataFrame(rows)), note=_mc_note(p, lang)))
     mind = [i for i in p.indicators if i in MONEY]
     parts = [e for e in ("direct", "indirect", "induced") if not np.isnan(tot.at[mind[0], e])]
     fig = fg.bars_grouped([_n(i, lang) for i in mind],

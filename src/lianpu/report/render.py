@@ -104,11 +104,28 @@ def frame_rows(frame: pd.DataFrame, show: int | None = None) -> list[list]:
 MIXED = "lianpu_mixed_columns"
 #: ``frame.attrs`` key: text columns that hold formatted numbers (right-aligned)
 NUMBER_TEXT = "lianpu_number_text_columns"
+#: ``frame.attrs`` key: the decimals class ('d2' …) of each row, for a table whose rows are in
+#: different units (效应合计: 亿元, persons, 万吨): its numeric columns are :data:`MIXED` and
+#: each row has one number of decimals (set by :func:`decimals_by_row`)
+ROW_DECIMALS = "lianpu_row_decimals"
+
+
+def decimals_by_row(frame: pd.DataFrame) -> pd.DataFrame:
+    """Mark ``frame`` (in place; returned) as a table of rows in different units: one number
+    of decimals per row, from the row's largest value (:func:`column_decimals`), in HTML and
+    Excel alike."""
+    cols = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])]
+    frame.attrs[MIXED] = tuple(cols)
+    frame.attrs[ROW_DECIMALS] = [f"d{column_decimals(list(frame.loc[i, cols].astype(float)))}"
+                                 for i in frame.index] if cols else []
+    return frame
 
 
 def numeric_columns(frame: pd.DataFrame) -> list[str]:
     """CSS class per column: 'r' numbers (right-aligned; with 'dN', the column's decimals from
-    :func:`column_decimals`, and 'p' for percentages), 'w' long text (may wrap), '' other
+    :func:`column_decimals`, 'm' instead in a column of :data:`MIXED` units, and 'p' for
+    percentages), 'w' long text (may wrap), '' other
     (kept on one line, so Chinese names never break character by character)."""
     out = []
     mixed, texts = frame.attrs.get(MIXED, ()), frame.attrs.get(NUMBER_TEXT, ())
@@ -121,7 +138,7 @@ def numeric_columns(frame: pd.DataFrame) -> list[str]:
                 isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in vals)):
             pct = str(c).endswith("[%]")
             cls = "r p" if pct else "r"
-            out.append(cls if c in mixed else f"{cls} d{column_decimals(col, pct)}")
+            out.append(f"{cls} m" if c in mixed else f"{cls} d{column_decimals(col, pct)}")
         elif c in texts:
             out.append("r")
         elif col.astype(str).str.len().max() > 28 if len(col) else False:
@@ -129,6 +146,15 @@ def numeric_columns(frame: pd.DataFrame) -> list[str]:
         else:
             out.append("")
     return out
+
+
+def row_class(frame: pd.DataFrame, cls: str, row: int) -> str:
+    """The class of the cell in ``row`` of a column of class ``cls``: with the row's decimals
+    where ``frame`` is marked by :func:`decimals_by_row` (the templates do the same)."""
+    rows = frame.attrs.get(ROW_DECIMALS)
+    if rows and "m" in cls.split():
+        return f"{cls} {rows[row]}"
+    return cls
 
 
 def excel_format(cls: str) -> str | None:
@@ -164,8 +190,11 @@ def write_workbook(sheets, path: Path, meta: dict) -> None:
 def _number_formats(ws, frame, own) -> None:
     """Set each numeric cell's number format: ``own[column]`` (one format, or one per row),
     else the column's from :func:`numeric_columns`."""
+    rows = frame.attrs.get(ROW_DECIMALS)
     for j, (col, cls) in enumerate(zip(frame.columns, numeric_columns(frame)), start=1):
         fmt = own.get(col, excel_format(cls))
+        if fmt is None and rows and col in frame.attrs.get(MIXED, ()):
+            fmt = [excel_format(d) for d in rows]
         if fmt is None:
             continue
         for r in range(len(frame)):

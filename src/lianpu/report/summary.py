@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from .i18n import tr
 from .model import Section, anchor
-from .render import cell_text, numeric_columns
+from .render import cell_text, numeric_columns, row_class
 
 TOP = 3
 
@@ -34,7 +34,7 @@ def _section(sections, key):
 
 def _value(sh, row, col) -> str:
     """The text the body's table shows for ``sh.frame.iloc[row, col]``."""
-    cls = numeric_columns(sh.frame)[col]
+    cls = row_class(sh.frame, numeric_columns(sh.frame)[col], row)
     return cell_text(sh.frame.iloc[row, col], cls)
 
 
