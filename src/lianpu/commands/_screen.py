@@ -82,8 +82,11 @@ WORDS = {
 }
 
 #: region codes that the shipped label data does not hold: the rest of the nation of a
-#: two-region table (``lianpu regionalize --two-region``, region ``RoN``)
-_EXTRA_REGIONS = {"RoN": ("本国其他地区", "Rest of the nation")}
+#: two-region table (``lianpu regionalize --two-region``, region ``RoN``); in the China MRIO,
+#: abroad (``ROW``, analysis.regions.mrio.common.ABROAD) and the rest of China against a block
+#: (``RoC``, analysis.regions.mrio.dual_core)
+_EXTRA_REGIONS = {"RoN": ("本国其他地区", "Rest of the nation"), "ROW": ("境外", "abroad"),
+                  "RoC": ("全国其他省份", "rest of China")}
 
 
 def word(key: str, lang: str) -> str:
