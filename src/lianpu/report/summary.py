@@ -112,7 +112,8 @@ def _multipliers(sec, table, sections, lang, *_):
              for i in range(min(TOP, len(sh.frame)))]
     label = head.split(" [")[0]
     sec.paragraphs.append(Markup(tr("sum_multipliers", lang)).format(
-        label=label if lang == "zh" else label[:1].lower() + label[1:],
+        label=label if lang == "zh" or label.startswith("Type") else
+        label[:1].lower() + label[1:],
         items=_join(items, lang)))
     sec.keyfigs.append(_card(tr("kf_multiplier", lang), _value(sh, 0, 2), _unit(head),
                              str(sh.frame.iloc[0, 1]), "#multipliers"))
