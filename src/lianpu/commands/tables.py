@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.table import Table
 
 from ..core.codes import code_str
 from ..safe_text import esc
@@ -28,14 +27,16 @@ def datasets(data_dir: Optional[Path] = DATA_DIR, as_json: bool = JSON, lang: st
             for d in registry.datasets(auxiliary=True)]
     if as_json:
         return emit(rows)
-    tab = Table(title="lianpu datasets 数据集")
-    for c in ("id", "title", "sectors", "cached"):
-        tab.add_column(c)
+    lang = lang_arg(lang)
+    zh = lang == "zh"
+    tab = table("lianpu " + ("数据集" if zh else "datasets"))
+    columns(tab, [("id", "code"), ("名称" if zh else "title", "text"),
+                  ("部门数" if zh else "sectors", "num"), ("已缓存" if zh else "cached", "code")])
     for r in rows:
-        tab.add_row(r["id"], r["title_zh"] if lang == "zh" else r["title_en"],
+        tab.add_row(r["id"], r["title_zh"] if zh else r["title_en"],
                     "—" if r["sectors"] is None else str(r["sectors"]),
                     "✓" if r["cached"] else "—")
-    out.print(tab)
+    show(tab)
 
 
 @app.command()
