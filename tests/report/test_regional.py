@@ -55,6 +55,16 @@ def test_report_with_region_html_offline(mrio, cn_cache, tmp_path):
     import openpyxl
     wb = openpyxl.load_workbook(index.with_name("lianpu-report.xlsx"), read_only=True)
     assert any(n.startswith("省外调入依赖") for n in wb.sheetnames)
+    # the summary's figures are the body's, the chain's import share the one its --region
+    # weak-link lead states (not the MRIO's first region)
+    from .test_summary import figures, section_lead, sheet_cells, summary_html
+    figs = figures(summary_html(html))
+    assert any(src == "electronic_information-weak" for src, _ in figs)
+    for src, value in figs:
+        if src.startswith("sheet-"):
+            assert value in {c for row in sheet_cells(html, src) for c in row}, (src, value)
+        else:
+            assert value in section_lead(html, src), (src, value)
 
 
 def test_cli_report_region_errors(tmp_path, capsys, shared_data):

@@ -87,7 +87,7 @@ def build_report(table, tracks=None, lang: str = "zh", out_dir="report", *,
         from .summary import summary_section
         from .tracks import tracks_section
         sections.insert(2, tracks_section(table, [], lang, children=chains))
-        sections.insert(0, summary_section(table, sections, lang, ids, scenario))
+        sections.insert(0, summary_section(table, sections, lang, ids, scenario, region))
         sheets = assign_sheet_names(sections)
         bar.advance("HTML")
         html = _render_html(table, sections, lang)

@@ -64,13 +64,15 @@ def _card(label, value, unit, note, href) -> dict:
     return {"label": label, "value": value, "unit": unit, "note": note, "href": href}
 
 
-def summary_section(table, sections, lang, track_ids=(), project=None) -> Section:
+def summary_section(table, sections, lang, track_ids=(), project=None,
+                    region=None) -> Section:
     """The summary of ``sections`` (the report's, in order) for ``table`` in ``lang``;
     ``track_ids``: the report's tracks; ``project``: the scenario's demand (None: the example
-    project, :func:`lianpu.analysis.defaults.example_demand`)."""
+    project, :func:`lianpu.analysis.defaults.example_demand`); ``region``: the region the
+    chains were traced in (an MRIO table)."""
     sec = Section("summary", tr("summary", lang), tr("summary_lead", lang))
     for part in (_economy, _multipliers, _keysectors, _weak, _carbon, _project):
-        part(sec, table, sections, lang, track_ids, project)
+        part(sec, table, sections, lang, track_ids, project, region)
     return sec
 
 
@@ -128,7 +130,7 @@ def _keysectors(sec, table, sections, lang, *_):
     sec.paragraphs.append(Markup(tr("sum_key", lang)).format(items=_join(items, lang)))
 
 
-def _weak(sec, table, sections, lang, track_ids, _project):
+def _weak(sec, table, sections, lang, track_ids, _project, region):
     """The first entry of each track's weak-link list, and the chain most dependent on
     imported inputs (the share its weak-link section's lead states)."""
     from ..analysis.tracks.carveout import carved_table
@@ -147,7 +149,7 @@ def _weak(sec, table, sections, lang, track_ids, _project):
                 pct=True)) if lang == "zh" else Markup("{}: {}").format(chain.title, _named(
                     sh.frame.iloc[0, 2], _fig(_value(sh, 0, col), f"sheet-{sh.key}"), lang,
                     pct=True)))
-        share = weak_result(carved_table(table, tid), tid).summary["import_share"]
+        share = weak_result(carved_table(table, tid), tid, region).summary["import_share"]
         if best is None or share > best[0]:
             best = (share, chain.title, anchor(f"{tid}-weak"))
     if items:
@@ -175,7 +177,7 @@ def _carbon(sec, table, sections, lang, *_):
     sec.keyfigs.append(_card(tr("kf_co2", lang), prod, unit, "", "#carbon"))
 
 
-def _project(sec, table, sections, lang, track_ids, project):
+def _project(sec, table, sections, lang, track_ids, project, _region):
     from ..analysis.defaults import example_demand
     from ..analysis.scenarios.impact import INDICATOR_NAMES
     sh = _sheet(sections, "scenario-totals")
