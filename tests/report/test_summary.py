@@ -279,3 +279,24 @@ def test_rows_in_different_units_get_decimals_row_by_row(tmp_path):
     write_workbook([sh], tmp_path / "t.xlsx", {})
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
     assert [ws.cell(row=r, column=3).number_format for r in (2, 3)] == ["#,##0.00", "#,##0"]
+
+
+def test_summary_leaves_out_what_the_report_lacks(shared_data, tmp_path):
+    """An OECD table: no CEADs concordance (no carbon figures) and no compensation row for
+    Type II (the project sentence says no induced effect was computed); no '—' in the text."""
+    from lianpu.data.download import download
+    download(["cn-oecd-2018"], data_dir=tmp_path / "c", from_dir=shared_data, progress=False)
+    t = lianpu.load("cn-oecd-2018", data_dir=tmp_path / "c")
+    index = build_report(t, tracks=["aerospace"], out_dir=tmp_path / "r",
+                         data_dir=tmp_path / "c")
+    html = index.read_text("utf-8")
+    s = summary_html(html)
+    sentences = [text(x) for x in re.findall(r"<li>(.*?)</li>", s, re.S)]
+    assert 5 <= len(sentences) <= 8
+    assert not re.search("(?<!—)—(?!—)", " ".join(sentences))  # no missing-value dash
+    assert any("未计算诱发效应" in x for x in sentences)
+    labels = re.findall(r'<span class="kf-label">(.*?)</span>', s)
+    assert "生产侧排放" not in labels and "示例项目总产出效应" in labels
+    for src, value in figures(s):
+        if src.startswith("sheet-"):
+            assert value in {c for row in sheet_cells(html, src) for c in row}, (src, value)

@@ -192,17 +192,19 @@ def _project(sec, table, sections, lang, track_ids, project, _region):
         return
     col = {str(c): j for j, c in enumerate(f.columns)}
     figs = {k: _fig(_value(sh, out, col[tr(k, lang)]), src)
-            for k in ("direct", "indirect", "induced", "total") if tr(k, lang) in col}
-    if "total" not in figs:
+            for k in ("direct", "indirect", "induced", "total") if tr(k, lang) in col
+            and _value(sh, out, col[tr(k, lang)]) != "—"}
+    if not {"total", "direct", "indirect"} <= set(figs):
         return
     demand = project or example_demand(table, track_ids)
     names = table.label(lang)
     first = names[next(iter(demand))]
     sector = first + (("等" if lang == "zh" else " and others") if len(demand) > 1 else "")
-    parts = {k: figs.get(k, "—") for k in ("direct", "indirect", "induced")}
+    parts = {k: figs[k] for k in ("direct", "indirect", "induced") if k in figs}
     unit = str(f.iloc[out, 1])
     total = col[tr("total", lang)]
-    sec.paragraphs.append(Markup(tr("sum_project", lang)).format(
+    key = "sum_project" if "induced" in parts else "sum_project_i"  # Type I only: said so
+    sec.paragraphs.append(Markup(tr(key, lang)).format(
         sector=sector, total=figs["total"], unit=unit,
         va=_fig(_value(sh, va, total), src) if va is not None else "—", **parts))
     sec.keyfigs.append(_card(tr("kf_project", lang), _value(sh, out, total), unit, sector,
