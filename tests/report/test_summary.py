@@ -174,6 +174,9 @@ def test_workbook_stores_numbers_with_formats(zh153):
     assert rate[1].value == pytest.approx(float(t.value_added_.sum() / t.x.sum()), rel=1e-12)
     n = rows["部门数"][1]
     assert n.data_type == "n" and n.value == t.n
+    meta = {r[0].value: r[1] for r in wb["meta"].iter_rows(min_row=2)}
+    assert meta["sectors"].data_type == "n" and meta["sectors"].value == t.n
+    assert meta["year"].value == t.year and meta["table"].value == t.name
     # a body table: the format carries the decimals the HTML column shows
     name = next(s for s in wb.sheetnames if s.startswith("产出乘数最高的部门"))
     ws = wb[name]

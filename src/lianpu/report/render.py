@@ -182,8 +182,9 @@ def write_workbook(sheets, path: Path, meta: dict) -> None:
                 ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
             _number_formats(ws, frame, sh.formats)
             ws.freeze_panes = "A2"
-        pd.DataFrame({"field": list(meta), "value": [str(v) for v in meta.values()]}).to_excel(
-            xw, sheet_name="meta", index=False)
+        pd.DataFrame({"field": list(meta), "value": [  # numbers (sectors, year) stay numbers
+            v if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+            for v in meta.values()]}, dtype=object).to_excel(xw, sheet_name="meta", index=False)
         neutralise_writer(xw)  # user text like '=HYPERLINK(…)' stays text, never a formula
 
 
