@@ -118,7 +118,22 @@ def _pandas_meta(obj) -> dict:
             **{k: v for k, v in a.items() if k not in ("unit", "basis", "basis_info", "zh", "en")}}
 
 
-class ResultSeries(Result, pd.Series):
+class _PandasResult(Result):
+    """``to_json`` of the pandas results, keeping pandas' signature (``path_or_buf`` first:
+    the JSON is also written there, atomically)."""
+
+    __slots__ = ()
+
+    def to_json(self, path_or_buf=None, *, indent: int | None = 2, **options) -> str:
+        text = dumps(self._payload(), indent=indent)
+        if path_or_buf is not None:
+            from ..atomic import atomic_open
+            with atomic_open(path_or_buf, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        return text
+
+
+class ResultSeries(_PandasResult, pd.Series):
     """A Series result (``multipliers``): pandas in every respect; ``to_json`` is the
     result's (name, unit, basis, notes from ``attrs``, then ``values`` by sector code)."""
 
@@ -137,16 +152,8 @@ class ResultSeries(Result, pd.Series):
         return {"name": None if self.name is None else str(self.name), **meta,
                 "values": [{"sector": code_str(k), "value": jsonable(v)} for k, v in self.items()]}
 
-    def to_json(self, path_or_buf=None, *, indent: int | None = 2, **options) -> str:
-        text = dumps(self._payload(), indent=indent)
-        if path_or_buf is not None:
-            from ..atomic import atomic_open
-            with atomic_open(path_or_buf, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        return text
 
-
-class ResultFrame(Result, pd.DataFrame):
+class ResultFrame(_PandasResult, pd.DataFrame):
     """A DataFrame result (``keysectors``): pandas in every respect; ``to_json`` gives
     unit, basis, notes from ``attrs`` and the rows as records keyed by sector code."""
 
@@ -162,14 +169,6 @@ class ResultFrame(Result, pd.DataFrame):
 
     def _payload(self, **options) -> dict:
         return {**_pandas_meta(self), "rows": frame_records(self)}
-
-    def to_json(self, path_or_buf=None, *, indent: int | None = 2, **options) -> str:
-        text = dumps(self._payload(), indent=indent)
-        if path_or_buf is not None:
-            from ..atomic import atomic_open
-            with atomic_open(path_or_buf, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        return text
 
 
 def as_series(s: pd.Series) -> ResultSeries:
