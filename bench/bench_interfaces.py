@@ -38,11 +38,9 @@ import argparse
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -173,38 +171,9 @@ def bench_importtime(data_dir, src, top: int = 10) -> dict:
 
 # ---------------------------------------------------------------- dashboard
 
-class Server:
-    """uvicorn on a free loopback port in a background thread (as tests/web/conftest.py).
-
-    The socket is made with ``proto=IPPROTO_TCP``: asyncio sets TCP_NODELAY on accepted
-    connections only when the listening socket says so, and ``lianpu serve`` (uvicorn on a
-    host and port) gets it. With a plain ``socket.socket(AF_INET, SOCK_STREAM)`` (proto 0)
-    every keep-alive request after the first waits ~40 ms (Nagle's algorithm against the
-    client's delayed ACK): measured here, 44 ms for /api/health instead of 0.5 ms."""
-
-    def __init__(self, app):
-        import uvicorn
-        self.app = app
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", backlog=512))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
-                                       daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        deadline = time.monotonic() + 30
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("dashboard server did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc):
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
-        self.app.state.store.close()
+def Server(app):
+    from lianpu.web.background import BackgroundServer
+    return BackgroundServer(app)
 
 
 def routes(tid: str = NAT42) -> list[tuple[str, str, str, object]]:
