@@ -14,6 +14,7 @@ registers one exactly as lianpu registers its own (see pyproject.toml).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
 import csv
 import errno
@@ -106,12 +107,11 @@ def stream_encoding(fh, fname: str) -> str:
     return decode_text(raw, fname, partial=partial)[1]
 
 
-def text_encoding(path) -> str:
-    """:func:`stream_encoding` of a file (a FormatError naming it when it cannot be read)."""
-    path = Path(path)
+@contextlib.contextmanager
+def _reading(path: Path):
+    """Turn the OS's refusal to read ``path`` into a FormatError naming the file."""
     try:
-        with open(path, "rb") as fh:
-            return stream_encoding(fh, path.name)
+        yield
     except FileNotFoundError:
         raise FormatError(f"{path.name}: file not found") from None
     except IsADirectoryError:
@@ -119,19 +119,19 @@ def text_encoding(path) -> str:
     except OSError as exc:
         raise FormatError(message(path.name, f"cannot read the file: {exc.strerror or exc}")) \
             from None
+
+
+def text_encoding(path) -> str:
+    """:func:`stream_encoding` of a file (a FormatError naming it when it cannot be read)."""
+    path = Path(path)
+    with _reading(path), open(path, "rb") as fh:
+        return stream_encoding(fh, path.name)
 
 
 def read_bytes(path: Path) -> bytes:
     path = Path(path)
-    try:
+    with _reading(path):
         return path.read_bytes()
-    except FileNotFoundError:
-        raise FormatError(f"{path.name}: file not found") from None
-    except IsADirectoryError:
-        raise FormatError(message(path.name, "is a folder", expected="a table file")) from None
-    except OSError as exc:
-        raise FormatError(message(path.name, f"cannot read the file: {exc.strerror or exc}")) \
-            from None
 
 
 def read_text(path) -> str:
