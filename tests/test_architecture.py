@@ -272,6 +272,9 @@ ON_TOY = {"regions.spillover", "regions.induced", "regions.trade_value_added",
           "gvc.participation", "gvc.position"}
 # public names that are not analyses (they build or read the inputs analyses take)
 NOT_ANALYSES = {
+    "IOTable": "the table class", "Satellite": "the satellite class", "load": "reads a table",
+    "leontief_inverse": "the inverse matrix L itself (a building block, not a question)",
+    "ghosh_inverse": "the inverse matrix G itself (a building block, not a question)",
     "tracks": "the track catalogue chain/weaklinks take",
     "regionalize": "builds a regional IOTable", "gras": "balances a matrix (a method)",
     "employment_satellite": "adds a satellite to a table",
