@@ -24,14 +24,15 @@ import numpy as np
 import pandas as pd
 
 from .core import coefficients as coef
-from .core.codes import code_str
 from .core import leontief as leo
 from .core import roles
 from .core import validation as val
+from .core.codes import code_str
 from .core.errors import ArgumentError, TableError, message
 from .core.units import Unit
 from .table_labels import (_BAD_TEXT, _check_label_text, _label_frame, _last,  # noqa: F401
                            _role_list, _with_roles)
+from .table_satellite import Satellite
 from .table_views import domestic_split, local_split
 
 __all__ = ["IOTable", "Satellite", "NEGATIVE_OK_FD", "NEGATIVE_OK_VA", "A_FIELDS"]
@@ -55,21 +56,6 @@ _MEMO = "_lianpu_cache"
 _CARRY = "_lianpu_carry"
 #: A-derived entries handed by :meth:`IOTable.evolve` to the table it is building
 _INHERIT: contextvars.ContextVar = contextvars.ContextVar("lianpu_inherit", default=None)
-
-
-@dataclass(frozen=True)
-class Satellite:
-    """An environmental or social extension row: amount per sector (n,), in ``unit``.
-
-    ``final_demand`` optionally holds direct emissions of final-demand categories (k,), e.g.
-    household fuel combustion, kept separate from production."""
-
-    name: str
-    values: np.ndarray
-    unit: str
-    name_zh: str = ""
-    name_en: str = ""
-    final_demand: np.ndarray | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -556,7 +542,7 @@ class IOTable:
     def from_pymrio(cls, io, **kw) -> "IOTable":
         """A table from a pymrio ``IOSystem``; see :mod:`lianpu.readers.pymrio_io`."""
         from .readers.pymrio_io import from_pymrio
-        return from_pymrio(io, **kw)
+        return from_pymrio(io, table_class=cls, **kw)
 
     def to_pymrio(self, **kw):
         """This table as a pymrio ``IOSystem``; see :mod:`lianpu.readers.pymrio_io`."""
@@ -565,7 +551,7 @@ class IOTable:
 
     def save(self, path) -> None:
         """Native lossless format (Parquet + JSON metadata); see :mod:`lianpu.readers.native`."""
-        from .readers.native import save
+        from .readers.native_write import save
         save(self, path)
 
     def __repr__(self) -> str:
@@ -576,5 +562,5 @@ class IOTable:
     def aggregate_regions(self, groups, *, rest: str | None = None) -> "IOTable":
         """Regions merged into groups, the model kept consistent
         (:func:`lianpu.analysis.regions.mrio.build.aggregate_regions`)."""
-        from .analysis.regions.mrio.build import aggregate_regions
+        from .analysis.regions.mrio.groups import aggregate_regions
         return aggregate_regions(self, groups, rest=rest)

@@ -79,6 +79,18 @@ _AUX_READERS = {
 }
 
 
+#: datasets that an analysis builds from other datasets, by format: the builder is named here
+#: (module, function) and imported on first use, like the lazy public names of ``lianpu`` —
+#: the data layer lists what builds them but does not depend on the analyses
+BUILT = {"cn-mrio": ("lianpu.analysis.regions.mrio.build", "build_china_mrio")}
+
+
+def _builder(fmt: str):
+    import importlib
+    module, name = BUILT[fmt]
+    return getattr(importlib.import_module(module), name)
+
+
 @dataclass(frozen=True)
 class Dataset:
     """One table in the registry.
@@ -383,9 +395,8 @@ def load_dataset(id: str, data_dir=None, **kwargs):
     auxiliary (non-IO) dataset is a DatasetError naming the module that reads it.
     """
     ds = get(id)
-    if ds.format == "cn-mrio":  # built from the cached provincial tables (and cached) on first use
-        from ..analysis.regions.mrio.build import build_china_mrio
-        return build_china_mrio(ds.year, data_dir=data_dir, **kwargs)
+    if ds.format in BUILT:  # built from other cached datasets (and cached) on first use
+        return _builder(ds.format)(ds.year, data_dir=data_dir, **kwargs)
     if ds.format not in IO_FORMATS + BIG_FORMATS:
         raise DatasetError(f"dataset {ds.id!r} is not an IO table (format {ds.format!r}: "
                            f"{_AUX_READERS[ds.format]})")

@@ -109,7 +109,7 @@ def satellites_from(satellites, codes, table: str, units=None) -> dict:
     label (pymrio's (stressor, compartment)) becomes the key ``"stressor/compartment"``.
     ``units``: pymrio's unit frame (index = stressors, column ``unit``), a mapping, one unit for
     all, or nothing (then ``F.attrs["units"]``, else ``""``)."""
-    from ..table import Satellite
+    from ..table_satellite import Satellite
     if satellites is None:
         return {}
     keys = [code_str(c) for c in codes]

@@ -53,11 +53,13 @@ def _unit_of(unit_frame, label, default=""):
     return str(unit_frame.loc[label].iloc[0])
 
 
-def from_pymrio(io, *, name: str | None = None, rtol: float = 1e-4, roles=None):
+def from_pymrio(io, *, table_class, name: str | None = None, rtol: float = 1e-4, roles=None):
     """An :class:`~lianpu.IOTable` from a pymrio ``IOSystem`` (Z and Y needed; x, extensions
     and units used when present). ``roles``: as in :meth:`IOTable.from_frames`, keyed by the
-    category name (the last level of Y's columns)."""
-    from ..table import IOTable, Satellite, _label_frame
+    category name (the last level of Y's columns); ``table_class``: the class to build
+    (:meth:`IOTable.from_pymrio` passes itself)."""
+    from ..table_labels import _label_frame
+    from ..table_satellite import Satellite
     from .frames import split_roles
     Z, Y = _frame(io, "Z"), _frame(io, "Y")
     tname = name or str(getattr(io, "name", None) or "pymrio")
@@ -120,7 +122,7 @@ def from_pymrio(io, *, name: str | None = None, rtol: float = 1e-4, roles=None):
     meta = getattr(io, "meta", None)
     desc = str(getattr(meta, "description", "") or "") if meta is not None else ""
     year = getattr(io, "year", None)
-    return IOTable(
+    return table_class(
         Zv, Y.to_numpy(float), V, x,
         sectors=_label_frame(idx),
         final_demand_labels=_label_frame(fd, index_name="category", role=fd_roles),

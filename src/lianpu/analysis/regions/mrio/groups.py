@@ -82,7 +82,7 @@ def aggregate_regions(table, groups, *, rest: str | None = None):
     totals are kept exactly. Regions in no group keep their own block, or are merged into
     one group named ``rest`` when given (e.g. ``rest="RoC"``: the rest of China)."""
     from ..spillover import require_mrio
-    from ....table import IOTable, _label_frame
+    from ....table_labels import _label_frame
     require_mrio(table)
     g = region_groups(groups)
     owner, info = {}, {}
@@ -142,7 +142,7 @@ def aggregate_regions(table, groups, *, rest: str | None = None):
     fen = [f"{rname(r, 'en')}: {cen[c]}" if r != FOREIGN else str(fl.loc[(r, c), "name_en"])
            for r, c in fcols]
     sats = {}
-    from ....table import Satellite
+    from ....table_satellite import Satellite
     for k_, s in table.satellites.items():
         sats[k_] = Satellite(s.name, Gr @ s.values, s.unit, s.name_zh, s.name_en,
                              None if s.final_demand is None else s.final_demand @ Gc)
@@ -150,7 +150,7 @@ def aggregate_regions(table, groups, *, rest: str | None = None):
     members = {c: [r for r in table.regions if owner.get(r) == c] for c in info}
     note = ("regions aggregated: " + "; ".join(f"{c} {info[c]['name_zh']} = {'+'.join(m)}"
                                                for c, m in members.items()))
-    return IOTable(
+    return type(table)(
         agg(table.Z_), aggY(table.Y_), table.V_ @ Gr.T, Gr @ table.x_,
         sectors=_label_frame(idx, zh, en),
         final_demand_labels=_label_frame(pd.MultiIndex.from_tuples(fcols, names=list(fdi.names)),
