@@ -202,3 +202,34 @@ def test_user_argument_errors_are_argument_errors(mb, toy):
         lianpu.montecarlo(mb, [1, 1], draws=2, sigma=-1, scheduler="serial")
     with pytest.raises(ArgumentError, match="argument 'scheduler'"):
         lianpu.montecarlo(mb, [1, 1], draws=2, scheduler="nope")
+
+
+# ------------------------------------------------------------------ issue 14: demand shapes, finite results
+def test_a_mapping_demand_is_the_array_demand(mb):
+    """{sector: amount} is read like the positional array. Miller & Blair Table 2.3:
+    A = [[.15, .25], [.2, .05]], det(I − A) = 0.7575, so L·(100, 0)' = (95, 20)/0.7575."""
+    r = lianpu.impact(mb, {"1": 100.0}, type="I")
+    assert r.type1[:, 0] == pytest.approx([95 / 0.7575, 20 / 0.7575], rel=1e-12)
+    a = r.to_dict()
+    b = lianpu.impact(mb, [100.0, 0.0], type="I").to_dict()
+    assert a["totals"] == b["totals"]
+    frame = lianpu.impact(mb, {"1": 100.0}, type="I").to_frame()
+    assert frame.select_dtypes("number").to_numpy().sum() == pytest.approx(
+        lianpu.impact(mb, [100.0, 0.0], type="I").to_frame().select_dtypes("number")
+        .to_numpy().sum())
+
+
+def test_a_demand_that_is_no_set_of_amounts_is_an_argument_error(mb):
+    with pytest.raises(ArgumentError, match=r"mb23: argument 'demand': demand is not a set of "
+                                            r"amounts \(found object"):
+        lianpu.impact(mb, object())
+
+
+def test_a_non_finite_effect_is_an_error_not_a_result(mb, monkeypatch):
+    """Finite, in-range demand whose effect overflows must not come back as inf/NaN numbers
+    (issue 14: non-finite results are errors). The overflow is forced in the solve."""
+    from lianpu.analysis.scenarios import impact as imp
+    monkeypatch.setattr(imp.leo, "leontief_solve", lambda factor, f: np.full(f.shape, np.inf))
+    with pytest.raises(ArgumentError, match=r"the Type I output effect of this demand is not a "
+                                            r"finite number"):
+        lianpu.impact(mb, [100.0, 0.0], type="I")

@@ -344,6 +344,8 @@ def as_demand(table, demand, *, local_share=None, allow_negative: bool = False) 
         d = SectorLookup(table).demand(demand, allow_negative=allow_negative)
         return as_demand(table, d, local_share=local_share)
     n = table.n
+    if isinstance(demand, Mapping):  # {sector: amount}; (region, sector) keys on an MRIO
+        demand = pd.Series({k: v for k, v in demand.items()}, dtype=float, name="demand")
     if isinstance(demand, (pd.Series, pd.DataFrame)):
         frame = demand.to_frame(demand.name or "demand") if isinstance(demand, pd.Series) else demand
         look = SectorLookup(table)
@@ -357,7 +359,14 @@ def as_demand(table, demand, *, local_share=None, allow_negative: bool = False) 
         scen = tuple(str(c) for c in frame.columns)
     else:
         # a copy (results freeze their arrays), in LAPACK's column order: no copy in the solve
-        amount = np.array(demand, dtype=float, order="F", ndmin=1)
+        try:
+            amount = np.array(demand, dtype=float, order="F", ndmin=1)
+        except (TypeError, ValueError):
+            raise ArgumentError(message(table.name, "demand is not a set of amounts",
+                                        argument="demand", found=type(demand).__name__,
+                                        expected="an array by sector, a Series or mapping "
+                                                 "{sector: amount}, rows of {sector, amount, "
+                                                 "unit}, a Demand or a demand file")) from None
         if amount.ndim == 1:
             amount = amount[:, None]
         if amount.ndim != 2 or amount.shape[0] != n:

@@ -281,6 +281,12 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
     if table.imports == "competitive":
         notes.append("competitive-import table: imported inputs are not leakages here, so effects "
                      "include import content; use basis 'domestic' (the default) to exclude it")
+    for what, arr in (("Type I output", x1), ("Type II output", x2)):
+        if arr is not None and not np.isfinite(arr).all():   # finite demand, overflowing effect
+            raise ArgumentError(message(
+                table.name, f"the {what} effect of this demand is not a finite number",
+                argument="demand", found=f"largest amount {np.abs(f).max():.6g} {table.unit}",
+                expected="amounts small enough that their effects fit a float (|x| < 1.8e308)"))
     inten, units, names = indicator_intensities(table)
     for arr in [f, x1, d.amount] + ([x2] if x2 is not None else []):
         arr.setflags(write=False)
