@@ -184,5 +184,12 @@ def notes(lines, lang: str, style: str = "dim") -> None:
                       soft_wrap=False)
 
 
-__all__ = ["WORDS", "columns", "money", "notes", "pick", "region_name", "show", "table",
+def notes_of(result, lang: str) -> list:
+    """A result's caveats in ``lang``: its ``notes_zh`` under ``zh`` where it has them (the same
+    notes, in the same order), else its ``notes``."""
+    zh = getattr(result, "notes_zh", ()) if lang == "zh" else ()
+    return list(zh) if zh else list(result.notes)
+
+
+__all__ = ["WORDS", "columns", "money", "notes", "notes_of", "pick", "region_name", "show", "table",
            "unit_line", "unit_text", "word"]

@@ -15,8 +15,8 @@ from ..core.errors import LianpuError
 from ..core.units import Unit, fmt_num
 from ..safe_text import esc
 from ._app import app
-from ._screen import (WORDS, columns, money, notes, pick, region_name, show, table, unit_line,
-                      unit_text, word)
+from ._screen import (WORDS, columns, money, notes, notes_of, pick, region_name, show, table,
+                      unit_line, unit_text, word)
 from ._shared import DATA_DIR, FMT, JSON, LANG, UserError, at_least, emit, lang_arg, load, out
 
 
@@ -103,7 +103,7 @@ def footprint(source: str = typer.Argument(..., help="Dataset id or table file (
         for n in r.frame["note_zh" if zh else "note_en"]:
             if n:
                 out.print(f"[yellow]{'说明：' if zh else 'note: '}{esc(n)}[/]", markup=True)
-    for n in r.notes:
+    for n in notes_of(r, "zh" if zh else "en"):  # notes_zh under --lang zh
         out.print(f"[dim]{'说明：' if zh else 'note: '}{esc(n)}[/]", markup=True)
 
 

@@ -105,7 +105,8 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
     if r.closure:  # Type II: which households were closed
         out.print(("居民收口：" if lang == "zh" else "closure: ")
                   + r.closure[f"text_{lang}"], soft_wrap=True, markup=False)
-    _notes(r.notes)
+    from ._screen import notes, notes_of
+    notes(notes_of(r, lang), lang)  # every caveat of the JSON, in the screen's language
 
 
 def _montecarlo_screen(r, t, draws, sigma, lang):

@@ -41,6 +41,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles as R
 from ...core.errors import ArgumentError, TableError, message
+from ...satellites.attach import notes_zh as table_notes_zh
 from ...satellites.co2.satellite import CO2_EN, CO2_ZH, co2_satellite, match_year  # noqa: F401
 from .._result import Result
 from ..basis import resolve_basis
@@ -123,6 +124,8 @@ class Footprint(Result):
     multipliers: pd.DataFrame
     notes: tuple = field(default=())
     basis: str = BASIS
+    #: ``notes`` in Chinese, same order and facts (a note with no Chinese stays as written)
+    notes_zh: tuple = field(default=())
 
     def to_frame(self) -> pd.DataFrame:
         return self.frame.copy()
@@ -134,7 +137,7 @@ class Footprint(Result):
                 "totals": self.totals,
                 "totals_labels": {k: {"zh": TOTAL_NAMES[k][0], "en": TOTAL_NAMES[k][1]}
                                   for k in self.totals if k in TOTAL_NAMES},
-                "rows": rows, "notes": list(self.notes)}
+                "rows": rows, "notes": list(self.notes), "notes_zh": list(self.notes_zh)}
 
 
 def domestic_view(table):
@@ -264,10 +267,9 @@ def footprint(table, satellite: str = "co2", by: str = "category", *, data_dir=N
     if by not in BY:  # the template's place, with the text the tests pin
         raise ArgumentError(message(None, f"found {by!r}, expected one of {list(BY)}",
                                     argument="by"))
-    notes = list(table.notes)
     if satellite not in table.satellites and satellite == "co2":
         table = co2_satellite(table, data_dir=data_dir)
-        notes = list(table.notes)
+    notes, zh = list(table.notes), list(table_notes_zh(table.notes))
     a = accounts(table, satellite)
     fd, hh, Yd, Ym, md, mf, g = a["fd"], a["hh"], a["Yd"], a["Ym"], a["md"], a["mf"], a["g"]
     out = leaving(a["roles"])
@@ -285,14 +287,22 @@ def footprint(table, satellite: str = "co2", by: str = "category", *, data_dir=N
                  "intensities and input structure ('emissions avoided by importing'), not with "
                  "their producers' intensities; it is not an MRIO consumption-based account "
                  "(MRIO studies put China's net transfer several times higher than the DTA's)")
+    zh.append("消费侧为国内技术假设（DTA）下的碳足迹：进口品按本国排放强度和投入结构计算（“进口避免的"
+              "排放”），而非其生产者的排放强度；这不是多区域投入产出表（MRIO）的消费侧排放核算"
+              "（MRIO研究得到的中国净转移排放是DTA结果的数倍）")
+    leave = ", ".join(c for c, o in zip(fd, out) if o)
     notes.append("exports: final-use columns whose role leaves the economy (export, "
-                 "purchases by non-residents, outflows); "
-                 + ", ".join(c for c, o in zip(fd, out) if o))
+                 "purchases by non-residents, outflows); " + leave)
+    zh.append("出口：流出本经济体的最终使用列（出口、非居民境内购买、省外流出）：" + leave)
     if table.imports == "competitive":
         notes.append("competitive table split into domestic and imported use by import "
                      "proportionality; the statistical discrepancy (ERR) counts as domestic "
                      "final use")
-        notes.extend(n for n in a["td"].notes[-1:] if "re-exports" in n)
+        zh.append("竞争型投入产出表按进口比例假设拆分为国内使用和进口使用；统计误差（ERR）计为国内"
+                  "最终使用")
+        reex = [n for n in a["td"].notes[-1:] if "re-exports" in n]
+        notes.extend(reex)
+        zh.extend(table_notes_zh(reex))
     if by == "category":
         labels = a["td"].final_demand_labels
         frame = pd.DataFrame({
@@ -308,10 +318,16 @@ def footprint(table, satellite: str = "co2", by: str = "category", *, data_dir=N
             frame, skipped = _by_track(table, frame, tracks, unit)
             if skipped:
                 notes.append("tracks without codes for this table: " + ", ".join(skipped))
+                zh.append("在本表中没有对应部门代码的产业链：" + ", ".join(skipped))
             notes.append("tracks may share sectors, so track rows do not add up to the totals")
-            notes.extend(n for n in frame["note_en"] if n)
+            zh.append("不同产业链可能共用部门，各产业链行相加不等于合计")
+            for en_, zh_ in zip(frame["note_en"], frame["note_zh"]):
+                if en_:
+                    notes.append(en_)
+                    zh.append(zh_ or en_)
     return Footprint(table=table.name, year=table.year, satellite=satellite, unit=unit, by=by,
-                     frame=frame, totals=totals, multipliers=mult, notes=tuple(notes))
+                     frame=frame, totals=totals, multipliers=mult, notes=tuple(notes),
+                     notes_zh=tuple(zh))
 
 
 def _components(a) -> dict[str, np.ndarray]:

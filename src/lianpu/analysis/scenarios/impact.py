@@ -41,6 +41,7 @@ import pandas as pd
 from ...core import coefficients as coef
 from ...core import leontief as leo
 from ...core.errors import ArgumentError, check_choice, message
+from ...satellites.attach import notes_zh as table_notes_zh
 from .._result import Result, readonly
 from .demand import Demand, as_demand, read_demand  # noqa: F401  (read_demand re-exported)
 from ..households import closure
@@ -76,6 +77,8 @@ class ImpactResult(Result):
     year: int | None = None
     unit: str = ""
     notes: tuple = ()
+    #: ``notes`` in Chinese, same order and facts (a note with no Chinese stays as written)
+    notes_zh: tuple = ()
     demand_gross: np.ndarray | None = field(default=None, repr=False)
     indicator_names: Mapping[str, tuple] = field(default_factory=dict, repr=False)
     basis: Mapping[str, str] = field(default_factory=dict)
@@ -167,7 +170,8 @@ class ImpactResult(Result):
             "totals": [{"indicator": i, "scenario": s, **{e: float(r[e]) for e in self.effects}}
                        for (i, s), r in tot.iterrows()],
             "by_sector": self.to_frame().drop(columns="unit").to_dict(orient="records"),
-            "notes": list(self.notes), "basis": dict(self.basis),
+            "notes": list(self.notes), "notes_zh": list(self.notes_zh),
+            "basis": dict(self.basis),
             "closure": dict(self.closure) or None,
         }
 
@@ -261,12 +265,15 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
     f = d.local
     n, k = f.shape
     notes = list(d.notes)
+    zh = list(table_notes_zh(d.notes))
     if mode == "gross":
         x1 = leo.leontief_solve(table.factor, f)
     else:
         x1 = net_solve(table.A_, f)
         notes.append("net (contribution) mode: the demand entries are the analysed industries' "
                      "gross output, held fixed; their sales to each other are not counted again")
+        zh.append("净效应（产业贡献）口径：需求项为所分析产业的总产出，视为给定；这些产业之间的相互"
+                  "销售不再重复计算")
     x2, cl = None, None
     if type == "II":
         fbar = np.vstack([f, np.zeros((1, k))])
@@ -276,11 +283,15 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
         else:
             x2 = net_solve(leo.close_households(table.A_, cl.hr, cl.hc), fbar, n)[:n]
         notes.append(f"Type II: labour income row {table.compensation_row}; {cl.text_en}")
+        zh.append(f"II型（居民内生）：劳动者报酬行{table.compensation_row}；{cl.text_zh}")
         if cl.warning_en:
             notes.append(cl.warning_en)
+            zh.append(cl.warning_zh or cl.warning_en)
     if table.imports == "competitive":
         notes.append("competitive-import table: imported inputs are not leakages here, so effects "
                      "include import content; use basis 'domestic' (the default) to exclude it")
+        zh.append("竞争型投入产出表：进口中间投入在此不作为漏出，效应含进口部分；用国内口径"
+                  "（basis 'domestic'，默认）可将其剔除")
     for what, arr in (("Type I output", x1), ("Type II output", x2)):
         if arr is not None and not np.isfinite(arr).all():   # finite demand, overflowing effect
             raise ArgumentError(message(
@@ -294,5 +305,6 @@ def impact(table, demand, type: str = "II", *, mode: str = "gross", local_share=
                         scenarios=d.scenarios, direct=f, type1=x1, type2=x2, intensities=inten,
                         units=units, type=type, mode=mode, table=table.name, year=table.year,
                         unit=table.unit, notes=tuple(notes) + tuple(table.notes),
+                        notes_zh=tuple(zh) + table_notes_zh(table.notes),
                         demand_gross=d.amount, indicator_names=names, basis=bs.to_dict(),
                         closure=cl.to_dict() if cl is not None else {})
