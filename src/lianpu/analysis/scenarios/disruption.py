@@ -104,7 +104,7 @@ from ...core.errors import ArgumentError, ConvergenceError, TableError, message
 from .._common import cached
 from .._result import code_str
 from .demand import SectorLookup
-from .shockbase import ShockResult
+from .shockbase import ShockResult, checked
 from .shockbase import labels as _labels
 
 TOL = 1e-7          # in shares of baseline output
@@ -414,9 +414,10 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
     if q_all.any():
         params["capacity"] = {code_str(table.index[i]): float(q_all[i])
                               for i in np.flatnonzero(q_all)}
-    return ShockResult(model, table.index, _labels(table), cols, units, totals=totals,
-                       table=table.name, year=table.year, unit=table.unit, notes=tuple(notes) + ("basis: " + bs.note_en,),
-                       params=params, basis=bs.to_dict())
+    return checked(ShockResult(model, table.index, _labels(table), cols, units, totals=totals,
+                               table=table.name, year=table.year, unit=table.unit,
+                               notes=tuple(notes) + ("basis: " + bs.note_en,),
+                               params=params, basis=bs.to_dict()), x0)
 
 
 def binding_summary(result, top: int = 10) -> list[tuple[str, int, float]]:

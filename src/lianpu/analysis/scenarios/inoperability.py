@@ -37,7 +37,7 @@ import pandas as pd
 from ...core import coefficients as coef
 from ...core.errors import ArgumentError, TableError, check_range, message
 from .._result import Result, frame_records, readonly
-from .shockbase import ShockResult, by_sector
+from .shockbase import ShockResult, by_sector, check_finite, checked
 from .shockbase import labels as _labels
 
 DAYS_PER_YEAR = 365
@@ -73,11 +73,11 @@ def inoperability(table, demand_loss=None, *, c_star=None, basis: str = "auto") 
     cols = {"c_star": c, "inoperability": q, "economic_loss": loss}
     units = {"c_star": "share of output", "inoperability": "share of output",
              "economic_loss": table.unit}
-    return ShockResult("inoperability", table.index, _labels(table), cols, units,
-                       totals={"economic_loss": float(loss.sum())}, table=table.name,
-                       year=table.year, unit=table.unit,
-                       notes=("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes 2004)",
-                              "basis: " + bs.note_en), basis=bs.to_dict())
+    return checked(ShockResult(
+        "inoperability", table.index, _labels(table), cols, units,
+        totals={"economic_loss": float(loss.sum())}, table=table.name, year=table.year,
+        unit=table.unit, notes=("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes "
+                                "2004)", "basis: " + bs.note_en), basis=bs.to_dict()), table.x_)
 
 
 def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto") -> ShockResult:
@@ -109,14 +109,15 @@ def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto
     units = {"shock": "share of output", "demand_inoperability": "share of output",
              "supply_inoperability": "share of output", "demand_loss": table.unit,
              "supply_loss": table.unit, "binding": ""}
-    return ShockResult("inoperability_compare", table.index, _labels(table), cols, units,
-                       totals={"demand_loss": float((table.x_ * q_d).sum()),
-                               "supply_loss": float(r.columns["output_loss"].sum())},
-                       table=table.name, year=table.year, unit=table.unit,
-                       notes=("demand side: static IIM (Santos & Haimes 2004), the shock as lost "
-                              "final demand; supply side: maximum feasible production after the "
-                              "capacity loss (lianpu.shock.capacity_cut)",) + tuple(r.notes),
-                       params={"capacity": hit, "critical": critical}, basis=bs.to_dict())
+    return checked(ShockResult(
+        "inoperability_compare", table.index, _labels(table), cols, units,
+        totals={"demand_loss": float((table.x_ * q_d).sum()),
+                "supply_loss": float(r.columns["output_loss"].sum())},
+        table=table.name, year=table.year, unit=table.unit,
+        notes=("demand side: static IIM (Santos & Haimes 2004), the shock as lost final demand; "
+               "supply side: maximum feasible production after the capacity loss "
+               "(lianpu.shock.capacity_cut)",) + tuple(r.notes),
+        params={"capacity": hit, "critical": critical}, basis=bs.to_dict()), table.x_)
 
 
 def resilience(table, recovery_days, target: float = 0.01) -> np.ndarray:
@@ -236,7 +237,12 @@ def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None,
     notes = ["dynamic IIM (Lian & Haimes 2006), daily output = x/365"]
     if clipped:
         notes.append("inoperability was clipped to [0, 1] on some days")
-    return RecoveryResult(table.index, _labels(table), path, x, K, table=table.name,
-                          year=table.year, unit=table.unit, notes=tuple(notes),
-                          params={"days": days, "target": target, "steps_per_day": steps_per_day},
-                          basis=bs.to_dict())
+    r = RecoveryResult(table.index, _labels(table), path, x, K, table=table.name,
+                       year=table.year, unit=table.unit, notes=tuple(notes),
+                       params={"days": days, "target": target, "steps_per_day": steps_per_day},
+                       basis=bs.to_dict())
+    loss = r.loss()
+    check_finite("dynamic_inoperability", table.name, table.index,
+                 {"inoperability": (path.T, "share of output"), "loss": (loss, table.unit),
+                  "resilience_k": (K, "per day")}, base=x, totals={"total_loss": loss.sum()})
+    return r

@@ -32,6 +32,7 @@ from ...core.errors import ArgumentError, check_range
 from .._result import Result
 from .demand import Demand, as_demand
 from .impact import ImpactResult, impact
+from .shockbase import check_finite
 from ..multipliers import household_closure
 
 
@@ -246,11 +247,15 @@ def montecarlo(table, demand, draws: int = 1000, *, sigma: float = 0.1,
     if x2 is not None:
         outs["induced"] = x2 - x1
     vals = np.empty((draws, len(point.indicators), len(point.effects)) + f.shape)
+    per_sector, totals = {}, {}
     for a, ind in enumerate(point.indicators):
         s = satd[:, sats.index(ind)] if ind in sats else np.broadcast_to(
             point.intensities[ind], (draws, table.n))
         for b, eff in enumerate(point.effects):
             vals[:, a, b] = s[:, :, None] * outs[eff]
+            per_sector[f"{ind} {eff}"] = (np.moveaxis(vals[:, a, b], 1, 0), point.units[ind])
+            totals[f"{ind} {eff}"] = vals[:, a, b].sum(axis=1)
+    check_finite("montecarlo", table.name, table.index, per_sector, totals=totals)  # every draw
     bands = np.percentile(vals, percentiles, axis=0)
     notes = (f"Monte Carlo: {draws} draws, A and satellite intensities × log-normal factors "
              f"(σ = {sigma:g}, {sigma_satellites:g}; mean 1), seed {seed}",)

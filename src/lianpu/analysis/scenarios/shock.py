@@ -22,7 +22,7 @@ from ...core import leontief as leo
 from ...core.errors import ArgumentError, TableError, message
 from .._result import code_str
 from .demand import SectorLookup
-from .shockbase import ShockResult, by_sector, mixed_solve
+from .shockbase import ShockResult, by_sector, checked, mixed_solve
 from .shockbase import labels as _labels
 
 OOSTERHAVEN = ("Ghosh model: a quantity indicator of forward dependence only — it assumes output "
@@ -57,6 +57,10 @@ def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
             raise ArgumentError(f"argument 'fixed': sector {key!r} is given twice")
         J.append(i)
         xJ.append(float(v))
+        if not np.isfinite(xJ[-1]):
+            raise ArgumentError(message(table.name, "not a finite number", argument="fixed",
+                                        row=code_str(table.index[i]), found=repr(xJ[-1]),
+                                        expected="a finite gross output"))
     order = np.argsort(J)
     J, xJ = [J[i] for i in order], np.asarray(xJ)[order]
     x0 = table.x_
@@ -68,16 +72,15 @@ def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
     va = table.value_added_ * np.divide(1.0, x0, out=np.zeros(table.n), where=x0 > 0)
     cols = {"baseline_output": x0, "output": x, "output_change": x - x0, "final_demand": f_used,
             "value_added_change": va * (x - x0)}
-    return ShockResult("mixed", table.index, _labels(table), cols,
-                       {k: table.unit for k in cols},
-                       totals={"output_change": float((x - x0).sum()),
-                               "value_added_change": float((va * (x - x0)).sum())},
-                       table=table.name, year=table.year, unit=table.unit,
-                       notes=("mixed exogenous/endogenous model (Miller & Blair 2009, ch. 13): "
-                              "fixed sectors' final demand is what remains after intermediate use",),
-                       params={"fixed": {code_str(table.index[j]): float(v)
-                                         for j, v in zip(J, xJ)}},
-                       basis=bs.to_dict())
+    return checked(ShockResult(
+        "mixed", table.index, _labels(table), cols, {k: table.unit for k in cols},
+        totals={"output_change": float((x - x0).sum()),
+                "value_added_change": float((va * (x - x0)).sum())},
+        table=table.name, year=table.year, unit=table.unit,
+        notes=("mixed exogenous/endogenous model (Miller & Blair 2009, ch. 13): fixed sectors' "
+               "final demand is what remains after intermediate use",),
+        params={"fixed": {code_str(table.index[j]): float(v) for j, v in zip(J, xJ)}},
+        basis=bs.to_dict()), x0)
 
 
 def ghosh(table, supply_change, *, basis: str = "auto") -> ShockResult:
@@ -96,10 +99,10 @@ def ghosh(table, supply_change, *, basis: str = "auto") -> ShockResult:
                                                  where=table.x_ > 0)}
     units = {"primary_input_change": table.unit, "output_change": table.unit,
              "output_change_pct": "% of gross output"}
-    return ShockResult("ghosh", table.index, _labels(table), cols, units,
-                       totals={"output_change": float(dx.sum())}, table=table.name,
-                       year=table.year, unit=table.unit, notes=(OOSTERHAVEN,),
-                       basis=bs.to_dict())
+    return checked(ShockResult("ghosh", table.index, _labels(table), cols, units,
+                               totals={"output_change": float(dx.sum())}, table=table.name,
+                               year=table.year, unit=table.unit, notes=(OOSTERHAVEN,),
+                               basis=bs.to_dict()), table.x_)
 
 
 from .disruption import capacity_cut, disruption, import_cut  # noqa: E402  (uses the pieces above)

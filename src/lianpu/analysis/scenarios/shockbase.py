@@ -1,5 +1,6 @@
-"""Shared pieces of the shock models: the per-sector result object, sector look-up and the
-partitioned (mixed exogenous/endogenous) Leontief solve."""
+"""Shared pieces of the shock models: the per-sector result object, sector look-up, the
+partitioned (mixed exogenous/endogenous) Leontief solve and the one finiteness rule for their
+results (:func:`check_finite`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -9,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ...core import leontief as leo
+from ...core.codes import code_str
 from ...core.errors import ArgumentError, TableError, message
 from .._result import Result, frame_records, jsonable, readonly
 from .demand import SectorLookup
@@ -78,12 +80,75 @@ def by_sector(table, values, what: str) -> np.ndarray:
                 raise TableError(message(table.name, f"unknown sector {key!r}", argument=what,
                                          expected=look.expected()))
             out[i] += float(v)
-        return out
-    arr = np.asarray(values, dtype=float)
-    if arr.shape != (table.n,):
-        raise ArgumentError(message(None, "wrong shape", argument=what, found=arr.shape,
-                                    expected=f"({table.n},) or a mapping sector → value"))
-    return arr.copy()
+    else:
+        out = np.array(values, dtype=float)
+        if out.shape != (table.n,):
+            raise ArgumentError(message(None, "wrong shape", argument=what, found=out.shape,
+                                        expected=f"({table.n},) or a mapping sector → value"))
+    bad = np.flatnonzero(~np.isfinite(out))
+    if bad.size:
+        raise ArgumentError(message(table.name, "not a finite number",
+                                    row=code_str(table.index[bad[0]]), argument=what,
+                                    found=repr(float(out[bad[0]])), expected="a finite number"))
+    return out
+
+
+#: units of the ratio columns (shares of output, percentages). Every other numeric column is a
+#: level — an output, a loss, value added, final use, in the table unit — or a rate per day.
+RATIO_UNITS = ("%", "share")
+
+
+def is_level(unit) -> bool:
+    """Whether a column in ``unit`` is a level (must be finite) rather than a ratio."""
+    return not str(unit).startswith(RATIO_UNITS)
+
+
+def check_finite(model: str, table: str, index, columns, *, base=None, totals=None) -> None:
+    """The one finiteness rule of the shock models' results (issue 14: non-finite results
+    are errors, never numbers shown to a user).
+
+    ``columns``: name → (values with one row per sector, (n,) or (n, …), unit). A level
+    (:func:`is_level`) must be finite everywhere. A ratio (unit starting with '%' or 'share')
+    must be finite too, except NaN in a sector whose ``base`` (the baseline output) is 0,
+    where the ratio is undefined; the models write 0 there today, so NaN is tolerated, never
+    ±inf. Labels (non-float columns such as ``binding``) are not numbers and are skipped.
+    ``totals``: name → number or array (sums over sectors), all finite.
+
+    Raises :class:`ArgumentError` naming the table, the first sector, the column and the model:
+    finite inputs can still overflow a float (2 × 1e308 of demand).
+    """
+    expected = "inputs small enough that every result fits a float (|x| < 1.8e308)"
+    zero = None if base is None else np.asarray(base) == 0
+    for name, (values, unit) in columns.items():
+        a = np.asarray(values)
+        if a.dtype.kind not in "fc":              # labels, counts: always finite
+            continue
+        a = a.reshape(len(index), -1)
+        bad = ~np.isfinite(a)
+        if zero is not None and not is_level(unit):
+            bad &= ~(np.isnan(a) & zero[:, None])
+        rows = np.flatnonzero(bad.any(axis=1))
+        if rows.size:
+            i = rows[0]
+            raise ArgumentError(message(
+                table, f"the {model} result is not a finite number", row=code_str(index[i]),
+                column=name, expected=expected,
+                found=f"{a[i][bad[i]][0]} in {rows.size} of {len(index)} sectors"))
+    for name, v in (totals or {}).items():
+        t = np.asarray(v, dtype=float)
+        if not np.isfinite(t).all():
+            raise ArgumentError(message(
+                table, f"the {model} result is not a finite number", column=f"total {name}",
+                found=str(t[~np.isfinite(t)][0]), expected=expected))
+
+
+def checked(result: ShockResult, base) -> ShockResult:
+    """``result`` after :func:`check_finite` on its columns (in their units) and totals;
+    ``base``: the baseline output by sector (where a ratio may be undefined)."""
+    check_finite(result.model, result.table, result.index,
+                 {k: (v, result.units.get(k, "")) for k, v in result.columns.items()},
+                 base=base, totals=result.totals)
+    return result
 
 
 def mixed_solve(A, fixed, x_fixed, f_free):
