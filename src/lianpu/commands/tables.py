@@ -197,7 +197,8 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
     if "closure" in m.attrs:
         meta["closure"] = m.attrs["closure"]
     if sat is not None:  # which year's employment / emissions the satellite holds
-        meta["satellite"] = {"kind": kind, "data_year": sat.year, "note": sat.note}
+        meta["satellite"] = {"kind": kind, "data_year": sat.year, "note": sat.note,
+                             "note_zh": sat.note_zh}
     # value added on a competitive table as published: every input is intermediate or value
     # added (imports are not leakages), so Type I value-added multipliers are all 1
     vals = [r["value"] for r in rows if r["value"] is not None]
@@ -228,7 +229,8 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
         if cl[f"warning_{lang}"]:
             out.print("⚠ " + cl[f"warning_{lang}"], soft_wrap=True, markup=False)
     if sat is not None:
-        out.print(("数据：" if lang == "zh" else "data: ") + f"{sat.year} — {sat.note}",
+        note = (sat.note_zh or sat.note) if lang == "zh" else sat.note
+        out.print(("数据：" if lang == "zh" else "data: ") + f"{sat.year} — {note}",
                   soft_wrap=True, markup=False)
     if va_one:
         why = ("竞争型表按原表口径（--basis published）计算时进口不作为漏出，最终需求最终全部转化为"

@@ -115,4 +115,4 @@ def attach(table, kind: str, data_dir=None) -> Attached:
         year = match_year(table.year)[0]
     new = [n for n in t.notes[len(table.notes):] if n.startswith(kind + ":")]
     note = " ".join(new) or f"{kind}: {year}"
-    return Attached(t, kind, year, note, True, "".join(note_zh(n) for n in new) or note_zh(note))
+    return Attached(t, kind, year, note, True, "；".join(note_zh(n).rstrip("。；") for n in new) or note_zh(note))
