@@ -69,6 +69,12 @@ async def upload(request: Request, file: UploadFile):
             "unit": table.unit, "url": f"/t/{uid}"}
 
 
+def _section(request, tid: str, what: str, lang: str, **args):
+    """``{"ok": true, "section": …}``: the section's JSON encoded once per built section."""
+    _, body = V.rendered(request, tid, what, lang, "json", V.section_body, **args)
+    return V.json_response({"ok": True, "section": body})
+
+
 def _json_error(status, msg):
     from fastapi.responses import JSONResponse
     return JSONResponse({"ok": False, "error": msg}, status_code=status)
@@ -98,26 +104,24 @@ def sectors(request: Request, tid: str):
 @router.get("/tables/{tid}/tracks")
 def tracks(request: Request, tid: str, lang: Optional[str] = None):
     from ..report import available_tracks
-    t = V.table_of(request, tid)
-    return {"ok": True, "tracks": available_tracks(t, V.lang_of(request, lang))}
+    lg = V.lang_of(request, lang)
+    return {"ok": True, "tracks": V.of_table(request, tid, "tracks", lg,
+                                             lambda t: available_tracks(t, lg))}
 
 
 @router.get("/tables/{tid}/keysectors")
 def keysectors(request: Request, tid: str, lang: Optional[str] = None):
-    sec = V.section(request, tid, "keysectors", V.lang_of(request, lang))
-    return {"ok": True, "section": V.section_json(sec)}
+    return _section(request, tid, "keysectors", V.lang_of(request, lang))
 
 
 @router.get("/tables/{tid}/multipliers")
 def multipliers(request: Request, tid: str, lang: Optional[str] = None):
-    sec = V.section(request, tid, "multipliers", V.lang_of(request, lang))
-    return {"ok": True, "section": V.section_json(sec)}
+    return _section(request, tid, "multipliers", V.lang_of(request, lang))
 
 
 @router.get("/tables/{tid}/overview")
 def overview(request: Request, tid: str, lang: Optional[str] = None):
-    sec = V.section(request, tid, "overview", V.lang_of(request, lang))
-    return {"ok": True, "section": V.section_json(sec)}
+    return _section(request, tid, "overview", V.lang_of(request, lang))
 
 
 @router.get("/tables/{tid}/chain")
@@ -128,26 +132,23 @@ def chain(request: Request, tid: str, track: Optional[str] = None,
     comma-separated sector codes; ``region`` picks the province of a multi-regional table
     (code or name; default: China's block or the first region)."""
     sel = V.track_arg(track, sectors)
-    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel, region=region)
-    return {"ok": True, "section": V.section_json(sec)}
+    return _section(request, tid, "chain", V.lang_of(request, lang), track=sel, region=region)
 
 
 @router.get("/tables/{tid}/valuechains")
 def valuechains(request: Request, tid: str, lang: Optional[str] = None):
     """Value chains (MRIO: KWW, GVC participation and position) or prices (a national or
     provincial table: cost push of a 100 元/t carbon price) — the report's section."""
-    sec = V.section(request, tid, "valuechains", V.lang_of(request, lang),
+    return _section(request, tid, "valuechains", V.lang_of(request, lang),
                     data_dir=V.store_of(request).data_dir)
-    return {"ok": True, "section": V.section_json(sec)}
 
 
 @router.get("/tables/{tid}/regional/{region}")
 def regional(request: Request, tid: str, region: str, lang: Optional[str] = None):
     """区域联动 of a province on the China MRIO (twin cores, complementarity with 甘肃, inflow
     dependence, CO2 transfers) — the report's section."""
-    sec = V.section(request, tid, "regional", V.lang_of(request, lang), region=region,
+    return _section(request, tid, "regional", V.lang_of(request, lang), region=region,
                     data_dir=V.store_of(request).data_dir)
-    return {"ok": True, "section": V.section_json(sec)}
 
 
 @router.get("/tables/{tid}/weaklinks")
@@ -156,14 +157,20 @@ def weaklinks(request: Request, tid: str, track: Optional[str] = None,
               lang: Optional[str] = None):
     """Only the lists (weak links, risks, attraction, strengths) of the chain section."""
     sel = V.track_arg(track, sectors)
-    sec = V.section(request, tid, "chain", V.lang_of(request, lang), track=sel, region=region)
+    _, body = V.rendered(request, tid, "chain", V.lang_of(request, lang), "weaklinks",
+                         _weak_lists, track=sel, region=region)
+    return V.json_response({"ok": True, **body})
+
+
+def _weak_lists(sec) -> dict:
+    """The chain section's lists (weak links, risks, attraction, strengths), encoded."""
     keep = ("weak", "risk", "attract", "strength")
     sheets = [s for s in V.all_sheets(sec) if s.key.split("-")[0] in keep]
-    return {"ok": True, "track": sec.title, "lists": [
+    return {"track": V.encoded(sec.title), "lists": V.encoded([
         {"key": s.key, "title": s.title, "note": s.note,
          "columns": [str(c) for c in s.frame.columns],
          "rows": [[jsonable(v) for v in r] for r in s.frame.itertuples(index=False, name=None)]}
-        for s in sheets]}
+        for s in sheets])}
 
 
 @router.post("/tables/{tid}/impact")
@@ -180,13 +187,13 @@ def impact(request: Request, tid: str, payload: dict = Body(...)):
                             local_share=payload.get("local_share"))  # parsed once: a Demand
     typ = check_choice(str(payload.get("type", "I")), ("I", "II"), argument="type")
     show = V.parse_show(payload.get("show"))
-    sec = V.section(request, tid, "impact", lang, show=show, demand=demand, type=typ)
+    _, body = V.rendered(request, tid, "impact", lang, "json", V.section_body, show=show,
+                         demand=demand, type=typ)
     summary = V.impact_summary(request, tid, demand, typ, lang, unit=unit, show=show)
     q = {"type": typ, "lang": lang, **V.demand_query(t, demand)} | (
         {"show": ",".join(show)} if show else {})
-    return {"ok": True, "section": V.section_json(sec), "summary": summary,
-            "downloads": {ext: f"/api/tables/{tid}/download/impact.{ext}?{urlencode(q)}"
-                          for ext in ("csv", "xlsx")}}
+    return V.json_response({"ok": True, "section": body, "summary": summary, "downloads": {
+        ext: f"/api/tables/{tid}/download/impact.{ext}?{urlencode(q)}" for ext in ("csv", "xlsx")}})
 
 
 @router.get("/tables/{tid}/download/{name}")

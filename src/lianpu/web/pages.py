@@ -57,9 +57,28 @@ def render(request: Request, name: str, lang: str, **ctx) -> HTMLResponse:
     return resp
 
 
-def sheet_views(sec):
-    return [(sh, numeric_columns(sh.frame), frame_rows(sh.frame, sh.show), len(sh.frame))
-            for sh in sec.sheets]
+def sheet_views(sec, lang: str, limit: int | None = None) -> list:
+    """The HTML of the section's sheets (the first ``limit``), by the report's ``sheet_table``
+    macro: column classes, rows and every cell formatted. A page keeps it beside the cached
+    section (:func:`lianpu.web.views.rendered`), so a warm request only assembles the page."""
+    table = env().get_template("_macros.html.j2").module.sheet_table
+    T = Text(lang)
+    return [table(sh, T, numeric_columns(sh.frame), frame_rows(sh.frame, sh.show), len(sh.frame))
+            for sh in sec.sheets[:limit]]
+
+
+def first_sheet(lang: str):
+    return lambda sec: sheet_views(sec, lang, 1)
+
+
+def with_parts(lang: str):
+    """The HTML of a section's sheets and of its children's: (sheets, [(child, sheets)])."""
+    return lambda sec: (sheet_views(sec, lang),
+                        [(c, sheet_views(c, lang)) for c in sec.children])
+
+
+def sector_choices(table, lang: str) -> list[tuple[str, str]]:
+    return [(code_str(c), n) for c, n in table.label(lang).items()]
 
 
 def error_page(request: Request, status: int, message: str) -> str:
@@ -86,14 +105,16 @@ def table_page(request: Request, tid: str, lang: Optional[str] = None):
     from ..report import available_tracks
     lg = V.lang_of(request, lang)
     t = V.table_of(request, tid)
-    ov = V.section(request, tid, "overview", lg)
-    ks = V.section(request, tid, "keysectors", lg)
+    ov, ov_sheets = V.rendered(request, tid, "overview", lg, "sheets:1", first_sheet(lg))
+    ks, ks_sheets = V.rendered(request, tid, "keysectors", lg, "sheets:1", first_sheet(lg))
     return render(request, "table.html.j2", lg, tid=tid, table=t,
                   title=V.store_of(request).title(tid, lg), overview=ov,
-                  overview_sheets=sheet_views(ov)[:1], keysectors=ks,
-                  key_sheets=sheet_views(ks)[:1], tracks=available_tracks(t, lg),
+                  overview_sheets=ov_sheets, keysectors=ks, key_sheets=ks_sheets,
+                  tracks=V.of_table(request, tid, "tracks", lg,
+                                    lambda tb: available_tracks(tb, lg)),
                   default_track=DEFAULT_TRACKS[0],
-                  sectors=[(code_str(c), n) for c, n in t.label(lg).items()],
+                  sectors=V.of_table(request, tid, "sectors", lg,
+                                     lambda tb: sector_choices(tb, lg)),
                   unit=Unit.parse(t.unit).text(lg))
 
 
@@ -106,12 +127,12 @@ def chain_page(request: Request, tid: str, track: Optional[str] = None,
         return RedirectResponse(f"/t/{tid}", status_code=303)
     t = V.table_of(request, tid)
     sel = V.track_arg(track, sectors)
-    sec = V.section(request, tid, "chain", lg, track=sel, region=region)
+    sec, (sheets, parts) = V.rendered(request, tid, "chain", lg, "sheets", with_parts(lg),
+                                      track=sel, region=region)
     q = urlencode(({"track": track} if track else {"sectors": sectors})
                   | ({"region": region} if region else {}))
-    parts = [(c, sheet_views(c)) for c in sec.children]
     return render(request, "chain.html.j2", lg, tid=tid, table=t, sec=sec,
-                  sheets=sheet_views(sec), parts=parts, query=q,
+                  sheets=sheets, parts=parts, query=q,
                   title=V.store_of(request).title(tid, lg))
 
 
@@ -119,10 +140,10 @@ def chain_page(request: Request, tid: str, track: Optional[str] = None,
 def valuechains_page(request: Request, tid: str, lang: Optional[str] = None):
     lg = V.lang_of(request, lang)
     t = V.table_of(request, tid)
-    sec = V.section(request, tid, "valuechains", lg, data_dir=V.store_of(request).data_dir)
-    parts = [(c, sheet_views(c)) for c in sec.children]
+    sec, (sheets, parts) = V.rendered(request, tid, "valuechains", lg, "sheets", with_parts(lg),
+                                      data_dir=V.store_of(request).data_dir)
     return render(request, "section.html.j2", lg, tid=tid, table=t, sec=sec,
-                  sheets=sheet_views(sec), parts=parts, api=f"/api/tables/{tid}/valuechains",
+                  sheets=sheets, parts=parts, api=f"/api/tables/{tid}/valuechains",
                   title=V.store_of(request).title(tid, lg))
 
 
@@ -130,10 +151,11 @@ def valuechains_page(request: Request, tid: str, lang: Optional[str] = None):
 def regional_page(request: Request, tid: str, region: str, lang: Optional[str] = None):
     lg = V.lang_of(request, lang)
     t = V.table_of(request, tid)
-    sec = V.section(request, tid, "regional", lg, region=region,
-                    data_dir=V.store_of(request).data_dir)
+    sec, sheets = V.rendered(request, tid, "regional", lg, "sheets",
+                             lambda s: sheet_views(s, lg), region=region,
+                             data_dir=V.store_of(request).data_dir)
     return render(request, "section.html.j2", lg, tid=tid, table=t, sec=sec,
-                  sheets=sheet_views(sec), parts=[], api=f"/api/tables/{tid}/regional/{region}",
+                  sheets=sheets, parts=[], api=f"/api/tables/{tid}/regional/{region}",
                   title=V.store_of(request).title(tid, lg))
 
 
@@ -143,6 +165,7 @@ def scenario_page(request: Request, tid: str, lang: Optional[str] = None):
     t = V.table_of(request, tid)
     return render(request, "scenario.html.j2", lg, tid=tid, table=t,
                   title=V.store_of(request).title(tid, lg),
-                  sectors=[(code_str(c), n) for c, n in t.label(lg).items()],
+                  sectors=V.of_table(request, tid, "sectors", lg,
+                                     lambda tb: sector_choices(tb, lg)),
                   unit=Unit.parse(t.unit).text(lg), units=V.unit_choices(t, lg), L=labels(lg))
 

@@ -11,9 +11,11 @@ cannot exhaust the server. The temporary folder (``lianpu-uploads-PID-…``) goe
 and folders left by a killed server are removed when the next one starts.
 
 User-keyed results (a chain of a sector selection, an impact scenario) are kept only here, in
-two bounded least-recently-used caches — built sections (``max_sections``) and the analysis
-results they share (:class:`ResultMemo`, ``max_results``) — never on the table, whose own
-memo holds derived numerics only: a server answering many selections stays bounded.
+three bounded least-recently-used caches — built sections (``max_sections``), the analysis
+results they share (:class:`ResultMemo`, ``max_results``) and what a warm request would
+otherwise derive from a cached section again (its formatted rows, its JSON, a table's track
+list: :meth:`TableStore.derived`, ``max_renders``) — never on the table, whose own memo holds
+derived numerics only: a server answering many selections stays bounded.
 """
 from __future__ import annotations
 
@@ -107,10 +109,16 @@ class ResultMemo:
             for k in [k for k, v in self._d.items() if v[0] is table]:
                 del self._d[k]
 
+    def drop_id(self, tid: str) -> None:
+        """Forget every entry whose key starts with the table id ``tid``."""
+        with self._lock:
+            for k in [k for k in self._d if isinstance(k, tuple) and k and k[0] == tid]:
+                del self._d[k]
+
 
 class TableStore:
     def __init__(self, data_dir=None, max_upload_mb: int = 1024, max_sections: int = 256,
-                 limits=None, max_results: int = 128):
+                 limits=None, max_results: int = 128, max_renders: int = 256):
         from ..readers.safety import Limits
         self.data_dir = data_dir
         self.max_upload_mb = max_upload_mb
@@ -123,6 +131,7 @@ class TableStore:
         self._sections: OrderedDict = OrderedDict()
         self._max_sections = max_sections
         self.results = ResultMemo(max_results)  # analysis results shared by sections
+        self.renders = ResultMemo(max_renders)  # (owner, rendering) by (table id, …): derived
         self.closed = False
         sweep_stale_tmp()
         self._tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-"))
@@ -248,6 +257,7 @@ class TableStore:
                 gone = self._tables.pop(old, None)
                 if gone is not None:
                     self.results.drop_table(gone)
+                self.renders.drop_id(old)
                 for k in [k for k in self._sections if k and k[0] == old]:
                     del self._sections[k]
         return uid, table
@@ -282,6 +292,20 @@ class TableStore:
                 with self._lock:
                     self._locks.pop(("section",) + key, None)
             return value
+
+    def derived(self, key: tuple, owner, build):
+        """What depends only on ``owner`` (a cached section, or the table itself): the rows of
+        a section's sheets formatted for a page, its JSON text, a table's track list. Kept in
+        the bounded memo :attr:`renders` under ``key`` (the table id first, then the section,
+        the selection and the language) beside the ``owner`` it was made from, so a warm
+        request does not derive it again; built anew when ``owner`` is not that object any
+        more (the section was dropped from its cache and built again)."""
+        hit = self.renders.get(key)
+        if hit is not None and hit[0] is owner:
+            return hit[1]
+        value = build()
+        self.renders[key] = (owner, value)
+        return value
 
     def close(self) -> None:
         """Stop parses in progress and remove the temporary folder."""

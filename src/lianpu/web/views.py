@@ -196,13 +196,34 @@ def section(request, tid: str, what: str, lang: str, *, show: tuple = (), **args
     from ..report import build_section, memo
     store = store_of(request)
     table = with_satellites(request, tid, show)[0] if show else store.get(tid)
-    key = (tid, what, lang, ("show",) + tuple(show)) + tuple(
-        sorted((k, _hashable(v)) for k, v in args.items()))
 
     def build():
         with memo(store.results):
             return build_section(table, what, lang, **args)
-    return store.section(key, build)
+    return store.section(section_key(tid, what, lang, show, args), build)
+
+
+def section_key(tid: str, what: str, lang: str, show: tuple, args: dict) -> tuple:
+    """The key of a built section: table id, section, language, satellites and selection."""
+    return (tid, what, lang, ("show",) + tuple(show)) + tuple(
+        sorted((k, _hashable(v)) for k, v in args.items()))
+
+
+def rendered(request, tid: str, what: str, lang: str, kind: str, render, *, show: tuple = (),
+             **args):
+    """(section, ``render(section)``): the section as :func:`section` gives it and what a page
+    or the API derives from it alone (its formatted rows, its JSON), made once per built
+    section and kept beside it in the store's bounded memo (:meth:`TableStore.derived`)."""
+    sec = section(request, tid, what, lang, show=show, **args)
+    key = section_key(tid, what, lang, show, args) + (kind,)
+    return sec, store_of(request).derived(key, sec, lambda: render(sec))
+
+
+def of_table(request, tid: str, kind: str, lang: str, render):
+    """``render(table)`` for what depends on the table and the language only (the track list,
+    the sector choices), kept beside the table in the store's bounded memo."""
+    table = table_of(request, tid)
+    return store_of(request).derived((tid, kind, lang), table, lambda: render(table))
 
 
 def with_satellites(request, tid: str, show: tuple):
@@ -241,7 +262,14 @@ def impact_summary(request, tid: str, demand, typ: str, lang: str, unit=None,
 
     def build():
         return impact_with_fallback(table, demand, typ)[0]
-    res = store_of(request).section((tid, "impact-summary", _hashable(demand), typ, show), build)
+    store = store_of(request)
+    key = (tid, "impact-summary", _hashable(demand), typ, show)
+    res = store.section(key, build)
+    return store.derived(key + (lang, str(unit)), res,
+                         lambda: _summary(res, lang, out_unit, k, status))
+
+
+def _summary(res, lang, out_unit, k, status) -> dict:
     info = res.to_dict()
     rows = []
     for (ind, _), r in res.totals().iterrows():
@@ -290,6 +318,31 @@ def section_json(sec, with_figures: bool = True) -> dict:
                            "year": f.year, "figure": json.loads(f.fig.to_json())}
                           for f in sec.figures]
     return out
+
+
+class Encoded(bytes):
+    """JSON text already encoded (as :class:`fastapi.responses.JSONResponse` writes it)."""
+
+
+def encoded(obj) -> Encoded:
+    """``obj`` (JSON values) as the JSON text FastAPI would send for it."""
+    from fastapi.encoders import jsonable_encoder
+    from fastapi.responses import JSONResponse
+    return Encoded(JSONResponse(jsonable_encoder(obj)).body)
+
+
+def section_body(sec) -> Encoded:
+    """A section's JSON (:func:`section_json`, figures included), encoded."""
+    return encoded(section_json(sec))
+
+
+def json_response(obj: dict):
+    """The JSON response of ``obj``, byte for byte what FastAPI sends for the same dict, with
+    the :class:`Encoded` values (a cached section's JSON) put in as they are."""
+    from fastapi.responses import Response
+    parts = [encoded(str(k)) + b":" + (v if isinstance(v, Encoded) else encoded(v))
+             for k, v in obj.items()]
+    return Response(b"{" + b",".join(parts) + b"}", media_type="application/json")
 
 
 def all_sheets(sec) -> list:
