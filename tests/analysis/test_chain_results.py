@@ -33,19 +33,6 @@ def strict(text: str) -> dict:
     return d
 
 
-@pytest.fixture()
-def mb():
-    """Miller & Blair (2009) Table 2.3 (as in test_multipliers.py)."""
-    Z = np.array([[150.0, 500.0], [200.0, 100.0]])
-    x = np.array([1000.0, 2000.0])
-    va = x - Z.sum(axis=0)
-    V = np.vstack([0.6 * va, 0.4 * va])
-    Y = np.array([[100.0, 250.0], [300.0, 1400.0]])
-    return lianpu.IOTable.from_arrays(Z, Y, V, x, primary=["COMP", "OTHER"],
-                                      final_demand=["HH", "OTHER"], compensation_row="COMP",
-                                      household_columns=("HH",), name="mb23", unit="万元")
-
-
 def _mrio():
     Z = np.array([[10.0, 20, 5, 2], [15, 10, 3, 4], [4, 6, 20, 10], [2, 3, 10, 15]])
     Y = np.array([[50.0, 10], [60, 5], [8, 70], [6, 40]])
