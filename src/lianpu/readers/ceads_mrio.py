@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
+from ..core.notes import Note
 from ..table import IOTable, _label_frame
 from .base import Reader, decode_text
 
@@ -350,7 +351,8 @@ def read_ceads_mrio(path, *, name: str | None = None, year: int | None = None,
         discrepancy_=err, unit=unit, year=year,
         source=f"CEADs China multi-regional IO table ({len(provs)} provinces × {n} sectors): "
                f"{title}; file {path.name}", name=name or path.name, rtol=rtol,
-        notes=("competitive imports: foreign imports are the column ('ROW', 'IM')",) if "IM" in trail else ())
+        notes=(Note("competitive imports: foreign imports are the column ('ROW', 'IM')",
+                    "竞争型进口：国外进口为列 ('ROW', 'IM')"),) if "IM" in trail else ())
 
 
 def _guess(path: Path) -> bool:

@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormatError, message
+from ..core.notes import Note
 from ..table import IOTable, _label_frame
 from .base import Reader, rdata_errors
 from .chnio_common import (SOURCE, UNIT, VA_NAMES, VA_ROWS, _cells, _check_total,  # noqa: F401
@@ -239,32 +240,44 @@ def _quirks(Z, Y, V, x, fd, sec, year, pname) -> tuple:
     if out_cols and in_cols:
         tout, tin = Y[:, out_cols].sum(), -Y[:, in_cols].sum()
         if tout > X or tin > X:
-            part = ""
+            part = part_zh = ""
             if "OF" in pos and "IF" in pos:
-                part = (f" (of which from/to other provinces: inflow {_yi(-Y[:, pos['IF']].sum())}"
-                        f", outflow {_yi(Y[:, pos['OF']].sum())})")
-            notes.append(
+                fin, fout = _yi(-Y[:, pos['IF']].sum()), _yi(Y[:, pos['OF']].sum())
+                part = f" (of which from/to other provinces: inflow {fin}, outflow {fout})"
+                part_zh = f"（其中与其他省份之间：调入 {fin}，调出 {fout}）"
+            notes.append(Note(
                 f"as published: {pname} {year} trade exceeds gross output: inflows {_yi(tin)}, "
                 f"outflows {_yi(tout)}{part}, gross output {_yi(X)}; transit trade recorded "
-                "as inflow and outflow — kept as published, not corrected")
+                "as inflow and outflow — kept as published, not corrected",
+                f"按公布数据：{pname} {year} 年的流入流出超过总产出：流入 {_yi(tin)}，流出 "
+                f"{_yi(tout)}{part_zh}，总产出 {_yi(X)}；过境贸易同时记为流入和流出——保留公布值，"
+                "未作修正"))
         over = [sec[i] for i in range(len(sec))
                 if -Y[i, in_cols].sum() > Z[i].sum() + sum(Y[i, j] for j in range(len(fd))
                                                           if j not in out_cols + in_cols)
                 + 1e-9 * X]
         if over:
-            notes.append(f"inflows exceed local use (intermediate + local final use) for "
-                         f"{len(over)} product(s): {', '.join(over)} (re-exports / transit)")
+            notes.append(Note(f"inflows exceed local use (intermediate + local final use) for "
+                              f"{len(over)} product(s): {', '.join(over)} (re-exports / transit)",
+                              f"{len(over)} 种产品的流入超过本地使用（中间使用 + 本地最终使用）："
+                              f"{'、'.join(over)}（转口 / 过境贸易）"))
     va4 = V[VA_ROWS.index("VA004")]
     zero = [sec[i] for i in range(len(sec)) if va4[i] == 0 and x[i] > 0]
     if zero:
-        notes.append(f"as published: operating surplus VA004 = 0 in {', '.join(zero)} "
-                     "(mixed income booked as compensation, VA001) — kept as published")
+        notes.append(Note(f"as published: operating surplus VA004 = 0 in {', '.join(zero)} "
+                          "(mixed income booked as compensation, VA001) — kept as published",
+                          f"按公布数据：部门 {'、'.join(zero)} 的营业盈余 VA004 = 0（混合收入记入"
+                          "劳动者报酬 VA001）——保留公布值"))
     if "NOF" in pos:
-        notes.append("2002 tables publish net outflow (NOF) only: gross imports, inflows, "
-                     "exports and outflows are unknown, so there is no local view")
+        notes.append(Note("2002 tables publish net outflow (NOF) only: gross imports, inflows, "
+                          "exports and outflows are unknown, so there is no local view",
+                          "2002 年的表只公布净流出（NOF）：进口、流入、出口和流出的总量均未知，"
+                          "因此没有本地视角"))
     if "FU302" in pos or "trade_out" in fd:
-        notes.append("trade is not split by partner: outflow (FU302 流出) and inflow (FU304 "
-                     "流入) each combine abroad and other provinces")
+        notes.append(Note("trade is not split by partner: outflow (FU302 流出) and inflow (FU304 "
+                          "流入) each combine abroad and other provinces",
+                          "贸易未按来源和去向区分：流出（FU302）和流入（FU304）都包含国外和其他"
+                          "省份两部分"))
     return tuple(notes)
 
 
@@ -291,32 +304,40 @@ def _provincial(frame: pd.DataFrame, meta: dict, fname: str, via: str, name, rto
     for tot, parts in FD_TOTALS.items():
         if tot in cols:
             _check_total(sum(col[c] for c in parts), _block(frame, sec, [tot], fname)[:, 0],
-                         f"sum of {'+'.join(parts)}", fname, row=sec, column=tot, issues=issues)
+                         Note(f"sum of {'+'.join(parts)}", f"{'+'.join(parts)} 之和"), fname,
+                         row=sec, column=tot, issues=issues)
     if "TIU" in cols:
         _check_total(Z.sum(1), _block(frame, sec, ["TIU"], fname)[:, 0],
-                     "row sum of intermediate use", fname, row=sec, column="TIU", issues=issues)
+                     Note("row sum of intermediate use", "中间使用的行合计"), fname, row=sec,
+                     column="TIU", issues=issues)
     if "TFU" in cols:
         final = [c for c in fd if c not in NEGATED]
         _check_total(sum(col[c] for c in final), _block(frame, sec, ["TFU"], fname)[:, 0],
-                     "sum of final-use columns", fname, row=sec, column="TFU", issues=issues)
+                     Note("sum of final-use columns", "最终使用各列之和"), fname, row=sec,
+                     column="TFU", issues=issues)
     if "TII" in frame.index:
         _check_total(Z.sum(0), _block(frame, ["TII"], sec, fname)[0],
-                     "column sum of intermediate inputs", fname, row="TII", column=sec,
-                     issues=issues)
-    _check_total(V.sum(0), _block(frame, ["TVA"], sec, fname)[0], "sum of value-added rows",
-                 fname, row="TVA", column=sec, issues=issues)
-    _check_total(_block(frame, ["TI"], sec, fname)[0], x, "total input (TI) against gross output "
-                 "(GO)", fname, row="TI", column=sec, issues=issues)
+                     Note("column sum of intermediate inputs", "中间投入的列合计"), fname,
+                     row="TII", column=sec, issues=issues)
+    _check_total(V.sum(0), _block(frame, ["TVA"], sec, fname)[0],
+                 Note("sum of value-added rows", "增加值各行之和"), fname, row="TVA", column=sec,
+                 issues=issues)
+    _check_total(_block(frame, ["TI"], sec, fname)[0], x,
+                 Note("total input (TI) against gross output (GO)", "总投入（TI）与总产出（GO）"),
+                 fname, row="TI", column=sec, issues=issues)
     names = sector_names()
     en = [names.loc[(year, c), "name_en"] for c in sec]
     zh = [meta["names"].get(c) or names.loc[(year, c), "name_zh"] for c in sec]
     # the identities themselves (the .rda lists carry no TIU/TII to compare with)
     rows = Z.sum(1) + Y.sum(1) + (err if err is not None else 0.0)
     if not issues:
-        _check_total(rows, x, "row sum Z·1 + Y·1 (+ ERR) against gross output (GO)", fname,
+        _check_total(rows, x, Note("row sum Z·1 + Y·1 (+ ERR) against gross output (GO)",
+                                   "行和 Z·1 + Y·1（+ ERR）与总产出（GO）"), fname,
                      row=sec, column="GO", issues=issues)
-        _check_total(Z.sum(0) + V.sum(0), x, "column sum 1'Z + 1'V against gross output (GO)",
-                     fname, row="TI", column=sec, issues=issues)
+        _check_total(Z.sum(0) + V.sum(0), x,
+                     Note("column sum 1'Z + 1'V against gross output (GO)",
+                          "列和 1'Z + 1'V 与总产出（GO）"), fname, row="TI", column=sec,
+                     issues=issues)
     notes, rtol, negative = _published_flaws(Z, Y, V, x, sec, [FD[c][0] for c in fd], empty,
                                              issues, rtol)
     notes = _quirks(Z, Y, V, x, fd, sec, year, p.name_zh) + notes
@@ -361,8 +382,9 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
         sheet = stem if stem in book.sheet_names() else book.sheet_names()[0]
         rest = [s_ for s_ in book.sheet_names() if s_ != sheet and book.sheet_by_name(s_).nrows]
         if rest:
-            other = (f"the workbook holds other sheets too ({', '.join(rest)}); sheet "
-                     f"{sheet!r} is read")
+            other = Note(f"the workbook holds other sheets too ({', '.join(rest)}); sheet "
+                         f"{sheet!r} is read",
+                         f"工作簿中还有其他工作表（{'、'.join(rest)}）；读取的是工作表 {sheet!r}")
     sh = book.sheet_by_name(sheet)
     cells = _cells(sh)
     head = [_clean(v) for v in cells[0]]
@@ -406,43 +428,52 @@ def _province_1997(path: Path, name, rtol, sheet=None) -> IOTable:
                                   "workbooks; a positive entry is not understood", row=zh[i],
                                   column="调入", found=Yp[i, 5], expected="≤ 0"))
     _check_total(np.array([get(r, j_tiu) for r in sec_rows]), Z.sum(1),
-                 "row sum of intermediate use", fname, row=zh, column="中间使用合计", issues=issues)
+                 Note("row sum of intermediate use", "中间使用的行合计"), fname, row=zh,
+                 column="中间使用合计", issues=issues)
     _check_total(V.sum(0), [get(rows["增加值合计"], c) for c in range(1, n + 1)],
-                 "sum of value-added rows", fname, row="增加值合计", column=zh, issues=issues)
-    _check_total([get(rows["总投入"], c) for c in range(1, n + 1)], x, "total input", fname,
-                 row="总投入", column=zh, issues=issues)
+                 Note("sum of value-added rows", "增加值各行之和"), fname, row="增加值合计",
+                 column=zh, issues=issues)
+    _check_total([get(rows["总投入"], c) for c in range(1, n + 1)], x,
+                 Note("total input", "总投入"), fname, row="总投入", column=zh, issues=issues)
     p = _province(stem)
     codes = [f"{i:02d}" for i in range(1, n + 1)]
     names = sector_names()
     en = [names.loc[(1997, c), "name_en"] for c in codes]
     fd = [v[0] for v in P1997_FD.values()]
-    _check_total(Z.sum(1) + Yp.sum(1) + err, x, "row sum Z·1 + Y·1 + 误差 against 总产出", fname,
-                 row=zh, column="总产出", issues=issues)
-    _check_total(Z.sum(0) + V.sum(0), x, "column sum 1'Z + 1'V against 总产出", fname,
+    _check_total(Z.sum(1) + Yp.sum(1) + err, x,
+                 Note("row sum Z·1 + Y·1 + 误差 against 总产出", "行和 Z·1 + Y·1 + 误差 与总产出"),
+                 fname, row=zh, column="总产出", issues=issues)
+    _check_total(Z.sum(0) + V.sum(0), x,
+                 Note("column sum 1'Z + 1'V against 总产出", "列和 1'Z + 1'V 与总产出"), fname,
                  row="总投入", column=zh, issues=issues)
     fd_roles = [v[1] for v in P1997_FD.values()]
     flaws, rtol, negative = _published_flaws(Z, Yp, V, x, codes, fd_roles, empty, issues, rtol)
     notes = _quirks(Z, Yp, V, x, fd, codes, 1997, p.name_zh)
     if not Yp[:, 5].any():
-        notes += ("as published: 调入 (inflow) is 0 for every product, so 调出 may be a net "
-                  "outflow — kept as published",)
+        notes += (Note("as published: 调入 (inflow) is 0 for every product, so 调出 may be a net "
+                       "outflow — kept as published",
+                       "按公布数据：所有产品的调入均为 0，因此调出可能是净调出——保留公布值"),)
     if not Yp[:, 5].any() and (Yp[:, 4] < 0).any():
         # no inflows and negative outflows: 调出 is a net outflow here (a role, not a guess
         # at gross flows); the empty 调入 column is dropped
         fd_roles[4] = "net_outflow"
         Yp = Yp[:, :5]
         fd = fd[:5]
-        notes = tuple(s for s in notes if "调入 (inflow) is 0" not in s) + (
+        notes = tuple(s for s in notes if "调入 (inflow) is 0" not in s) + (Note(
             "as published: 调入 (inflow) is 0 for every product and 调出 has negative entries: "
-            "调出 is read as net outflow (role net_outflow, no gross trade, no local view)",)
+            "调出 is read as net outflow (role net_outflow, no gross trade, no local view)",
+            "按公布数据：所有产品的调入均为 0，且调出有负值：调出按净调出读取（角色 net_outflow，"
+            "无贸易总量，无本地视角）"),)
         flaws, _, negative = _published_flaws(Z, Yp, V, x, codes, fd_roles[:5], empty, issues,
                                               rtol)
-    partner = ("" if "net_outflow" in fd_roles[:len(fd)] else
-               "1997: trade is not split by partner: 调出 (outflow) and 调入 (inflow) each "
-               "combine abroad and other provinces; ")
-    notes = tuple(s for s in notes if "not split by partner" not in s) + flaws + (
+    net = "net_outflow" in fd_roles[:len(fd)]
+    partner = ("" if net else "1997: trade is not split by partner: 调出 (outflow) and 调入 "
+               "(inflow) each combine abroad and other provinces; ")
+    partner_zh = "" if net else "1997 年：贸易未按来源和去向区分：调出和调入都包含国外和其他省份两部分；"
+    notes = tuple(s for s in notes if "not split by partner" not in s) + flaws + (Note(
         partner + "the columns beyond 总产出 (出口/进口 memo items in some workbooks) are not "
-        "read",) + ((other,) if other else ())
+        "read", partner_zh + "总产出之后的列（部分工作簿中的出口/进口备忘项）不读取"),) + (
+        (other,) if other else ())
     return IOTable(
         Z, Yp, V, x, sectors=_label_frame(codes, zh, en), allow_negative_flows=negative,
         final_demand_labels=_label_frame(fd, [v[2] for v in P1997_FD.values()][:len(fd)],

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.errors import FormatError, TableError, message
+from ..core.notes import Note, zh
 
 UNIT = "10,000 CNY (万元)"
 SOURCE = ("CHNIO 0.0.1 (github.com/common2016/CHNIO @ 2878da3), the published provincial "
@@ -92,7 +93,9 @@ def _num(v, fname, row, col) -> float:
 def _check_total(found, expected, what, fname, *, row=None, column=None, rtol=1e-6,
                  issues: list | None = None):
     """Compare detail with a published total. A mismatch is an error naming the cell, or,
-    with ``issues`` (a list), appended there as (relative size, text) for the table's notes."""
+    with ``issues`` (a list), appended there as (relative size, text) for the table's notes:
+    the text a :class:`Note` whose Chinese names the comparison by ``what``'s Chinese (pass
+    ``what`` as a ``Note``)."""
     found, expected = np.asarray(found, float), np.asarray(expected, float)
     atol = 1e-6 * max(float(np.abs(expected).max(initial=1.0)), 1.0)
     res = np.abs(found - expected)
@@ -108,9 +111,11 @@ def _check_total(found, expected, what, fname, *, row=None, column=None, rtol=1e
                                  expected=f"{expected[i]:.10g} ± {rtol:g}"))
     for i in np.flatnonzero(bad):
         rel = float(res[i] / max(abs(expected[i]), 1.0))
-        issues.append((rel, f"{what} at row {at(row, i)}, column {at(column, i)}: "
-                            f"{found[i]:,.1f} against the published {expected[i]:,.1f} "
-                            f"({rel:.2%})"))
+        issues.append((rel, Note(f"{what} at row {at(row, i)}, column {at(column, i)}: "
+                                 f"{found[i]:,.1f} against the published {expected[i]:,.1f} "
+                                 f"({rel:.2%})",
+                                 f"{zh(what)}（行 {at(row, i)}，列 {at(column, i)}）为 "
+                                 f"{found[i]:,.1f}，公布值为 {expected[i]:,.1f}（相差 {rel:.2%}）")))
 
 
 def _published_flaws(Z, Y, V, x, sec, fd_roles, empty, issues, rtol,
@@ -122,16 +127,21 @@ def _published_flaws(Z, Y, V, x, sec, fd_roles, empty, issues, rtol,
     notes = []
     if empty:
         cells = ", ".join(f"{r}/{c}" for r, c in empty[:5]) + (" …" if len(empty) > 5 else "")
-        notes.append(f"as published: {len(empty)} blank cell(s) in the data ({cells}), read as 0")
+        notes.append(Note(f"as published: {len(empty)} blank cell(s) in the data ({cells}), "
+                          "read as 0",
+                          f"按公布数据：数据中有 {len(empty)} 个空白单元格（{cells}），按 0 读取"))
     if issues:
         worst = max(r for r, _ in issues)
-        notes.append(f"as published: {len(issues)} total(s) disagree with their detail — "
-                     + "; ".join(t for _, t in sorted(issues, reverse=True)[:4])
-                     + " — kept as published, not corrected")
+        top = [t for _, t in sorted(issues, reverse=True)[:4]]
+        notes.append(Note(f"as published: {len(issues)} total(s) disagree with their detail — "
+                          + "; ".join(top) + " — kept as published, not corrected",
+                          f"按公布数据：{len(issues)} 个合计数与其明细不符——"
+                          + "；".join(zh(t) for t in top) + "——保留公布值，未作修正"))
         if 2 * worst > rtol:
             rtol = float(f"{2 * worst:.1g}")
-            notes.append(f"balance tolerance widened to {rtol:g} of gross output because of the "
-                         "published disagreement above")
+            notes.append(Note(f"balance tolerance widened to {rtol:g} of gross output because "
+                              "of the published disagreement above",
+                              f"因上述公布数据不符，平衡容差放宽至总产出的 {rtol:g}"))
     ok_fd = [j for j, r in enumerate(fd_roles) if r in roles.NEGATIVE_OK_FD]
     neg = []
     for what, a, labs in (("Z", Z, None), ("Y", np.delete(Y, ok_fd, axis=1), None),
@@ -144,6 +154,7 @@ def _published_flaws(Z, Y, V, x, sec, fd_roles, empty, issues, rtol,
     if neg:
         worst = sorted(neg, key=lambda t: t[2])[:4]
         ex = ", ".join(f"{w}[{lab}] = {v:,.4g}" for w, lab, v in worst)
-        notes.append(f"as published: {len(neg)} negative entr(y/ies) where flows are normally "
-                     f"≥ 0 (e.g. {ex}) — kept as published")
+        notes.append(Note(f"as published: {len(neg)} negative entr(y/ies) where flows are "
+                          f"normally ≥ 0 (e.g. {ex}) — kept as published",
+                          f"按公布数据：{len(neg)} 处通常应 ≥ 0 的流量为负值（如 {ex}）——保留公布值"))
     return tuple(notes), rtol, bool(neg)

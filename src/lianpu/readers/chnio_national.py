@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormatError, message
+from ..core.notes import Note
 from ..table import IOTable, _label_frame
 from . import chnio_common as C
 
@@ -194,35 +195,45 @@ def read_national(path, *, name: str | None = None, rtol: float = 1e-4) -> IOTab
                                   column="IM", expected="≤ 0"))
     issues: list = []
     chk = C._check_total
-    chk(Z.sum(1), grid(sr, [find_col(sp["tiu"], "total")])[:, 0], "row sum of intermediate use",
-        fname, row=zh, column=sp["tiu"], issues=issues)
+    chk(Z.sum(1), grid(sr, [find_col(sp["tiu"], "total")])[:, 0],
+        Note("row sum of intermediate use", "中间使用的行合计"), fname, row=zh,
+        column=sp["tiu"], issues=issues)
     tfu, minus = sp["tfu"]
     parts = [j for j, c in enumerate(fd) if c != minus]
     chk(Y[:, parts].sum(1), grid(sr, [find_col(tfu, "total")])[:, 0],
-        "sum of final-use columns", fname, row=zh, column=tfu, issues=issues)
+        Note("sum of final-use columns", "最终使用各列之和"), fname, row=zh, column=tfu,
+        issues=issues)
     chk(Z.sum(0), grid([find_row(sp["tii"], "total")], sc)[0],
-        "column sum of intermediate inputs", fname, row=sp["tii"], column=zh, issues=issues)
-    chk(V.sum(0), grid([find_row(sp["tva"], "total")], sc)[0], "sum of primary-input rows",
-        fname, row=sp["tva"], column=zh, issues=issues)
-    chk(grid([find_row(sp["ti"], "total")], sc)[0], x, "total input against gross output",
-        fname, row=sp["ti"], column=zh, issues=issues)
+        Note("column sum of intermediate inputs", "中间投入的列合计"), fname, row=sp["tii"],
+        column=zh, issues=issues)
+    chk(V.sum(0), grid([find_row(sp["tva"], "total")], sc)[0],
+        Note("sum of primary-input rows", "初始投入各行之和"), fname, row=sp["tva"], column=zh,
+        issues=issues)
+    chk(grid([find_row(sp["ti"], "total")], sc)[0], x,
+        Note("total input against gross output", "总投入与总产出"), fname, row=sp["ti"],
+        column=zh, issues=issues)
     chk(Z.sum(1) + Y.sum(1) + (0.0 if err is None else err), x,
-        "row sum Z·1 + Y·1 (+ discrepancy) against gross output", fname, row=zh,
-        column=sp["go"], issues=issues)
+        Note("row sum Z·1 + Y·1 (+ discrepancy) against gross output",
+             "行和 Z·1 + Y·1（+ 统计误差）与总产出"), fname, row=zh, column=sp["go"],
+        issues=issues)
     nonneg = [(v[1], i) for i, v in enumerate(sp["va"]) if v[2] in ("compensation", "depreciation")]
     flaws, rtol, negative = C._published_flaws(Z, Y, V, x, codes, fd_roles, empty, issues, rtol,
                                                nonneg_rows=nonneg)
     notes = flaws
     if "net_outflow" in fd_roles:
-        notes += ("net exports (净出口) only: gross exports and imports are not published, so "
-                  "there is no domestic (import-split) view",)
+        notes += (Note("net exports (净出口) only: gross exports and imports are not published, "
+                       "so there is no domestic (import-split) view",
+                       "只公布净出口：出口和进口的总量未公布，因此没有国内视角（区分进口的视角）"),)
     if year == 1990:
-        notes += ("1990 primary inputs follow the MPS-era layout: 福利基金 (welfare fund) and "
-                  "利润和税金 (profits and taxes) are not split into SNA components (role "
-                  "'other'); their sum is 最初投入合计 (primary inputs)",)
+        notes += (Note("1990 primary inputs follow the MPS-era layout: 福利基金 (welfare fund) and "
+                       "利润和税金 (profits and taxes) are not split into SNA components (role "
+                       "'other'); their sum is 最初投入合计 (primary inputs)",
+                       "1990 年的初始投入沿用 MPS 时期的格式：福利基金与“利润和税金”未拆分为 SNA "
+                       "的各构成项（角色 'other'）；二者之和为最初投入合计（初始投入）"),)
     if year == 1995:
-        notes += ("the 1995 workbook's subtotal rows and columns (T1, T2, TM, T3, TNM) are "
-                  "dropped; it has no discrepancy column",)
+        notes += (Note("the 1995 workbook's subtotal rows and columns (T1, T2, TM, T3, TNM) are "
+                       "dropped; it has no discrepancy column",
+                       "1995 年工作簿的小计行和列（T1、T2、TM、T3、TNM）已去掉；该表没有统计误差列"),)
     va_codes = [v[1] for v in sp["va"]]
     va_zh = [v[3] if len(v) > 3 else C.VA_NAMES[v[1]][0] for v in sp["va"]]
     va_en = [v[4] if len(v) > 4 else C.VA_NAMES[v[1]][1] for v in sp["va"]]

@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormatError, message
+from ..core.notes import Note
 from ..table import IOTable, Satellite, _label_frame
 from . import bigcache
 from .base import Reader, stream_encoding
@@ -314,8 +315,11 @@ def _parse(path: Path, name, year, rtol, extensions, allow_negative_flows=False)
         allow_negative_flows=allow_negative_flows,
         source=(f"EXIOBASE 3 {kind} (Stadler et al. 2018, Journal of Industrial Ecology 22(3)); "
                 f"{len(set(regs))} regions × {n // max(1, len(set(regs)))} sectors; file {fname}"),
-        notes=("VA = x − 1'Z: the balancing item (value added and taxes); the factor-input "
-               "rows are satellites", f"extensions read: {', '.join(folders) or 'none'}"),
+        notes=(Note("VA = x − 1'Z: the balancing item (value added and taxes); the factor-input "
+                    "rows are satellites",
+                    "VA = x − 1'Z：平衡项（增加值及税收）；要素投入各行作为卫星账户"),
+               Note(f"extensions read: {', '.join(folders) or 'none'}",
+                    f"已读取的扩展：{'、'.join(folders) or '无'}")),
     )
 
 

@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
+from ..core.notes import Note
 from ..table import IOTable, _label_frame
 from . import bigcache
 from .base import Reader, decode_text, text_encoding
@@ -219,12 +220,17 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
             fd = [(None, r, c) for r, c in funiq]
         regs, secs = [r for r, _ in uniq], [s for _, s in uniq]
         into = sorted({SPLITS[r] for r in split_regs})
-        notes.append(f"{', '.join(split_regs)} merged into {', '.join(into)} (split='merge')")
+        notes.append(Note(f"{', '.join(split_regs)} merged into {', '.join(into)} (split='merge')",
+                          f"{'、'.join(split_regs)} 已合并为 {'、'.join(into)}（split='merge'）"))
     elif split_regs:
-        notes.append(f"{', '.join(split_regs)} kept as regions (split='keep'); their final "
-                     "demand stays under CHN/MEX")
-    notes.append(f"taxes less subsidies on final products (TLS row, final-demand columns: "
-                 f"{tls_fd:.6g} {UNIT}) are not part of V")
+        notes.append(Note(f"{', '.join(split_regs)} kept as regions (split='keep'); their final "
+                          "demand stays under CHN/MEX",
+                          f"{'、'.join(split_regs)} 保留为单独的地区（split='keep'）；其最终需求仍记在 "
+                          "CHN/MEX 名下"))
+    notes.append(Note(f"taxes less subsidies on final products (TLS row, final-demand columns: "
+                      f"{tls_fd:.6g} {UNIT}) are not part of V",
+                      f"最终产品的产品税减补贴（TLS 行，最终需求各列合计 {tls_fd:.6g} {UNIT}）"
+                      "不计入 V"))
     idx = pd.MultiIndex.from_arrays([regs, secs], names=["region", "sector"])
     fidx = pd.MultiIndex.from_arrays([[r for _, r, _ in fd], [c for _, _, c in fd]],
                                      names=["region", "category"])

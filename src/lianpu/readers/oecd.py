@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
+from ..core.notes import Note
 from ..table import IOTable, _label_frame
 from .base import Reader, check_id, csv_rows, diagnose_csv, read_text, sniff
 
@@ -216,8 +217,10 @@ def read_oecd(path, *, name: str | None = None, year: int | None = None,
         source=f"OECD Input-Output Tables, 2021 edition, China {year or ''} "
                f"({len(sec_cols)} industries), via R package ionet; file {fname}",
         name=name or fname, rtol=rtol,
-        notes=("competitive imports: IMPO → IM (negative); EXPO → EX",
-               "value added = VALU (basic prices); product-tax rows are primary inputs only"),
+        notes=(Note("competitive imports: IMPO → IM (negative); EXPO → EX",
+                    "竞争型进口：IMPO → IM（取负值）；EXPO → EX"),
+               Note("value added = VALU (basic prices); product-tax rows are primary inputs only",
+                    "增加值 = VALU（基本价格）；产品税各行只作为初始投入，不计入增加值")),
     )
 
 

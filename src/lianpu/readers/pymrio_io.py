@@ -35,6 +35,7 @@ import pandas as pd
 
 from ..core.codes import code_str
 from ..core.errors import TableError, message
+from ..core.notes import Note
 
 FACTOR_INPUTS = "factor_inputs"
 #: the extension that holds satellites of a lianpu table not from pymrio (keys without "/")
@@ -45,6 +46,12 @@ _NOTE = re.compile(r"^pymrio extension '(.+)' index: (.+)$")
 def _frame(obj, attr):
     v = getattr(obj, attr, None)
     return v if isinstance(v, pd.DataFrame) else None
+
+
+def _index_note(ext_name: str, names: list) -> Note:
+    """The note that carries an extension's index names (read back by :func:`_index_names`)."""
+    return Note(f"pymrio extension '{ext_name}' index: {', '.join(names)}",
+                f"pymrio 扩展 '{ext_name}' 的索引：{', '.join(names)}")
 
 
 def _unit_of(unit_frame, label, default=""):
@@ -72,7 +79,6 @@ def from_pymrio(io, *, table_class, name: str | None = None, rtol: float = 1e-4,
     if not Y.index.equals(Z.index) or not Z.columns.equals(Z.index):
         raise TableError(message(tname, "pymrio Z and Y do not share the (region, sector) index",
                                  expected="Z.index == Z.columns == Y.index"))
-    n = len(Z)
     xf = _frame(io, "x")
     x = (xf.reindex(Z.index).to_numpy(float)[:, 0] if xf is not None
          else Z.to_numpy(float).sum(axis=1) + Y.to_numpy(float).sum(axis=1))
@@ -99,13 +105,16 @@ def from_pymrio(io, *, table_class, name: str | None = None, rtol: float = 1e-4,
             col = Zv.sum(axis=0) + Fv.sum(axis=0)
             if np.all(np.abs(col - x) <= rtol * np.abs(x) + 1e-9 * max(np.abs(x).max(), 1.0)):
                 V, pr = Fv, [code_str(c) for c in F.index]
-                notes.append(f"pymrio extension '{ext_name}' index: {', '.join(names)}")
+                notes.append(_index_note(ext_name, names))
                 continue
-            notes.append(f"pymrio factor inputs do not close the columns (1'Z + 1'F ≠ x, worst "
-                         f"{float(np.max(np.abs(col - x) / np.maximum(np.abs(x), 1e-300))):.3g} "
-                         "of x): V is the balancing row VA = x − 1'Z; the factor inputs are "
-                         f"satellites '{ext_name}/…'")
-        notes.append(f"pymrio extension '{ext_name}' index: {', '.join(names)}")
+            worst = float(np.max(np.abs(col - x) / np.maximum(np.abs(x), 1e-300)))
+            notes.append(Note(f"pymrio factor inputs do not close the columns (1'Z + 1'F ≠ x, "
+                              f"worst {worst:.3g} of x): V is the balancing row VA = x − 1'Z; "
+                              f"the factor inputs are satellites '{ext_name}/…'",
+                              f"pymrio 的要素投入不能使各列平衡（1'Z + 1'F ≠ x，最大偏差为 x 的 "
+                              f"{worst:.3g}）：V 取平衡项 VA = x − 1'Z；要素投入作为卫星账户 "
+                              f"'{ext_name}/…'"))
+        notes.append(_index_note(ext_name, names))
         for i, lab in enumerate(F.index):
             # the extension to_pymrio makes of a lianpu table's own satellites: keys as they were
             key = code_str(lab) if ext_name == OWN else f"{ext_name}/{code_str(lab)}"

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import FormatError, TableError, message
+from ..core.notes import Note
 from ..table import IOTable, _label_frame
 from .base import Reader, rdata_errors
 
@@ -187,6 +188,7 @@ def read_wiod(path, *, name: str | None = None, year: int | None = None,
                                    names=["region", "category"])
     year = year or int(np.ravel(obj["year"])[0])
     kind = f"{r} regions" if regions is not countries else f"{r} economies"
+    dmax = float(np.abs(disc).max(initial=0))
     return IOTable(
         Z, Y, V, x,
         sectors=_label_frame(idx, zh, en),
@@ -202,10 +204,14 @@ def read_wiod(path, *, name: str | None = None, year: int | None = None,
         discrepancy_=disc, unit=UNIT, year=year,
         source=f"{SOURCE}; {kind} × {s} industries, {year}; file {fname}",
         name=name or fname, rtol=rtol,
-        notes=("VA = x − 1'Z: includes product taxes, cif/fob adjustment, purchases by (non-)"
-               "residents and international transport margins",
-               f"discrepancy = integer-rounding residual x − Z·1 − Y·1 (max |.| "
-               f"{float(np.abs(disc).max(initial=0)):.3g} {UNIT}), not a published column"),
+        notes=(Note("VA = x − 1'Z: includes product taxes, cif/fob adjustment, purchases by (non-)"
+                    "residents and international transport margins",
+                    "VA = x − 1'Z（平衡项）：包括产品税、到岸价/离岸价（cif/fob）调整、居民在国外与"
+                    "非居民在国内的直接购买以及国际运输费用"),
+               Note(f"discrepancy = integer-rounding residual x − Z·1 − Y·1 (max |.| {dmax:.3g} "
+                    f"{UNIT}), not a published column",
+                    f"统计误差 = 取整造成的残差 x − Z·1 − Y·1（绝对值最大 {dmax:.3g} {UNIT}），"
+                    "并非表中公布的列")),
     )
 
 
