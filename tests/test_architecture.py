@@ -328,3 +328,43 @@ def test_public_analysis_returns_a_result_with_strict_json(name, toy, request):
     d = json.loads(r.to_json(), parse_constant=_no_constant)
     assert isinstance(d, dict) and "unit" in d and "basis" in d, \
         f"lianpu.{name}(...).to_json() lacks unit/basis: keys {sorted(d)[:12]}"
+
+
+# ----------------------------------------------------------------------------- sparse storage
+def _sparse(t):
+    """The same table with Z held as a scipy.sparse CSR array (issue 17)."""
+    import scipy.sparse as sp
+    s = t.evolve(Z_=sp.csr_array(t.Z_))
+    assert s.storage == "sparse" and t.storage == "dense"
+    return s
+
+
+def _same(a, b, path="$"):
+    """JSON values equal, numbers to a relative 1e-9 (a sparse table's multipliers come from a
+    different factorization of the same I − A, so the last digits may differ)."""
+    if isinstance(a, dict):
+        assert isinstance(b, dict) and set(a) == set(b), f"{path}: keys {set(a) ^ set(b)}"
+        for k in a:
+            if not k.endswith("_seconds"):  # a stopwatch, not a result
+                _same(a[k], b[k], f"{path}.{k}")
+    elif isinstance(a, list):
+        assert isinstance(b, list) and len(a) == len(b), f"{path}: lengths differ"
+        for i, (u, v) in enumerate(zip(a, b)):
+            _same(u, v, f"{path}[{i}]")
+    elif isinstance(a, float) or isinstance(b, float):
+        assert b is not None and a is not None, f"{path}: {a!r} vs {b!r}"
+        assert abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-300) + 1e-12, f"{path}: {a!r} vs {b!r}"
+    else:
+        assert a == b, f"{path}: {a!r} vs {b!r}"
+
+
+@pytest.mark.parametrize("name", sorted(ANALYSES))
+def test_every_analysis_gives_the_same_answer_on_sparse_storage(name, toy, request):
+    """Expected: the dense run of the same analysis on the same table (the reference is the
+    existing dense path, itself checked against textbooks and peers in its own tests)."""
+    import lianpu
+    tables = {"m": toy} if name in ON_TOY else request.getfixturevalue("national")
+    dense = json.loads(ANALYSES[name](lianpu, tables).to_json())
+    sparse = json.loads(ANALYSES[name](lianpu, {k: _sparse(v) for k, v in tables.items()})
+                        .to_json())
+    _same(dense, sparse)

@@ -22,6 +22,7 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from .core import coefficients as coef
 from .core import leontief as leo
@@ -74,6 +75,13 @@ class IOTable:
     - ``Zr_`` (n, n) and ``Yr_`` (n, k) products from other provinces (inflows), kept apart
       from ``Zm_``/``Ym_`` (imports from abroad) in a province's local view
       (:meth:`IOTable.local`); column balance then reads 1'Z + 1'Zm + 1'Zr + 1'V = x.
+
+    Storage: ``Z_`` may be a scipy.sparse matrix (any format; kept as a canonical CSR array,
+    ``storage == "sparse"``): validation, the balance, ``A_``/``B_`` (CSR), ``factor`` and the
+    multipliers and footprints then work on the stored entries only, O(nnz). An analysis that
+    needs dense blocks works on :meth:`dense` (the same table with Z densified, made once).
+    A dense table's ``factor`` reads A = Z x̂⁻¹ through Z (never a second n×n), so its
+    memory is Z plus what is asked for.
 
     Labels: ``sectors`` (index: code, or (region, code) for MRIO; columns name_zh, name_en),
     ``final_demand_labels`` and ``primary_labels`` likewise, each with a ``role`` column
@@ -132,7 +140,7 @@ class IOTable:
         for what, lab in (("sector", self.sectors), ("final-use", self.final_demand_labels),
                           ("primary-input", self.primary_labels)):
             _check_label_text(what, lab, t)
-        set_("Z_", val.as_matrix("Z", self.Z_, (n, n), t, codes, codes))
+        set_("Z_", val.as_matrix("Z", self.Z_, (n, n), t, codes, codes, sparse_ok=True))
         set_("Y_", val.as_matrix("Y", self.Y_, (n, k), t, codes, fd))
         set_("V_", val.as_matrix("V", self.V_, (p, n), t, pr, codes))
         set_("x_", val.as_vector("x", self.x_, n, t, codes))
@@ -173,7 +181,7 @@ class IOTable:
         for a in ("Z_", "Y_", "V_", "x_", "Zm_", "Ym_", "discrepancy_", "Zr_", "Yr_"):
             arr = getattr(self, a)
             if arr is not None:
-                arr.setflags(write=False)
+                (arr.data if sp.issparse(arr) else arr).setflags(write=False)
         if not self.allow_negative_flows:
             val.check_nonnegative("Z (intermediate flows)", self.Z_, t, codes, codes)
             if self.Zm_ is not None:
@@ -211,14 +219,14 @@ class IOTable:
         as the balancing item). ``sectors`` are codes (default '1'..'n'); ``regions`` (one per
         sector) turns the index into (region, sector).
         """
-        Z = np.asarray(Z, dtype=float)
+        Z = Z if sp.issparse(Z) else np.asarray(Z, dtype=float)  # a sparse Z stays sparse
         Y = np.asarray(Y, dtype=float)
         if Y.ndim == 1:
             Y = Y[:, None]
         n = Z.shape[0]
         x = coef.calc_x(Z, Y) if x is None else np.asarray(x, dtype=float)
         if V is None:
-            V = (x - Z.sum(axis=0))[None, :]
+            V = (x - np.asarray(Z.sum(axis=0)).ravel())[None, :]
             primary = primary or ["VA"]
         V = np.asarray(V, dtype=float)
         if V.ndim == 1:
@@ -296,7 +304,22 @@ class IOTable:
         return [i for i, r in enumerate(self.primary_roles) if r in which]
 
     def _frame(self, a, rows, cols):
+        if sp.issparse(a):
+            a = a.toarray()
         return pd.DataFrame(a, index=rows, columns=cols, copy=False)
+
+    @property
+    def storage(self) -> str:
+        """"sparse" when Z is held as a scipy.sparse CSR array, else "dense"."""
+        return "sparse" if sp.issparse(self.Z_) else "dense"
+
+    def dense(self) -> "IOTable":
+        """This table with Z stored densely (itself when it already is), made once per table.
+        The analyses that need dense blocks (chains, scenarios beyond the Leontief solve,
+        regions …) call it on a sparse table; multipliers and footprints do not need it."""
+        if self.storage == "dense":
+            return self
+        return self._memo(("dense",), lambda: self.evolve(Z_=self.Z_.toarray()))
 
     @property
     def Z(self) -> pd.DataFrame:
@@ -360,15 +383,16 @@ class IOTable:
     # ------------------------------------------------------------------ derived (cached)
     @cached_property
     def A_(self) -> np.ndarray:
-        """Technical coefficients (domestic for non-competitive tables)."""
+        """Technical coefficients (domestic for non-competitive tables); a CSR array when Z is
+        sparse."""
         a = coef.calc_A(self.Z_, self.x_)
-        a.setflags(write=False)
+        (a.data if sp.issparse(a) else a).setflags(write=False)
         return a
 
     @cached_property
     def B_(self) -> np.ndarray:
         b = coef.calc_B(self.Z_, self.x_)
-        b.setflags(write=False)
+        (b.data if sp.issparse(b) else b).setflags(write=False)
         return b
 
     @cached_property
@@ -376,8 +400,11 @@ class IOTable:
         """The solver of I − A, made once per table and reused by every analysis: an LU, or
         batched GMRES on large tables until the right-hand sides asked for make an LU cheaper
         (``.method``, ``.reason``; :class:`lianpu.core.leontief.LeontiefSolver`). Making it
-        checks productivity — without an LU where Hawkins–Simon or Collatz–Wielandt decide."""
-        return leo.leontief_factor(self.A_, labels=list(self.label("en")), table=self.name)
+        checks productivity — without an LU where Hawkins–Simon or Collatz–Wielandt decide.
+        A dense table's solver reads A through Z (``ColumnScaled``: no second n×n); a sparse
+        one's iterates on the CSR ``A_``."""
+        A = self.A_ if self.storage == "sparse" else coef.ColumnScaled(self.Z_, self.x_)
+        return leo.leontief_factor(A, labels=list(self.label("en")), table=self.name)
 
     @cached_property
     def factor_ghosh(self):
@@ -497,7 +524,7 @@ class IOTable:
             raise ArgumentError(message(None, f"unknown method {method!r}", argument="method",
                                         expected="'import_proportionality'"))
         # the table is immutable, so its domestic view (and that view's LU) is built once
-        return self._memo(("domestic", method), lambda: domestic_split(self))
+        return self._memo(("domestic", method), lambda: domestic_split(self.dense()))
 
     def local(self, method: str = "proportionality") -> "IOTable":
         """The local view 本地视角 of a provincial table: imports from abroad and inflows from
@@ -522,7 +549,7 @@ class IOTable:
             raise ArgumentError(message(None, f"unknown method {method!r}", argument="method",
                                         expected="'proportionality'"))
         # the table is immutable, so its local view (and that view's LU) is built once
-        return self._memo(("local", method), lambda: local_split(self))
+        return self._memo(("local", method), lambda: local_split(self.dense()))
 
     # ------------------------------------------------------------------ aggregation, carve-out
     def aggregate(self, concordance, **kw) -> "IOTable":

@@ -114,14 +114,18 @@ def check_basis(basis: str, argument: str = "basis") -> str:
     return basis
 
 
-def resolve_basis(table, basis: str = "auto"):
+def resolve_basis(table, basis: str = "auto", *, sparse_ok: bool = False):
     """(table to analyse, :class:`Basis`): the one rule for the accounting basis.
 
     ``basis``: ``"auto"`` (default: local view of a provincial table with inflows, else the
     domestic view where imports can be separated, else as published), ``"published"``,
     ``"domestic"`` or ``"local"``. Views are cached on the immutable table (one view, one LU).
+    ``sparse_ok``: the caller works on a sparse Z (``table.storage == "sparse"``) as stored;
+    otherwise a sparse table is analysed through :meth:`lianpu.IOTable.dense` (made once).
     """
     check_basis(basis)
+    if not sparse_ok:
+        table = table.dense()
     local_given = getattr(table, "Zr_", None) is not None
     if local_given:
         if basis == "published":

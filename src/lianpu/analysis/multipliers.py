@@ -96,7 +96,7 @@ def multipliers(table, kind: str = "output", type: str = "I", form: str = "final
     from .basis import resolve_basis
     check_choice(type, ("I", "II"), argument="type")
     check_choice(form, ("final_demand", "direct_effect"), argument="form")
-    table, bs = resolve_basis(table, basis)
+    table, bs = resolve_basis(table, basis, sparse_ok=True)  # factor and A_ only: sparse Z kept
     s, unit = intensity(table, kind)
     if type == "I":
         m = leo.left_solve(table.factor, s)

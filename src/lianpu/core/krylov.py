@@ -24,6 +24,7 @@ import numpy as np
 import scipy.linalg as sla
 import scipy.sparse as sp
 
+from .coefficients import ColumnScaled
 from .errors import ConvergenceError
 
 #: Arnoldi vectors kept per right-hand side before a restart
@@ -50,7 +51,12 @@ def transpose_product(A, trans: bool):
     """U ↦ rows of (I − A) uᵀ or (I − A)ᵀ uᵀ for U of shape (k, n) (one right-hand side a row).
 
     Row layout lets a dense A be used as stored (C or F order) by one GEMM, no copy of A:
-    (A u)ᵀ = uᵀ Aᵀ and (Aᵀ u)ᵀ = uᵀ A."""
+    (A u)ᵀ = uᵀ Aᵀ and (Aᵀ u)ᵀ = uᵀ A. A :class:`~lianpu.core.coefficients.ColumnScaled` A
+    (Z and 1/x) is used through Z, never formed."""
+    if isinstance(A, ColumnScaled):
+        def prod(U):
+            return U - (A.rows_times(U) if trans else A.rows_times_transpose(U))
+        return prod
     if sp.issparse(A):
         At = A.T  # CSR → CSC view, no copy
 
@@ -203,6 +209,8 @@ class Productivity:
 
 
 def _nonnegative(A) -> bool:
+    if isinstance(A, ColumnScaled):
+        return A.min() >= 0.0
     data = A.data if sp.issparse(A) else A
     return data.size == 0 or float(data.min()) >= 0.0
 

@@ -16,12 +16,16 @@ import scipy.sparse as sp
 
 from . import krylov as kry
 from .backend import SPARSE_DENSITY, SPARSE_MIN_N, Factor, factorize
+from .coefficients import ColumnScaled
 from .errors import ArgumentError, ConvergenceError, ProductivityError, message
 
 
 def identity_minus(A):
-    """I − A keeping A's storage (dense or sparse)."""
+    """I − A keeping A's storage (dense or sparse); from Z and 1/x for a
+    :class:`~lianpu.core.coefficients.ColumnScaled` A (one n×n, the LU's own)."""
     n = A.shape[0]
+    if isinstance(A, ColumnScaled):
+        return A.negated_identity_plus("F")
     if sp.issparse(A):
         return (sp.identity(n, format="csc") - A).tocsc()
     M = np.negative(np.asarray(A, dtype=float), order="F")  # LAPACK's order: no copy in getrf
@@ -189,8 +193,13 @@ class LeontiefSolver:
         if sp.issparse(A):
             self._Ait, self._storage = sp.csr_matrix(A, dtype=float), "sparse"
             return
-        A = np.asarray(A, dtype=float)
-        csr = kry.sparse_or_none(A, SPARSE_DENSITY) if n >= SPARSE_MIN_N else None
+        scaled = isinstance(A, ColumnScaled)
+        if not scaled:
+            A = np.asarray(A, dtype=float)
+        csr = kry.sparse_or_none(A.Z if scaled else A, SPARSE_DENSITY) if n >= SPARSE_MIN_N \
+            else None
+        if csr is not None and scaled:  # A = Z x̂⁻¹ in CSR: O(nnz), Z is left as it is
+            csr = sp.csr_matrix(csr.multiply(A.r[np.newaxis, :]))
         if csr is not None:
             self._Ait, self._storage = csr, "sparse"  # far fewer bytes a pass
         else:
@@ -218,7 +227,8 @@ class LeontiefSolver:
     def _iterate(self, Bt: np.ndarray, trans: bool):
         if self._ops is None:
             A = self._Ait
-            d = 1.0 - (A.diagonal() if sp.issparse(A) else np.diagonal(A))
+            d = 1.0 - (A.diagonal() if sp.issparse(A) or isinstance(A, ColumnScaled)
+                       else np.diagonal(A))
             dinv = np.where(np.abs(d) > 1e-8, 1.0 / np.where(d == 0, 1.0, d), 1.0)
             self._ops = (kry.transpose_product(A, False), kry.transpose_product(A, True), dinv)
         prod_n, prod_t, dinv = self._ops

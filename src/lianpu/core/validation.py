@@ -9,14 +9,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 
 from .codes import code_str
 from .errors import BalanceError, TableError, message
 
 
 def as_matrix(name: str, a, shape: tuple[int | None, int | None], table: str,
-              row_labels=None, col_labels=None) -> np.ndarray:
-    """Return ``a`` as a finite float 2-D array of the given shape (None = any)."""
+              row_labels=None, col_labels=None, *, sparse_ok: bool = False) -> np.ndarray:
+    """Return ``a`` as a finite float 2-D array of the given shape (None = any).
+
+    ``sparse_ok``: a scipy.sparse ``a`` stays sparse, as a canonical float CSR array
+    (duplicates summed, indices sorted, explicit zeros dropped); otherwise it is refused,
+    since that field is stored densely."""
+    if sp.issparse(a):
+        return _as_sparse(name, a, shape, table, row_labels, col_labels, sparse_ok)
     try:
         arr = np.asarray(a, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -32,6 +39,33 @@ def as_matrix(name: str, a, shape: tuple[int | None, int | None], table: str,
     return arr
 
 
+def _as_sparse(name, a, shape, table, row_labels, col_labels, sparse_ok):
+    if not sparse_ok:
+        raise TableError(message(table, f"{name} is a scipy.sparse matrix, but only Z may be "
+                                 "stored sparse", found=type(a).__name__,
+                                 expected=f"a dense array for {name} (e.g. .toarray())"))
+    if any(s is not None and s != d for s, d in zip(shape, a.shape)):
+        exp = "×".join("any" if s is None else str(s) for s in shape)
+        raise TableError(message(table, f"{name} has the wrong shape",
+                                 found="×".join(map(str, a.shape)), expected=exp))
+    try:
+        m = sp.csr_array(a, dtype=float, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise TableError(message(table, f"{name} contains a non-numeric entry",
+                                 found=str(exc), expected="numbers")) from exc
+    m.sum_duplicates()
+    m.eliminate_zeros()
+    bad = ~np.isfinite(m.data)
+    if bad.any():
+        k = int(np.argmax(bad))
+        i = int(np.searchsorted(m.indptr, k, side="right") - 1)
+        j = int(m.indices[k])
+        raise TableError(message(
+            table, f"{name} contains a missing or infinite value", found=repr(m.data[k]),
+            expected="a finite number", row=_lab(row_labels, i), column=_lab(col_labels, j)))
+    return m
+
+
 def as_vector(name: str, a, n: int, table: str, labels=None) -> np.ndarray:
     arr = np.asarray(a, dtype=float).ravel() if np.ndim(a) else np.asarray([a], float)
     if arr.shape[0] != n:
@@ -41,11 +75,31 @@ def as_vector(name: str, a, n: int, table: str, labels=None) -> np.ndarray:
     return arr
 
 
+#: entries per block when a large array is scanned (a bool mask of one block, never n×n)
+SCAN_BLOCK = 2**22
+
+
+def _scan(arr: np.ndarray, bad_of):
+    """(first bad (i, j) or None, number of bad cells) of a 2-D array, by row blocks so the
+    mask ``bad_of(block)`` is one block's size, not the array's."""
+    rows = max(1, SCAN_BLOCK // max(arr.shape[1], 1))
+    first, count = None, 0
+    for a in range(0, arr.shape[0], rows):
+        bad = bad_of(arr[a:a + rows], a)
+        c = int(np.count_nonzero(bad))
+        if c:
+            if first is None:
+                i, j = (int(v[0]) for v in np.nonzero(bad))
+                first = (a + i, j)
+            count += c
+    return first, count
+
+
 def check_finite(name: str, arr: np.ndarray, table: str, row_labels=None, col_labels=None):
     """Raise naming the first NaN/inf cell."""
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        i, j = (int(v[0]) for v in np.nonzero(bad))
+    first, _ = _scan(arr, lambda blk, a: ~np.isfinite(blk))
+    if first is not None:
+        i, j = first
         raise TableError(message(
             table, f"{name} contains a missing or infinite value", found=repr(arr[i, j]),
             expected="a finite number",
@@ -67,15 +121,33 @@ def check_nonnegative(name: str, arr: np.ndarray, table: str, row_labels=None, c
     """Negative entries are errors except in ``allowed_columns`` (inventory change, imports, taxes).
 
     ``hint(j)``, if given, returns a sentence appended to the message for column ``j`` (the
-    table says there which argument declares that column's role)."""
-    neg = arr < 0
-    for j in allowed_columns:
-        neg[:, j] = False
-    if neg.any():
-        i, j = (int(v[0]) for v in np.nonzero(neg))
+    table says there which argument declares that column's role). A scipy.sparse ``arr``
+    (a sparse Z) is checked on its stored entries."""
+    if sp.issparse(arr):
+        arr = sp.csr_array(arr)
+        neg = arr.data < 0
+        count = int(np.count_nonzero(neg))
+        first = None
+        if count:
+            k = int(np.argmax(neg))
+            first = (int(np.searchsorted(arr.indptr, k, side="right") - 1), int(arr.indices[k]))
+            value = arr.data[k]
+    else:
+        allowed = np.zeros(arr.shape[1], dtype=bool)
+        allowed[list(allowed_columns)] = True
+
+        def negative(blk, a):
+            neg = blk < 0
+            neg[:, allowed] = False
+            return neg
+        first, count = _scan(arr, negative)
+        if first is not None:
+            value = arr[first]
+    if first is not None:
+        i, j = first
         text = message(
-            table, f"negative entry in {name} ({int(neg.sum())} negative cell(s) in all)",
-            found=f"{arr[i, j]:.6g}", expected="≥ 0 (negatives are allowed only for inventory "
+            table, f"negative entry in {name} ({count} negative cell(s) in all)",
+            found=f"{value:.6g}", expected="≥ 0 (negatives are allowed only for inventory "
             "change, imports, taxes and discrepancy)", row=_lab(row_labels, i),
             column=_lab(col_labels, j))
         raise TableError(text + ("; " + hint(j) if hint is not None else ""))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from ...core import leontief as leo
 from ...core.errors import TableError, check_choice, message
@@ -79,8 +80,9 @@ def block_factor(table, region: str):
     """LU of I − A_rr for one region (cached on the table; only that block is factorized)."""
     def factor():
         p = positions(table)[region]
-        return leo.leontief_factor(np.ascontiguousarray(table.A_[np.ix_(p, p)]),
-                                   table=f"{table.name} [{region}]")
+        A = table.A_
+        blk = A[p][:, p] if sp.issparse(A) else np.ascontiguousarray(A[np.ix_(p, p)])
+        return leo.leontief_factor(blk, table=f"{table.name} [{region}]")
     return cached(table, ("_region_block", region), factor)
 
 
