@@ -97,7 +97,11 @@ def _readback_sheets(t, codes, fd, pr, block) -> dict[str, pd.DataFrame]:
 
 def _extra_meta(t) -> dict:
     import json
+
+    from .core.notes import notes_zh
     return {"format": "lianpu workbook 1", "notes": json.dumps(list(t.notes), ensure_ascii=False),
+            # the notes' Chinese twins, parallel to notes (read back by lianpu.core.notes.pair)
+            "notes_zh": json.dumps(list(notes_zh(t.notes)), ensure_ascii=False),
             "province": t.province or "", "rtol": t.rtol,
             "allow_negative_flows": str(bool(t.allow_negative_flows)).lower(),
             "sector_index_names": json.dumps(list(t.index.names), ensure_ascii=False)}

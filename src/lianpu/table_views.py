@@ -11,6 +11,7 @@ import numpy as np
 
 from .core import roles
 from .core.errors import TableError, message
+from .core.notes import Note
 
 
 def domestic_split(self) -> "IOTable":
@@ -51,11 +52,13 @@ def domestic_split(self) -> "IOTable":
     kept = [fd[j] for j in keep]
     sats = {k: replace(v, final_demand=None if v.final_demand is None else v.final_demand[keep])
             for k, v in self.satellites.items()}
-    notes = ("domestic view by import proportionality",)
+    notes = (Note("domestic view by import proportionality",
+                  "国内视角：按进口比例假设把中间使用和最终使用拆分为国产品和进口品"),)
     if reexport.any():
         codes = ", ".join(map(str, [self.index[i] for i in np.flatnonzero(reexport)]))
-        notes += (f"re-exports: imports exceed domestic use for {codes}; their import share "
-                  "is spread over exports too",)
+        notes += (Note(f"re-exports: imports exceed domestic use for {codes}; their import share "
+                       "is spread over exports too",
+                       f"转口：{codes}的进口超过国内使用，其进口占比也分摊到出口"),)
     return self.evolve(Z_=(1 - mu)[:, None] * self.Z_, Zm_=mu[:, None] * self.Z_, Y_=Y,
                        Ym_=Ym, final_demand_labels=self.final_demand_labels.loc[kept],
                        household_columns=tuple(c for c in self.household_columns if c in kept),
@@ -102,16 +105,20 @@ def local_split(self) -> "IOTable":
     sats = {k: replace(v, final_demand=None if v.final_demand is None
                        else v.final_demand[list(sp.keep)])
             for k, v in self.satellites.items()}
-    notes = ("local view 本地视角 by proportionality: imports from abroad in Zm/Ym, inflows "
-             "from other provinces in Zr/Yr",)
+    notes = (Note("local view 本地视角 by proportionality: imports from abroad in Zm/Ym, "
+                  "inflows from other provinces in Zr/Yr",
+                  "本地视角：按比例假设拆分，国外进口计入Zm/Ym，外省调入计入Zr/Yr"),)
     if combined:
-        notes += ("trade_in combines abroad and other provinces (no partner split in this "
-                  "table): the single leakage is in Zr/Yr and Zm/Ym are zero; only the 2012 "
-                  "and 2017 provincial tables separate them",)
+        notes += (Note("trade_in combines abroad and other provinces (no partner split in this "
+                       "table): the single leakage is in Zr/Yr and Zm/Ym are zero; only the 2012 "
+                       "and 2017 provincial tables separate them",
+                       "trade_in（流入合计）不区分国外进口和外省调入（本表无来源拆分）：唯一的外部"
+                       "流入计入Zr/Yr，Zm/Ym为零；只有2012年和2017年的省级表将两者分列"),)
     if sp.transit.any():
         codes = ", ".join(map(str, [self.index[i] for i in np.flatnonzero(sp.transit)]))
-        notes += (f"re-exports / transit: supply from outside exceeds local use for {codes}; "
-                  "their shares are spread over exports and outflows too",)
+        notes += (Note(f"re-exports / transit: supply from outside exceeds local use for "
+                       f"{codes}; their shares are spread over exports and outflows too",
+                       f"转口/过境：{codes}的外部供给超过本地使用，其占比也分摊到出口和调出"),)
     return self.evolve(Z_=sp.Z, Zm_=sp.Zm, Zr_=sp.Zr, Y_=sp.Y, Ym_=sp.Ym, Yr_=sp.Yr,
                        final_demand_labels=self.final_demand_labels.loc[kept],
                        household_columns=tuple(c for c in self.household_columns if c in kept),

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import lianpu
 from lianpu import IOTable
+from lianpu.core.notes import Note, zh
 from lianpu.export import export_table
 
 from .test_native import assert_tables_equal, tables
@@ -116,4 +117,72 @@ def test_template_meta_roles_unknown_code(tmp_path):
     p.write_text("code,name_zh,name_en,a,FD:C1,x\na,,,1,3,\nMETA:roles,FD:ZZ=household,,,,\n",
                  encoding="utf-8")
     with pytest.raises(lianpu.FormatError, match="META:roles names an unknown code"):
+        lianpu.load(p)
+
+
+# --------------------------------------------------------------- notes keep their Chinese (#15)
+# A Note is its English text with its Chinese twin (lianpu.core.notes); both formats keep the
+# twins in a ``notes_zh`` list parallel to ``notes`` (Parquet metadata; the workbook's meta
+# sheet), and files written before it existed still load, their notes plain English.
+NOTES = (Note("domestic view by import proportionality",
+              "国内视角：按进口比例假设把中间使用和最终使用拆分为国产品和进口品"),
+         "a note the user wrote", Note("jobs: 2018", "就业：2018年数据"))
+
+
+def _zh_and_types(notes):
+    return [(str(n), zh(n), type(n)) for n in notes]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_notes_keep_their_chinese(suffix, tmp_path):
+    t = _declared(tmp_path).evolve(notes=NOTES)
+    back = lianpu.load(export_table(t, tmp_path / f"t{suffix}"))
+    assert _zh_and_types(back.notes) == _zh_and_types(NOTES)   # plain text stays plain
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".parquet"])
+def test_real_view_notes_keep_their_chinese(suffix, tmp_path, shared_data):
+    """cn-nbs-2005-42's domestic view: its notes (domestic view, re-exports of product 20)
+    are Notes made by table_views.py; saved and loaded they are the same Notes."""
+    d = lianpu.load("cn-nbs-2005-42", data_dir=shared_data).domestic()
+    assert len(d.notes) >= 2 and all(isinstance(n, Note) for n in d.notes[-2:])
+    back = lianpu.load(export_table(d, tmp_path / f"d{suffix}"))
+    assert _zh_and_types(back.notes) == _zh_and_types(d.notes)
+
+
+def test_parquet_without_notes_zh_still_loads(tmp_path):
+    import json
+
+    import pyarrow.parquet as pq
+    p = export_table(_declared(tmp_path).evolve(notes=NOTES), tmp_path / "t.parquet")
+    tbl = pq.read_table(p)
+    meta = json.loads(tbl.schema.metadata[b"lianpu"])
+    assert meta["notes_zh"] == [zh(n) for n in NOTES]
+    del meta["notes_zh"]                                        # as written before #15
+    pq.write_table(tbl.replace_schema_metadata({b"lianpu": json.dumps(meta)}), p)
+    back = lianpu.load(p)
+    assert back.notes == NOTES and all(type(n) is str for n in back.notes)
+    meta["notes_zh"] = ["只有一条"]                              # not parallel to notes
+    pq.write_table(tbl.replace_schema_metadata({b"lianpu": json.dumps(meta)}), p)
+    with pytest.raises(lianpu.FormatError, match=r"t\.parquet.*notes_zh is not parallel to "
+                                                 r"notes.*found 1 entries.*a list of 3 strings"):
+        lianpu.load(p)
+
+
+def test_workbook_without_notes_zh_still_loads(tmp_path):
+    import openpyxl
+    p = export_table(_declared(tmp_path).evolve(notes=NOTES), tmp_path / "t.xlsx")
+    wb = openpyxl.load_workbook(p)
+    ws = wb["meta 元数据"]
+    row = next(r[0].row for r in ws.iter_rows() if r[0].value == "notes_zh")
+    ws.delete_rows(row)                                         # as exported before #15
+    wb.save(p)
+    back = lianpu.load(p)
+    assert back.notes == NOTES and all(type(n) is str for n in back.notes)
+    ws.insert_rows(row)
+    ws.cell(row, 1, "notes_zh")
+    ws.cell(row, 2, '["只有一条"]')
+    wb.save(p)
+    with pytest.raises(lianpu.FormatError, match=r"t\.xlsx.*notes_zh is not parallel to "
+                                                 r"notes.*found 1 entries.*3 strings"):
         lianpu.load(p)

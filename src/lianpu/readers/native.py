@@ -15,7 +15,9 @@ Parquet schema's key-value metadata under key ``b"lianpu"`` (format version 1; t
 blocks ``Zr``/``Yr`` of a local view are optional blocks of the same version): label frames
 column by column with their index levels and names, ``value_added_rows`` /
 ``compensation_row`` / ``household_columns`` as positions (so tuple labels of multi-regional
-tables survive JSON), satellites' names and units, and the table's scalar fields.
+tables survive JSON), satellites' names and units, and the table's scalar fields — ``notes``
+(English) with ``notes_zh`` parallel to it (their Chinese twins; a file written before
+``notes_zh`` existed reads with plain English notes).
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..core.errors import FormatError, TableError, message
+from ..core.notes import pair
 from ..table import IOTable, Satellite
 from .base import Reader
 # the writer half (re-exported: ``lianpu.readers.native.save`` is the documented entry)
@@ -184,9 +187,23 @@ def _load(path: Path, meta: dict, name) -> IOTable:
         Zr_=arrays.get("Zr"), Yr_=arrays.get("Yr"),
         satellites=sats, unit=meta["unit"], year=meta["year"], source=meta["source"],
         name=name or meta["name"], imports=meta["imports"], rtol=meta["rtol"],
-        allow_negative_flows=meta["allow_negative_flows"], notes=tuple(meta["notes"]),
+        allow_negative_flows=meta["allow_negative_flows"], notes=_notes(meta, fname),
         province=meta.get("province"),
     )
+
+
+def _notes(meta: dict, fname: str) -> tuple:
+    """The table's notes, each with its Chinese twin from ``notes_zh`` (parallel to ``notes``;
+    absent in files written before it existed: the notes come back as plain English text)."""
+    en, zh = meta["notes"], meta.get("notes_zh")
+    if zh is not None and (not isinstance(zh, list) or len(zh) != len(en)
+                           or not all(isinstance(z, str) for z in zh)):
+        raise FormatError(message(fname, "the 'lianpu' metadata is malformed: notes_zh is not "
+                                  "parallel to notes",
+                                  found=(f"{len(zh)} entries" if isinstance(zh, list)
+                                         else type(zh).__name__),
+                                  expected=f"a list of {len(en)} strings, one per note"))
+    return pair(en, zh)
 
 
 def _guess(path: Path) -> bool:

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..atomic import atomic_path
+from ..core.notes import notes_zh
 
 KEY = b"lianpu"
 VERSION = 1
@@ -75,6 +76,7 @@ def _metadata(table, shapes: dict) -> dict:
         "source": table.source, "name": table.name, "imports": table.imports,
         "rtol": float(table.rtol), "allow_negative_flows": bool(table.allow_negative_flows),
         "notes": [_py(n) for n in table.notes], "province": table.province,
+        "notes_zh": list(notes_zh(table.notes)),  # parallel to notes (lianpu.core.notes.pair)
     }
 
 

@@ -5,9 +5,11 @@ sector — and names), ``Z 中间流量``, ``Y 最终使用``, ``V 初始投入`
 each block's corner cell), optional ``Zm``/``Ym``, ``Zr``/``Yr``, ``ERR 统计误差``, satellites
 ``F 卫星账户`` with ``SAT 卫星账户项目`` (key, unit, names) and ``FY 卫星账户最终使用``, the
 label sheets ``FD 最终使用类别`` and ``VA 初始投入项目`` (names and roles), and ``meta 元数据``
-(field, value). Numbers are stored as doubles, so ``lianpu.load`` of an exported workbook is the
-same table (Z, Y, V, x, labels, roles, unit); workbooks exported before the label sheets
-existed read too, with roles inferred from the codes.
+(field, value; ``notes`` and, parallel to it, ``notes_zh`` their Chinese, as JSON lists).
+Numbers are stored as doubles, so ``lianpu.load`` of an exported workbook is the same table
+(Z, Y, V, x, labels, roles, unit, notes with their Chinese); workbooks exported before the
+label sheets (or ``notes_zh``) existed read too, with roles inferred from the codes (and
+plain English notes).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ import pandas as pd
 
 from ..core.codes import code_str
 from ..core.errors import FormatError, message
+from ..core.notes import pair
 from .base import Reader
 
 REQUIRED = ("sectors 部门", "Z 中间流量", "Y 最终使用", "V 初始投入", "x 总产出", "meta 元数据")
@@ -190,7 +193,21 @@ def read_workbook(path, *, name: str | None = None, rtol: float | None = None):
         imports="non-competitive" if "Zm_" in opt else "competitive",
         rtol=rtol if rtol is not None else float(meta.get("rtol") or 1e-4),
         allow_negative_flows=_text(meta.get("allow_negative_flows")) == "true",
-        notes=tuple(js("notes", [])), province=_text(meta.get("province")) or None, **opt)
+        notes=_notes(js, fname), province=_text(meta.get("province")) or None, **opt)
+
+
+def _notes(js, fname: str) -> tuple:
+    """The meta sheet's ``notes`` with their Chinese twins from ``notes_zh`` (parallel; a
+    workbook exported before ``notes_zh`` existed reads with plain English notes)."""
+    en, zh = js("notes", []), js("notes_zh", None)
+    if zh is not None and (not isinstance(zh, list) or len(zh) != len(en)
+                           or not all(isinstance(z, str) for z in zh)):
+        raise FormatError(message(fname, "meta field notes_zh is not parallel to notes",
+                                  row="notes_zh", column="meta 元数据: value",
+                                  found=(f"{len(zh)} entries" if isinstance(zh, list)
+                                         else type(zh).__name__),
+                                  expected=f"a JSON list of {len(en)} strings, one per note"))
+    return pair(en, zh)
 
 
 def _guess(path: Path) -> bool:

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.errors import ArgumentError, DatasetError, FormatError, TableError, message
+from ..core.notes import Note
 
 UNIT = "10,000 persons (万人)"
 FIRST_YEAR, LAST_YEAR = 1990, 2018
@@ -151,8 +152,10 @@ def employment_satellite(table, data=None, data_dir=None, *, year: int | None = 
     use = int(want)
     if use > LAST_YEAR:
         use = LAST_YEAR
-        notes.append(f"jobs: the table is for {want}, employment data end in {LAST_YEAR}: "
-                     f"{LAST_YEAR} employment used (万人)")
+        notes.append(Note(f"jobs: the table is for {want}, employment data end in {LAST_YEAR}: "
+                          f"{LAST_YEAR} employment used (万人)",
+                          f"就业：表为{want}年，就业统计截至{LAST_YEAR}年，采用{LAST_YEAR}年的"
+                          "就业人数（万人）"))
     if use < FIRST_YEAR or use not in emp.columns:
         raise TableError(message(table.name, "no employment data for this year", argument="year",
                                  found=want, expected=f"{FIRST_YEAR}–{LAST_YEAR} (later years use {LAST_YEAR})"))
@@ -167,8 +170,10 @@ def employment_satellite(table, data=None, data_dir=None, *, year: int | None = 
         raise FormatError(message("employment data", f"missing value in {use}",
                                   row=col.index[col.isna()][0], expected="a number"))
     jobs = col.to_numpy(float) @ W.to_numpy()
-    notes.append(f"jobs: {use} employment by industry (cn_employment_1990_2018) mapped to {cl} "
-                 "by employment_concordance.csv, divisions split by compensation shares")
+    notes.append(Note(f"jobs: {use} employment by industry (cn_employment_1990_2018) mapped to "
+                      f"{cl} by employment_concordance.csv, divisions split by compensation shares",
+                      f"就业：{use}年分行业就业人数（cn_employment_1990_2018）按"
+                      f"employment_concordance.csv对应到{cl}，门类内按劳动者报酬占比拆分"))
     t = table.with_satellite("jobs", jobs, UNIT, name_zh="就业", name_en="employment")
     return t.evolve(notes=t.notes + tuple(notes))
 

@@ -13,6 +13,7 @@ builds one from the CEADs workbooks (:mod:`.inventory`) and the shipped concorda
 from __future__ import annotations
 
 from ...core.errors import TableError, message
+from ...core.notes import Note
 from . import concordance
 from . import inventory as inv
 
@@ -25,7 +26,8 @@ NBS_TABLE_YEARS = {2002: "cn-nbs-2002-122", 2005: "cn-nbs-2005-42", 2007: "cn-nb
 
 
 def match_year(year: int) -> tuple[int, str]:
-    """The CEADs inventory year used for a table of ``year``, and why (empty when equal)."""
+    """The CEADs inventory year used for a table of ``year``, and why (empty when equal; else a
+    :class:`~lianpu.core.notes.Note`, English with its Chinese)."""
     from ...data.registry import CEADS_YEARS
     first, last = CEADS_YEARS[0], CEADS_YEARS[-1]
     if year is None:
@@ -34,8 +36,9 @@ def match_year(year: int) -> tuple[int, str]:
     if first <= year <= last:
         return int(year), ""
     use = last if year > last else first
-    return use, (f"the table is of {year} but CEADs publishes inventories only for "
-                 f"{first}–{last}, so {use} emissions are used (nearest year)")
+    return use, Note(f"the table is of {year} but CEADs publishes inventories only for "
+                     f"{first}–{last}, so {use} emissions are used (nearest year)",
+                     f"表为{year}年，CEADs只发布{first}–{last}年的排放清单，故采用最近年份{use}年的排放")
 
 
 def co2_satellite(table, year: int | None = None, data_dir=None, *, inventory=None):
@@ -51,7 +54,8 @@ def co2_satellite(table, year: int | None = None, data_dir=None, *, inventory=No
     """
     use, why = match_year(table.year if year is None else int(year))
     if year is not None and int(year) != table.year and not why:
-        why = f"the table is of {table.year}; {use} emissions were asked for"
+        why = Note(f"the table is of {table.year}; {use} emissions were asked for",
+                   f"表为{table.year}年；按指定采用{use}年的排放")
     prov = getattr(table, "province", None)
     if prov:
         from ...data.registry import province as province_of
@@ -60,15 +64,19 @@ def co2_satellite(table, year: int | None = None, data_dir=None, *, inventory=No
         invent = inventory if inventory is not None else inv.read_provinces(
             use, region, data_dir=data_dir)
         what = f"CEADs inventory of {p.name_zh} ({region}) {use}"
+        what_zh = f"CEADs{p.name_zh}（{region}）{use}年排放清单"
     else:
         region = "China"
         invent = inventory if inventory is not None else inv.read_national(use, data_dir=data_dir)
         what = f"CEADs national inventory {use}"
+        what_zh = f"CEADs全国排放清单{use}年"
     by_ceads = invent.sector_totals(region, use)
     values, hh = concordance.to_table(table, by_ceads)
-    note = (f"co2: {what} (scope 1, IPCC sectoral, Mt CO2; Shan et al. 2018, 2020) put on "
-            f"{concordance.table_key(table)} sectors by ceads47_to_nbs42.csv"
-            + (f"; {why}" if why else ""))
+    key = concordance.table_key(table)
+    note = Note(f"co2: {what} (scope 1, IPCC sectoral, Mt CO2; Shan et al. 2018, 2020) put on "
+                f"{key} sectors by ceads47_to_nbs42.csv" + (f"; {why}" if why else ""),
+                f"二氧化碳：{what_zh}（范围1，IPCC部门法，Mt CO2；Shan et al. 2018, 2020），"
+                f"按ceads47_to_nbs42.csv分配到{key}的部门" + (f"；{why.zh}" if why else ""))
     from ...table import Satellite
     sats = dict(table.satellites)
     sats["co2"] = Satellite("co2", values, inv.UNIT, CO2_ZH, CO2_EN, hh)
