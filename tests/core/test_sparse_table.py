@@ -175,3 +175,21 @@ def test_dense_table_solver_reads_a_through_z():
     m = leo.left_solve(f, np.ones((1, n)))[0]
     ref = leo.left_solve(leo.leontief_factor(t.A_, method="lu"), np.ones((1, n)))[0]
     assert float(np.abs(m - ref).max() / np.abs(ref).max()) < 1e-10
+
+
+def test_parquet_round_trip_keeps_or_chooses_the_storage(tmp_path):
+    """save writes a sparse Z's stored entries; load(storage=…) rebuilds either storage."""
+    Z, Y, x, _ = random_table(2100, 0.003, seed=9)
+    t = IOTable.from_arrays(Z, Y, x=x)
+    p = tmp_path / "t.parquet"
+    t.save(p)
+    dense = lianpu.load(p)
+    assert dense.storage == "dense" and np.array_equal(dense.Z_, t.Z_.toarray())
+    for storage in ("sparse", "auto"):  # auto: 2100 ≥ 2000 sectors and 0.3 % < 5 % non-zero
+        u = lianpu.load(p, storage=storage)
+        assert u.storage == "sparse" and (u.Z_ != t.Z_).nnz == 0
+    small = tmp_path / "mb.parquet"
+    IOTable.from_arrays(MB_Z, MB_F).save(small)
+    assert lianpu.load(small, storage="auto").storage == "dense"  # 2 sectors: dense
+    with pytest.raises(lianpu.core.errors.ArgumentError, match="argument 'storage'"):
+        lianpu.load(small, storage="csr")

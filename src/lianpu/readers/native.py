@@ -28,8 +28,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import scipy.sparse as sp
 
-from ..core.errors import FormatError, TableError, message
+from ..core.errors import FormatError, TableError, check_choice, message
 from ..core.notes import pair
 from ..table import IOTable, Satellite
 from .base import Reader
@@ -107,13 +108,24 @@ def _shapes(meta: dict, fname: str) -> dict[str, tuple]:
     return out
 
 
-def load(path, *, name: str | None = None) -> IOTable:
-    """Read a table written by :func:`save`. ``name`` overrides the stored table name."""
+#: "auto" storage keeps Z sparse below this share of non-zeros (and from SPARSE_MIN_N sectors)
+SPARSE_DENSITY = 0.05
+SPARSE_MIN_N = 2000
+STORAGES = ("auto", "dense", "sparse")
+
+
+def load(path, *, name: str | None = None, storage: str = "dense") -> IOTable:
+    """Read a table written by :func:`save`. ``name`` overrides the stored table name.
+
+    ``storage``: "dense" (default), "sparse" (Z built as a CSR array straight from the
+    file's entries, never an n×n array; see :class:`lianpu.IOTable`) or "auto" (sparse from
+    :data:`SPARSE_MIN_N` sectors when under :data:`SPARSE_DENSITY` of Z is non-zero)."""
+    check_choice(storage, STORAGES, argument="storage")
     path = Path(path)
     fname = path.name
     meta = _read_meta(path)
     try:
-        return _load(path, meta, name)
+        return _load(path, meta, name, storage)
     except (KeyError, IndexError, TypeError, AttributeError) as exc:
         # the metadata is untrusted input: a missing key or a wrong type is a malformed file
         raise FormatError(message(fname, "the 'lianpu' metadata is malformed",
@@ -127,10 +139,11 @@ def load(path, *, name: str | None = None) -> IOTable:
                                   expected="metadata as written by IOTable.save")) from None
 
 
-def _load(path: Path, meta: dict, name) -> IOTable:
+def _load(path: Path, meta: dict, name, storage: str = "dense") -> IOTable:
     fname = path.name
     shapes = _shapes(meta, fname)
-    arrays = {b: np.zeros(s, dtype=np.float64) for b, s in shapes.items()}
+    arrays = {b: np.zeros(s, dtype=np.float64) for b, s in shapes.items() if b != "Z"}
+    sparse_z = storage == "sparse"
     try:
         tbl = pq.read_table(path)
     except (pa.ArrowException, OSError) as exc:
@@ -149,9 +162,18 @@ def _load(path: Path, meta: dict, name) -> IOTable:
     rows = tbl.column("row").to_numpy()
     cols = tbl.column("col").to_numpy()
     vals = tbl.column("value").to_numpy()
+    if storage == "auto":
+        n = shapes["Z"][0]
+        nz = int(np.count_nonzero(bcodes == bnames.index("Z"))) if "Z" in bnames else 0
+        sparse_z = n >= SPARSE_MIN_N and nz < SPARSE_DENSITY * n * n
+    if not sparse_z:
+        arrays["Z"] = np.zeros(shapes["Z"], dtype=np.float64)
     for i, b in enumerate(bnames):
         sel = bcodes == i
         if not sel.any():
+            continue
+        if b == "Z" and sparse_z:
+            arrays["Z"] = _sparse_block(fname, rows[sel], cols[sel], vals[sel], shapes["Z"])
             continue
         if b not in arrays:
             raise FormatError(message(fname, "data block not described in the metadata",
@@ -169,6 +191,8 @@ def _load(path: Path, meta: dict, name) -> IOTable:
                                       expected="finite numbers"))
         a[r, c] = v
 
+    if "Z" not in arrays:  # a table whose Z has no entry at all
+        arrays["Z"] = sp.csr_array(tuple(shapes["Z"]))
     pr = _frame_from_json(meta["primary"])
     fd = _frame_from_json(meta["final_demand"])
     sats = {}
@@ -190,6 +214,19 @@ def _load(path: Path, meta: dict, name) -> IOTable:
         allow_negative_flows=meta["allow_negative_flows"], notes=_notes(meta, fname),
         province=meta.get("province"),
     )
+
+
+def _sparse_block(fname, r, c, v, shape):
+    """Z as a CSR array from the file's (row, col, value) entries, checked like a dense block."""
+    n, m = shape
+    if r.min() < 0 or c.min() < 0 or r.max() >= n or c.max() >= m:
+        raise FormatError(message(fname, "block 'Z' has an entry outside its shape",
+                                  found=f"row {r.max()}, col {c.max()}", expected=f"shape {shape}"))
+    if not np.isfinite(v).all():
+        raise FormatError(message(fname, "block 'Z' holds a value that is not finite",
+                                  found=repr(float(v[~np.isfinite(v)][0])),
+                                  expected="finite numbers"))
+    return sp.csr_array((v, (r, c)), shape=(n, m))
 
 
 def _notes(meta: dict, fname: str) -> tuple:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import scipy.sparse as sp
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -44,7 +45,11 @@ def _positions(labels, wanted) -> list[int]:
 
 
 def _nonzero(a: np.ndarray):
-    """Positions and values of entries that are not +0.0 (−0.0 counts as non-zero)."""
+    """Positions and values of entries that are not +0.0 (−0.0 counts as non-zero); a sparse
+    block (a sparse Z) gives its stored entries."""
+    if sp.issparse(a):
+        c = sp.coo_array(a)
+        return c.row.astype(np.int32), c.col.astype(np.int32), c.data.astype(np.float64)
     a2 = a if a.ndim == 2 else a[:, None]
     r, c = np.nonzero((a2 != 0) | np.signbit(a2))
     return r.astype(np.int32), c.astype(np.int32), a2[r, c].astype(np.float64)
@@ -85,7 +90,7 @@ def save(table, path) -> None:
     blocks = _blocks(table)
     names, rows, cols, vals, codes = [], [], [], [], []
     for i, (b, a) in enumerate(blocks.items()):
-        r, c, v = _nonzero(np.asarray(a))
+        r, c, v = _nonzero(a if sp.issparse(a) else np.asarray(a))
         names.append(b)
         rows.append(r), cols.append(c), vals.append(v)
         codes.append(np.full(len(v), i, dtype=np.int32))
