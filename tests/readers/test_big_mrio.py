@@ -323,3 +323,25 @@ def test_unknown_extension_folder_is_named(tmp_path):
     z = fx.write_exiobase(tmp_path)
     with pytest.raises(FormatError, match="extension folder not in the file"):
         exiobase.read_exiobase(z, extensions=["water"], cache=False)
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_big_mrio_storage_sparse_on_first_and_second_load(tmp_path, monkeypatch, cache):
+    """storage='sparse' holds Z as CSR whether parsed or read from the Parquet cache; the
+    multipliers equal the dense table's (the dense path is checked against the fixture's
+    arrays above)."""
+    z = fx.write_exiobase(tmp_path)
+    dense = exiobase.read_exiobase(z, cache=False)
+    first = exiobase.read_exiobase(z, cache=cache, storage="sparse")
+    second = exiobase.read_exiobase(z, cache=cache, storage="sparse")
+    for t in (first, second):
+        assert t.storage == "sparse"
+        np.testing.assert_array_equal(t.Z_.toarray(), dense.Z_)
+        np.testing.assert_allclose(lianpu.multipliers(t).to_numpy(),
+                                   lianpu.multipliers(dense).to_numpy(), rtol=1e-12)
+    # "auto" keeps a 12-sector table dense (sparse storage pays from 2000 sectors)
+    assert exiobase.read_exiobase(z, cache=cache, storage="auto").storage == "dense"
+    f = tmp_path / "icio.csv"
+    fx.write_icio(f)
+    assert icio.read_icio(f, cache=cache, storage="sparse").storage == "sparse"
+    assert icio.read_icio(f, cache=cache, storage="sparse").storage == "sparse"

@@ -39,16 +39,19 @@ def cache_path(reader: str, path: Path, options: dict, version: int, data_dir=No
 
 
 def cached(reader: str, path: Path, options: dict, version: int, parse: Callable[[], object], *,
-           use_cache: bool = True, data_dir=None, name: str | None = None):
+           use_cache: bool = True, data_dir=None, name: str | None = None,
+           storage: str = "dense"):
     """The table parsed from ``path``: from the cache if it holds this exact source, else
-    ``parse()`` and (with ``use_cache``) store the result for the next load."""
-    from .native import load, save  # native imports the table module: only when needed
+    ``parse()`` and (with ``use_cache``) store the result for the next load. ``storage``
+    ("dense", "sparse", "auto": :func:`lianpu.readers.native.load`) is how Z is held; the
+    cache file is the same for all three (it stores the non-zero entries)."""
+    from .native import load, save, with_storage  # native imports the table module: on use
     if not use_cache:
-        return parse()
+        return with_storage(parse(), storage)
     target = cache_path(reader, path, options, version, data_dir)
     if target.is_file():
         try:
-            return load(target, name=name)
+            return load(target, name=name, storage=storage)
         except FormatError:  # unreadable (e.g. written by a newer lianpu): parse again
             pass
     table = parse()
@@ -56,4 +59,4 @@ def cached(reader: str, path: Path, options: dict, version: int, parse: Callable
     for old in target.parent.glob(f"{target.name.rsplit('-', 1)[0]}-*.parquet"):
         old.unlink(missing_ok=True)  # the same source before it changed: never valid again
     save(table, target)
-    return table
+    return with_storage(table, storage)

@@ -325,7 +325,8 @@ def _parse(path: Path, name, year, rtol, extensions, allow_negative_flows=False)
 
 def read_exiobase(path, *, name: str | None = None, year: int | None = None,
                   rtol: float = 1e-4, extensions=None, cache: bool = True,
-                  data_dir=None, allow_negative_flows: bool = False) -> IOTable:
+                  data_dir=None, allow_negative_flows: bool = False,
+                  storage: str = "dense") -> IOTable:
     """Read one EXIOBASE 3 year (zip or extracted folder) into a multi-regional
     :class:`IOTable` with its extensions as satellites.
 
@@ -339,6 +340,9 @@ def read_exiobase(path, *, name: str | None = None, year: int | None = None,
     cache : bool
         Use (and fill) the Parquet cache in the data folder, keyed by the source's path, size
         and mtime (a folder: of every file in it).
+    storage : {'dense', 'sparse', 'auto'}
+        How Z is held (:class:`lianpu.IOTable`; "auto": sparse for a large table with under
+        5 % non-zeros). A sparse Z keeps multipliers at O(nnz) memory.
     """
     path = Path(path)
     if not path.exists():
@@ -348,7 +352,7 @@ def read_exiobase(path, *, name: str | None = None, year: int | None = None,
     opts = {"year": year, "rtol": rtol, "extensions": ext, "negative": allow_negative_flows}
     return bigcache.cached("exiobase", path, opts, CACHE_VERSION,
                            lambda: _parse(path, name, year, rtol, ext, allow_negative_flows),
-                           use_cache=cache, data_dir=data_dir, name=name)
+                           use_cache=cache, data_dir=data_dir, name=name, storage=storage)
 
 
 def _guess(path: Path) -> bool:

@@ -257,7 +257,8 @@ def _parse(path: Path, split: str, name: str | None, year: int | None, rtol: flo
 
 
 def read_icio(path, *, split: str = "merge", name: str | None = None, year: int | None = None,
-              rtol: float = 1e-4, cache: bool = True, data_dir=None) -> IOTable:
+              rtol: float = 1e-4, cache: bool = True, data_dir=None,
+              storage: str = "dense") -> IOTable:
     """Read one OECD ICIO CSV into a multi-regional :class:`IOTable`.
 
     Parameters
@@ -267,6 +268,9 @@ def read_icio(path, *, split: str = "merge", name: str | None = None, year: int 
     cache : bool
         Use (and fill) the Parquet cache in the data folder (``data_dir``, default
         ``$LIANPU_DATA``); the cache is keyed by the file's path, size and mtime.
+    storage : {'dense', 'sparse', 'auto'}
+        How Z is held (:class:`lianpu.IOTable`; "auto": sparse for a large table with under
+        5 % non-zeros). A sparse Z keeps multipliers at O(nnz) memory.
     """
     path = Path(path)
     if not path.is_file():
@@ -275,7 +279,7 @@ def read_icio(path, *, split: str = "merge", name: str | None = None, year: int 
     opts = {"split": split, "year": year, "rtol": rtol}
     return bigcache.cached("icio", path, opts, CACHE_VERSION,
                            lambda: _parse(path, split, name, year, rtol),
-                           use_cache=cache, data_dir=data_dir, name=name)
+                           use_cache=cache, data_dir=data_dir, name=name, storage=storage)
 
 
 def _guess(path: Path) -> bool:

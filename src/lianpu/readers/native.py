@@ -114,6 +114,21 @@ SPARSE_MIN_N = 2000
 STORAGES = ("auto", "dense", "sparse")
 
 
+def sparse_wanted(storage: str, n: int, nnz: int) -> bool:
+    """Whether Z is to be held sparse: asked ("sparse"), or "auto" on a large, sparse Z."""
+    return storage == "sparse" or (storage == "auto" and n >= SPARSE_MIN_N
+                                   and nnz < SPARSE_DENSITY * n * n)
+
+
+def with_storage(table, storage: str):
+    """``table`` with Z held as ``storage`` asks (a dense table converted to CSR, or as is)."""
+    check_choice(storage, STORAGES, argument="storage")
+    if table.storage == "sparse" or not sparse_wanted(storage, table.n,
+                                                       int(np.count_nonzero(table.Z_))):
+        return table
+    return table.evolve(Z_=sp.csr_array(table.Z_))
+
+
 def load(path, *, name: str | None = None, storage: str = "dense") -> IOTable:
     """Read a table written by :func:`save`. ``name`` overrides the stored table name.
 
@@ -163,9 +178,8 @@ def _load(path: Path, meta: dict, name, storage: str = "dense") -> IOTable:
     cols = tbl.column("col").to_numpy()
     vals = tbl.column("value").to_numpy()
     if storage == "auto":
-        n = shapes["Z"][0]
         nz = int(np.count_nonzero(bcodes == bnames.index("Z"))) if "Z" in bnames else 0
-        sparse_z = n >= SPARSE_MIN_N and nz < SPARSE_DENSITY * n * n
+        sparse_z = sparse_wanted(storage, shapes["Z"][0], nz)
     if not sparse_z:
         arrays["Z"] = np.zeros(shapes["Z"], dtype=np.float64)
     for i, b in enumerate(bnames):
