@@ -19,6 +19,7 @@ from functools import cache
 from rich import box
 from rich.table import Table
 
+from ..core.notes import text as _text, zh as _zh
 from ..core.units import Unit
 from ._shared import out
 
@@ -176,19 +177,24 @@ def show(tab: Table) -> None:
 
 
 def notes(lines, lang: str, style: str = "dim") -> None:
-    """Print caveats, each on its own line (``说明：`` / ``note:``), as plain text."""
+    """Print caveats, each on its own line (``说明：`` / ``note:``), as plain text: a
+    :class:`~lianpu.core.notes.Note` in ``lang`` (its Chinese under ``zh``), other text as
+    written."""
     from rich.text import Text
     for n in lines:
         if n:
-            out.print(Text(f"{word('note', lang)}{'：' if lang == 'zh' else ': '}{n}", style=style),
-                      soft_wrap=False)
+            out.print(Text(f"{word('note', lang)}{'：' if lang == 'zh' else ': '}{_text(n, lang)}",
+                           style=style), soft_wrap=False)
 
 
 def notes_of(result, lang: str) -> list:
-    """A result's caveats in ``lang``: its ``notes_zh`` under ``zh`` where it has them (the same
-    notes, in the same order), else its ``notes``."""
-    zh = getattr(result, "notes_zh", ()) if lang == "zh" else ()
-    return list(zh) if zh else list(result.notes)
+    """A result's caveats in ``lang``: under ``zh`` its ``notes_zh`` where it has them (the same
+    notes, in the same order), else the Chinese of each note (:func:`lianpu.core.notes.zh`);
+    under ``en`` its ``notes``."""
+    if lang != "zh":
+        return [str(n) for n in result.notes]
+    z = getattr(result, "notes_zh", ())
+    return list(z) if z else [_zh(n) for n in result.notes]
 
 
 __all__ = ["WORDS", "columns", "money", "notes", "notes_of", "pick", "region_name", "show", "table",

@@ -12,6 +12,7 @@ import typer
 
 from ..core.codes import code_str
 from ..core.errors import LianpuError
+from ..core.notes import Note, text as note_text, zh as note_zh
 from ..core.units import Unit, fmt_num
 from ..safe_text import esc
 from ._app import app
@@ -124,10 +125,9 @@ def _mrio_beside(r, t, data_dir):
         try:
             m = wiod_footprint(load(f"wiod2013-{y}", data_dir), data_dir=data_dir)
         except LianpuError as exc:
-            why = f"no MRIO footprint for {y}: {exc}"
-    if m is not None:
-        why = "; ".join(x for x in (why, m.notes[-2] if len(m.notes) > 1 else "") if x)
-    return compare(r, m), m, why
+            why = Note(f"no MRIO footprint for {y}: {exc}", f"{y}年没有多区域足迹：{exc}")
+    parts = [x for x in (why, m.notes[-2] if m is not None and len(m.notes) > 1 else "") if x]
+    return compare(r, m), m, Note("; ".join(parts), "；".join(note_zh(x) for x in parts))
 
 
 def _print_compare(frame, m, note, unit, zh):
@@ -143,7 +143,7 @@ def _print_compare(frame, m, note, unit, zh):
                     if m is not None else "—")
     show(tab)
     if note:
-        out.print(f"[yellow]{esc(note)}[/]", markup=True)
+        out.print(f"[yellow]{esc(note_text(note, lang))}[/]", markup=True)
 
 
 def _mrio_footprint(t, top, lang, data_dir, as_json):
@@ -178,8 +178,8 @@ def _mrio_footprint(t, top, lang, data_dir, as_json):
         o.add_row(row["code"], region_name(row["code"], lang), fmt_num(row["output"] * k, 1),
                   fmt_num(row["value_added_share"], 3), fmt_num(row["share_of_foreign_output"], 3))
     show(o)
-    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {esc(r.basis)}", markup=True)
-    notes(r.notes, lang)
+    out.print(f"[bold]{'口径' if zh else 'basis'}:[/] {esc(note_text(r.basis, lang))}", markup=True)
+    notes(notes_of(r, lang), lang)
 
 
 @app.command()
@@ -220,7 +220,7 @@ def emissions(province: str = typer.Option(..., "--province", help="Province in 
     show(tab)
     for k, v in r.totals.items():
         out.print(f"{k}: {v:,.3f}")
-    notes(r.notes, lang)
+    notes(notes_of(r, lang), lang)
 
 
 @app.command()
@@ -270,7 +270,7 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
                     + f": {res.table_a} → {res.table_b} — {basis}",
                     unit_line(shown, lang) + pick(
                         f"；变化 {fmt_num(res.change * k)}（{fmt_num(res.q_a * k)} → "
-                        f"{fmt_num(res.q_b * k)}）；{res.classification}",
+                        f"{fmt_num(res.q_b * k)}）；{note_text(res.classification, 'zh')}",
                         f"; change {fmt_num(res.change * k)} ({fmt_num(res.q_a * k)} → "
                         f"{fmt_num(res.q_b * k)}); {res.classification}", lang))
         heads = {"factor": ("因素", "factor"), "mean": ("均值", "mean"), "min": ("最小", "min"),
@@ -284,7 +284,7 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
     for row in _records(secs, lang):
         out.print(f"{row['code']} {row['name']}: " + pick("变化 ", "change ", lang)
                   + f"{fmt_num(row['change'] * k)} {shown}")
-    notes(r.deflated.notes if r.deflated is not None else r.notes, lang)
+    notes(notes_of(r.deflated if r.deflated is not None else r, lang), lang)
     if r.deflated is not None:
         notes([n for n in r.notes if n.startswith('current prices')][:1], lang)
 
@@ -333,6 +333,6 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
     out.print(pick(f"{r.upstreamness.index[-1]} 年最上游的部门：",
                    f"most upstream in {r.upstreamness.index[-1]}: ", lang) +
               pick("；", "; ", lang).join(f"{c} {names[c]} {v:.2f}" for c, v in last.items()))
-    notes(r.notes, lang)
+    notes(notes_of(r, lang), lang)
     if html:
         out.print(f"[green]✓[/] wrote {esc(html)}", markup=True)

@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 from ..core.codes import code_str
+from ..core.notes import zh as note_zh
 from ..core.units import fmt_num, fmt_pct
 from ..safe_text import esc
 from ._app import app
@@ -178,7 +179,7 @@ def chain(source: str = typer.Argument(..., help="Dataset id or table file."),
     head.add_row(word("upstreamness", lang), _f(s["upstreamness"]))
     head.add_row(word("apl", lang), _f(s["apl_upstream"]))
     show(head)
-    note = cm.note_zh if zh else cm.note
+    note = (cm.note_zh or note_zh(cm.note)) if zh else cm.note
     if note:  # how coarse the track's sectors are (a 42-sector 航空航天 is the car industry)
         out.print(("对应说明：" if zh else "mapping: ") + note)
     mark = pick("* 为赛道内部门", "* = in track", lang)
@@ -254,7 +255,7 @@ def weaklinks(source: str = typer.Argument(..., help="Dataset id or table file (
         head.add_row(pick("省外+境外合计", "bought outside the province", lang),
                      fmt_pct(s["outside_share"]))
     show(head)
-    note = w.note_zh if zh else w.note
+    note = (w.note_zh or note_zh(w.note)) if zh else w.note
     if note:  # how coarse the track's sectors are (a 42-sector 航空航天 is the car industry)
         out.print(("对应说明：" if zh else "mapping: ") + note)
     amount = lambda v: _f(v * k)  # noqa: E731 — money totals in the display unit

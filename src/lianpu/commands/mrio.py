@@ -12,7 +12,8 @@ import typer
 from ..core.errors import ArgumentError
 from ..core.units import fmt_num, fmt_pct
 from ._app import app
-from ._screen import columns, money, notes, pick, region_name, show, table, unit_line, unit_text
+from ._screen import (columns, money, notes, notes_of, pick, region_name, show, table, unit_line,
+                      unit_text)
 from ._shared import DATA_DIR, JSON, LANG, UserError, emit, lang_arg, out
 
 mrio_app = typer.Typer(no_args_is_help=True, help="China multi-regional IO table 中国多区域表 "
@@ -175,7 +176,7 @@ def twin(year: int = typer.Argument(..., help="2012 or 2017."),
             tab3.add_row(str(code), str(r["name"]).split("·")[-1], amt(r["output"]),
                          amt(r["value_added"]), _pct(r["value_added_share"]))
         show(tab3)
-    notes(res.notes, lang, style="")
+    notes(notes_of(res, lang), lang, style="")
 
 
 @mrio_app.command("complement")
@@ -260,7 +261,7 @@ def complement(year: int = typer.Argument(..., help="2012 or 2017."),
         tab2.add_row(str(code), str(r["name"]), amt(r["from_abroad"]), amt(r["from_east"]),
                      amt(r["supplier_output"]))
     show(tab2)
-    notes(res.notes, lang, style="")
+    notes(notes_of(res, lang), lang, style="")
 
 
 def _mt(v) -> str:
@@ -333,7 +334,7 @@ def chain(year: int = typer.Argument(..., help="2012 or 2017."),
                      _pct(r.get("import_share")), name(origin) if origin else "",
                      _pct(r.get("top_origin_share")), _pct(r.get("supply_chokepoint")))
     show(tab4)
-    notes(res.notes, lang, style="")
+    notes(notes_of(res, lang), lang, style="")
 
 
 @mrio_app.command("dvc")
@@ -389,7 +390,7 @@ def dvc(year: int = typer.Argument(..., help="2012 or 2017."),
                      _pct(r["residual"] / r["value_added"] if r["value_added"] else None),
                      f"{r['wang_position']:.3f}")
     show(tab2)
-    notes(res.notes, lang, style="")
+    notes(notes_of(res, lang), lang, style="")
 
 
 @mrio_app.command("carbon")
@@ -455,4 +456,4 @@ def carbon(year: int = typer.Argument(..., help="2012 or 2017."),
         for key, r in res.track.head(10).iterrows():
             tab2.add_row(name(key), f"{r['co2']:.2f}", _pct(r["share"]))
         show(tab2)
-    notes(res.notes, lang, style="")
+    notes(notes_of(res, lang), lang, style="")

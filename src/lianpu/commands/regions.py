@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
-from rich.table import Table
+
+if TYPE_CHECKING:  # annotations only: the command imports pandas where it reads a matrix
+    import pandas as pd
 
 from ..core.errors import FormatError, message
 from ..core.units import fmt_pct as _pct

@@ -10,7 +10,6 @@ import typer
 
 from ..core.codes import code_str
 from ..core.units import fmt_num
-from ..safe_text import esc
 from ._app import app
 from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, UserError, at_least, basis_arg,
                       basis_line, emit, lang_arg, load, out)
@@ -70,9 +69,11 @@ def _print_sectors(title, caption, df, cols, names, top, lang, money_cols=(), k=
     show(tab)
 
 
-def _notes(notes):
-    for n in notes:  # every caveat of the result (its notes are in the JSON too)
-        out.print(f"[dim]· {esc(n)}[/]", soft_wrap=True, markup=True)
+def _notes(lang, *results):
+    """Every caveat of ``results`` (their notes are in the JSON too), after 说明/note, in the
+    screen's language (:func:`._screen.notes_of`)."""
+    from ._screen import notes, notes_of
+    notes([n for r in results for n in notes_of(r, lang)], lang)
 
 
 @app.command("impact")
@@ -105,8 +106,7 @@ def impact_cmd(source: str = typer.Argument(..., help="Dataset id or table file.
     if r.closure:  # Type II: which households were closed
         out.print(("居民收口：" if lang == "zh" else "closure: ")
                   + r.closure[f"text_{lang}"], soft_wrap=True, markup=False)
-    from ._screen import notes, notes_of
-    notes(notes_of(r, lang), lang)  # every caveat of the JSON, in the screen's language
+    _notes(lang, r)  # every caveat of the JSON, in the screen's language
 
 
 def _montecarlo_screen(r, t, draws, sigma, lang):
@@ -241,7 +241,7 @@ def shock_cmd(source: str = typer.Argument(..., help="Dataset id or non-competit
     for c, n, v in binding_summary(r, top):
         tab.add_row(c, str(n), fmt_num(v * k))
     show(tab)
-    _notes(r.notes)
+    _notes(lang, r)
 
 
 @app.command("inoperability")
@@ -274,7 +274,7 @@ def inoperability_cmd(source: str = typer.Argument(..., help="Dataset id or tabl
                        r.to_frame().sort_values("economic_loss", ascending=False),
                        ["inoperability", "economic_loss"], t.label(lang), top, lang,
                        money_cols=("economic_loss",), k=k)
-        return _notes(r.notes)
+        return _notes(lang, r)
     r = inop.recovery(t, q0=pairs, days=days, recovery_days=recovery or days, basis=basis)
     if as_json:
         return emit(r.to_dict())
@@ -285,7 +285,7 @@ def inoperability_cmd(source: str = typer.Argument(..., help="Dataset id or tabl
                    r.to_frame().sort_values("loss", ascending=False),
                    ["initial", "peak", "peak_day", "final", "loss"], t.label(lang), top, lang,
                    money_cols=("loss",), k=k)
-    _notes(r.notes)
+    _notes(lang, r)
 
 
 @app.command("montecarlo")
@@ -321,4 +321,4 @@ def montecarlo_cmd(source: str = typer.Argument(..., help="Dataset id or table f
     if as_json:
         return emit(r.to_dict())
     _montecarlo_screen(r, t, draws, sigma, lang)
-    _notes(r.notes + r.point.notes)
+    _notes(lang, r, r.point)

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..core.codes import code_str
+from ..core.notes import notes_zh, text as note_text
 from ..safe_text import esc
 from ._app import app
 from ..core.units import fmt_num
@@ -109,6 +110,7 @@ def info(source: str = typer.Argument(..., help="Dataset id or table file."),
             k: s.unit for k, s in t.satellites.items()},
         "gross_output_total": float(t.x_.sum()), "value_added_total": float(t.value_added_.sum()),
         "intermediate_total": float(t.Z_.sum()), "balance": bal, "notes": list(t.notes),
+        "notes_zh": list(notes_zh(t.notes)),
     }
     if as_json:
         return emit(d)
@@ -152,7 +154,7 @@ def _info_screen(t, d, lang):
         f"{bal['max_column_relative']:.2e} of output (ERR used: {bal['discrepancy_column_used']})",
         lang))
     for i, note in enumerate(t.notes):  # data notes from the reader (quirks, never fixed)
-        tab.add_row(pick("说明", "notes", lang) if i == 0 else "", Text(str(note)))
+        tab.add_row(pick("说明", "notes", lang) if i == 0 else "", Text(note_text(note, lang)))
     show(tab)
 
 

@@ -10,7 +10,7 @@ import typer
 from ..core.codes import code_str
 from ..core.units import fmt_num, fmt_pct
 from ._app import app
-from ._screen import columns, money, notes, pick, region_name, show, table, word
+from ._screen import columns, money, notes, notes_of, pick, region_name, show, table, word
 from ._shared import (BASIS, DATA_DIR, FMT, JSON, LANG, UserError, basis_arg, basis_line, emit,
                       lang_arg, load, out)
 
@@ -70,7 +70,7 @@ def gvc(source: str = typer.Argument(..., help="Multi-regional table: dataset id
         tab.add_row(key, fmt_num(r.gross_exports * k, 1), *(fmt_pct(r[g] / ge) for g in groups))
     show(tab)
     out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
-    notes(res.notes, lang, style="")
+    notes(notes_of(res, lang), lang, style="")
     if measures:
         p = extra["participation"].extra["by_country"]
         q = extra["position"].extra["by_country"]
@@ -160,7 +160,7 @@ def prices(source: str = typer.Argument(..., help="Dataset id or table file (nat
         out.print(pick("赛道：", "tracks: ", lang) + pick("；", "; ", lang).join(
             f"{r[name]} {fmt_pct(r.price_change, 2)}" for _, r in res.by_track.iterrows()))
     out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
-    notes(res.notes, lang, style="")
+    notes(notes_of(res, lang), lang, style="")
 
 
 @app.command()
@@ -224,7 +224,7 @@ def cbam(source: str = typer.Argument(..., help="National or provincial NBS tabl
                    f"{fmt_pct(tot['charge_share_of_all_exports'], 3)} of all exports", lang))
     out.print(ESTIMATE_ZH if lang == "zh" else ESTIMATE_EN)
     out.print(basis_line(res.basis.note_en, res.basis.note_zh, lang))
-    notes(res.notes[:-1], lang, style="")
+    notes(notes_of(res, lang)[:-1], lang, style="")
 
 
 __all__ = ["cbam", "gvc", "prices"]

@@ -22,7 +22,7 @@ from ..analysis.multipliers import multipliers as calc_multipliers
 from ..core.errors import LianpuError
 from ..core.units import Unit
 from . import figures as fg
-from .i18n import source_text, tr
+from .i18n import result_notes, source_text, tr
 from .model import Figure, Sheet
 
 _MEMO: ContextVar = ContextVar("lianpu_report_memo", default=None)
@@ -69,7 +69,7 @@ def multiplier_frame(table, lang: str, codes=None) -> tuple[pd.DataFrame, list[s
     notes.append(("计算口径：" + b.note_zh + "。") if lang == "zh" else ("Basis: " + b.note_en + "."))
     if how:
         notes.append(tr("domestic_basis_note", lang))
-        notes.extend(n for n in table.notes if n.startswith("re-exports"))
+        notes.extend(result_notes(table, lang, keep=lambda n: n.startswith("re-exports")))
     per = f"{unit}/{unit}"
     specs = [("output", "I", {}), ("output", "II", {}), ("value_added", "I", {}),
              ("income", "I", {})]

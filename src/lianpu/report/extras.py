@@ -10,7 +10,7 @@ from ..analysis._result import code_str
 from ..core.errors import LianpuError
 from ..core.units import Unit, fmt_num
 from . import figures as fg
-from .i18n import source_text, tr
+from .i18n import result_notes, source_text, tr
 from .model import Figure, Section, Sheet
 from .render import decimals_by_row
 
@@ -124,7 +124,8 @@ def carbon_section(table, lang, data_dir=None, track_ids=()) -> Section:
             sec.paragraphs.extend(n for n in trk["note_zh" if zh else "note_en"] if n)
     sec.paragraphs.append(("口径：" + BASIS_ZH) if zh else ("Basis: " + BASIS))
     _carbon_mrio(sec, table, cat, lang, data_dir, unit)
-    sec.paragraphs.extend(n for n in cat.notes if n.startswith("co2:") or "CEADs" in n)
+    sec.paragraphs.extend(result_notes(cat, lang,
+                                       keep=lambda n: n.startswith("co2:") or "CEADs" in n))
     return sec
 
 

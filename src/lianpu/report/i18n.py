@@ -9,8 +9,11 @@ from functools import cache
 from pathlib import Path
 
 from ..core.errors import LANGS, check_lang
+from ..core.notes import text as _note_text
+from ..core.notes import zh as _note_zh
 
-__all__ = ["LANGS", "Text", "basis_text", "both", "source_text", "tr"]
+__all__ = ["LANGS", "Text", "basis_text", "both", "join_notes", "note_text", "result_notes",
+           "source_text", "tr"]
 
 
 @cache
@@ -70,3 +73,25 @@ def basis_text(basis: str, lang: str) -> str:
     """The computation basis an analysis reports (a Basis or its English note), in ``lang``."""
     from ..analysis.basis import note_text
     return note_text(basis, lang)
+
+
+def note_text(note, lang: str) -> str:
+    """One note (:class:`lianpu.core.notes.Note` or plain text) in ``lang``: its Chinese under
+    ``zh``, its English otherwise; plain text as written."""
+    return _note_text(note, lang)
+
+
+def result_notes(result, lang: str, keep=None) -> list[str]:
+    """A result's (or a table's) ``notes`` in ``lang``: under ``zh`` its ``notes_zh`` where it
+    has them (parallel to ``notes``), else the Chinese of each note. ``keep(english)`` selects
+    notes by their English text (the same notes in either language)."""
+    en = list(result.notes)
+    zhs = list(getattr(result, "notes_zh", ()) or ()) if lang == "zh" else []
+    shown = [zhs[i] if i < len(zhs) and zhs[i] else (_note_zh(n) if lang == "zh" else str(n))
+             for i, n in enumerate(en)]
+    return [s for n, s in zip(en, shown) if keep is None or keep(str(n))]
+
+
+def join_notes(notes, lang: str) -> str:
+    """Notes as one line: joined with ``；`` in Chinese, ``; `` in English."""
+    return ("；" if lang == "zh" else "; ").join(_note_text(n, lang) for n in notes if n)

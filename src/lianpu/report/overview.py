@@ -7,7 +7,7 @@ import pandas as pd
 from ..analysis._result import code_str
 from ..core.units import Unit, fmt_num
 from . import figures as fg
-from .i18n import source_text, tr
+from .i18n import join_notes, result_notes, source_text, tr
 from .model import Section, Sheet
 from .render import NUMBER_TEXT, decimals_by_row
 
@@ -74,10 +74,9 @@ def overview(table, lang: str) -> Section:
                             frame, workbook=workbook,
                             formats={cols[1]: shown_fmt, raw: raw_fmt}))
     sec.paragraphs.append(_balance_text(table, lang))
-    if table.notes:
-        sec.paragraphs.append(f"{tr('table_notes', lang)}：" + "；".join(table.notes)
-                              if lang == "zh" else f"{tr('table_notes', lang)}: "
-                              + "; ".join(table.notes))
+    if table.notes:  # the reader's data notes, each in the report's language
+        sec.paragraphs.append(f"{tr('table_notes', lang)}{'：' if lang == 'zh' else ': '}"
+                              + join_notes(result_notes(table, lang), lang))
     # structure: largest sectors by value added, final use and primary inputs
     names = table.label(lang)
     va = pd.Series(table.value_added_, index=table.index)

@@ -36,10 +36,12 @@ from markupsafe import Markup
 from ..analysis._result import code_str
 from ..atomic import umask
 from ..core.errors import LianpuError
+from ..core.notes import Note
+from ..core.notes import zh as note_zh
 from ..core.units import Unit, fmt_num
 from . import figures as fg
 from .build import INDEX, MARKER, PDF, WORKBOOK, ReportError, _check_target, _swap, recover
-from .i18n import source_text
+from .i18n import note_text, result_notes, source_text
 from .model import Figure, Section, Sheet, assign_sheet_names
 from .render import decimals_by_row, env, plotly_js, write_workbook
 
@@ -82,7 +84,7 @@ class ProjectImpact:
     mc: object = None
     mc_error: str = ""
     no_type2: str = ""
-    satellite_notes: dict = field(default_factory=dict)   # kind → data note
+    satellite_notes: dict = field(default_factory=dict)   # kind → data note (a Note)
     satellite_missing: dict = field(default_factory=dict)  # kind → why not
 
     @property
@@ -175,7 +177,7 @@ def project_impact(table, demand, *, local_share=None, basis: str = "auto", draw
             sat_missing[kind] = str(exc)
             continue
         table = a.table
-        sat_notes[kind] = a.note
+        sat_notes[kind] = Note(a.note, a.note_zh or note_zh(a.note))
     view, _ = resolve_basis(table, basis)
     d = as_demand(view, demand)
     if d.amount.shape[1] != 1:
@@ -225,7 +227,8 @@ def _with_shares(view, d, local_share):
                           "between 0 and 1")
     local = d.amount * share[:, None]
     return Demand(d.amount, local, d.scenarios, d.source,
-                  tuple(d.notes) + (f"local shares set by local_share={local_share!r}",))
+                  tuple(d.notes) + (Note(f"local shares set by local_share={local_share!r}",
+                                         f"本地份额按 local_share={local_share!r} 设定"),))
 
 
 def _arr(frame):
@@ -426,11 +429,12 @@ def sections(p: ProjectImpact, table, lang: str, project_name: str = "") -> list
     s5 = Section("project-notes", "五、不确定性与数据说明" if zh else "5. Uncertainty and data")
     s5.paragraphs.append(_mc_note(p, lang))
     for kind, note in p.satellite_notes.items():
-        s5.paragraphs.append(note)
+        s5.paragraphs.append(note_text(note, lang))
     for kind, why in p.satellite_missing.items():
         s5.paragraphs.append((f"{_n(kind, lang)}：未计算——{why}" if zh else
                               f"{_n(kind, lang)}: not computed — {why}"))
-    s5.paragraphs.extend(n for n in r.notes if not n.startswith(("jobs:", "co2:")))
+    s5.paragraphs.extend(result_notes(r, lang,
+                                      keep=lambda n: not n.startswith(("jobs:", "co2:"))))
     return [s1, s2, s3, s4, s5]
 
 

@@ -11,6 +11,7 @@ from functools import partial
 import pandas as pd
 
 from ..core.errors import LianpuError
+from .i18n import join_notes, result_notes
 from .model import Figure, Section, Sheet
 
 TITLE = ("七、区域联动（多区域表）", "7. The region in China (multi-regional table)")
@@ -111,7 +112,7 @@ def _build(sec, table, region, zh, data_dir):
                      "CO2 [Mt]": round(float(row["co2"]), 2) if "co2" in row else None})
     sec.sheets.append(Sheet("regional-twin", (f"双核联动 {rn}⇄{_name(b, zh)}" if zh else
                                               f"Twin cores {rn} ⇄ {_name(b, zh)}"),
-                            pd.DataFrame(rows), note="; ".join(dc.notes)))
+                            pd.DataFrame(rows), note=join_notes(result_notes(dc, lang), lang)))
     a2b = s.iloc[0]
     sec.paragraphs.append(
         f"双核联动：{_name(b, zh)}的最终需求拉动{rn}增加值 {_yi(a2b['value_added']):,.0f} 亿元（占{rn}的 "
@@ -166,7 +167,7 @@ def _build(sec, table, region, zh, data_dir):
     gt = gt.round(1).reset_index()
     sec.sheets.append(Sheet("regional-co2-groups", "四大区域间隐含碳（排放地×最终需求地）" if zh else
                             "CO2 by emitting region × final demand of (NBS four regions)", gt,
-                            note="; ".join(cf.notes)))
+                            note=join_notes(result_notes(cf, lang), lang)))
     pr = by.loc[r]
     w_e = float(g.loc["west", "east"]) if {"west", "east"} <= set(g.index) else float("nan")
     e_w = float(g.loc["east", "west"]) if {"west", "east"} <= set(g.index) else float("nan")
@@ -184,4 +185,4 @@ def _build(sec, table, region, zh, data_dir):
                     "for_exports_abroad"]].round(2).reset_index()
     sec.sheets.append(Sheet("regional-co2", "各省生产侧与消费侧CO2 [Mt]" if zh else
                             "Production- and consumption-based CO2 by province [Mt]", d3,
-                            note="; ".join(cf.notes), show=31))
+                            note=join_notes(result_notes(cf, lang), lang), show=31))

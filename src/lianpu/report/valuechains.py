@@ -10,6 +10,7 @@ from functools import partial
 import pandas as pd
 
 from ..core.errors import LianpuError
+from .i18n import join_notes, result_notes
 from .model import Figure, Section, Sheet
 
 TITLE = ("六、价值链与价格", "6. Value chains and prices")
@@ -116,4 +117,4 @@ def _prices(sec, table, zh, data_dir):
                            ("生活成本上升 [%]" if zh else "cost of living [%]"): _pct(hh.cost_of_living_change.astype(float)),
                            ("口径" if zh else "basket used"): hh.basket_source})
         sec.sheets.append(Sheet("prices-households", "居民生活成本" if zh else "Household cost of living",
-                                d2, note="; ".join(r.notes)))
+                                d2, note=join_notes(result_notes(r, lang), lang)))

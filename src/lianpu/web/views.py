@@ -15,6 +15,9 @@ from ..analysis._result import jsonable
 from ..core.codes import code_str
 from ..core.errors import (ArgumentError, LianpuError, TableError, check_choice,
                            check_lang, check_range, message)
+from ..core.notes import Note
+from ..core.notes import text as note_text
+from ..core.notes import zh as note_zh
 from ..core.units import Unit, fmt_num
 from .labels import labels
 
@@ -244,7 +247,8 @@ def with_satellites(request, tid: str, show: tuple):
                 status.append({"kind": kind, "ok": False, "year": None, "note": str(exc)})
                 continue
             table = a.table
-            status.append({"kind": kind, "ok": True, "year": a.year, "note": a.note})
+            status.append({"kind": kind, "ok": True, "year": a.year,
+                           "note": Note(a.note, a.note_zh or note_zh(a.note))})
         # Type II on the new table finds the household split in the dashboard's cache too
         return remember_data_dir(table, store.data_dir), tuple(status)
     return store.section((tid, "satellites") + tuple(show), build)
@@ -284,7 +288,8 @@ def _summary(res, lang, out_unit, k, status) -> dict:
     b = res.basis or {}
     gross, local = float(res.demand_gross.sum()) * k, float(res.direct.sum()) * k
     from ..satellites.attach import SHIPPED
-    status = [{**s, "name": SHIPPED[s["kind"]][0 if lang == "zh" else 1]} for s in status]
+    status = [{**s, "name": SHIPPED[s["kind"]][0 if lang == "zh" else 1],
+               "note": note_text(s["note"], lang)} for s in status]
     return {"unit": out_unit.text(lang), "type": res.type, "effects": list(res.effects),
             "type_text": f"{res.type}型" if lang == "zh" else f"Type {res.type}",
             "basis": b.get(f"note_{lang}") or b.get("note_en", ""),
