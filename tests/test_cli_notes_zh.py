@@ -2,8 +2,14 @@
 satellite data-year notes carry ``notes_zh``, parallel to ``notes`` (same length, same order),
 and the CLI prints them after 说明：. The English ``notes`` stay as they were.
 
-Expected facts come from the English notes of the same run: each number and code in a note
-(a year, a share such as 69.1%, a dataset id) appears again in its Chinese twin."""
+Every other note the CLI shows is a :class:`lianpu.core.notes.Note` printed in the screen's
+language: the shock, inoperability and Monte-Carlo caveats, the MRIO footprint's, a reader's
+data notes (``lianpu info`` on a WIOD and an OECD table), the notes of an aggregated table and
+of a sector split (``info`` on the saved table) and a track's carve-out (``chain --share``).
+
+Expected facts come from the English notes of the same run (the ``--json`` output): each number
+and code in a note (a year, a share such as 69.1%, a dataset id) appears again in its Chinese
+twin, and under ``--lang en`` the English note itself is on screen."""
 from __future__ import annotations
 
 import json
@@ -16,9 +22,10 @@ from lianpu.cli import main
 from lianpu.satellites.attach import note_zh
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs/examples/project_demand.csv"
-IDS = ["cn-nbs-2020-42", "cn-nbs-2020-153", "ceads-china", "cn-employment"]
-#: an English sentence: three English words in a row (codes, units and citations are not)
-SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,]+[A-Za-z]{2,}){2,}")
+IDS = ["cn-nbs-2020-42", "cn-nbs-2020-153", "ceads-china", "cn-employment", "wiod2013-2010"]
+#: an English sentence: three English words in a row (codes in capitals such as a list of
+#: region codes 'AUS, AUT, BEL', units and citations are not)
+SENTENCE = re.compile(r"[A-Za-z][a-z]+(?:[ ,]+[A-Za-z][a-z]+){2,}")
 ALLOWED = ("Shan et al", "IPCC", "Mt CO2", "CEADs")
 
 
@@ -122,3 +129,107 @@ def test_attach_carries_note_zh(cache):
     a = attach(lianpu.load("cn-nbs-2020-42", data_dir=cache), "co2", data_dir=cache)
     assert a.year == 2019 and "2019 emissions are used" in a.note
     assert a.note_zh.startswith("二氧化碳：CEADs全国排放清单2019年") and not english(a.note_zh)
+
+
+# --------------------------------------------------------------------------- every other note
+def flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def check_screens(capsys, args, en_notes):
+    """``args`` under --lang zh prints each note after 说明： in Chinese — no English sentence,
+    the English note's numbers and codes kept, the English sentence itself not shown — and
+    under --lang en prints each English note as it is in the JSON."""
+    assert en_notes, args
+    code, out, err = run(capsys, *args, "--lang", "zh")
+    assert code == 0, err
+    shown = note_lines(out)
+    assert shown and not english(shown), shown
+    for en in en_notes:
+        assert facts(en) <= facts(shown), (en, shown)
+        if english(en):
+            assert flat(en) not in flat(out), en
+    code, out_en, err = run(capsys, *args, "--lang", "en")
+    assert code == 0, err
+    for en in en_notes:
+        assert flat(en) in flat(out_en), en
+
+
+SCENARIOS = {
+    "shock": ["shock", "cn-nbs-2020-42", "--cut", "20=30", "--critical", "0.01", "--top", "3"],
+    "inoperability": ["inoperability", "cn-nbs-2020-42", "--shock", "20=10", "--days", "30",
+                      "--top", "3"],
+    "inoperability-static": ["inoperability", "cn-nbs-2020-42", "--shock", "20=10", "--static",
+                             "--top", "3"],
+    "montecarlo": ["montecarlo", "cn-nbs-2020-42", "--demand", EXAMPLE, "--draws", "8",
+                   "--no-progress"],
+    "footprint-mrio": ["footprint", "wiod2013-2010", "--top", "3"],
+}
+
+
+@pytest.mark.parametrize("cmd", list(SCENARIOS))
+def test_result_notes_in_the_screen_language(capsys, cache, cmd):
+    # shock: the LP's assumptions (critical-input threshold 0.01) and the basis; inoperability:
+    # the model (Lian & Haimes 2006 daily output x/365; Santos & Haimes 2004); Monte Carlo: the
+    # draws, σ and seed; the MRIO footprint: CEADs 2010 on WIOD's 35 industries, 40 regions
+    # without intensities
+    args = [*SCENARIOS[cmd], "--data-dir", cache]
+    code, js, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    check_screens(capsys, args, json.loads(js)["notes"])
+
+
+@pytest.mark.parametrize("fixture, name", [("wiod_dir", "wiot_2010.RData"),
+                                           ("oecd_dir", "oecd2021_chn_2018.csv")])
+def test_reader_notes_on_info(capsys, request, fixture, name):
+    # the readers' data notes (WIOD: VA = x − 1'Z, the rounding discrepancy of 99 million USD;
+    # OECD: IMPO → IM, VALU): listed after 说明 in Chinese, in English under --lang en
+    path = request.getfixturevalue(fixture) / name
+    code, js, err = run(capsys, "info", path, "--json")
+    assert code == 0, err
+    d = json.loads(js)
+    assert d["notes"] and len(d["notes_zh"]) == len(d["notes"])
+    code, out, _ = run(capsys, "info", path, "--lang", "zh")
+    code_en, out_en, _ = run(capsys, "info", path, "--lang", "en")
+    assert code == code_en == 0
+    for en, zh in zip(d["notes"], d["notes_zh"]):
+        assert zh != en and not english(zh), (en, zh)
+        assert facts(en) <= facts(zh), (en, zh)
+        assert flat(zh) in flat(out) and flat(en) not in flat(out), zh
+        assert flat(en) in flat(out_en), en
+
+
+def test_aggregate_and_split_notes_on_info(capsys, cache, tmp_path):
+    # aggregate 42 → 2 sectors, then carve a sub-sector out of one group (share 0.2, a stated
+    # source): the saved table's notes say both, in the screen's language
+    import lianpu
+    t = lianpu.load("cn-nbs-2020-42", data_dir=cache)
+    codes = [str(c) for c in t.index]
+    agg = t.aggregate({c: "G1" if i < 21 else "G2" for i, c in enumerate(codes)})
+    split = agg.split_sector("G1", {"G1a": ("甲组", "group A")}, 0.2, source="survey 2020")
+    path = tmp_path / "agg.parquet"
+    split.save(path)
+    code, js, err = run(capsys, "info", path, "--json")
+    assert code == 0, err
+    en_notes = json.loads(js)["notes"]
+    assert any(n.startswith("sectors aggregated 42 → 2") for n in en_notes)
+    assert any(n.startswith("split_sector: G1a") for n in en_notes)
+    code, out, _ = run(capsys, "info", path, "--lang", "zh")
+    assert code == 0
+    shown = out.split("说明", 1)[1]
+    assert not english(shown.replace("survey 2020", "")), shown  # the user's source as given
+    for en in en_notes:
+        assert facts(en) <= facts(shown) and flat(en) not in flat(out), en
+    code, out_en, _ = run(capsys, "info", path, "--lang", "en")
+    assert all(flat(n) in flat(out_en) for n in en_notes)
+
+
+def test_carve_out_note_on_chain(capsys, cache):
+    # integrated circuits carved out of 094 at a share the user gives (0.12, 'CSIA 2021')
+    args = ["chain", "cn-nbs-2020-153", "--track", "integrated_circuits", "--share", "0.12",
+            "--share-source", "CSIA 2021", "--rows", "3", "--top", "2", "--data-dir", cache]
+    code, js, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    track = json.loads(js)["track"]
+    assert track["note"].startswith("094.IC carved out of 094")
+    check_screens(capsys, args, [track["note"]])
