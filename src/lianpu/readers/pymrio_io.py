@@ -157,7 +157,7 @@ def to_pymrio(table, *, region: str | None = None):
     ``region`` names the one region of a single-region table (default: the table's name)."""
     import pymrio
 
-    t = table
+    t = table.dense()  # pymrio holds Z as a dense DataFrame
     if t.Zm_ is not None:
         notes = ("domestic system: imported intermediate inputs are the factor input 'imports'; "
                  "imported final use (Ym) is not carried",)
