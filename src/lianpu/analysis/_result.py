@@ -10,8 +10,10 @@ Every public analysis returns a :class:`Result`:
   offers still works — and add the same ``to_json()``.
 
 ``to_json()`` is written once, here: strict JSON (NaN and ±inf → ``null``; ``json.loads(...,
-parse_constant=...)`` never sees a bare ``NaN``), MRIO codes as ``"REGION/SECTOR"``, and the
-keys ``unit`` and ``basis`` always present (``null`` only where a result truly has none).
+parse_constant=...)`` never sees a bare ``NaN``), MRIO codes as ``"REGION/SECTOR"``, the
+keys ``unit`` and ``basis`` always present (``null`` only where a result truly has none), and
+beside a ``notes`` list its Chinese, ``notes_zh`` (parallel; :func:`lianpu.core.notes.notes_zh`:
+each note's twin, a note without one as written), unless the result writes ``notes_zh`` itself.
 :func:`jsonable` / :func:`dumps` are the encoder the CLI's ``--json``, the dashboard's API and
 the report's data files use too.
 """
@@ -27,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ..core.codes import code_str  # noqa: F401 (re-exported: results write codes this way)
+from ..core.notes import notes_zh
 
 
 def frame_records(df: pd.DataFrame, index_name: str = "sector") -> list[dict]:
@@ -93,17 +96,25 @@ class Result:
     """Base of every analysis result: ``to_json()`` once, ``unit`` and ``basis`` always there.
 
     Subclasses implement ``to_dict(**options)``; the JSON is that dict plus ``unit`` and
-    ``basis`` (taken from the attributes of those names when the dict does not carry them).
+    ``basis`` (taken from the attributes of those names when the dict does not carry them)
+    and, where it has a ``notes`` list and no ``notes_zh``, ``notes_zh`` parallel to it.
     """
 
     __slots__ = ()
 
+    def _result_dict(self, **options) -> dict:
+        """The result's own fields (``to_dict``; the pandas results build theirs)."""
+        return dict(self.to_dict(**options))
+
     def _payload(self, **options) -> dict:
-        d = dict(self.to_dict(**options))
+        d = self._result_dict(**options)
         if "unit" not in d:
             d["unit"] = _attr_or_none(self, "unit")
         if "basis" not in d:
             d["basis"] = _attr_or_none(self, "basis")
+        notes = d.get("notes")
+        if "notes_zh" not in d and isinstance(notes, (list, tuple)):
+            d["notes_zh"] = list(notes_zh(notes))
         return d
 
     def to_json(self, *, indent: int | None = 2, **options) -> str:
@@ -147,7 +158,7 @@ class ResultSeries(_PandasResult, pd.Series):
     def _constructor_expanddim(self):
         return pd.DataFrame
 
-    def _payload(self, **options) -> dict:
+    def _result_dict(self, **options) -> dict:
         meta = _pandas_meta(self)
         return {"name": None if self.name is None else str(self.name), **meta,
                 "values": [{"sector": code_str(k), "value": jsonable(v)} for k, v in self.items()]}
@@ -167,7 +178,7 @@ class ResultFrame(_PandasResult, pd.DataFrame):
     def _constructor_sliced(self):
         return pd.Series
 
-    def _payload(self, **options) -> dict:
+    def _result_dict(self, **options) -> dict:
         return {**_pandas_meta(self), "rows": frame_records(self)}
 
 

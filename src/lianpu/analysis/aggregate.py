@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..core import roles as R
 from ..core.errors import ArgumentError, FormatError, TableError, message
+from ..core.notes import Note, zh as zh_of
 from ._result import code_str
 
 
@@ -80,7 +81,7 @@ def read_concordance(concordance) -> tuple[dict[str, str], dict[str, tuple[str, 
         for code, v in concordance.items():
             g, zh, en = (v, "", "") if isinstance(v, str) else (tuple(v) + ("", ""))[:3]
             put(code, g, zh, en, "concordance", f"key {code!r}")
-        return mapping, names, "a concordance given as a dict"
+        return mapping, names, Note("a concordance given as a dict", "以字典给出的对照表")
     path = Path(concordance)
     if not path.is_file():
         raise FormatError(message(str(path), "file not found", argument="concordance",
@@ -103,7 +104,7 @@ def read_concordance(concordance) -> tuple[dict[str, str], dict[str, tuple[str, 
                                           row=f"[groups.{g}]", expected="codes = ['01', …]"))
             for c in codes:
                 put(c, g, d.get("name_zh", ""), d.get("name_en", ""), src, f"[groups.{g}]")
-        return mapping, names, f"concordance {src}"
+        return mapping, names, Note(f"concordance {src}", f"对照表 {src}")
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     if not rows:
@@ -119,7 +120,7 @@ def read_concordance(concordance) -> tuple[dict[str, str], dict[str, tuple[str, 
             continue
         put(cell(r, "code"), cell(r, "group"), cell(r, "name_zh"), cell(r, "name_en"), src,
             f"line {ln}")
-    return mapping, names, f"concordance {src}"
+    return mapping, names, Note(f"concordance {src}", f"对照表 {src}")
 
 
 def _sector_code(c) -> str:
@@ -182,9 +183,12 @@ def aggregate(table, concordance, *, name: str | None = None):
     both = lambda a: None if a is None else S @ a @ S.T  # noqa: E731
     left = lambda a: None if a is None else S @ a  # noqa: E731
     sats = {k: replace(s, values=S @ s.values) for k, s in t.satellites.items()}
-    note = (f"sectors aggregated {t.n} → {len(keys)} by {desc}"
-            + (" within each region" if t.is_multiregional else "")
-            + ": Z* = S Z Sᵀ, Y* = S Y, V* = V Sᵀ, x* = S x (satellites and import blocks alike)")
+    note = Note(f"sectors aggregated {t.n} → {len(keys)} by {desc}"
+                + (" within each region" if t.is_multiregional else "")
+                + ": Z* = S Z Sᵀ, Y* = S Y, V* = V Sᵀ, x* = S x (satellites and import blocks alike)",
+                f"按{zh_of(desc)}，将部门由 {t.n} 个合并为 {len(keys)} 个"
+                + ("（各区域内分别合并）" if t.is_multiregional else "")
+                + "：Z* = S Z Sᵀ，Y* = S Y，V* = V Sᵀ，x* = S x（卫星账户与进口矩阵同样处理）")
     return t.evolve(Z_=both(t.Z_), Y_=left(t.Y_), V_=t.V_ @ S.T, x_=S @ t.x_,
                     Zm_=both(t.Zm_), Ym_=left(t.Ym_), Zr_=both(t.Zr_), Yr_=left(t.Yr_),
                     discrepancy_=left(t.discrepancy_), sectors=sectors, satellites=sats,
@@ -242,7 +246,7 @@ def split_sector(table, code, into, shares, *, source: str, inputs=None, sales=N
 
     Returns a new, balanced table with the parts right after the parent.
     """
-    t = table
+    t = table.dense()  # column and row blocks are cut and scaled densely
     if not isinstance(source, str) or not source.strip():
         raise ArgumentError(message(t.name, "the output share needs its source", argument="source",
                                     found=repr(source), expected="a citation such as 'NBS 2020 "
@@ -307,8 +311,10 @@ def split_sector(table, code, into, shares, *, source: str, inputs=None, sales=N
                                             expected="Σ a + imported inputs ≤ 1"))
             cols["Z"].append(a)
             cols["V"].append(cv * rest / cv.sum())
-            notes.append(f"{c}: domestic input coefficients as given; imported inputs and the mix "
-                         "of primary inputs as the parent's, scaled to close the column")
+            notes.append(Note(f"{c}: domestic input coefficients as given; imported inputs and the "
+                              "mix of primary inputs as the parent's, scaled to close the column",
+                              f"{c}：国内直接消耗系数按给定值；进口中间投入及最初投入构成沿用母部门，"
+                              "按比例缩放使该列平衡"))
         else:
             cols["Z"].append(cz)
             cols["V"].append(cv)
@@ -391,8 +397,11 @@ def split_sector(table, code, into, shares, *, source: str, inputs=None, sales=N
                                         argument="sales", row=orig[d],
                                         found=f"{-Rz[0, bad[0]] * Zc[p, bad[0]]:.6g} too much",
                                         expected="at most the parent's sales"))
-        notes.append("sales structure as given for " + ", ".join(map(str, given_sales)) +
-                     "; imports/inflows of the product, the discrepancy and satellites by output share")
+        notes.append(Note("sales structure as given for " + ", ".join(map(str, given_sales)) +
+                          "; imports/inflows of the product, the discrepancy and satellites by "
+                          "output share",
+                          "、".join(map(str, given_sales)) + " 的销售结构按给定值；该产品的进口/省外"
+                          "流入、误差项和卫星账户按产出份额分配"))
 
     def expand_rows(a, Rm):
         if a is None:
@@ -424,11 +433,18 @@ def split_sector(table, code, into, shares, *, source: str, inputs=None, sales=N
                            index=idx)
     pc = code_str(orig[p])
     parts = ", ".join(f"{c} ({names[j][0] or names[j][1]}) = {s_c[j]:.6g}" for j, c in enumerate(new))
+    parts_zh = "，".join(f"{c}（{names[j][0] or names[j][1]}）= {s_c[j]:.6g}"
+                         for j, c in enumerate(new))
     ins = "the parent" if not given_in else "given for " + ", ".join(map(str, given_in))
+    ins_zh = "沿用母部门" if not given_in else "、".join(map(str, given_in)) + " 按给定值"
     outs = ("the parent (users buy the parts in proportion to output)" if not given_sales
             else "given for " + ", ".join(map(str, given_sales)))
-    head = (f"split_sector: {parts} of the output of {pc}, which keeps the rest ({s[0]:.6g}); "
-            f"share source: {source.strip()}; input structure: {ins}; sales structure: {outs}")
+    outs_zh = ("沿用母部门（各使用者按产出比例购买各部分）" if not given_sales
+               else "、".join(map(str, given_sales)) + " 按给定值")
+    head = Note(f"split_sector: {parts} of the output of {pc}, which keeps the rest ({s[0]:.6g}); "
+                f"share source: {source.strip()}; input structure: {ins}; sales structure: {outs}",
+                f"split_sector：从 {pc} 的产出中拆分出 {parts_zh}，{pc} 保留其余部分（{s[0]:.6g}）；"
+                f"份额来源：{source.strip()}；投入结构：{ins_zh}；销售结构：{outs_zh}")
     return t.evolve(Z_=Z, Y_=Y, V_=Vn, x_=x, Zm_=Zm, Ym_=Ym, Zr_=Zr, Yr_=Yr, discrepancy_=disc,
                     sectors=sectors, satellites=sats, name=name or t.name,
                     notes=tuple(t.notes) + (head,) + tuple(notes))

@@ -41,6 +41,7 @@ import pandas as pd
 
 from ..core import roles
 from ..core.errors import DatasetError, LianpuError, TableError, message
+from ..core.notes import Note
 from ._common import cached, intensity
 from ._result import Result
 
@@ -294,18 +295,26 @@ def _household_split(table, root) -> HouseholdSplit:
     imp = share * table.Ym_[:, j] if table.Ym_ is not None else None
     col = str(table.final_demand_labels.index[j])
     notes = [
-        f"household share h = (FU101+FU102)/(FU101+FU102+FU103) by product from {src} "
-        f"({detail.n} sectors) mapped to {target_key} with nbs42_concordance.csv; "
-        f"household consumption = h × {col}",
-        f"{src} is a competitive-import table: the household share of a product is assumed "
-        f"the same for its domestic and imported parts",
+        Note(f"household share h = (FU101+FU102)/(FU101+FU102+FU103) by product from {src} "
+             f"({detail.n} sectors) mapped to {target_key} with nbs42_concordance.csv; "
+             f"household consumption = h × {col}",
+             f"居民消费占比 h = (FU101+FU102)/(FU101+FU102+FU103)，按产品取自 {src}"
+             f"（{detail.n} 个部门），用 nbs42_concordance.csv 对应到 {target_key}；"
+             f"居民消费 = h × {col}"),
+        Note(f"{src} is a competitive-import table: the household share of a product is assumed "
+             f"the same for its domestic and imported parts",
+             f"{src} 为竞争型进口表：假定同一产品的国产部分与进口部分居民消费占比相同"),
     ]
     if src_year != table.year:
-        notes.append(f"no detailed table for {table.year}: shares from {src_year}, the nearest "
-                     f"year with FU101/FU102")
+        notes.append(Note(f"no detailed table for {table.year}: shares from {src_year}, the "
+                          f"nearest year with FU101/FU102",
+                          f"{table.year} 年没有细分表：占比取自 {src_year} 年，即有 FU101/FU102 的"
+                          "最近年份"))
     if empty:
-        notes.append(f"{src} shows no consumption of products {list(empty)}: h = 1 there "
-                     f"({col} there: {float(np.abs(table.Y_[[table.index.get_loc(c) for c in empty], j]).sum()):g})")
+        left = float(np.abs(table.Y_[[table.index.get_loc(c) for c in empty], j]).sum())
+        notes.append(Note(f"{src} shows no consumption of products {list(empty)}: h = 1 there "
+                          f"({col} there: {left:g})",
+                          f"{src} 中产品 {list(empty)} 没有消费：该处 h = 1（该处 {col}：{left:g}）"))
     for a in (share, dom) + ((imp,) if imp is not None else ()):
         a.setflags(write=False)
     res = HouseholdSplit(

@@ -412,4 +412,5 @@ def test_build_and_question_results_are_results(mrio, cache, provs, with_co2):
                 complement(t, "甘肃", "成渝", "航空航天", shift=0.0)):
         assert isinstance(res, Result)
         d = json.loads(res.to_json(), parse_constant=bad)
-        assert d["unit"] and d["basis"] and d.keys() == res.to_dict().keys()
+        # the JSON adds the notes' Chinese beside them (issue 15: Result writes notes_zh)
+        assert d["unit"] and d["basis"] and d.keys() == res.to_dict().keys() | {"notes_zh"}

@@ -178,7 +178,8 @@ def test_question_results_are_results_with_unit_and_basis(mrio, across, flows):
     for res in (across, domestic_chains(mrio, "四川"), flows):
         assert isinstance(res, Result)
         d = _strict(res.to_json())
-        assert d["unit"] and d["basis"] == BASIS and d.keys() == res.to_dict().keys()
+        # the JSON adds the notes' Chinese beside them (issue 15: Result writes notes_zh)
+        assert d["unit"] and d["basis"] == BASIS and d.keys() == res.to_dict().keys() | {"notes_zh"}
     dep = inflow_dependence(mrio, "四川")
     assert isinstance(dep, ResultFrame) and dep.attrs["basis"] == BASIS
     p = np.flatnonzero(np.asarray(mrio.index.get_level_values(0)) == "SC")

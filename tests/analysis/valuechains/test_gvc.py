@@ -22,6 +22,7 @@ import lianpu
 from lianpu.analysis.valuechains import gvc
 from lianpu.analysis.regions import spillover as regions
 from lianpu.core import gvc as core
+from lianpu.core.notes import notes_zh
 from lianpu.table import _label_frame
 
 
@@ -286,5 +287,7 @@ def test_results_share_the_one_result_shape():
         assert isinstance(r, Result) and "to_json" not in type(r).__dict__
         d = json.loads(r.to_json(), parse_constant=lambda c: pytest.fail(f"bare {c}"))
         assert d["unit"] == t.unit and d["basis"] == r.basis.to_dict()
-        assert d == json.loads(json.dumps(r.to_dict(), allow_nan=False))
+        # to_dict plus the notes' Chinese beside them (issue 15: Result writes notes_zh)
+        assert d == {**json.loads(json.dumps(r.to_dict(), allow_nan=False)),
+                     "notes_zh": list(notes_zh(r.notes))}
     assert {row["country"] for row in d["by_country"]} == {"a", "b", "c"}

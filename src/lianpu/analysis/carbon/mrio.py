@@ -40,6 +40,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles as R
 from ...core.errors import TableError, message
+from ...core.notes import Note, zh as zh_of
 from ...satellites.co2.satellite import match_year
 from .._result import Result, as_frame
 
@@ -218,16 +219,25 @@ def mrio_footprint(table, region: str, intensities: dict, *, direct_fd: dict | N
               "identity_gap": own_own + own_oth + own_res + hh - pba}
     notes = list(notes)
     if missing:
-        notes.append(f"no emission intensities for {len(missing)} of {len(regs) - 1} other "
-                     f"regions ({', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}): "
-                     "the foreign emissions in this region's footprint, the MRIO footprint and "
-                     "the MRIO net transfer are missing (None), not estimated. The lower bound "
-                     "leaves them out; the proxy values foreign output at this region's own "
-                     "intensities by industry (like the DTA, it is not what foreign producers "
-                     "emit)")
-    notes.append("value added by origin: each region's value-added share of output times the "
-                 "output its supply chain delivers for this region's final demand "
-                 "(v̂ L y_r); shares of foreign output say where the imports' supply chains are")
+        shown = f"{', '.join(missing[:6])}{' …' if len(missing) > 6 else ''}"
+        notes.append(Note(
+            f"no emission intensities for {len(missing)} of {len(regs) - 1} other "
+            f"regions ({shown}): "
+            "the foreign emissions in this region's footprint, the MRIO footprint and "
+            "the MRIO net transfer are missing (None), not estimated. The lower bound "
+            "leaves them out; the proxy values foreign output at this region's own "
+            "intensities by industry (like the DTA, it is not what foreign producers "
+            "emit)",
+            f"其他 {len(regs) - 1} 个区域中有 {len(missing)} 个（{shown}）没有排放强度："
+            "本区域足迹中的境外排放、MRIO 足迹和 MRIO 净转移均缺失（None），未作估计。下限不含这些"
+            "排放；代理值按本区域各行业自身的排放强度估算境外产出的排放（与 DTA 一样，并非境外"
+            "生产者的实际排放）"))
+    notes.append(Note("value added by origin: each region's value-added share of output times "
+                      "the output its supply chain delivers for this region's final demand "
+                      "(v̂ L y_r); shares of foreign output say where the imports' supply chains "
+                      "are",
+                      "按来源地分的增加值：各区域的增加值率乘以其供应链为本区域最终需求提供的产出"
+                      "（v̂ L y_r）；境外产出的份额说明进口品的供应链所在地"))
     return MrioFootprint(table.name, table.year, region, unit, table.unit, totals, by_origin,
                          tuple(missing), tuple(notes))
 
@@ -292,9 +302,12 @@ def wiod_china(table, year: int | None = None, data_dir=None, *, inventory=None
         raise TableError(message(table.name, "CEADs emissions on a WIOD industry of China "
                                  "without output", expected="output > 0"))
     e = np.divide(F, xc, out=np.zeros_like(F), where=xc > 0)
-    notes = [f"CHN intensities: CEADs national inventory {use} (scope 1, Mt CO2) on WIOD's 35 "
-             "industries by ceads47_to_wiod35.csv, over WIOD output of China (million USD)"
-             + (f"; {why}" if why else "")]
+    notes = [Note(f"CHN intensities: CEADs national inventory {use} (scope 1, Mt CO2) on WIOD's "
+                  "35 industries by ceads47_to_wiod35.csv, over WIOD output of China (million USD)"
+                  + (f"; {why}" if why else ""),
+                  f"CHN 排放强度：CEADs 全国排放清单 {use} 年（范围 1，Mt CO2）按 "
+                  "ceads47_to_wiod35.csv 对应到 WIOD 的 35 个行业，除以 WIOD 中国的总产出"
+                  "（million USD，百万美元）" + (f"；{zh_of(why)}" if why else ""))]
     return {"CHN": e}, hh, notes
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ...core.errors import TableError
+from ...core.notes import Note
 from ...satellites.co2 import concordance as cc
 from ...satellites.co2 import inventory as inv
 from ...satellites.co2.satellite import NBS_TABLE_YEARS, nearest_table, profile_inputs  # noqa: F401
@@ -95,18 +96,25 @@ def profile(en: str, year: int, table, prov: pd.Series, nat: pd.Series, *,
     frame.attrs["national_intensity_unit"] = f"t CO2 per {table.unit}"
     track_rows, skipped = _tracks(table, p_share, n_share, tracks)
     notes = [
-        f"sectors and one-to-many split weights from the national table {key} (no provincial "
-        "IO table)",
-        "compared with the nation: composition of production emissions (shares, share ratio = "
-        "emission location quotient) and the province's share of national emissions by sector; "
-        "provincial intensities need provincial output by sector, which is not available",
-        "track shares are direct (scope-1) emissions of the sectors a track maps to",
+        Note(f"sectors and one-to-many split weights from the national table {key} (no "
+             "provincial IO table)",
+             f"部门及一对多拆分权重取自全国表 {key}（无省级投入产出表）"),
+        Note("compared with the nation: composition of production emissions (shares, share "
+             "ratio = emission location quotient) and the province's share of national emissions "
+             "by sector; provincial intensities need provincial output by sector, which is not "
+             "available",
+             "与全国比较的是生产侧排放的结构（份额；份额比 = 排放区位商）以及各部门排放中本省占全国"
+             "的比重；省级排放强度需要分部门的省级总产出，而该数据不可得"),
+        Note("track shares are direct (scope-1) emissions of the sectors a track maps to",
+             "赛道份额为赛道所对应部门的直接排放（范围 1，scope-1）"),
     ]
     if skipped:
-        notes.append("tracks without codes for this table: " + ", ".join(skipped))
+        notes.append(Note("tracks without codes for this table: " + ", ".join(skipped),
+                          "在本表中没有对应部门代码的赛道：" + "、".join(skipped)))
     if table.year != year:
-        notes.append(f"the inventory is of {year}; the table {key} is of {table.year} "
-                     "(the nearest NBS table)")
+        notes.append(Note(f"the inventory is of {year}; the table {key} is of {table.year} "
+                          "(the nearest NBS table)",
+                          f"排放清单为 {year} 年；表 {key} 为 {table.year} 年（年份最近的 NBS 表）"))
     totals = {"province_production": float(p_tot), "province_households": float(ph.sum()),
               "province_total": float(p_tot + ph.sum()),
               "national_production": float(n_tot), "national_households": float(nh.sum()),

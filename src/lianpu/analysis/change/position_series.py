@@ -32,6 +32,7 @@ import pandas as pd
 
 from ...core import leontief as leo
 from ...core.errors import ArgumentError, message
+from ...core.notes import Note
 from .._result import Result
 
 YEARS = tuple(range(1995, 2019))
@@ -158,16 +159,22 @@ def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=Non
     sectors.index = codes
     frame = lambda d: pd.DataFrame(d, index=codes).T.rename_axis("year")  # noqa: E731
     summary = pd.DataFrame(summ).T.rename_axis("year")
-    notes = ("upstreamness from the competitive table's Ghosh inverse (imported inputs counted "
-             "as supplied by the sector of the product)",
-             "import content: domestic view by import proportionality; exports are the "
-             "columns with the role export or nonresident (OECD CONS_NONRES)",
-             "current prices of each year: ratios, so a price index common to all products "
-             "cancels; relative price changes remain (pass deflator= for constant prices; "
-             "upstreamness is unaffected by any product price index)")
+    notes = (Note("upstreamness from the competitive table's Ghosh inverse (imported inputs "
+                  "counted as supplied by the sector of the product)",
+                  "上游度按竞争型表的戈什逆矩阵计算（进口中间投入视为由该产品所属部门供给）"),
+             Note("import content: domestic view by import proportionality; exports are the "
+                  "columns with the role export or nonresident (OECD CONS_NONRES)",
+                  "进口含量：按进口比例法的国内视角；出口为角色为 export 或 nonresident 的列"
+                  "（OECD CONS_NONRES）"),
+             Note("current prices of each year: ratios, so a price index common to all products "
+                  "cancels; relative price changes remain (pass deflator= for constant prices; "
+                  "upstreamness is unaffected by any product price index)",
+                  "各年现价：指标为比率，所有产品共同的价格指数会相互抵消，但相对价格变化仍在"
+                  "（用 deflator= 得到不变价结果；上游度不受任何产品价格指数影响）"))
     if d is None:
         return PositionSeries(frame(up), frame(ic), summary, sectors, notes)
     basis = f"constant prices of {base} (deflator: {d.source})"
     return PositionSeries(frame(up), frame(ic), summary, sectors,
-                          notes + (f"import content also in {basis}",),
+                          notes + (Note(f"import content also in {basis}",
+                                        f"另有 {base} 年不变价（价格指数：{d.source}）的进口含量"),),
                           import_content_deflated=frame(icd), deflated_basis=basis)

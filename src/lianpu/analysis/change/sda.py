@@ -38,6 +38,7 @@ import pandas as pd
 
 from ...core import leontief as leo
 from ...core.errors import ArgumentError, TableError, message
+from ...core.notes import Note
 from .._result import Result, as_frame
 
 FACTORS = ("intensity", "technology", "structure", "level")
@@ -405,27 +406,39 @@ def sda(table_a, table_b, quantity: str = "output", *, data_dir=None, deflator=N
         raise TableError(message(f"{table_a.name} vs {table_b.name}", "units differ",
                                  found=f"{pa.unit!r} vs {pb.unit!r}", expected="the same unit"))
     money = quantity in ("output", "value_added")
-    price = ("current prices, not deflated: the change in " +
-             ("this money quantity mixes price and volume change" if money else
-              f"{quantity} is physical, but its intensity ({pa.unit} per unit of output) and "
-              "the final-demand level are at current prices, so inflation moves effect from "
-              "intensity to level")
-             + " (pass deflator= / --deflator FILE for constant prices)")
-    common = ["domestic production only (non-competitive views; competitive tables split by "
-              "import proportionality); final use includes exports and the discrepancy"]
+    price = Note("current prices, not deflated: the change in " +
+                 ("this money quantity mixes price and volume change" if money else
+                  f"{quantity} is physical, but its intensity ({pa.unit} per unit of output) and "
+                  "the final-demand level are at current prices, so inflation moves effect from "
+                  "intensity to level")
+                 + " (pass deflator= / --deflator FILE for constant prices)",
+                 "按现价计算，未平减：" +
+                 ("该货币量的变化同时包含价格变化和物量变化" if money else
+                  f"{quantity} 为实物量，但其强度（每单位产出 {pa.unit}）和最终需求水平按现价计，"
+                  "因此通货膨胀会把效应从强度转移到水平")
+                 + "（用 deflator= / --deflator FILE 得到不变价结果）")
+    common = [Note("domestic production only (non-competitive views; competitive tables split by "
+                   "import proportionality); final use includes exports and the discrepancy",
+                   "只含国内生产（非竞争型视角；竞争型表按进口比例法拆分）；最终使用包括出口和误差项")]
     from ..basis import resolve_basis
     ba, bb = resolve_basis(table_a)[1], resolve_basis(table_b)[1]
     if ba.name == "local" or bb.name == "local":
-        common[0] = ("local production only (provincial local views: imports from abroad and "
-                     "inflows from other provinces removed in proportion); final use includes "
-                     "exports, outflows and the discrepancy")
+        common[0] = Note("local production only (provincial local views: imports from abroad "
+                         "and inflows from other provinces removed in proportion); final use "
+                         "includes exports, outflows and the discrepancy",
+                         "只含本地生产（省级本地视角：按比例扣除境外进口和省外流入）；最终使用包括"
+                         "出口、调出和误差项")
     if ba.method != bb.method:
-        common.append(f"the two tables are on different bases ({table_a.year}: {ba.note_en}; "
-                      f"{table_b.year}: {bb.note_en}): part of the technology effect is the "
-                      "change of basis")
+        common.append(Note(f"the two tables are on different bases ({table_a.year}: "
+                           f"{ba.note_en}; {table_b.year}: {bb.note_en}): part of the "
+                           "technology effect is the change of basis",
+                           f"两张表的计算口径不同（{table_a.year} 年：{ba.note_zh}；{table_b.year} 年："
+                           f"{bb.note_zh}）：技术效应中有一部分来自口径的变化"))
     if pa.direct_fd or pb.direct_fd:
-        common.append(f"direct final-demand (household) {quantity} not decomposed: "
-                      f"{pa.direct_fd:.4g} → {pb.direct_fd:.4g} {pa.unit}")
+        common.append(Note(f"direct final-demand (household) {quantity} not decomposed: "
+                           f"{pa.direct_fd:.4g} → {pb.direct_fd:.4g} {pa.unit}",
+                           f"最终需求（居民）的直接 {quantity} 未分解：{pa.direct_fd:.4g} → "
+                           f"{pb.direct_fd:.4g} {pa.unit}"))
     res = _result(pa, pb, quantity, cls, notes + [price] + common, CURRENT)
     d = read_deflator(deflator)
     if d is None:
@@ -435,22 +448,30 @@ def sda(table_a, table_b, quantity: str = "output", *, data_dir=None, deflator=N
     ra = d.relative(table_a.year, base, codes)
     rb = d.relative(table_b.year, base, codes)
     basis = f"constant prices of {base} (deflator: {d.source})"
-    dnotes = [f"{basis}: rows of Z, y and output divided by each product's price index "
-              f"(p_{table_a.year}/p_{base} = {_span(ra)}, p_{table_b.year}/p_{base} = "
-              f"{_span(rb)}); value added by the sector's own index (single deflation)"]
+    basis_zh = f"{base} 年不变价（价格指数：{d.source}）"
+    spans = (f"p_{table_a.year}/p_{base} = {_span(ra)}, p_{table_b.year}/p_{base} = "
+             f"{_span(rb)}")
+    dnotes = [Note(f"{basis}: rows of Z, y and output divided by each product's price index "
+                   f"({spans}); value added by the sector's own index (single deflation)",
+                   f"{basis_zh}：Z、y 和总产出的各行除以各产品的价格指数（{spans}）；增加值按本部门"
+                   "自身的指数平减（单缩法）")]
     if d.currency == "CNY" and "USD" in table_a.unit + table_b.unit:
-        dnotes.append("caution: a CNY price index applied to tables in USD (exchange-rate "
-                      "changes are not removed)")
+        dnotes.append(Note("caution: a CNY price index applied to tables in USD (exchange-rate "
+                           "changes are not removed)",
+                           "注意：对以 USD 计价的表使用了 CNY 价格指数（未剔除汇率变化）"))
     if d.by_year is not None:
-        dnotes.append("one index per year: A and the final-demand shares are unchanged, so "
-                      "effect moves mainly between intensity and level (technology and "
-                      "structure change only through their interaction with those two in the "
-                      "averaged orderings)")
+        dnotes.append(Note("one index per year: A and the final-demand shares are unchanged, so "
+                           "effect moves mainly between intensity and level (technology and "
+                           "structure change only through their interaction with those two in "
+                           "the averaged orderings)",
+                           "每年只有一个指数：A 和最终需求结构不变，因此效应主要在强度与水平之间转移"
+                           "（技术和结构变化只通过在各分解顺序平均中与二者的交互作用体现）"))
     da = _deflate(pa, ra)
     db = _deflate(pb, rb)
     deflated = _result(da, db, quantity, cls, notes + dnotes + common, basis)
     return replace(res, deflated=deflated,
-                   notes=res.notes + (f"also reported in {basis}: see .deflated",))
+                   notes=res.notes + (Note(f"also reported in {basis}: see .deflated",
+                                           f"另有 {basis_zh}的结果：见 .deflated"),))
 
 
 def _span(r) -> str:

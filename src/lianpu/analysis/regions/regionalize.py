@@ -27,6 +27,7 @@ import pandas as pd
 from ...atomic import atomic_path
 from ...core import gras as _gras
 from ...core.errors import ArgumentError, FormatError, TableError, message
+from ...core.notes import Note
 from ...table import NEGATIVE_OK_FD, IOTable, _label_frame
 
 METHODS = ("slq", "cilq", "flq", "aflq")
@@ -210,15 +211,20 @@ def domestic_national(table: IOTable) -> tuple[IOTable, tuple]:
                                  argument="national", found=f"{len(table.regions)} regions",
                                  expected="a national table (aggregate an MRIO first)"))
     if table.imports == "competitive" and table.fd_positions({"inflow", "trade_in"}):
-        return table.local(), ("parent coefficients: the provincial table's local view "
-                               "(imports and inflows from other provinces removed in proportion)",)
+        return table.local(), (Note("parent coefficients: the provincial table's local view "
+                                    "(imports and inflows from other provinces removed in "
+                                    "proportion)",
+                                    "母表系数：省级表的本地视角（按比例扣除进口和省外流入）"),)
     if table.imports == "competitive" and table.fd_positions("import"):
-        return table.domestic(), ("national domestic coefficients by import proportionality",)
+        return table.domestic(), (Note("national domestic coefficients by import "
+                                       "proportionality", "按进口比例法计算的全国国内直接消耗系数"),)
     if table.imports == "competitive" and table.fd_positions("net_outflow"):
         # e.g. the 2002 provincial tables: no gross imports or inflows, so no local view
-        return table, ("parent coefficients as published: they include inputs bought from other "
-                       "provinces and abroad (the table has net outflows only), so the "
-                       "regional coefficients are overstated",)
+        return table, (Note("parent coefficients as published: they include inputs bought from "
+                            "other provinces and abroad (the table has net outflows only), so the "
+                            "regional coefficients are overstated",
+                            "母表系数按原表：其中包含从其他省份和境外购入的投入（该表只有净调出），"
+                            "因此区域系数偏高"),)
     return table, ()
 
 
@@ -284,7 +290,7 @@ def regionalize(national: IOTable, regional_data, method: str = DEFAULT_METHOD,
     national sign-free categories (e.g. inventory change) and discrepancy shared by output.
     Two-region: index (region, sector), final-use columns ("ALL", category).
     """
-    nat, notes = domestic_national(national)
+    nat, notes = domestic_national(national.dense())  # dense blocks below
     xr, rm, nm, measure = read_regional_data(regional_data, nat)
     A, xn = nat.A_, nat.x_
     c = location_quotients(rm, nm, method, delta)
@@ -295,7 +301,9 @@ def regionalize(national: IOTable, regional_data, method: str = DEFAULT_METHOD,
     signed, S, disc = _signed_final_use(nat)
     share = xr * inv_xn
     how = f"{method.upper()}" + (f" δ={delta:g}" if method in ("flq", "aflq") else "")
-    notes = notes + (f"regionalized by {how} from regional {measure} (lianpu.regionalize)",)
+    measure_zh = {"output": "总产出", "employment": "就业人数"}.get(measure, measure)
+    notes = notes + (Note(f"regionalized by {how} from regional {measure} (lianpu.regionalize)",
+                          f"按区域{measure_zh}用 {how} 法区域化（lianpu.regionalize）"),)
     tname = name or f"{region} ({how}) from {nat.name}"
     kw = dict(value_added_rows=nat.value_added_rows, compensation_row=nat.compensation_row,
               unit=nat.unit, year=nat.year, source=f"{tname}; national table: {nat.source}",
@@ -325,7 +333,8 @@ def regionalize(national: IOTable, regional_data, method: str = DEFAULT_METHOD,
         fd = _label_frame(["FD", *signed], [fd_zh, *fdl.loc[signed, "name_zh"]],
                           [fd_en, *fdl.loc[signed, "name_en"]], "category")
         if capped:
-            notes += (f"{capped} row(s) capped so that own use ≤ regional supply",)
+            notes += (Note(f"{capped} row(s) capped so that own use ≤ regional supply",
+                           f"{capped} 行被截断，使本地使用 ≤ 区域供给"),)
         fres = xr - Z.sum(axis=1) - Sr.sum(axis=1) - dr
         return IOTable(Z, np.column_stack([np.maximum(fres, 0.0), Sr]), V, xr,
                        sectors=nat.sectors.copy(), final_demand_labels=fd, primary_labels=plab,
@@ -360,8 +369,9 @@ def regionalize(national: IOTable, regional_data, method: str = DEFAULT_METHOD,
     fd = _label_frame(pd.MultiIndex.from_tuples([("ALL", k) for k in ["FD", *signed]],
                                                 names=["region", "category"]),
                       [fd_zh, *fdl.loc[signed, "name_zh"]], [fd_en, *fdl.loc[signed, "name_en"]])
-    notes += (f"rest of the nation ({rest}) estimated with the same method; interregional "
-              "intermediate trade = national minus own-region coefficients",)
+    notes += (Note(f"rest of the nation ({rest}) estimated with the same method; interregional "
+                   "intermediate trade = national minus own-region coefficients",
+                   f"全国其余地区（{rest}）用同一方法估计；区域间中间品贸易 = 全国系数减去本区域系数"),)
     Y = np.column_stack([np.maximum(np.concatenate([fR, fN]), 0.0), np.vstack([SR, SN])])
     return IOTable(Z, Y, V, x, sectors=sec, final_demand_labels=fd, primary_labels=plab,
                    discrepancy_=np.concatenate([disc * share, disc * (1 - share)])

@@ -22,6 +22,7 @@ import pandas as pd
 
 from ...core import leontief as leo
 from ...core.errors import TableError, message
+from ...core.notes import Note
 from ...table import IOTable, _label_frame
 from .regionalize import METHODS, lq_matrix  # noqa: F401  (public here too: __all__)
 
@@ -110,7 +111,8 @@ def aggregate_table(table: IOTable, codes, sectors: pd.DataFrame,
         discrepancy_=None if table.discrepancy_ is None else G.T @ table.discrepancy_,
         sectors=_label_frame(target, sectors["name_zh"].tolist(), sectors["name_en"].tolist()),
         satellites={}, name=name or f"{table.name}, aggregated to {len(target)} sectors",
-        notes=table.notes + (f"aggregated from {table.n} to {len(target)} sectors",))
+        notes=table.notes + (Note(f"aggregated from {table.n} to {len(target)} sectors",
+                                  f"部门由 {table.n} 个合并为 {len(target)} 个"),))
 
 
 # --------------------------------------------------------------------------- truth

@@ -101,10 +101,11 @@ from scipy.optimize import linprog
 
 from ...core import coefficients as coef
 from ...core.errors import ArgumentError, ConvergenceError, TableError, message
+from ...core.notes import Note
 from .._common import cached
 from .._result import code_str
 from .demand import SectorLookup
-from .shockbase import ShockResult, checked
+from .shockbase import ShockResult, basis_note, checked
 from .shockbase import labels as _labels
 
 TOL = 1e-7          # in shares of baseline output
@@ -389,15 +390,23 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
     units = {k: table.unit for k in cols}
     units.update(output_loss_pct="% of baseline output", binding="")
     capped = int(np.isfinite(cap_share).sum())
-    notes = [f"maximum feasible production (LP, HiGHS): objective {objective}; imports rationed "
-             "proportionally across users; fixed proportions in critical inputs (coefficient ≥ "
-             f"{tau:g}), non-critical inputs substitutable; "
-             + ("no sector below uniform scaling" if rationing == "proportional" else
-                "free domestic allocation (no floor)") + "; value-added ratios fixed"]
+    proportional = rationing == "proportional"
+    notes = [Note(f"maximum feasible production (LP, HiGHS): objective {objective}; imports "
+                  "rationed proportionally across users; fixed proportions in critical inputs "
+                  f"(coefficient ≥ {tau:g}), non-critical inputs substitutable; "
+                  + ("no sector below uniform scaling" if proportional else
+                     "free domestic allocation (no floor)") + "; value-added ratios fixed",
+                  f"最大可行产出（线性规划 LP，HiGHS）：目标 {objective}；进口在各使用者间按比例配给；"
+                  f"关键投入（系数 ≥ {tau:g}）保持固定比例，非关键投入可替代；"
+                  + ("任何部门不低于统一缩减水平" if proportional else
+                     "国内产品自由分配（无下限）") + "；增加值率固定")]
     if tau == 0 and capped > n / 2:
-        notes.append(f"strict Leontief (critical=0) capped {capped} of {n} sectors that buy any "
-                     "of the cut imports: an upper bound; critical=0.01 keeps only inputs worth "
-                     "≥ 1 % of output binding")
+        notes.append(Note(f"strict Leontief (critical=0) capped {capped} of {n} sectors that buy "
+                          "any of the cut imports: an upper bound; critical=0.01 keeps only "
+                          "inputs worth ≥ 1 % of output binding",
+                          f"严格列昂惕夫假设（critical=0）使 {n} 个部门中购买任一被切断进口品的 "
+                          f"{capped} 个受限：结果为上限；critical=0.01 时只有价值 ≥ 产出 1 % 的投入"
+                          "构成约束"))
     va0 = float(np.asarray(table.value_added_).sum())
     totals = {"output_loss": float(loss.sum()),
               "output_loss_pct": float(100 * loss.sum() / x0.sum()),
@@ -416,7 +425,7 @@ def disruption(table, imports=None, capacity=None, *, substitution: float = 0.0,
                               for i in np.flatnonzero(q_all)}
     return checked(ShockResult(model, table.index, _labels(table), cols, units, totals=totals,
                                table=table.name, year=table.year, unit=table.unit,
-                               notes=tuple(notes) + ("basis: " + bs.note_en,),
+                               notes=tuple(notes) + (basis_note(bs),),
                                params=params, basis=bs.to_dict()), x0)
 
 

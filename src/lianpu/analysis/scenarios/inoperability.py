@@ -36,8 +36,9 @@ import pandas as pd
 
 from ...core import coefficients as coef
 from ...core.errors import ArgumentError, TableError, check_range, message
+from ...core.notes import Note
 from .._result import Result, frame_records, readonly
-from .shockbase import ShockResult, by_sector, check_finite, checked
+from .shockbase import ShockResult, basis_note, by_sector, check_finite, checked
 from .shockbase import labels as _labels
 
 DAYS_PER_YEAR = 365
@@ -76,8 +77,11 @@ def inoperability(table, demand_loss=None, *, c_star=None, basis: str = "auto") 
     return checked(ShockResult(
         "inoperability", table.index, _labels(table), cols, units,
         totals={"economic_loss": float(loss.sum())}, table=table.name, year=table.year,
-        unit=table.unit, notes=("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes "
-                                "2004)", "basis: " + bs.note_en), basis=bs.to_dict()), table.x_)
+        unit=table.unit,
+        notes=(Note("static IIM q = (I − A*)⁻¹ c*, A* = x̂⁻¹ A x̂ (Santos & Haimes 2004)",
+                    "静态不可运行性投入产出模型（IIM）q = (I − A*)⁻¹ c*，A* = x̂⁻¹ A x̂"
+                    "（Santos & Haimes 2004）"),
+               basis_note(bs)), basis=bs.to_dict()), table.x_)
 
 
 def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto") -> ShockResult:
@@ -114,9 +118,12 @@ def compare_supply(table, capacity, *, critical: float = 0.0, basis: str = "auto
         totals={"demand_loss": float((table.x_ * q_d).sum()),
                 "supply_loss": float(r.columns["output_loss"].sum())},
         table=table.name, year=table.year, unit=table.unit,
-        notes=("demand side: static IIM (Santos & Haimes 2004), the shock as lost final demand; "
-               "supply side: maximum feasible production after the capacity loss "
-               "(lianpu.shock.capacity_cut)",) + tuple(r.notes),
+        notes=(Note("demand side: static IIM (Santos & Haimes 2004), the shock as lost final "
+                    "demand; supply side: maximum feasible production after the capacity loss "
+                    "(lianpu.shock.capacity_cut)",
+                    "需求侧：静态不可运行性模型（IIM，Santos & Haimes 2004），冲击视为最终需求损失；"
+                    "供给侧：产能损失后的最大可行产出（lianpu.shock.capacity_cut）"),)
+        + tuple(r.notes),
         params={"capacity": hit, "critical": critical}, basis=bs.to_dict()), table.x_)
 
 
@@ -234,9 +241,11 @@ def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None,
                 clipped = True
                 q = np.clip(q, 0.0, 1.0)
         path[day + 1] = q
-    notes = ["dynamic IIM (Lian & Haimes 2006), daily output = x/365"]
+    notes = [Note("dynamic IIM (Lian & Haimes 2006), daily output = x/365",
+                  "动态不可运行性模型（动态 IIM，Lian & Haimes 2006），日产出 = x/365")]
     if clipped:
-        notes.append("inoperability was clipped to [0, 1] on some days")
+        notes.append(Note("inoperability was clipped to [0, 1] on some days",
+                          "部分日期的不可运行性被截断到 [0, 1]"))
     r = RecoveryResult(table.index, _labels(table), path, x, K, table=table.name,
                        year=table.year, unit=table.unit, notes=tuple(notes),
                        params={"days": days, "target": target, "steps_per_day": steps_per_day},

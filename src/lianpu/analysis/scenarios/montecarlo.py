@@ -29,6 +29,7 @@ import pandas as pd
 
 from ...core import leontief as leo
 from ...core.errors import ArgumentError, check_range
+from ...core.notes import Note, notes_zh
 from .._result import Result
 from .demand import Demand, as_demand
 from .impact import ImpactResult, impact
@@ -207,6 +208,9 @@ class MonteCarloResult(Result):
                 "totals": tot.to_dict(orient="records"),
                 "by_sector": self.to_frame().to_dict(orient="records"),
                 "notes": list(self.notes) + list(self.point.notes),
+                # the point estimate carries its Chinese notes beside its notes
+                "notes_zh": list(notes_zh(self.notes))
+                + list(getattr(self.point, "notes_zh", ()) or notes_zh(self.point.notes)),
                 "basis": dict(self.point.basis)}
 
 
@@ -257,8 +261,10 @@ def montecarlo(table, demand, draws: int = 1000, *, sigma: float = 0.1,
             totals[f"{ind} {eff}"] = vals[:, a, b].sum(axis=1)
     check_finite("montecarlo", table.name, table.index, per_sector, totals=totals)  # every draw
     bands = np.percentile(vals, percentiles, axis=0)
-    notes = (f"Monte Carlo: {draws} draws, A and satellite intensities × log-normal factors "
-             f"(σ = {sigma:g}, {sigma_satellites:g}; mean 1), seed {seed}",)
+    notes = (Note(f"Monte Carlo: {draws} draws, A and satellite intensities × log-normal "
+                  f"factors (σ = {sigma:g}, {sigma_satellites:g}; mean 1), seed {seed}",
+                  f"蒙特卡洛模拟：{draws} 次抽样，直接消耗系数 A 与卫星账户强度乘以对数正态因子"
+                  f"（σ = {sigma:g}, {sigma_satellites:g}；均值 1），随机种子 {seed}"),)
     return MonteCarloResult(point, tuple(percentiles), bands, vals.sum(axis=3), draws,
                             float(sigma), float(sigma_satellites), int(seed), notes)
 

@@ -20,14 +20,18 @@ import numpy as np
 
 from ...core import leontief as leo
 from ...core.errors import ArgumentError, TableError, message
+from ...core.notes import Note
 from .._result import code_str
 from .demand import SectorLookup
 from .shockbase import ShockResult, by_sector, checked, mixed_solve
 from .shockbase import labels as _labels
 
-OOSTERHAVEN = ("Ghosh model: a quantity indicator of forward dependence only — it assumes output "
-               "follows primary-input supply with no fixed technology and perfectly elastic demand "
-               "(Oosterhaven 1988, 1989); do not read the changes as output forecasts")
+OOSTERHAVEN = Note("Ghosh model: a quantity indicator of forward dependence only — it assumes "
+                   "output follows primary-input supply with no fixed technology and perfectly "
+                   "elastic demand (Oosterhaven 1988, 1989); do not read the changes as output "
+                   "forecasts",
+                   "戈什模型：仅作为前向依赖的数量指标——它假定产出随最初投入供给变动，没有固定的"
+                   "生产技术，最终需求完全弹性（Oosterhaven 1988, 1989）；不应把其变化量当作产出预测")
 
 
 def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
@@ -77,8 +81,10 @@ def mixed(table, fixed, demand=None, *, basis: str = "auto") -> ShockResult:
         totals={"output_change": float((x - x0).sum()),
                 "value_added_change": float((va * (x - x0)).sum())},
         table=table.name, year=table.year, unit=table.unit,
-        notes=("mixed exogenous/endogenous model (Miller & Blair 2009, ch. 13): fixed sectors' "
-               "final demand is what remains after intermediate use",),
+        notes=(Note("mixed exogenous/endogenous model (Miller & Blair 2009, ch. 13): fixed "
+                    "sectors' final demand is what remains after intermediate use",
+                    "外生/内生混合模型（Miller & Blair 2009, ch. 13）：产出固定部门的最终需求为"
+                    "扣除中间使用后的剩余"),),
         params={"fixed": {code_str(table.index[j]): float(v) for j, v in zip(J, xJ)}},
         basis=bs.to_dict()), x0)
 

@@ -12,6 +12,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core.codes import code_str
 from ...core.errors import ArgumentError, TableError, message
+from ...core.notes import Note
 from .._result import Result, frame_records, jsonable, readonly
 from .demand import SectorLookup
 
@@ -177,3 +178,9 @@ def mixed_solve(A, fixed, x_fixed, f_free):
 
 def labels(table):
     return table.sectors[["name_zh", "name_en"]]
+
+
+def basis_note(bs) -> Note:
+    """The note naming the view a model was solved on (``bs`` a
+    :class:`~lianpu.analysis.basis.Basis`), in both languages."""
+    return Note("basis: " + bs.note_en, "计算口径：" + bs.note_zh)

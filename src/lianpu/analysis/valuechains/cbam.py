@@ -39,6 +39,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles
 from ...core.errors import ArgumentError, TableError, message
+from ...core.notes import Note
 from .._result import Result, frame_records, jsonable
 from ..basis import resolve_basis
 from .prices import _tonnes, _yuan_per_unit
@@ -52,6 +53,8 @@ ESTIMATE_EN = ("an estimate at IO-sector resolution: whole sectors stand for the
                "bound for most groups); exports go to all destinations unless eu_share is given")
 ESTIMATE_ZH = ("按投入产出部门口径的估算：以整个部门代表其中的CBAM产品，出口额和排放强度均为部门整体数据"
                "（多数产品组为上限）；除非给出 eu_share，出口按全部目的地计")
+#: the estimate's caveat as the note every result ends with (English with its Chinese)
+ESTIMATE = Note(ESTIMATE_EN, ESTIMATE_ZH)
 
 
 def mapping() -> pd.DataFrame:
@@ -222,10 +225,12 @@ def exposure(table, *, price_gap: float | None = None, eur_cny: float | None = N
                    + ("; a province's outflows to other provinces are not exports" if
                       src.fd_positions(roles.OUTFLOWS - roles.EXPORTS) else "")}
     if eu_share == 1.0:
-        notes.append("eu_share = 1: all exports of the CBAM sectors are assumed to go to the EU "
-                     "(an upper bound; the table has no destinations)")
+        notes.append(Note("eu_share = 1: all exports of the CBAM sectors are assumed to go to "
+                          "the EU (an upper bound; the table has no destinations)",
+                          "eu_share = 1：假定 CBAM 部门的全部出口都输往 EU（为上限；表中没有出口"
+                          "目的地）"))
     return CBAMExposure(src.name, str(region), src.unit, bs, assumptions, by_sector, g, total,
-                        tuple(notes) + (ESTIMATE_EN,))
+                        tuple(notes) + (ESTIMATE,))
 
 
 __all__ = ["CBAMExposure", "exposure", "mapping"]

@@ -32,6 +32,7 @@ import pandas as pd
 
 from ...core import gvc as core
 from ...core.errors import ArgumentError, TableError, message
+from ...core.notes import Note
 from ..basis import resolve_basis
 from .._common import cached
 from .._result import Result, jsonable
@@ -137,26 +138,35 @@ def _prepare(t, bs) -> Prepared:
     if np.abs(rest).sum() > 0:
         for k, r in enumerate(regs):
             Y[pos[r], k] += rest[pos[r]]
-        notes.append("the table's discrepancy (ERR / rounding residual"
-                     + (", and its imports column" if (role == "import").any() else "")
-                     + f": {np.abs(rest).sum() / max(t.x_.sum(), 1e-300):.3%} of world output) is "
-                       "treated as final use of the producing region, so that x = B·Y·1")
+        has_imp = (role == "import").any()
+        pct = f"{np.abs(rest).sum() / max(t.x_.sum(), 1e-300):.3%}"
+        notes.append(Note("the table's discrepancy (ERR / rounding residual"
+                          + (", and its imports column" if has_imp else "")
+                          + f": {pct} of world output) is "
+                            "treated as final use of the producing region, so that x = B·Y·1",
+                          "表中的误差项（ERR / 舍入残差" + ("，以及其进口列" if has_imp else "")
+                          + f"：占世界总产出的 {pct}）视为生产地区的最终使用，使 x = B·Y·1"))
     local = tuple(block_factor(t, r) for r in regs)
     S = core.prepare(t.A_, Y, t.factor, len(regs), local)
     va = t.value_added_
     vshare = np.divide(va, t.x_, out=np.zeros(t.n), where=t.x_ > 0)
     gap = float(np.abs((S.v - vshare) * t.x_).sum() / max(abs(va.sum()), 1e-300))
     if gap > 1e-6:
-        notes.append(f"value added is taken as every primary input, v' = 1'(I − A): it exceeds "
-                     f"the value-added rows by {gap:.2%} of their total (imports from outside the "
-                     "table, product taxes …), so that the terms sum to gross exports")
+        notes.append(Note(f"value added is taken as every primary input, v' = 1'(I − A): it "
+                          f"exceeds the value-added rows by {gap:.2%} of their total (imports "
+                          "from outside the table, product taxes …), so that the terms sum to "
+                          "gross exports",
+                          f"增加值取全部最初投入，v' = 1'(I − A)：比增加值各行合计高出 {gap:.2%}"
+                          "（表外进口、产品税等），使各项之和等于总出口"))
     else:
-        notes.append("value added is the balancing item of the table (v' = 1'(I − A)), so the "
-                     "terms sum exactly to gross exports")
+        notes.append(Note("value added is the balancing item of the table (v' = 1'(I − A)), so "
+                          "the terms sum exactly to gross exports",
+                          "增加值为表的平衡项（v' = 1'(I − A)），因此各项之和恰好等于总出口"))
     xr = float(np.abs(S.x - t.x_).max() / max(t.x_.max(), 1e-300))
     if xr > 1e-8:
-        notes.append(f"B·Y·1 differs from the table's gross output by up to {xr:.2e} of the "
-                     "largest output (rows do not balance exactly)")
+        notes.append(Note(f"B·Y·1 differs from the table's gross output by up to {xr:.2e} of "
+                          "the largest output (rows do not balance exactly)",
+                          f"B·Y·1 与表中总产出的差异最大为最大产出的 {xr:.2e}（各行并不完全平衡）"))
     return Prepared(S, t, bs, list(regs), dests, secs, tuple(notes))
 
 
@@ -316,10 +326,13 @@ def decompose(table, method: str = "wwz", level: str = "country", country=None,
         from ..regions.spillover import resolve_region
         c = resolve_region(P.table, country)
         df = df.loc[[c]] if level == "country" else df.xs(c, level=0, drop_level=False)
-    notes = P.notes + (("bm: the exporting-country perspective; source-based counts value added "
-                        "the first time it leaves its country of origin, sink-based the last "
-                        "time before final absorption. At country level both give the same "
-                        "DVA (= KWW's K1–K5 = v_s L_ss E_s*)",) if method == "bm" else ())
+    notes = P.notes + ((Note("bm: the exporting-country perspective; source-based counts value "
+                             "added the first time it leaves its country of origin, sink-based "
+                             "the last time before final absorption. At country level both give "
+                             "the same DVA (= KWW's K1–K5 = v_s L_ss E_s*)",
+                             "bm：出口国视角；source-based 在增加值首次离开来源国时计入，sink-based "
+                             "在最终吸收前最后一次离开时计入。在国家层面两者给出相同的 DVA"
+                             "（= KWW 的 K1–K5 = v_s L_ss E_s*）"),) if method == "bm" else ())
     return GVCResult(method, level, P.table.unit, P.table.name, P.basis, df, terms, groups,
                      SOURCES[method], notes)
 

@@ -38,6 +38,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles
 from ...core.errors import ArgumentError, LianpuError, TableError, message
+from ...core.notes import Note
 from .._result import Result, as_series, code_str, frame_records, jsonable
 from ..basis import resolve_basis
 
@@ -228,8 +229,10 @@ def cost_push(table, *, wage_rise: float = 0.0, tax_rise: float = 0.0, primary=N
                       carbon_revenue_unit=t.unit)
         hh = sat.final_demand
         if hh is not None and np.nansum(hh) > 0:
-            notes.append("household direct emissions (fuel burnt by households) are not charged "
-                         "here: the basket effect is that of producer prices only")
+            notes.append(Note("household direct emissions (fuel burnt by households) are not "
+                              "charged here: the basket effect is that of producer prices only",
+                              "此处不对居民直接排放（居民燃烧的燃料）收费：消费篮子的效应仅来自"
+                              "生产者价格"))
     if not causes:
         causes["none"] = np.zeros(n)
     C = np.vstack(list(causes.values()))                # (k, n) cost shock per unit output
@@ -261,15 +264,17 @@ def cost_push(table, *, wage_rise: float = 0.0, tax_rise: float = 0.0, primary=N
                     "text_en": _pass_text(endo.all(), theta, exempt, "en"),
                     "text_zh": _pass_text(endo.all(), theta, exempt, "zh")}
     if t.Zr_ is not None:
-        notes.append("provincial local view: products bought from other provinces (Zr) are priced "
-                     "unchanged, so a nationwide shock (a national carbon price) is understated "
-                     "here for inputs from other provinces; the national table gives the "
-                     "nationwide effect")
+        notes.append(Note("provincial local view: products bought from other provinces (Zr) are "
+                          "priced unchanged, so a nationwide shock (a national carbon price) is "
+                          "understated here for inputs from other provinces; the national table "
+                          "gives the nationwide effect",
+                          "省级本地视角：从其他省份购入的产品（Zr）价格不变，因此对来自其他省份的投入，"
+                          "全国性冲击（全国碳价）在此被低估；全国性效应见全国表"))
     hh, hnotes = _baskets(t, dp, pm, data_dir)
     notes += hnotes
     trk = _tracks(t, dp, tracks) if tracks is not False else pd.DataFrame()
     return PriceResult(t.name, UNIT, bs, shocks, pass_through, by, trk, hh,
-                       tuple(notes) + tuple(t.notes[-1:] if t is not src else ()))
+                       tuple(notes) + tuple(t.notes[len(src.notes):]))  # the view's own notes
 
 
 def _pass_text(all_endo, theta, exempt, lang):
@@ -324,8 +329,10 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
         imp = hs.imported if hs.imported is not None else np.zeros(t.n)
         add("households_estimated", "居民（估算）", "households (estimated)", hs.domestic, imp,
             hs.text_en)
-        notes.append("the table publishes only total consumption (TC): the household basket is "
-                     "estimated — " + hs.text_en + "; no rural/urban split")
+        notes.append(Note("the table publishes only total consumption (TC): the household basket "
+                          "is estimated — " + hs.text_en + "; no rural/urban split",
+                          "该表只公布最终消费合计（TC）：居民消费篮子为估算值——" + hs.text_zh
+                          + "；不分城乡"))
     except (LianpuError, OSError) as exc:  # no detailed table in the cache: say so, use TC
         cols = t.fd_positions({"consumption"})
         cur["r"] = float(Yr[:, cols].sum()) if cols else 0.0
@@ -333,8 +340,10 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
             return pd.DataFrame(columns=["name_zh", "name_en", "cost_of_living_change"]), notes
         add("TC", "最终消费（含政府）", "total final consumption (incl. government)",
             t.Y_[:, cols].sum(axis=1), Ym[:, cols].sum(axis=1), "the table's TC column")
-        notes.append(f"no household columns and no household split ({exc}); the basket is total "
-                     "final consumption TC, which includes government consumption")
+        notes.append(Note(f"no household columns and no household split ({exc}); the basket is "
+                          "total final consumption TC, which includes government consumption",
+                          f"没有居民消费列，也无法拆分居民消费（{exc}）；消费篮子为最终消费合计 TC，"
+                          "其中含政府消费"))
     return pd.DataFrame(rows).set_index("basket"), notes
 
 

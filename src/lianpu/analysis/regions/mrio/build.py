@@ -52,6 +52,7 @@ import pandas as pd
 
 from ....core import gravity as grav
 from ....core.errors import TableError, message
+from ....core.notes import Note
 from ..._result import Result, dumps
 from ..spillover import records
 from .common import supply_view
@@ -161,19 +162,31 @@ def assemble(tables: dict, *, decay: float = DEFAULT_DECAY,
     gap = trade_gap(tables)
     tot = gap[["outflows", "inflows"]].sum()
     pkey = params_key(decay, reconcile)
+    params = json.dumps(pkey, ensure_ascii=False, sort_keys=True)
+    out_yi, in_yi = f"{tot['outflows'] / 1e4:,.0f}", f"{tot['inflows'] / 1e4:,.0f}"
+    gap_pct = f"{100 * (tot['outflows'] - tot['inflows']) / tot.mean():+.1f}"
+    resid_yi = f"{resid.sum() / 1e4:,.0f}"
     notes = (
-        f"china_mrio parameters: {json.dumps(pkey, ensure_ascii=False, sort_keys=True)}",
-        f"interprovincial trade by a doubly-constrained gravity model, distance decay "
-        f"beta = {decay:g} (great-circle distances between provincial capitals), RAS-balanced to "
-        f"each province's outflows and inflows by product; Chenery-Moses allocation to users",
-        f"national outflows {tot['outflows'] / 1e4:,.0f} vs inflows {tot['inflows'] / 1e4:,.0f} "
-        f"亿元 ({100 * (tot['outflows'] - tot['inflows']) / tot.mean():+.1f} % of their mean); "
-        f"reconciled by '{reconcile}'; the residual ({resid.sum() / 1e4:,.0f} 亿元) is in the "
-        f"discrepancy vector with the provincial tables' ERR",
-        "transit trade (re-sent inflows) netted out of outflows and inflows of the province it "
-        "passes through; imports passed on to other provinces are imports of the using province",
-        "imports from abroad: Zm/Ym at the using province's rows (block diagonal); exports "
-        "abroad: column ('ROW', 'EX')",
+        Note(f"china_mrio parameters: {params}", f"china_mrio 参数：{params}"),
+        Note(f"interprovincial trade by a doubly-constrained gravity model, distance decay "
+             f"beta = {decay:g} (great-circle distances between provincial capitals), "
+             f"RAS-balanced to each province's outflows and inflows by product; Chenery-Moses "
+             f"allocation to users",
+             f"省际贸易由双约束引力模型估计，距离衰减系数 beta = {decay:g}（省会城市间的大圆距离），"
+             f"按产品以 RAS 法平衡到各省的调出与调入；按 Chenery-Moses 方法分配给各使用者"),
+        Note(f"national outflows {out_yi} vs inflows {in_yi} 亿元 ({gap_pct} % of their mean); "
+             f"reconciled by '{reconcile}'; the residual ({resid_yi} 亿元) is in the "
+             f"discrepancy vector with the provincial tables' ERR",
+             f"全国调出合计 {out_yi} 亿元，调入合计 {in_yi} 亿元（差额为两者均值的 {gap_pct} %）；"
+             f"按 '{reconcile}' 协调；残差（{resid_yi} 亿元）与各省表的 ERR 一起计入误差项"),
+        Note("transit trade (re-sent inflows) netted out of outflows and inflows of the province "
+             "it passes through; imports passed on to other provinces are imports of the using "
+             "province",
+             "过境贸易（再调出的调入）从所经省份的调出和调入中扣除；转调至其他省份的进口计为使用省份"
+             "的进口"),
+        Note("imports from abroad: Zm/Ym at the using province's rows (block diagonal); exports "
+             "abroad: column ('ROW', 'EX')",
+             "境外进口：Zm/Ym 位于使用省份的行（分块对角）；出口至境外：列 ('ROW', 'EX')"),
     )
     table = IOTable(
         Z, Y, V, x, sectors=_label_frame(idx, zh, en), final_demand_labels=fdl,
@@ -294,9 +307,12 @@ def trade_gap_report(year: int, data_dir=None, *, reconcile: str = DEFAULT_RECON
     totals.update(gap=float(s["outflows"] - s["inflows"]),
                   gap_pct=float(100 * (s["outflows"] - s["inflows"]) / mean),
                   abs_gap_pct=float(100 * df["gap"].abs().sum() / mean))
-    notes = ("gap_pct is the gap over the mean of the two national totals; abs_gap_pct sums "
-             "|gap| over products (what reconciliation moves)",
-             f"reconciled by '{reconcile}' in the MRIO (lianpu.core.gravity.reconcile)")
+    notes = (Note("gap_pct is the gap over the mean of the two national totals; abs_gap_pct "
+                  "sums |gap| over products (what reconciliation moves)",
+                  "gap_pct 为差额占两个全国合计均值的百分比；abs_gap_pct 为各产品 |gap| 之和"
+                  "（协调所调整的量）"),
+             Note(f"reconciled by '{reconcile}' in the MRIO (lianpu.core.gravity.reconcile)",
+                  f"MRIO 中按 '{reconcile}' 协调（lianpu.core.gravity.reconcile）"))
     return TradeGap(year, reconcile, df, totals, notes=notes)
 
 
@@ -331,10 +347,14 @@ def co2_satellite(table, data_dir=None, *, tables: dict | None = None):
                     fdv[fdidx.index((r, c))] = s.final_demand[pfd.index(c)]
     sats = dict(table.satellites)
     sats["co2"] = Satellite("co2", values, "Mt CO2", "二氧化碳排放", "CO2 emissions", fdv)
-    note = (f"co2: CEADs provincial inventories {year} (scope 1, IPCC sectoral; Shan et al. 2018, "
-            "2020) put on each province block with ceads47_to_nbs42.csv"
-            + (f"; no inventory for {', '.join(missing)} (西藏): 0 there, CO2 results leave it "
-               "out" if missing else ""))
+    note = Note(f"co2: CEADs provincial inventories {year} (scope 1, IPCC sectoral; Shan et al. "
+                "2018, 2020) put on each province block with ceads47_to_nbs42.csv"
+                + (f"; no inventory for {', '.join(missing)} (西藏): 0 there, CO2 results leave "
+                   "it out" if missing else ""),
+                f"co2：CEADs 省级排放清单 {year} 年（范围 1，IPCC 部门法；Shan et al. 2018, 2020）"
+                "按 ceads47_to_nbs42.csv 放到各省分块"
+                + (f"；{'、'.join(missing)}（西藏）无排放清单：该处为 0，CO2 结果不含该省"
+                   if missing else ""))
     return table.evolve(satellites=sats, notes=tuple(table.notes) + (note,)), tuple(missing)
 
 
@@ -386,8 +406,9 @@ def national_gap(mrio, national, *, provincial=None) -> NationalGap:
         a, b = float(prov[c].sum()), float(nat[c].sum())
         totals[c] = {"provinces": a, "national": b, "ratio": a / b if b else None}
     df = None
-    notes = ["provincial tables do not sum to the national table (each province's own "
-             "estimates; the national table is balanced separately)"]
+    notes = [Note("provincial tables do not sum to the national table (each province's own "
+                  "estimates; the national table is balanced separately)",
+                  "各省表之和不等于全国表（各省自行估算；全国表单独平衡）")]
     if list(nat.index) == prods:
         df = pd.DataFrame({"name_zh": [str(n) for n in national.sectors["name_zh"]]}, index=prods)
         for c in prov.columns:
@@ -409,8 +430,11 @@ def national_gap(mrio, national, *, provincial=None) -> NationalGap:
                 range(len(keys)), fill_value=0.0).to_numpy()
             df[f"{c}_ratio"] = df[f"{c}_provinces"] / df[f"{c}_national"].where(df[f"{c}_national"] != 0)
         df.index.name = "sector_group"
-        notes.append(f"sector codes differ ({national.n} national sectors): compared by the "
-                     f"{len(keys)} common sector groups of the shipped concordance")
+        notes.append(Note(f"sector codes differ ({national.n} national sectors): compared by "
+                          f"the {len(keys)} common sector groups of the shipped concordance",
+                          f"部门代码不同（全国表 {national.n} 个部门）：按随附对照表的 "
+                          f"{len(keys)} 个共同部门组比较"))
     else:
-        notes.append(f"sector codes differ ({national.n} national sectors): totals only")
+        notes.append(Note(f"sector codes differ ({national.n} national sectors): totals only",
+                          f"部门代码不同（全国表 {national.n} 个部门）：仅比较合计"))
     return NationalGap(mrio.name, national.name, mrio.year, mrio.unit, totals, df, tuple(notes))

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ....core import leontief as leo
 from ....core.errors import TableError, message
+from ....core.notes import Note
 from ..._result import Result, ResultFrame, as_frame, jsonable
 from ..spillover import (NOT_PURCHASES, final_demand_by_region, induced, positions, records,
                          require_mrio)
@@ -142,22 +143,34 @@ def carbon_flows(table, *, groups="nbs4", track=None, track_region=None,
               "for_exports_abroad": float(by["for_exports_abroad"].sum()),
               "for_discrepancy": float(by["for_discrepancy"].sum()),
               "interprovincial": float(by["for_other_provinces"].sum())}
-    notes = ["every province at its own CEADs intensity (co2 satellite from the provincial "
-             "inventories): no domestic-technology assumption for interprovincial trade",
-             "imports from abroad have no foreign intensity: consumption-based CO2 counts "
-             "emissions in China only (a lower bound); abroad_output is the foreign output in "
-             "each province's final demand (亿元 ×1e4 万元), not CO2",
-             "ROW column: emissions for exports abroad; (discrepancy): emissions serving the "
-             "reconciliation residual and ERR (nobody's final demand; mostly negative, so the "
-             "provinces' consumption sums to more than production) — consumption_residual_home "
-             "gives each province the residual's CO2 at its own rows (the convention of gvc.py), "
-             "so that Σ consumption_residual_home + exports abroad = production; it goes negative "
-             "where the residual is large (北京 −123 Mt in 2017): the strict consumption column "
-             "is the one to quote",
-             f"groups: {groups} from data/china_regions.toml"]
+    notes = [Note("every province at its own CEADs intensity (co2 satellite from the provincial "
+                  "inventories): no domestic-technology assumption for interprovincial trade",
+                  "各省按其自身的 CEADs 排放强度计算（co2 卫星账户取自各省排放清单）：省际贸易不采用"
+                  "国内技术假设"),
+             Note("imports from abroad have no foreign intensity: consumption-based CO2 counts "
+                  "emissions in China only (a lower bound); abroad_output is the foreign output "
+                  "in each province's final demand (亿元 ×1e4 万元), not CO2",
+                  "境外进口没有境外排放强度：消费侧 CO2 只计中国境内的排放（为下限）；abroad_output "
+                  "为各省最终需求中的境外产出（亿元 ×1e4 万元），不是 CO2"),
+             Note("ROW column: emissions for exports abroad; (discrepancy): emissions serving the "
+                  "reconciliation residual and ERR (nobody's final demand; mostly negative, so "
+                  "the provinces' consumption sums to more than production) — "
+                  "consumption_residual_home gives each province the residual's CO2 at its own "
+                  "rows (the convention of gvc.py), so that Σ consumption_residual_home + "
+                  "exports abroad = production; it goes negative where the residual is large "
+                  "(北京 −123 Mt in 2017): the strict consumption column is the one to quote",
+                  "ROW 列：为出口至境外而产生的排放；（误差项 discrepancy）：服务于协调残差和 ERR 的"
+                  "排放（不属于任何人的最终需求；多为负值，因此各省消费侧排放之和大于生产侧排放）"
+                  "——consumption_residual_home 把残差的 CO2 计入各省自身的行（与 gvc.py 的约定相同），"
+                  "使 Σ consumption_residual_home + 出口至境外 = 生产侧排放；残差较大处该值为负"
+                  "（北京 2017 年 −123 Mt）：引用时应使用严格的消费侧一列"),
+             Note(f"groups: {groups} from data/china_regions.toml",
+                  f"区域分组：{groups}，取自 data/china_regions.toml")]
     if missing:
-        notes.append(f"no CEADs inventory for {', '.join(missing)} (西藏): its production is 0 "
-                     "in the satellite; emissions caused there are missing, not zero")
+        notes.append(Note(f"no CEADs inventory for {', '.join(missing)} (西藏): its production "
+                          "is 0 in the satellite; emissions caused there are missing, not zero",
+                          f"{'、'.join(missing)}（西藏）没有 CEADs 排放清单：卫星账户中其生产侧"
+                          "排放为 0；在该地引起的排放是缺失，而不是零"))
     return CarbonFlows(table.name, table.year, sat.unit, F, by, gF, str(groups), totals, trk,
                        tid, tuple(notes))
 

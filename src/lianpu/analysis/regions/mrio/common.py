@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ....core.notes import Note
 from ..._result import code_str
 from ..spillover import final_demand_by_region
 from .groups import _shipped_groupings, region_groups
@@ -63,11 +64,16 @@ def supply_view(table, floor: float = 1.0):
             Zm[row[(lev[j], codes[k])], j] += Z[k, j]
         moved += Z[k].sum()
         Z[k] = 0.0
-    note = (f"supply view: {tiny.size} sectors with output < {floor:g} {table.unit} that sell "
-            f"(reconciliation artefacts; {', '.join(code_str(table.index[k]) for k in tiny[:6])}"
-            f"{' …' if tiny.size > 6 else ''}) have their sales ({moved / 1e4:,.0f} 亿元, "
-            f"{moved / max(table.Z_.sum(), 1e-300):.4%} of Z) treated as the buyers' purchases "
-            "from outside the system, so that the Ghosh inverse exists")
+    shown = (f"{', '.join(code_str(table.index[k]) for k in tiny[:6])}"
+             f"{' …' if tiny.size > 6 else ''}")
+    moved_yi, moved_pct = f"{moved / 1e4:,.0f}", f"{moved / max(table.Z_.sum(), 1e-300):.4%}"
+    note = Note(f"supply view: {tiny.size} sectors with output < {floor:g} {table.unit} that sell "
+                f"(reconciliation artefacts; {shown}) have their sales ({moved_yi} 亿元, "
+                f"{moved_pct} of Z) treated as the buyers' purchases "
+                "from outside the system, so that the Ghosh inverse exists",
+                f"供给侧视角：{tiny.size} 个总产出 < {floor:g} {table.unit} 但仍有销售的部门（协调"
+                f"过程的残留；{shown}），其销售额（{moved_yi} 亿元，占 Z 的 {moved_pct}）改作购买方"
+                "从系统外的购入，使戈什逆矩阵存在")
     return table.evolve(Z_=Z, Zm_=Zm, discrepancy_=d, notes=tuple(table.notes) + (note,)), note
 
 

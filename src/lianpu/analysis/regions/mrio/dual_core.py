@@ -11,6 +11,7 @@ import pandas as pd
 
 from ....core import leontief as leo
 from ....core.errors import ArgumentError, message
+from ....core.notes import Note
 from ..._result import Result
 from ...multipliers import intensity
 from ..spillover import final_demand_by_region, positions, records, require_mrio, spillover
@@ -114,17 +115,25 @@ def dual_core(table, a="SC", b="CQ", *, missing: tuple = ()) -> DualCore:
             eff, tot = s[p] * xd[p], s[p] * blk.x_[p]
             row[k], row[f"{k}_share"] = float(eff.sum()), float(eff.sum() / tot.sum())
         brows.append(row)
-    notes = [f"{a}←{b}: {a}'s amounts that exist because of {b}'s final demand (consumption, "
-             "investment, inventories; bought from any province); exports abroad are nobody's "
-             "provincial final demand"]
+    notes = [Note(f"{a}←{b}: {a}'s amounts that exist because of {b}'s final demand "
+                  "(consumption, investment, inventories; bought from any province); exports "
+                  "abroad are nobody's provincial final demand",
+                  f"{a}←{b}：{a} 因 {b} 的最终需求（消费、投资、存货变动；可购自任何省份）而存在的"
+                  "数量；出口至境外不属于任何省份的最终需求")]
     if "co2" not in table.satellites:
-        notes.append("no co2 satellite on the table: CO2 left out (add it with "
-                     "china_mrio.co2_satellite)")
+        notes.append(Note("no co2 satellite on the table: CO2 left out (add it with "
+                          "china_mrio.co2_satellite)",
+                          "表上没有 co2 卫星账户：不计算 CO2（可用 china_mrio.co2_satellite 添加）"))
     if missing:
-        notes.append(f"no CEADs inventory for {', '.join(missing)} (西藏): its CO2 is 0 in the "
-                     "satellite, so CO2 spillovers into it are missing, not zero")
-    notes.append("block CY = " + "+".join((a, b)) + " against RoC = the other 29 provinces, "
-                 "aggregated with aggregate_regions (trade between the two becomes internal)")
+        notes.append(Note(f"no CEADs inventory for {', '.join(missing)} (西藏): its CO2 is 0 in "
+                          "the satellite, so CO2 spillovers into it are missing, not zero",
+                          f"{'、'.join(missing)}（西藏）没有 CEADs 排放清单：卫星账户中其 CO2 为 0，"
+                          "因此流入该地的 CO2 溢出是缺失，而不是零"))
+    block = "+".join((a, b))
+    notes.append(Note("block CY = " + block + " against RoC = the other 29 provinces, "
+                      "aggregated with aggregate_regions (trade between the two becomes internal)",
+                      f"区块 CY = {block}，对照 RoC = 其余 29 个省份，用 aggregate_regions 合并"
+                      "（两者之间的贸易变为内部贸易）"))
     co2_unit = table.satellites["co2"].unit if "co2" in table.satellites else None
     return DualCore(a, b, table.name, table.year, table.unit, co2_unit, summary, by_sector,
                     pd.DataFrame(mil).set_index(["kind", "region"]),

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ....core.errors import ArgumentError, message
+from ....core.notes import Note
 from .inputs import FOREIGN
 
 
@@ -148,8 +149,8 @@ def aggregate_regions(table, groups, *, rest: str | None = None):
                              None if s.final_demand is None else s.final_demand @ Gc)
     hh = tuple(dict.fromkeys((owner.get(r, r), c) for r, c in table.household_columns))
     members = {c: [r for r in table.regions if owner.get(r) == c] for c in info}
-    note = ("regions aggregated: " + "; ".join(f"{c} {info[c]['name_zh']} = {'+'.join(m)}"
-                                               for c, m in members.items()))
+    parts = [f"{c} {info[c]['name_zh']} = {'+'.join(m)}" for c, m in members.items()]
+    note = Note("regions aggregated: " + "; ".join(parts), "区域合并：" + "；".join(parts))
     return type(table)(
         agg(table.Z_), aggY(table.Y_), table.V_ @ Gr.T, Gr @ table.x_,
         sectors=_label_frame(idx, zh, en),

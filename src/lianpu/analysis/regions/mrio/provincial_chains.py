@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ....core import leontief as leo
+from ....core.notes import Note
 from ..._result import Result, jsonable
 from ..spillover import (NOT_PURCHASES, final_demand_by_region, induced, positions, records,
                          require_mrio)
@@ -103,14 +104,21 @@ def chain_across(table, region="SC", track="电子信息", *, depth: int = 4, to
     wl = weaklinks(tv, track, region=r)
     paths = cm.paths.copy()
     weak = wl.to_frame().copy()
-    notes = [f"track {tid} in {r}: sectors {[str(tv.index[i][-1]) for i in cols]}"
-             + (f" — {sel.note}" if getattr(sel, 'note', '') else ""),
-             "suppliers by origin: f = the track's final demand (all provinces' final uses and "
-             "exports abroad); tier k = Aᵏ f by producing province, ROW = imports from abroad "
-             "bought at that step (A_m Aᵏ⁻¹ f; the MRIO has no foreign production, so foreign "
-             "tiers stop there)",
-             "weak links: top_origin names the province (or ROW = abroad) the chain buys most "
-             "of each product from"]
+    secs = [str(tv.index[i][-1]) for i in cols]
+    snote = getattr(sel, 'note', '')
+    notes = [Note(f"track {tid} in {r}: sectors {secs}" + (f" — {snote}" if snote else ""),
+                  f"赛道 {tid}，{r}：部门 {secs}"
+                  + (f" — {getattr(sel, 'note_zh', '') or snote}" if snote else "")),
+             Note("suppliers by origin: f = the track's final demand (all provinces' final uses "
+                  "and exports abroad); tier k = Aᵏ f by producing province, ROW = imports from "
+                  "abroad bought at that step (A_m Aᵏ⁻¹ f; the MRIO has no foreign production, "
+                  "so foreign tiers stop there)",
+                  "按来源地分的供应者：f = 赛道的最终需求（各省最终使用及出口至境外）；第 k 层 = Aᵏ f，"
+                  "按生产省份划分，ROW = 该层从境外购入的进口（A_m Aᵏ⁻¹ f；MRIO 不含境外生产，境外"
+                  "层级到此为止）"),
+             Note("weak links: top_origin names the province (or ROW = abroad) the chain buys most "
+                  "of each product from",
+                  "薄弱环节：top_origin 为产业链购入各产品最多的省份（或 ROW = 境外）")]
     if vnote:
         notes.append(vnote)
     return ChainAcross(r, tid, table.name, table.year, table.unit, float(f.sum()), bo, bos,
@@ -230,15 +238,23 @@ def domestic_chains(table, region="SC") -> DomesticChains:
         "final_demand_abroad_share": float(src.loc[ABROAD, "share"]),
     }
     notes = [
-        "abroad (ROW): a final-demand destination (exports abroad, column ('ROW', 'EX')) and a "
-        "source of imports outside the system (Zm, Ym); the MRIO has no foreign production, so "
-        "value added crossing the border and coming back is not traced",
-        "value added = the table's value-added rows (imports from abroad are not value added); "
-        "absorbed in d = v̂ L y_d at the region's rows",
-        "(discrepancy): the reconciliation residual and the provincial tables' ERR, a final "
-        "use of nobody — value added that serves it is shown apart",
-        "position (gvc.position, Wang et al. 2017b): every other province and abroad count as "
-        "'foreign'; PLv_GVC > PLy_GVC (position > 1) = upstream",
+        Note("abroad (ROW): a final-demand destination (exports abroad, column ('ROW', 'EX')) "
+             "and a source of imports outside the system (Zm, Ym); the MRIO has no foreign "
+             "production, so value added crossing the border and coming back is not traced",
+             "境外（ROW）：既是最终需求去向（出口至境外，列 ('ROW', 'EX')），也是系统外的进口来源"
+             "（Zm, Ym）；MRIO 不含境外生产，因此出境后又返回的增加值无法追踪"),
+        Note("value added = the table's value-added rows (imports from abroad are not value "
+             "added); absorbed in d = v̂ L y_d at the region's rows",
+             "增加值 = 表中的增加值各行（境外进口不是增加值）；在 d 被吸收的部分 = 本区域各行的 "
+             "v̂ L y_d"),
+        Note("(discrepancy): the reconciliation residual and the provincial tables' ERR, a final "
+             "use of nobody — value added that serves it is shown apart",
+             "（误差项 discrepancy）：协调残差与各省表的 ERR，不属于任何使用者的最终使用——为其服务"
+             "的增加值单独列示"),
+        Note("position (gvc.position, Wang et al. 2017b): every other province and abroad count "
+             "as 'foreign'; PLv_GVC > PLy_GVC (position > 1) = upstream",
+             "价值链地位（gvc.position，Wang et al. 2017b）：其他各省与境外均视为“外部”；"
+             "PLv_GVC > PLy_GVC（position > 1）= 处于上游"),
     ]
     return DomesticChains(r, table.name, table.year, table.unit, totals, absorbed, bys, src,
                           pos_frame, tuple(notes))

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ....core import leontief as leo
 from ....core.errors import ArgumentError, check_range, message
+from ....core.notes import Note
 from ..._result import Result, jsonable
 from ...multipliers import intensity
 from ..spillover import positions, records, require_mrio
@@ -192,24 +193,40 @@ def complement(table, supplier="GS", target="chengyu", track="aerospace", *, shi
     }
     for k in kinds[1:]:
         totals[f"supplier_{k}_change"] = float((S_int[k][pos[S]] * dx[pos[S]]).sum())
+    secs = sorted({str(table.index[i][-1]) for i in cols})
+    src_zh = "和".join({"abroad": "境外", "east": "东部"}[s] for s in sources)
+    which, which_zh = (("goods and electricity", "货物和电力") if products is None
+                       else ("as given", "按给定"))
     notes = [
-        f"track {track_id} in {tname} ({', '.join(T)}): sectors {sorted({str(table.index[i][-1]) for i in cols})}"
-        + (f" — {sel[0].note}" if sel[0].note else ""),
-        f"sourcing shift: {shift:g} of the track's purchases from {' and '.join(sources)} of "
-        f"{len(sh_prod)} products {S} produces ({'goods and electricity' if products is None else 'as given'}: "
-        f"{', '.join(sh_prod)}) move to {S}; technical coefficients otherwise, "
-        "final demand, value-added and CO2 intensities fixed; a counterfactual with stated "
-        "assumptions, not a forecast (no capacity limits, prices or transport costs)",
-        "import dependence: intermediate imports from abroad of the target block over its gross "
-        "output; track import share: the track's imported inputs over all its inputs",
-        f"East = {', '.join(east)} (NBS four-region grouping, data/china_regions.toml)",
+        Note(f"track {track_id} in {tname} ({', '.join(T)}): sectors {secs}"
+             + (f" — {sel[0].note}" if sel[0].note else ""),
+             f"赛道 {track_id}，{tname}（{', '.join(T)}）：部门 {secs}"
+             + (f" — {sel[0].note_zh or sel[0].note}" if sel[0].note else "")),
+        Note(f"sourcing shift: {shift:g} of the track's purchases from {' and '.join(sources)} of "
+             f"{len(sh_prod)} products {S} produces ({which}: "
+             f"{', '.join(sh_prod)}) move to {S}; technical coefficients otherwise, "
+             "final demand, value-added and CO2 intensities fixed; a counterfactual with stated "
+             "assumptions, not a forecast (no capacity limits, prices or transport costs)",
+             f"采购转移：赛道从{src_zh}购入的、{S} 所生产的 {len(sh_prod)} 种产品（{which_zh}："
+             f"{', '.join(sh_prod)}）中，{shift:g} 的份额转由 {S} 供应；其余直接消耗系数、最终需求、"
+             "增加值率和 CO2 强度不变；这是有明确假设的反事实情景，不是预测（不考虑产能限制、价格和"
+             "运输成本）"),
+        Note("import dependence: intermediate imports from abroad of the target block over its "
+             "gross output; track import share: the track's imported inputs over all its inputs",
+             "进口依存度：目标区域从境外进口的中间投入占其总产出的比重；赛道进口份额：赛道的进口"
+             "中间投入占其全部中间投入的比重"),
+        Note(f"East = {', '.join(east)} (NBS four-region grouping, data/china_regions.toml)",
+             f"东部 = {', '.join(east)}（NBS 四大区域划分，data/china_regions.toml）"),
     ]
     if stretched:
-        notes.append(f"capacity check: {S}'s output would rise by more than 20 % in "
-                     + ", ".join(f"{c} ({scen.loc[c, 'output_change_pct']:.0f} %)" for c in stretched)
-                     + " — the shift assumes it can (no capacity limits)")
+        pcts = [f"{c} ({scen.loc[c, 'output_change_pct']:.0f} %)" for c in stretched]
+        notes.append(Note(f"capacity check: {S}'s output would rise by more than 20 % in "
+                          + ", ".join(pcts) + " — the shift assumes it can (no capacity limits)",
+                          f"产能检验：{S} 的总产出将在以下地区增长超过 20 %："
+                          + "、".join(pcts) + " ——该情景假定其能够做到（不考虑产能限制）"))
     if "co2" not in table.satellites:
-        notes.append("no co2 satellite: CO2 change left out")
+        notes.append(Note("no co2 satellite: CO2 change left out",
+                          "没有 co2 卫星账户：不计算 CO2 变化"))
     return Resonance(S, tlabel, tuple(T), track_id, tuple(table.index[i] for i in cols), shift,
                      table.name, table.year, table.unit, totals, realized, potential, scen,
                      tuple(notes))
