@@ -109,16 +109,24 @@ def test_footprint_zh_notes(capsys, cache, by):
     assert not english(note_lines(out).split("口径")[0])
 
 
-def test_satellite_note_zh():
-    # the texts satellites/co2/satellite.py and satellites/employment.py write
-    co2 = ("co2: CEADs national inventory 2019 (scope 1, IPCC sectoral, Mt CO2; Shan et al. "
-           "2018, 2020) put on cn-nbs-2020-42 sectors by ceads47_to_nbs42.csv; the table is of "
-           "2020 but CEADs publishes inventories only for 1997–2019, so 2019 emissions are used "
-           "(nearest year)")
+def test_satellite_note_zh(cache):
+    # the notes satellites/co2/satellite.py and satellites/employment.py write (as Notes: the
+    # English text pinned as before, its Chinese written where the note is made)
+    import lianpu
+    from lianpu.satellites.co2.satellite import co2_satellite
+    from lianpu.satellites.employment import employment_satellite
+    t = lianpu.load("cn-nbs-2020-42", data_dir=cache)
+    co2 = co2_satellite(t, data_dir=cache).notes[-1]
+    assert co2 == ("co2: CEADs national inventory 2019 (scope 1, IPCC sectoral, Mt CO2; Shan et "
+                   "al. 2018, 2020) put on cn-nbs-2020-42 sectors by ceads47_to_nbs42.csv; the "
+                   "table is of 2020 but CEADs publishes inventories only for 1997–2019, so 2019 "
+                   "emissions are used (nearest year)")
     assert note_zh(co2) == ("二氧化碳：CEADs全国排放清单2019年（范围1，IPCC部门法，Mt CO2；Shan et "
                             "al. 2018, 2020），按ceads47_to_nbs42.csv分配到cn-nbs-2020-42的部门；"
                             "表为2020年，CEADs只发布1997–2019年的排放清单，故采用最近年份2019年的排放")
-    jobs = "jobs: the table is for 2020, employment data end in 2018: 2018 employment used (万人)"
+    jobs = employment_satellite(t, None, cache).notes[len(t.notes)]
+    assert jobs == ("jobs: the table is for 2020, employment data end in 2018: 2018 employment "
+                    "used (万人)")
     assert note_zh(jobs) == "就业：表为2020年，就业统计截至2018年，采用2018年的就业人数（万人）"
     assert note_zh("a note the user wrote") == "a note the user wrote"  # not lianpu's: as written
 
