@@ -92,8 +92,14 @@ def test_sda_deflator_both_ways(capsys, cache, tmp_path):
     assert sum(e["mean"] for e in d["deflated"]["effects"]) == pytest.approx(d["change"])
     f = tmp_path / "defl.csv"
     f.write_text("# test indices\nyear,index\n2017,100\n2018,104\n", encoding="utf-8")
-    code, out, err = run(capsys, "sda", "cn-oecd-2017", "cn-oecd-2018", "--quantity",
-                         "value_added", "--deflator", str(f), "--data-dir", str(cache))
+    args = ["sda", "cn-oecd-2017", "cn-oecd-2018", "--quantity", "value_added", "--deflator",
+            str(f), "--data-dir", str(cache)]
+    code, out, err = run(capsys, *args)   # the default screen is Chinese: both bases said so
+    assert code == 0, err
+    flat = "".join(out.split())           # a note folds over lines
+    assert "2017年不变价" in flat and "现价（未平减）" in flat
+    assert "constantpricesof" not in flat and "currentprices" not in flat
+    code, out, err = run(capsys, *args, "--lang", "en")
     assert code == 0, err
     assert "constant prices of 2017" in out and "current prices" in out
     code, out, err = run(capsys, "sda", "cn-oecd-2017", "cn-oecd-2018", "--deflator",

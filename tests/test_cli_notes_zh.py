@@ -5,7 +5,8 @@ and the CLI prints them after 说明：. The English ``notes`` stay as they were
 Every other note the CLI shows is a :class:`lianpu.core.notes.Note` printed in the screen's
 language: the shock, inoperability and Monte-Carlo caveats, the MRIO footprint's, a reader's
 data notes (``lianpu info`` on a WIOD and an OECD table), the notes of an aggregated table and
-of a sector split (``info`` on the saved table) and a track's carve-out (``chain --share``).
+of a sector split (``info`` on the saved table) and a track's carve-out (``chain --share``,
+and ``chain`` with the share shipped in tracks.toml, its source cited in Chinese).
 
 Expected facts come from the English notes of the same run (the ``--json`` output): each number
 and code in a note (a year, a share such as 69.1%, a dataset id) appears again in its Chinese
@@ -241,3 +242,29 @@ def test_carve_out_note_on_chain(capsys, cache):
     track = json.loads(js)["track"]
     assert track["note"].startswith("094.IC carved out of 094")
     check_screens(capsys, args, [track["note"]])
+
+
+@pytest.mark.parametrize("source, track", [("cn-nbs-2020-153", "integrated_circuits"),
+                                           ("cn-nbs-2020-42", "new_energy_vehicles")])
+def test_carve_out_note_with_the_shipped_share(capsys, cache, source, track):
+    # the share shipped in tracks.toml (CSIA 2020 for ICs in 094, CAAM 2020 for NEVs in 18):
+    # the Chinese screen cites its source in Chinese (source_zh), every figure of the English
+    # note kept, and shows no English source; the English screen shows the English note
+    import lianpu
+    args = ["chain", source, "--track", track, "--rows", "3", "--top", "2", "--data-dir", cache]
+    code, js, err = run(capsys, *args, "--json")
+    assert code == 0, err
+    got = json.loads(js)["track"]
+    co = lianpu.tracks()[track].carve_out[got["classification"]]
+    assert co.share is not None and co.source_zh
+    assert co.source in got["note"] and f"{co.share:.4g}" in got["note"]
+    assert co.source_zh in got["note_zh"] and co.source not in got["note_zh"]
+    code, out, err = run(capsys, *args, "--lang", "zh")
+    assert code == 0, err
+    shown = note_lines(out)   # 对应说明：… (a long note folds over lines, numbers too)
+    assert shown and not english(shown), shown
+    assert flat(co.source_zh) in flat(out) and flat(co.source) not in flat(out)
+    assert all(f in flat(shown) for f in facts(got["note"])), shown
+    code, out_en, err = run(capsys, *args, "--lang", "en")
+    assert code == 0, err
+    assert flat(got["note"]) in flat(out_en) and flat(co.source_zh) not in flat(out_en)

@@ -1,12 +1,14 @@
 """Issue 15: the analyses write their notes bilingually where they make them.
 
 Every note of aggregate / split_sector, the shock family, the MRIO footprint and provincial
-profile, the China MRIO (build and questions), regionalize, the household split, SDA and the
-position series, and the GVC, price and CBAM analyses is a :class:`lianpu.core.notes.Note`
-whose Chinese (``.zh``) keeps every number and code of its English — the check below pulls
-them out of the English text itself (numbers; words with two capitals, a digit, ``_`` or a
-dot: CEADs, FU101, gap_pct, ceads47_to_wiod35.csv) and finds each in the Chinese (IO may be
-said in full, 投入产出). And every Result's JSON with a ``notes`` list has ``notes_zh`` beside
+profile (and why a year has no WIOD MRIO), the China MRIO (build and questions), regionalize,
+the household split, SDA (its notes, classification caption and bases) and the position
+series, a track's carve-out (the shipped sources' Chinese, tracks.toml source_zh), and the
+GVC, price and CBAM analyses is a :class:`lianpu.core.notes.Note` whose Chinese (``.zh``)
+keeps every number and code of its English — the check below pulls them out of the English
+text itself (numbers; words with two capitals, a digit, ``_`` or a dot: CEADs, FU101, gap_pct,
+ceads47_to_wiod35.csv) and finds each in the Chinese (IO and NEVs may be said in full, 投入产出,
+新能源汽车). And every Result's JSON with a ``notes`` list has ``notes_zh`` beside
 it, parallel (one rule in ``analysis/_result.py``). The tables are the ones the modules' own
 tests use (Miller & Blair 2.3, the scenario toy, test_aggregate's ``small``, the two-region
 footprint toy, test_mrio_build's synthetic provinces, test_gvc's MRIO toy) and, where a note
@@ -38,7 +40,7 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9_]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 #: abbreviations that are words, not codes: the Chinese says them in full
-_SPELLED = {"IO": "投入产出"}
+_SPELLED = {"IO": "投入产出", "NEVs": "新能源汽车"}
 
 
 def _facts(en: str) -> set[str]:
@@ -267,6 +269,16 @@ def test_sda_and_position_series_notes():
         r = sda(a, b, q, deflator={2000: 50.0, 2001: 100.0})
         check_result(r)
         check_result(r.deflated)
+    # the classification caption and both bases are Notes too, and the JSON has their Chinese
+    assert r.classification == "the tables' own 2 sectors"
+    check_note(r.classification)
+    check_note(r.basis)
+    check_note(r.deflated.basis)
+    assert r.deflated.basis.startswith("constant prices of 2000")
+    assert r.deflated.basis.zh.startswith("2000 年不变价")
+    d = json.loads(r.to_json())
+    assert d["classification_zh"] == r.classification.zh and d["basis_zh"] == r.basis.zh
+    assert d["deflated"]["basis_zh"] == r.deflated.basis.zh
     # USD tables on two bases, a CNY index, households' direct emissions: every caveat
     Z, Y = np.asarray(Z, float), np.asarray(Y, float)
     a = lianpu.IOTable.from_arrays(Z, Y, name="a", year=2010, unit="million USD")
@@ -284,6 +296,77 @@ def test_sda_and_position_series_notes():
     p = position_series(tables=_two_years(), deflator={2000: 50.0, 2001: 100.0})
     assert p.notes[-1].startswith("import content also in constant prices of 2000")
     check_result(p)
+
+
+def test_sda_classification_of_nbs_tables(shared_data):
+    # two NBS tables of one classification (2017 and 2020, 42 sectors), and of two (2017 42,
+    # 2020 153: the common classification of nbs42_concordance.csv)
+    from lianpu.analysis.change.sda import sda
+    a, b, c = (lianpu.load(i, data_dir=shared_data)
+               for i in ("cn-nbs-2017-42", "cn-nbs-2020-42", "cn-nbs-2020-153"))
+    same = sda(a, b, "output").classification
+    assert same.endswith(" sectors") and same.zh.endswith(" 的部门")
+    check_note(same)
+    common = sda(a, c, "output").classification
+    assert common.startswith("common ") and "nbs42_concordance.csv" in common
+    assert common.zh.startswith("两张表共同的 ")
+    check_note(common)
+
+
+def test_nearest_wiod_year_says_why_in_both_languages():
+    # WIOD 2013 covers 1995–2011: a year inside has its MRIO and no reason; one before is
+    # shown as 1995, one after has none (the DTA footprint only); a table without a year
+    from lianpu.analysis.carbon.mrio import nearest_wiod_year
+    assert nearest_wiod_year(2010) == (2010, "")
+    y, why = nearest_wiod_year(1990)
+    assert y == 1995 and why.startswith("WIOD 2013 starts in 1995; 1990 has no MRIO")
+    check_note(why)
+    y, why = nearest_wiod_year(2020)
+    assert y is None and why.startswith("no MRIO for 2020 in the data")
+    check_note(why)
+    y, why = nearest_wiod_year(None)
+    assert y is None and why == "the table has no year"
+    check_note(why)
+
+
+# ---------------------------------------------------------------------------- tracks
+SHIPPED_SHARES = [("integrated_circuits", "nbs153"), ("integrated_circuits", "nbs42"),
+                  ("new_energy_vehicles", "nbs153"), ("new_energy_vehicles", "nbs42")]
+
+
+def test_carve_out_notes_cite_the_source_in_chinese(shared_data, tmp_path):
+    # every carve-out shipped with a share (tracks.toml) gives its source in Chinese too
+    # (source_zh), keeping the English source's figures and codes; the Chinese carve-out note
+    # cites it, the English note the English source
+    from importlib import resources
+
+    from lianpu.analysis.tracks.carveout import carve_out_for
+    ts = lianpu.tracks()
+    shipped = [(t, co) for t in ts.values() for co in t.carve_out.values()
+               if co.share is not None]
+    assert sorted((t.id, co.classification) for t, co in shipped) == SHIPPED_SHARES
+    tables = {"nbs153": lianpu.load("cn-nbs-2020-153", data_dir=shared_data),
+              "nbs42": lianpu.load("cn-nbs-2020-42", data_dir=shared_data)}
+    for track, co in shipped:
+        check_note(Note(co.source, co.source_zh))
+        split, sel = carve_out_for(tables[co.classification], track, ts)
+        assert co.source in sel.note and f"{co.share:.4g} of its output" in sel.note
+        assert co.source_zh in sel.note_zh and co.source not in sel.note_zh
+        check_note(Note(sel.note, sel.note_zh))
+        # on the table carved already: the split's own note leads, in the note's language
+        _, again = carve_out_for(split, track, ts)
+        assert again.note.startswith(f"split_sector: {co.code}")
+        assert again.note_zh.startswith(f"split_sector：从 {co.parent} 的产出中拆分出 {co.code}")
+    # a user's tracks file without source_zh still loads: the Chinese note shows the source
+    # as the file gives it
+    text = resources.files("lianpu.data").joinpath("tracks.toml").read_text(encoding="utf-8")
+    own = tmp_path / "tracks.toml"
+    own.write_text("\n".join(line for line in text.splitlines()
+                             if not line.startswith("source_zh = ")), encoding="utf-8")
+    co = lianpu.tracks(own)["integrated_circuits"].carve_out["nbs153"]
+    assert co.source_zh == "" and co.source == ts["integrated_circuits"].carve_out["nbs153"].source
+    _, sel = carve_out_for(tables["nbs153"], "integrated_circuits", own)
+    assert f"（{co.source}）" in sel.note_zh and sel.note.startswith("094.IC carved out of 094")
 
 
 # ---------------------------------------------------------------------------- value chains

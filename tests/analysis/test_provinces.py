@@ -107,4 +107,9 @@ def test_sichuan_report_speaks_of_sichuan(cache, tmp_path):
     build_report(t, ["electronic_information"], "zh", out, data_dir=cache)
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "四川2017年投入产出表" in html and "省外调入" in html
-    assert "CEADs inventory of 四川" in html
+    # the CO2 note names Sichuan's own CEADs inventory (satellites/co2/satellite.py: the
+    # province's name, its CEADs sheet name and the year), in the report's language
+    assert "CEADs四川（Sichuan）2017年排放清单" in html and "CEADs inventory of" not in html
+    build_report(t, ["electronic_information"], "en", tmp_path / "en", data_dir=cache)
+    en = (tmp_path / "en" / "index.html").read_text(encoding="utf-8")
+    assert "CEADs inventory of 四川 (Sichuan) 2017" in en and "排放清单" not in en

@@ -47,7 +47,16 @@ def test_report_with_region_html_offline(mrio, cn_cache, tmp_path):
     assert "七、区域联动（多区域表）" in html and "双核联动 四川⇄重庆" in html
     assert "互补共振：甘肃→成渝" in html and "四川最终需求在其他省份引起的CO2排放" in html
     assert remote_refs(html) == [] and "<script src" not in html
-    assert "supply view:" in html                                # the report states the view
+    # the report states the supply view (the builder's note, regions/mrio/common.py
+    # supply_view: how many sectors, their sales moved) in its language
+    import html as markup
+    from lianpu.core.notes import zh
+    view = next(n for n in mrio.notes if n.startswith("supply view:"))
+    text = markup.unescape(html)
+    assert zh(view).startswith("供给侧视角：") and zh(view) in text
+    assert "supply view:" not in text
+    from lianpu.report.overview import overview   # the section that states it, in English
+    assert str(view) in " ".join(overview(mrio, "en").paragraphs)
     # the track's chain is traced in the --region province, not the MRIO's first region
     from lianpu.report.tracks import chain_result
     cm = chain_result(mrio, "electronic_information", "四川")

@@ -358,13 +358,19 @@ def compare(dta, mrio: MrioFootprint | None):
 
 
 def nearest_wiod_year(year: int) -> tuple[int | None, str]:
-    """The WIOD 2013 year for a table of ``year`` (None after 2011: no MRIO), and why."""
+    """The WIOD 2013 year for a table of ``year`` (None after 2011: no MRIO), and why: a
+    :class:`~lianpu.core.notes.Note` (its Chinese in ``.zh``), "" when the year is covered."""
     if year is None:
-        return None, "the table has no year"
+        return None, Note("the table has no year", "表没有年份")
     if 1995 <= year <= 2011:
         return int(year), ""
     if year < 1995:
-        return 1995, f"WIOD 2013 starts in 1995; {year} has no MRIO, 1995 shown"
-    return None, (f"no MRIO for {year} in the data: WIOD 2013 ends in 2011 and the provincial "
-                  "MRIO is not built yet, so only the DTA footprint is available; MRIO studies "
-                  "put China's net transfer several times higher than the DTA's")
+        return 1995, Note(f"WIOD 2013 starts in 1995; {year} has no MRIO, 1995 shown",
+                          f"WIOD 2013 始于 1995 年；{year} 年没有多区域投入产出表（MRIO），"
+                          "显示 1995 年")
+    return None, Note(f"no MRIO for {year} in the data: WIOD 2013 ends in 2011 and the provincial "
+                      "MRIO is not built yet, so only the DTA footprint is available; MRIO studies "
+                      "put China's net transfer several times higher than the DTA's",
+                      f"数据中没有 {year} 年的多区域投入产出表（MRIO）：WIOD 2013 只到 2011 年，"
+                      "省级多区域表尚未建成，因此只能给出国内技术假设（DTA）下的足迹；多区域研究给出的"
+                      "中国净转移排放比国内技术假设的结果高出数倍")

@@ -38,11 +38,11 @@ import pandas as pd
 
 from ...core import leontief as leo
 from ...core.errors import ArgumentError, TableError, message
-from ...core.notes import Note
+from ...core.notes import Note, zh
 from .._result import Result, as_frame
 
 FACTORS = ("intensity", "technology", "structure", "level")
-CURRENT = "current prices of each year (not deflated)"
+CURRENT = Note("current prices of each year (not deflated)", "各年现价（未平减）")
 FACTOR_NAMES = {
     "intensity": ("强度效应", "intensity effect"),
     "technology": ("技术效应（列昂惕夫逆）", "technology effect (Leontief inverse)"),
@@ -74,7 +74,9 @@ class SDA(Result):
     """Result of :func:`sda` (all values in ``unit``, on ``basis``).
 
     ``deflated`` (when a deflator was given) is the same decomposition in constant prices
-    (``basis`` says of which year); the outer result is always in current prices."""
+    (``basis`` says of which year); the outer result is always in current prices.
+    ``classification`` and ``basis`` are :class:`~lianpu.core.notes.Note` s (their Chinese in
+    ``.zh``; the JSON has ``classification_zh`` and ``basis_zh``)."""
 
     table_a: str
     table_b: str
@@ -99,8 +101,10 @@ class SDA(Result):
 
     def to_dict(self) -> dict:
         d = {"table_a": self.table_a, "table_b": self.table_b, "quantity": self.quantity,
-             "unit": self.unit, "basis": self.basis, "q_a": self.q_a, "q_b": self.q_b,
-             "change": self.change, "classification": self.classification,
+             "unit": self.unit, "basis": self.basis, "basis_zh": zh(self.basis),
+             "q_a": self.q_a, "q_b": self.q_b, "change": self.change,
+             "classification": self.classification,
+             "classification_zh": zh(self.classification),
              "effects": self.effects.reset_index().to_dict(orient="records"),
              "notes": list(self.notes)}
         if self.deflated is not None:
@@ -288,7 +292,8 @@ def _parts(table, quantity: str, groups=None, glabels=None) -> Parts:
 
 
 def _align(a, b, quantity):
-    """Parts of both tables in one classification, and its name."""
+    """Parts of both tables in one classification, and its name (a :class:`Note`: English,
+    with its Chinese in ``.zh``)."""
     from ...satellites.co2 import concordance as cc
     nbs_a = nbs_b = True
     try:
@@ -301,19 +306,24 @@ def _align(a, b, quantity):
         nbs_b = False
     if nbs_a and nbs_b:
         if cc.same_classification(a, b):
-            return _parts(a, quantity), _parts(b, quantity), f"{cc.table_key(a)} sectors"
+            key = cc.table_key(a)
+            return _parts(a, quantity), _parts(b, quantity), Note(f"{key} sectors",
+                                                                  f"{key} 的部门")
         (ga, la), (gb, lb) = cc.common_groups_pair(a, b)
+        prov = getattr(a, "province", None) or getattr(b, "province", None)
         return (_parts(a, quantity, ga, la), _parts(b, quantity, gb, lb),
-                f"common {len(la)}-sector NBS classification (nbs42_concordance.csv"
-                + (", chnio42_concordance.csv" if getattr(a, "province", None)
-                   or getattr(b, "province", None) else "") + ")")
+                Note(f"common {len(la)}-sector NBS classification (nbs42_concordance.csv"
+                     + (", chnio42_concordance.csv" if prov else "") + ")",
+                     f"两张表共同的 {len(la)} 部门国家统计局（NBS）分类（nbs42_concordance.csv"
+                     + ("、chnio42_concordance.csv" if prov else "") + "）"))
     if nbs_a != nbs_b or list(map(str, a.index)) != list(map(str, b.index)):
         raise TableError(message(f"{a.name} vs {b.name}", "the two tables have different "
                                  "sectors and no concordance between them",
                                  found=f"{a.n} vs {b.n} sectors",
                                  expected="two NBS tables, or two tables with the same "
                                           "sector codes"))
-    return _parts(a, quantity), _parts(b, quantity), f"the tables' own {a.n} sectors"
+    return _parts(a, quantity), _parts(b, quantity), Note(f"the tables' own {a.n} sectors",
+                                                          f"两张表自身的 {a.n} 个部门")
 
 
 def decompose(pa: Parts, pb: Parts) -> tuple[np.ndarray, np.ndarray]:
@@ -447,8 +457,8 @@ def sda(table_a, table_b, quantity: str = "output", *, data_dir=None, deflator=N
     codes = list(pa.labels.index)
     ra = d.relative(table_a.year, base, codes)
     rb = d.relative(table_b.year, base, codes)
-    basis = f"constant prices of {base} (deflator: {d.source})"
     basis_zh = f"{base} 年不变价（价格指数：{d.source}）"
+    basis = Note(f"constant prices of {base} (deflator: {d.source})", basis_zh)
     spans = (f"p_{table_a.year}/p_{base} = {_span(ra)}, p_{table_b.year}/p_{base} = "
              f"{_span(rb)}")
     dnotes = [Note(f"{basis}: rows of Z, y and output divided by each product's price index "

@@ -1,7 +1,7 @@
 """Tracks carved out of a sector (集成电路 inside 电子元器件): the table a chain map is computed on.
 
 A track file may declare, per classification, ``carve_out = {parent, code, share, source,
-year}`` (:class:`lianpu.analysis.tracks.file.CarveOut`). :func:`carve_out_for` then splits
+source_zh, year}`` (:class:`lianpu.analysis.tracks.file.CarveOut`). :func:`carve_out_for` splits
 the parent in a *copy* of the table with :func:`lianpu.analysis.aggregate.split_sector`
 (output share as declared, or as the user gives it; input and sales structure of the parent)
 and returns the new table with the selection of the new sector. The table passed in is
@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...core.errors import ArgumentError, message
+from ...core.notes import Note, zh as zh_of
 from .catalogue import classification_of, find_track, tracks as load_tracks
 from .file import Selection, Track
 
@@ -59,8 +60,9 @@ def carve_out_for(table, track_or_sectors, tracks=None, *, share: float | None =
                     and co.code in str(n)), "")
         en, zh = track.note(cid, "en"), track.note(cid, "zh")
         pos = list(table.index).index(new)
+        how_zh = zh_of(how)  # the split_sector note's Chinese, where it carries one
         return table, Selection((pos,), (new,), cid, track, f"{how}. {en}".strip(". "), region,
-                                f"{how}。{zh}" if how else zh)
+                                f"{how_zh}。{zh}" if how else zh)
     if co is None:
         if share is not None:
             have = ", ".join(track.carve_out) or "none"
@@ -75,13 +77,14 @@ def carve_out_for(table, track_or_sectors, tracks=None, *, share: float | None =
         if co.year is not None and table.year is not None and table.year != co.year:
             raise _give(track, cid, f"the shipped share {co.share:g} ({cid}) is for {co.year}, "
                                     f"this table is of {table.year}")
-        s, src = co.share, co.source
+        s, src, src_zh = co.share, co.source, co.source_zh or co.source
     else:
         if not (share_source or "").strip():
             raise ArgumentError(message(None, "a share needs its source", argument="share_source",
                                         found=repr(share_source),
                                         expected="--share-source '<publication, year>'"))
         s, src = float(share), share_source.strip()
+        src_zh = src  # the user's citation, as given
     if table.is_multiregional:
         if region is None:
             raise ArgumentError(message(table.name, "a carve-out in a multi-regional table needs "
@@ -90,7 +93,8 @@ def carve_out_for(table, track_or_sectors, tracks=None, *, share: float | None =
         parent = (region, co.parent)
     else:
         parent = co.parent
-    split = table.split_sector(parent, {co.code: (track.name_zh, track.name_en)}, s, source=src)
+    split = table.split_sector(parent, {co.code: (track.name_zh, track.name_en)}, s,
+                               source=Note(src, src_zh))
     idx = list(split.index)
     new = (region, co.code) if table.is_multiregional else co.code
     pos = idx.index(new)
@@ -100,7 +104,7 @@ def carve_out_for(table, track_or_sectors, tracks=None, *, share: float | None =
             f"({src}); inputs and sales as the parent's, so its coefficients and multipliers are "
             "the parent's — the carve-out sizes the track, it does not give it its own "
             "technology." + (f" {co.note}" if co.note else ""))
-    note_zh = (f"{co.code} 由{co.parent} {pname_zh or pname_en}拆分：占其总产出{s:.4g}（{src}）；"
+    note_zh = (f"{co.code} 由{co.parent} {pname_zh or pname_en}拆分：占其总产出{s:.4g}（{src_zh}）；"
                "投入和销售结构沿用母部门，因此其系数和乘数与母部门相同——拆分确定的是产业链的规模，"
                "不是其自身的技术结构。" + (co.note_zh or co.note))
     return split, Selection((pos,), (split.index[pos],), cid, track, note, region, note_zh)

@@ -17,7 +17,7 @@ from .._result import Result, code_str
 SHIPPED = "tracks.toml"
 TRACK_KEYS = {"name_zh", "name_en", "description_zh", "description_en", "group", "codes", "notes",
               "notes_zh", "carve_out"}
-CARVE_KEYS = {"parent", "code", "share", "source", "year", "note", "note_zh"}
+CARVE_KEYS = {"parent", "code", "share", "source", "source_zh", "year", "note", "note_zh"}
 CLASS_KEYS = {"sectors", "description_zh", "description_en", "fingerprint", "parent", "to_parent",
               "derived_from", "concordance", "codes", "source"}
 
@@ -26,7 +26,8 @@ CLASS_KEYS = {"sectors", "description_zh", "description_en", "fingerprint", "par
 class CarveOut:
     """A track that is a sub-industry of one IO sector in a classification: ``share`` of the
     ``parent``'s output (``None``: no figure shipped, the user gives one) from ``source`` for
-    ``year``; applied by :func:`lianpu.analysis.tracks.carveout.carve_out_for` with
+    ``year`` (``source_zh``: the same citation in Chinese, "" where the file gives none — the
+    Chinese note then shows ``source``); applied by :func:`lianpu.analysis.tracks.carveout.carve_out_for` with
     :func:`lianpu.analysis.aggregate.split_sector` as sector ``code``."""
 
     classification: str
@@ -37,6 +38,7 @@ class CarveOut:
     year: int | None = None
     note: str = ""
     note_zh: str = ""
+    source_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -226,7 +228,8 @@ def _track(fname, tid, d, classes) -> Track:
 
 def _carve_outs(where, raw, classes) -> Mapping[str, CarveOut]:
     """``[tracks.<id>.carve_out.<classification>]`` tables: parent, code, share (optional),
-    source (required with a share), year (required with a share), note, note_zh."""
+    source (required with a share), source_zh (optional: its Chinese), year (required with a
+    share), note, note_zh."""
     if not isinstance(raw, dict):
         raise FormatError(message(where, "key 'carve_out' must map classifications to tables",
                                   found=repr(raw)[:60]))
@@ -257,7 +260,7 @@ def _carve_outs(where, raw, classes) -> Mapping[str, CarveOut]:
                                           expected="source = '<publication>', year = 2020"))
         out[cid] = CarveOut(cid, parent, code, None if share is None else float(share),
                             _str(w, d, "source", False), d.get("year"), _str(w, d, "note", False),
-                            _str(w, d, "note_zh", False))
+                            _str(w, d, "note_zh", False), _str(w, d, "source_zh", False))
     return MappingProxyType(out)
 
 
