@@ -171,7 +171,9 @@ def test_strict_leontief_cap_note():
 def test_mrio_footprint_notes():
     r = lianpu.analysis.carbon.mrio.mrio_footprint(_mrio(), "A", {"A": np.array([0.2, 0.1])})
     assert r.missing == ("B",)
-    check_result(r)
+    d = check_result(r)
+    check_note(r.basis)   # the basis the footprint screen prints after 口径
+    assert d["basis_zh"] == r.basis.zh
 
 
 def test_wiod_footprint_and_provincial_profile_notes(shared_data):

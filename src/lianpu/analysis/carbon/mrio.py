@@ -44,8 +44,10 @@ from ...core.notes import Note, zh as zh_of
 from ...satellites.co2.satellite import match_year
 from .._result import Result, as_frame
 
-BASIS = ("multi-regional input-output (MRIO): every region's supply chain from the table; "
-         "emissions only where the region's intensity is known, the rest reported missing")
+BASIS = Note("multi-regional input-output (MRIO): every region's supply chain from the table; "
+             "emissions only where the region's intensity is known, the rest reported missing",
+             "多区域投入产出（MRIO）：各区域的供应链取自表本身；只计排放强度已知的区域的排放，"
+             "其余区域列为缺失")
 TOTAL_NAMES = {
     "production_based": ("生产侧排放", "production-based emissions"),
     "own_for_own_final_demand": ("本区域为本区域最终需求的排放",
@@ -101,7 +103,7 @@ class MrioFootprint(Result):
     def to_dict(self) -> dict:
         return {"table": self.table, "year": self.year, "region": self.region,
                 "unit": self.unit, "money_unit": self.money_unit, "basis": self.basis,
-                "totals": self.totals,
+                "basis_zh": zh_of(self.basis), "totals": self.totals,
                 "totals_labels": {k: {"zh": v[0], "en": v[1]} for k, v in TOTAL_NAMES.items()
                                   if k in self.totals},
                 "missing_intensities": list(self.missing),
