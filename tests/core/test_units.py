@@ -61,3 +61,11 @@ def test_formatters():
 def test_unit_in_json():
     from lianpu.analysis._result import dumps
     assert dumps({"unit": Unit.parse("万元")}, indent=None) == '{"unit": "万元"}'
+
+
+def test_physical_unit_written_in_both_languages_shows_one():
+    # the employment satellite's unit as lianpu writes it (satellites/employment.py)
+    u = Unit.parse("10,000 persons (万人)")
+    assert not u.is_money and u.text("zh") == "万人" and u.text("en") == "10,000 persons"
+    for label in ("Mt CO2", "kg CO2 eq.", "persons", "1000 p"):  # one language: as written
+        assert Unit.parse(label).text("zh") == Unit.parse(label).text("en") == label

@@ -216,9 +216,17 @@ def test_cli_multipliers_shipped_satellites(cache, capsys, tid, kind, year, need
     assert len(got["multipliers"]) == 3 and got["multipliers"][0]["value"] > 0
     m = lianpu.multipliers(_with_sats(lianpu.load(tid, data_dir=cache), cache), kind)
     assert got["multipliers"][0]["value"] == pytest.approx(m.max())
+    # the data line in the screen's language: the satellite note's Chinese twin under zh
+    # (the default), its English under --lang en; the same note as the JSON's
+    zh_name = {"jobs": "就业", "co2": "二氧化碳"}[kind]
     assert main(["multipliers", tid, "--kind", kind, "--top", "3", "--data-dir", str(cache)]) == 0
     text = capsys.readouterr().out
-    assert f"{year} — {kind}:" in text and "0.0000 " not in text
+    assert f"数据：{year} — {zh_name}：" in text and "0.0000 " not in text
+    assert needle not in text and got["satellite"]["note_zh"][:12] in text.replace("\n", "")
+    assert main(["multipliers", tid, "--kind", kind, "--top", "3", "--lang", "en",
+                 "--data-dir", str(cache)]) == 0
+    text = capsys.readouterr().out
+    assert f"data: {year} — {kind}:" in text and needle in text.replace("\n", "")
 
 
 def test_cli_multipliers_jobs_refused_on_a_province(cache, capsys):

@@ -444,7 +444,7 @@ def split_sector(table, code, into, shares, *, source: str, inputs=None, sales=N
     head = Note(f"split_sector: {parts} of the output of {pc}, which keeps the rest ({s[0]:.6g}); "
                 f"share source: {source.strip()}; input structure: {ins}; sales structure: {outs}",
                 f"split_sector：从 {pc} 的产出中拆分出 {parts_zh}，{pc} 保留其余部分（{s[0]:.6g}）；"
-                f"份额来源：{source.strip()}；投入结构：{ins_zh}；销售结构：{outs_zh}")
+                f"份额来源：{zh_of(source).strip()}；投入结构：{ins_zh}；销售结构：{outs_zh}")
     return t.evolve(Z_=Z, Y_=Y, V_=Vn, x_=x, Zm_=Zm, Ym_=Ym, Zr_=Zr, Yr_=Yr, discrepancy_=disc,
                     sectors=sectors, satellites=sats, name=name or t.name,
                     notes=tuple(t.notes) + (head,) + tuple(notes))

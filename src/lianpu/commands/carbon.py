@@ -264,8 +264,7 @@ def sda(source_a: str = typer.Argument(..., help="Earlier table (dataset id or f
     k, shown = money(u, lang) if u.is_money else (1.0, unit_text(u, lang))
     what = {"output": ("总产出", "output"), "value_added": ("增加值", "value added")}
     for res in (r, r.deflated) if r.deflated is not None else (r,):
-        basis = res.basis if not zh else ("现价（未平减）" if res is r else
-                                          res.basis.replace("constant prices of ", "不变价 "))
+        basis = note_text(res.basis, lang)  # a Note: Chinese under zh
         tab = table(pick(f"结构分解 {q}（{what.get(q, (q, q))[0]}）", f"SDA {q}", lang)
                     + f": {res.table_a} → {res.table_b} — {basis}",
                     unit_line(shown, lang) + pick(
@@ -315,7 +314,8 @@ def position(start: int = typer.Option(1995, "--from", help="First year (1995–
             d["html"] = str(html)
         return emit(d)
     tab = table(pick(f"中国价值链地位 {start}–{end}（OECD 投入产出表）",
-                     f"China value-chain position {start}–{end} (OECD IOTs)", lang), r.basis)
+                     f"China value-chain position {start}–{end} (OECD IOTs)", lang),
+                note_text(r.basis, lang))
     heads = {"upstreamness_output_weighted": ("上游度（产出加权）", "upstreamness (output-weighted)"),
              "import_content_exports": ("出口的进口含量", "import content of exports"),
              "import_content_final_use": ("最终使用的进口含量", "import content of final use"),

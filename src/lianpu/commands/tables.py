@@ -231,10 +231,9 @@ def multipliers(source: str = typer.Argument(..., help="Dataset id or table file
         if cl[f"warning_{lang}"]:
             out.print("⚠ " + cl[f"warning_{lang}"], soft_wrap=True, markup=False)
     if sat is not None:
-        out.print(("数据：" if lang == "zh" else "data: ") + f"{sat.year} — {sat.note}",
+        out.print(("数据：" if lang == "zh" else "data: ")
+                  + f"{sat.year} — {sat.note_zh if lang == 'zh' and sat.note_zh else sat.note}",
                   soft_wrap=True, markup=False)
-        if lang == "zh" and sat.note_zh:   # the source's own note above (tests pin it), then ours
-            out.print("      " + sat.note_zh, soft_wrap=True, markup=False)
     if va_one:
         why = ("竞争型表按原表口径（--basis published）计算时进口不作为漏出，最终需求最终全部转化为"
                "增加值，故增加值乘数均为 1；去掉 --basis published 即按默认口径（国内视角，省级表为"

@@ -155,7 +155,8 @@ def prices(source: str = typer.Argument(..., help="Dataset id or table file (nat
     show(tab)
     for k, r in res.households.iterrows():
         out.print(pick("生活成本 ", "cost of living ", lang) + f"{r[name]}: "
-                  f"{fmt_pct(r.cost_of_living_change, 3)} ({r.basket_source})")
+                  f"{fmt_pct(r.cost_of_living_change, 3)} "
+                  f"({r.basket_source_zh if lang == 'zh' else r.basket_source})")
     if len(res.by_track):
         out.print(pick("赛道：", "tracks: ", lang) + pick("；", "; ", lang).join(
             f"{r[name]} {fmt_pct(r.price_change, 2)}" for _, r in res.by_track.iterrows()))

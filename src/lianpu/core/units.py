@@ -34,6 +34,18 @@ _NAMES = {("CNY", 1e4): ("万元", "10,000 CNY"), ("CNY", 1e8): ("亿元", "100 
 _DISPLAY = {("CNY", 1e4): 1e8, ("USD", 1e6): 1e9, ("EUR", 1e6): 1e9}
 
 
+#: "English (中文)" labels of physical units (e.g. "10,000 persons (万人)")
+_PAIRED = re.compile(r"^(?P<en>[^()（）]*[A-Za-z][^()（）]*?)\s*[(（](?P<zh>[^()（）]*[\u4e00-\u9fff][^()（）]*)[)）]$")
+
+
+def _bilingual_label(label: str, lang: str) -> str:
+    """A physical unit written "English (中文)" in the language asked; any other label as is."""
+    m = _PAIRED.match(label)
+    if not m:
+        return label
+    return m.group("zh").strip() if lang == "zh" else m.group("en").strip()
+
+
 def parse_money(text) -> tuple[str, float] | None:
     """(currency, scale) of a money unit such as '10,000 CNY (万元)', '亿元', 'million USD';
     ``None`` if it is not recognisably money (or names two currencies / two scales)."""
@@ -76,7 +88,7 @@ class Unit:
         """The unit as planners write it: 万元 / 10,000 CNY; the source's label otherwise."""
         names = _NAMES.get((self.currency, self.scale))
         if names is None:
-            return self.label
+            return _bilingual_label(self.label, lang)
         return names[0] if lang == "zh" else names[1]
 
     def factor_to(self, other) -> float:

@@ -115,6 +115,7 @@ def _prices(sec, table, zh, data_dir):
     if len(hh):
         d2 = pd.DataFrame({("篮子" if zh else "basket"): hh[name],
                            ("生活成本上升 [%]" if zh else "cost of living [%]"): _pct(hh.cost_of_living_change.astype(float)),
-                           ("口径" if zh else "basket used"): hh.basket_source})
+                           ("口径" if zh else "basket used"):
+                           hh.basket_source_zh if zh else hh.basket_source})
         sec.sheets.append(Sheet("prices-households", "居民生活成本" if zh else "Household cost of living",
                                 d2, note=join_notes(result_notes(r, lang), lang)))

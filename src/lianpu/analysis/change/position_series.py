@@ -77,7 +77,7 @@ class PositionSeries(Result):
     summary: pd.DataFrame       # by year: output-weighted upstreamness, import content
     sectors: pd.DataFrame       # code → name_zh, name_en
     notes: tuple = field(default=())
-    basis: str = "current prices of each year (not deflated)"
+    basis: str = Note("current prices of each year (not deflated)", "各年现价（未平减）")
     unit: str = "ratio (upstreamness: production stages; import content: share of final use)"
     #: import content in constant prices (when a deflator was given), same shape
     import_content_deflated: pd.DataFrame | None = None
@@ -173,7 +173,8 @@ def position_series(start: int = YEARS[0], end: int = YEARS[-1], *, data_dir=Non
                   "（用 deflator= 得到不变价结果；上游度不受任何产品价格指数影响）"))
     if d is None:
         return PositionSeries(frame(up), frame(ic), summary, sectors, notes)
-    basis = f"constant prices of {base} (deflator: {d.source})"
+    basis = Note(f"constant prices of {base} (deflator: {d.source})",
+                 f"{base} 年不变价（价格指数：{d.source}）")
     return PositionSeries(frame(up), frame(ic), summary, sectors,
                           notes + (Note(f"import content also in {basis}",
                                         f"另有 {base} 年不变价（价格指数：{d.source}）的进口含量"),),

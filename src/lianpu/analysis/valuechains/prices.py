@@ -38,7 +38,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles
 from ...core.errors import ArgumentError, LianpuError, TableError, message
-from ...core.notes import Note
+from ...core.notes import Note, zh as zh_of
 from .._result import Result, as_series, code_str, frame_records, jsonable
 from ..basis import resolve_basis
 
@@ -309,7 +309,7 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
         rows.append({"basket": key, "name_zh": zh, "name_en": en,
                      "cost_of_living_change": (float(dom @ dp + imp @ pm) / tot) if tot else None,
                      "spending": tot, "imported_share": float(imp.sum()) / tot if tot else None,
-                     "basket_source": what})
+                     "basket_source": str(what), "basket_source_zh": zh_of(what)})
 
     if hcols:
         for j in hcols:
@@ -317,18 +317,19 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
             code = fd[j][-1] if isinstance(fd[j], tuple) else fd[j]
             zh, en = BASKETS.get(str(code), (t.final_demand_labels["name_zh"].iloc[j] or str(code),
                                              t.final_demand_labels["name_en"].iloc[j] or str(code)))
-            add(str(code), zh, en, t.Y_[:, j], Ym[:, j], f"the table's column {code} (role household)")
+            add(str(code), zh, en, t.Y_[:, j], Ym[:, j], Note(f"the table's column {code} (role household)",
+                                                        f"表中的 {code} 列（角色：居民）"))
         if len(hcols) > 1:
             cur["r"] = float(Yr[:, hcols].sum())
             add("all_households", "全体居民", "all households", t.Y_[:, hcols].sum(axis=1),
-                Ym[:, hcols].sum(axis=1), "sum of the household columns")
+                Ym[:, hcols].sum(axis=1), Note("sum of the household columns", "各居民列之和"))
         return pd.DataFrame(rows).set_index("basket"), notes
     try:
         from ..households import household_split
         hs = household_split(t, data_dir)
         imp = hs.imported if hs.imported is not None else np.zeros(t.n)
         add("households_estimated", "居民（估算）", "households (estimated)", hs.domestic, imp,
-            hs.text_en)
+            Note(hs.text_en, hs.text_zh))
         notes.append(Note("the table publishes only total consumption (TC): the household basket "
                           "is estimated — " + hs.text_en + "; no rural/urban split",
                           "该表只公布最终消费合计（TC）：居民消费篮子为估算值——" + hs.text_zh
@@ -339,7 +340,7 @@ def _baskets(t, dp, pm, data_dir) -> tuple[pd.DataFrame, list]:
         if not cols:
             return pd.DataFrame(columns=["name_zh", "name_en", "cost_of_living_change"]), notes
         add("TC", "最终消费（含政府）", "total final consumption (incl. government)",
-            t.Y_[:, cols].sum(axis=1), Ym[:, cols].sum(axis=1), "the table's TC column")
+            t.Y_[:, cols].sum(axis=1), Ym[:, cols].sum(axis=1), Note("the table's TC column", "表中的 TC 列"))
         notes.append(Note(f"no household columns and no household split ({exc}); the basket is "
                           "total final consumption TC, which includes government consumption",
                           f"没有居民消费列，也无法拆分居民消费（{exc}）；消费篮子为最终消费合计 TC，"
