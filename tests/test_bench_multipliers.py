@@ -81,3 +81,20 @@ def test_a_failing_sparse_row_is_reported_as_that_rows_error(case, monkeypatch, 
     monkeypatch.setitem(runners.RUNNERS, "lu_floor", broken)
     with pytest.raises(TypeError):
         driver.bench_case(case, ["lu_floor"], 1, 1, False, tmp_path, log=lambda s: None)
+
+
+def test_preconditioner_bench_solves_what_it_times(tmp_path):
+    """bench/bench_preconditioner.py: every row reaches the residual it is asked for (the
+    lianpu row's residual is recomputed from B − X (I − A) in the script)."""
+    import json
+
+    import bench_preconditioner as bp
+    A = bp.sparse_table(300, 0.05, seed=3)
+    assert float(np.asarray(A.sum(axis=0)).max()) < 0.7 + 1e-12 and A.min() >= 0
+    out = tmp_path / "p.json"
+    bp.main(["--n", "300", "--density", "0.05", "--rhs", "3", "--drop-tol", "1e-2",
+             "--json", str(out)])
+    rows = json.loads(out.read_text())["rows"]
+    assert [r["row"].split(",")[0] for r in rows][:3] == [
+        "lianpu batched GMRES", "scipy GMRES", "scipy GMRES"]
+    assert len(rows) == 4 and all(r["residual"] <= 1e-10 for r in rows)
