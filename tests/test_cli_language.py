@@ -250,3 +250,19 @@ def test_weaklinks_prints_the_mapping_caveat_of_its_json(capsys, f42):
     code, out, _ = run(capsys, "weaklinks", f42, "--track", "aerospace", "--top", "2",
                        "--lang", "en")
     assert flat(d["track"]["note"]) in flat(out) and "短板清单" not in out
+
+
+def test_info_source_and_roles_in_chinese(capsys, shared_data, tmp_path):
+    """info under zh: the dataset's Chinese title from the registry (the reader's source text is
+    English) and each final-use column's role by its Chinese name (core.roles); under en the
+    reader's source and the role codes, as before."""
+    from lianpu.core.roles import role_name
+    from lianpu.data.registry import get
+    assert run(capsys, "download", "cn-nbs-2020-42", "--from", shared_data, "--data-dir",
+               tmp_path)[0] == 0
+    code, out, err = run(capsys, "info", "cn-nbs-2020-42", "--lang", "zh", "--data-dir", tmp_path)
+    assert code == 0, err
+    assert flat(get("cn-nbs-2020-42").title_zh) in flat(out) and "NBS China" not in out
+    assert f"EX（{role_name('export', 'zh')}）" in flat(out) and "(export)" not in out
+    code, out, _ = run(capsys, "info", "cn-nbs-2020-42", "--lang", "en", "--data-dir", tmp_path)
+    assert flat("NBS China input-output table 2020") in flat(out) and "EX(export)" in flat(out)

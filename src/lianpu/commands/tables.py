@@ -11,6 +11,7 @@ from ..core.codes import code_str
 from ..core.notes import notes_zh, text as note_text
 from ..safe_text import esc
 from ._app import app
+from ..core.roles import role_name
 from ..core.units import fmt_num
 from ._screen import columns, show, table, unit_line, word
 from ._shared import (BASIS, DATA_DIR, DOMESTIC, FMT, JSON, LANG, at_least, basis_arg,
@@ -88,6 +89,19 @@ def formats(as_json: bool = JSON):
 
 
 # --------------------------------------------------------------------------- tables
+def _source_text(source: str, t, lang: str) -> str:
+    """Where a table comes from: under zh a registry dataset's Chinese title (the reader's own
+    source text is English), else the table's source as the reader wrote it."""
+    if lang == "zh":
+        from ..core.errors import DatasetError
+        from ..data.registry import get
+        try:
+            return get(source).title_zh
+        except DatasetError:
+            pass
+    return str(t.source)
+
+
 @app.command()
 def info(source: str = typer.Argument(..., help="Dataset id or table file."),
          fmt: Optional[str] = FMT, lang: str = LANG,
@@ -114,10 +128,10 @@ def info(source: str = typer.Argument(..., help="Dataset id or table file."),
     }
     if as_json:
         return emit(d)
-    _info_screen(t, d, lang)
+    _info_screen(t, d, lang, source)
 
 
-def _info_screen(t, d, lang):
+def _info_screen(t, d, lang, source):
     """The info table in one language; totals in the display unit (万元 tables in 亿元)."""
     from rich.text import Text
 
@@ -128,7 +142,7 @@ def _info_screen(t, d, lang):
                "competitive": ("竞争型", "competitive")}
     tab = table(t.name, header=False)
     columns(tab, [("", "text"), ("", "text")])
-    tab.add_row(pick("来源", "source", lang), str(d["source"]))
+    tab.add_row(pick("来源", "source", lang), _source_text(source, t, lang))
     tab.add_row(pick("年份", "year", lang), str(d["year"]))
     tab.add_row(pick("单位", "unit", lang), f"{unit_text(t.unit, lang)}"
                 + pick(f"（总量显示为{shown}）", f" (totals shown in {shown})", lang))
@@ -142,8 +156,9 @@ def _info_screen(t, d, lang):
                     pick(f"{len(cats)} 类 × {len(t.regions)} 个地区：",
                          f"{len(cats)} categories × {len(t.regions)} regions: ", lang) + ", ".join(cats))
     else:
-        tab.add_row(pick("最终使用", "final demand", lang), ", ".join(
-            f"{c} ({r})" for c, r in d["final_demand_roles"].items()))
+        tab.add_row(pick("最终使用", "final demand", lang), pick("、", ", ", lang).join(
+            f"{c}（{role_name(r, 'zh')}）" if lang == "zh" else f"{c} ({r})"
+            for c, r in d["final_demand_roles"].items()))
     tab.add_row(pick("总产出", "gross output", lang), f"{fmt_num(d['gross_output_total'] * k, 1)} {shown}")
     tab.add_row(pick("增加值", "value added", lang), f"{fmt_num(d['value_added_total'] * k, 1)} {shown}")
     ok = pick("平衡" if bal["ok"] else "不平衡", "ok" if bal["ok"] else "NOT OK", lang)
