@@ -49,12 +49,13 @@ def _solver_info(f) -> dict:
             "history": [list(h) for h in getattr(f, "history", [])]}
 
 
-def run_lianpu(case: dict, frames=None) -> tuple[dict, dict]:
-    """lianpu from arrays, all rows in one solve: ({'output', 'M', 'D'}, component times)."""
+def _lianpu_one_solve(case: dict, Z=None, built: str = "from_arrays (validation, A, productivity)"):
+    """from_arrays (on ``Z`` when given, else the case's dense Z), then the intensity rows of
+    output and every satellite in one ``left_solve``, then D = M·Y."""
     from lianpu.analysis.multipliers import intensity
     from lianpu.core import leontief as leo
     t0 = time.perf_counter()
-    t = _lianpu_table(case)
+    t = _lianpu_table(case) if Z is None else _lianpu_table(case, Z)
     t1 = time.perf_counter()
     S = np.vstack([intensity(t, "output")[0]] + [intensity(t, nm)[0] for nm in case["sat_names"]])
     MM = leo.left_solve(t.factor, S)
@@ -62,10 +63,15 @@ def run_lianpu(case: dict, frames=None) -> tuple[dict, dict]:
     M = MM[1:]
     D = M @ t.Y_
     t3 = time.perf_counter()
-    return {"output": MM[0], "M": M, "D": D}, {
-        "from_arrays (validation, A, productivity)": t1 - t0,
-        "one left_solve of 1 + sats rows": t2 - t1, "footprints D = M·Y": t3 - t2,
-        "total": t3 - t0, "solver": _solver_info(t.factor)}
+    return t, {"output": MM[0], "M": M, "D": D}, {
+        built: t1 - t0, "one left_solve of 1 + sats rows": t2 - t1, "footprints D = M·Y": t3 - t2,
+        "total": t3 - t0}
+
+
+def run_lianpu(case: dict, frames=None) -> tuple[dict, dict]:
+    """lianpu from arrays, all rows in one solve: ({'output', 'M', 'D'}, component times)."""
+    t, out, parts = _lianpu_one_solve(case)
+    return out, {**parts, "solver": _solver_info(t.factor)}
 
 
 def run_lianpu_krylov(case: dict, frames=None) -> tuple[dict, dict]:
@@ -110,23 +116,9 @@ def run_lianpu_sparse(case: dict, frames=None) -> tuple[dict, dict]:
     ``IOTable.from_arrays(Z_csr, Y, …)`` (validation included), one ``left_solve(t.factor, S)``
     of the output and satellite intensity rows, D = M·Y. Needs an ``IOTable`` that keeps a
     scipy.sparse Z sparse (``t.storage == "sparse"``)."""
-    from lianpu.analysis.multipliers import intensity
-    from lianpu.core import leontief as leo
-    Zs = user_csr(case)
-    t0 = time.perf_counter()
-    t = _lianpu_table(case, Zs)
-    t1 = time.perf_counter()
-    S = np.vstack([intensity(t, "output")[0]] + [intensity(t, nm)[0] for nm in case["sat_names"]])
-    MM = leo.left_solve(t.factor, S)
-    t2 = time.perf_counter()
-    M = MM[1:]
-    D = M @ t.Y_
-    t3 = time.perf_counter()
-    return {"output": MM[0], "M": M, "D": D}, {
-        "from_arrays of CSR Z (validation, A, productivity)": t1 - t0,
-        "one left_solve of 1 + sats rows": t2 - t1, "footprints D = M·Y": t3 - t2,
-        "total": t3 - t0, "storage": getattr(t, "storage", "?"),
-        "solver": _solver_info(t.factor)}
+    t, out, parts = _lianpu_one_solve(case, user_csr(case),
+                                      "from_arrays of CSR Z (validation, A, productivity)")
+    return out, {**parts, "storage": getattr(t, "storage", "?"), "solver": _solver_info(t.factor)}
 
 
 def run_lianpu_core_sparse(case: dict, frames=None) -> tuple[dict, dict]:
