@@ -148,6 +148,16 @@ def test_recovery_overflow(mb, monkeypatch):
         shock.recovery(mb, c_star={"1": 0.1}, days=5)
 
 
+def test_recovery_overflow_to_inf_is_an_error_not_clipped(mb, monkeypatch):
+    """A* q overflowing to +inf (x̂⁻¹ made 1e308) used to be clipped to q = 1 with a note."""
+    monkeypatch.setattr(inoperability, "coef", SimpleNamespace(
+        safe_reciprocal=lambda x: np.full(np.shape(x), 1e308)))
+    with np.errstate(over="ignore", invalid="ignore"), pytest.raises(
+            ArgumentError, match=r"^mb23: row '\d', column 'inoperability': the "
+                                 r"dynamic_inoperability result is not a finite number"):
+        shock.recovery(mb, c_star={"1": 0.1}, days=5)
+
+
 def test_montecarlo_overflow(mb, monkeypatch):
     """The draws' factorizations overflow; the point estimate (impact's own solve) does not."""
     monkeypatch.setattr(mc, "leo", SimpleNamespace(leontief_factor=_overflow_factor,

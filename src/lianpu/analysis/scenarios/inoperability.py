@@ -237,6 +237,9 @@ def recovery(table, q0=None, *, c_star=None, days: int = 90, recovery_days=None,
         for sub in range(steps_per_day):
             astar_q = (A @ (x * q)) * rx        # A* q = x̂⁻¹ A x̂ q without forming A*
             q = q + dt * K * (astar_q + cfun(day + sub * dt) - q)
+            if not np.isfinite(q).all():  # an overflow is an error, never clipped to 1
+                check_finite("dynamic_inoperability", table.name, table.index,
+                             {"inoperability": (q, "share of output")})
             if (q > 1).any() or (q < 0).any():
                 clipped = True
                 q = np.clip(q, 0.0, 1.0)
