@@ -138,3 +138,33 @@ def test_console_script_subprocess(cache):
     r = subprocess.run([sys.executable, "-m", "lianpu", "info", "nope-id"], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and "unknown dataset" in r.stderr
+
+
+def test_verbose_says_which_solver_and_why(capsys, cache, tmp_path):
+    """--verbose (issue 17): after the command, one stderr line per solver the run made —
+    the LU on a 42-sector table (n ≤ 2000), batched GMRES with its passes on a 2100-sector
+    one — and stdout stays the command's own (JSON parses)."""
+    import numpy as np
+
+    import lianpu
+    code, out, err = run(capsys, "--verbose", "multipliers", "cn-nbs-2020-42", "--top", "2",
+                         "--json", "--data-dir", str(cache))
+    assert code == 0 and json.loads(out)["kind"] == "output"
+    assert "solver 求解器 [cn-nbs-2020-42" in err and ": lu (dense), n = 42" in err
+    assert "one LU is cheap" in err
+    rng = np.random.default_rng(0)
+    n = 2100
+    A = rng.uniform(0, 1, (n, n)) * (rng.uniform(size=(n, n)) < 0.02)
+    A *= 0.5 / np.maximum(A.sum(axis=0), 1e-12)
+    x = rng.uniform(50, 150, n)
+    Z = A * x[None, :]
+    big = tmp_path / "big.parquet"
+    lianpu.IOTable.from_arrays(Z, (x - Z.sum(axis=1))[:, None], x=x, name="big").save(big)
+    code, out, err = run(capsys, "-v", "multipliers", str(big), "--top", "2")
+    assert code == 0, err
+    line = next(ln for ln in err.splitlines() if ln.startswith("solver 求解器 [big]"))
+    assert ": krylov (gmres), n = 2100" in line and "Hawkins–Simon" in line
+    assert int(line.split(" passes over A")[0].rsplit(", ", 1)[1]) > 0
+    code, out, err = run(capsys, "multipliers", "cn-nbs-2020-42", "--top", "2",
+                         "--data-dir", str(cache))
+    assert "solver 求解器" not in err  # off unless asked

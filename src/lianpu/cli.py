@@ -24,7 +24,7 @@ import typer
 
 from . import __version__
 from .commands._app import app
-from .commands._shared import err, error_line
+from .commands._shared import VERBOSE, err, error_line, solver_report
 from .core.errors import LianpuError
 
 # the command modules register themselves on `app` when imported
@@ -41,8 +41,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(version: Optional[bool] = typer.Option(None, "--version", callback=_version,
                                                  is_eager=True, help="Print the version and "
-                                                 "exit.")) -> None:
+                                                 "exit."),
+          verbose: bool = typer.Option(False, "--verbose", "-v", help="After the command, say "
+                                       "on stderr which solver each table used (LU or GMRES), "
+                                       "its work and why.")) -> None:
     """链谱 lianpu — industrial-chain analytics on input-output tables."""
+    VERBOSE["on"] = verbose
 
 
 # ------------------------------------------------------------------------ argument → flag
@@ -147,8 +151,9 @@ def _usage_line(exc) -> str:
 def main(argv=None) -> int:
     """Console-script entry point: run the app; lianpu and usage errors → exit code 2."""
     usage_error, click_exception = _usage_classes()
+    VERBOSE.update(on=False, tables=[])
     try:
-        rv = app(args=argv, standalone_mode=False, prog_name="lianpu")
+        rv = _run(argv)
     except LianpuError as exc:
         error_line(flag_text(str(exc), argv if argv is not None else sys.argv[1:]))
         return 2
@@ -169,6 +174,17 @@ def main(argv=None) -> int:
         err.print("aborted")
         return 1
     return rv if isinstance(rv, int) else 0
+
+
+def _run(argv):
+    """The app, then (``--verbose``) the solvers the run used, on stderr."""
+    try:
+        return app(args=argv, standalone_mode=False, prog_name="lianpu")
+    finally:
+        if VERBOSE["on"]:
+            for line in solver_report(VERBOSE["tables"]):
+                err.print(line, soft_wrap=True, markup=False)
+            VERBOSE.update(on=False, tables=[])
 
 
 def run() -> None:  # pragma: no cover - used by `python -m lianpu`

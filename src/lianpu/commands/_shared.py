@@ -54,10 +54,42 @@ def emit(obj) -> None:
     sys.stdout.write(dumps(obj) + "\n")
 
 
+#: ``lianpu --verbose``: the tables this run loaded, for :func:`solver_report`
+VERBOSE: dict = {"on": False, "tables": []}
+
+
 def load(source: str, data_dir: Optional[Path], fmt: Optional[str] = None):
     """A table from a dataset id or a file (``--format`` forces the reader)."""
     from ..io import load as _load
-    return _load(source, format=fmt, data_dir=data_dir)
+    t = _load(source, format=fmt, data_dir=data_dir)
+    if VERBOSE["on"]:
+        VERBOSE["tables"].append(t)
+    return t
+
+
+def solver_report(tables) -> list[str]:
+    """One line per solver a run made (a table's own, and those of its views: domestic,
+    local, dense): method, backend, right-hand sides, passes over A and the reason — what
+    ``--verbose`` prints on stderr (issue 17: the choice and its reason visible)."""
+    from ..table import IOTable
+    lines, seen = [], set()
+
+    def one(t, label):
+        f = t.__dict__.get("factor")
+        if f is None or id(f) in seen:
+            return
+        seen.add(id(f))
+        lines.append(f"solver 求解器 [{label}]: {getattr(f, 'method', '?')} "
+                     f"({getattr(f, 'backend', '?')}), n = {t.n}, storage {t.storage}, "
+                     f"{getattr(f, 'rhs_solved', '?')} right-hand sides, "
+                     f"{getattr(f, 'passes', 0)} passes over A — {getattr(f, 'reason', '')}")
+
+    for t in tables:
+        one(t, t.name)
+        for key, v in dict(t.__dict__.get("_lianpu_cache", {})).items():
+            if isinstance(v, IOTable):
+                one(v, f"{t.name}, {key[0]} view")
+    return lines
 
 
 def lang_arg(lang: str) -> str:
