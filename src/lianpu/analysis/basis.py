@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from ..core import roles
 from ..core.errors import ArgumentError, message
+from ..core.notes import Note
 
 #: the bases a user can ask for (CLI ``--basis``)
 BASES = ("auto", "published", "domestic", "local")
@@ -80,19 +81,16 @@ _NOTES = {
 
 
 def note_text(note, lang: str = "en") -> str:
-    """A basis note (a :class:`Basis` or its English text, as results carry it) in ``lang``."""
+    """A basis note in ``lang``: a :class:`Basis`, or its ``note_en`` as results carry it (a
+    :class:`~lianpu.core.notes.Note`, its Chinese in ``.zh``); other text as written."""
     if hasattr(note, "text"):
         return note.text(lang)
-    if lang == "zh":
-        for en, zh in _NOTES.values():
-            if str(note).startswith(en):
-                return zh
     return str(note)
 
 
 def _basis(name, method, requested) -> Basis:
     en, zh = _NOTES[method]
-    return Basis(name, method, en, zh, requested)
+    return Basis(name, method, Note(en, zh), zh, requested)
 
 
 def can_separate_imports(table) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ...atomic import atomic_path
+from ...core.notes import zh
 from .._result import code_str
 
 
@@ -70,7 +71,7 @@ def to_networkx(cm, per_column: int | None = None):
     import networkx as nx
     cols, w_up, w_down = _layout(cm, per_column)
     g = nx.DiGraph(track=cm.name_zh, track_en=cm.name_en, table=cm.table, unit=cm.unit,
-                   basis=cm.basis)
+                   basis=str(cm.basis), basis_zh=zh(cm.basis))  # plain str: GraphML types
     for ci, (tzh, ten, kind, nodes) in enumerate(cols):
         for nd in nodes:
             g.add_node(nd["id"], code=nd["code"], name_zh=nd["zh"], name_en=nd["en"],
