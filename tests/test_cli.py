@@ -140,7 +140,7 @@ def test_console_script_subprocess(cache):
     assert r.returncode == 2 and "unknown dataset" in r.stderr
 
 
-def test_verbose_says_which_solver_and_why(capsys, cache, tmp_path):
+def test_verbose_and_storage_options(capsys, cache, tmp_path):
     """--verbose (issue 17): after the command, one stderr line per solver the run made —
     the LU on a 42-sector table (n ≤ 2000), batched GMRES with its passes on a 2100-sector
     one — and stdout stays the command's own (JSON parses)."""
@@ -168,3 +168,13 @@ def test_verbose_says_which_solver_and_why(capsys, cache, tmp_path):
     code, out, err = run(capsys, "multipliers", "cn-nbs-2020-42", "--top", "2",
                          "--data-dir", str(cache))
     assert "solver 求解器" not in err  # off unless asked
+    # --storage sparse: the Parquet file's Z read straight into CSR, same multipliers
+    code, js_dense, _ = run(capsys, "multipliers", str(big), "--top", "3", "--json")
+    code, js_sparse, err = run(capsys, "--storage", "sparse", "-v", "multipliers", str(big),
+                               "--top", "3", "--json")
+    assert code == 0 and "storage sparse" in err
+    a, b = (json.loads(j)["multipliers"] for j in (js_dense, js_sparse))
+    assert [r["sector"] for r in a] == [r["sector"] for r in b]
+    assert all(abs(x["value"] - y["value"]) <= 1e-10 * abs(x["value"]) for x, y in zip(a, b))
+    code, _, err = run(capsys, "--storage", "csr", "multipliers", str(big))
+    assert code == 2 and "--storage: found 'csr'" in err

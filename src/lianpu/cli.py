@@ -24,7 +24,7 @@ import typer
 
 from . import __version__
 from .commands._app import app
-from .commands._shared import VERBOSE, err, error_line, solver_report
+from .commands._shared import RUN, UserError, err, error_line, solver_report
 from .core.errors import LianpuError
 
 # the command modules register themselves on `app` when imported
@@ -44,9 +44,15 @@ def _root(version: Optional[bool] = typer.Option(None, "--version", callback=_ve
                                                  "exit."),
           verbose: bool = typer.Option(False, "--verbose", "-v", help="After the command, say "
                                        "on stderr which solver each table used (LU or GMRES), "
-                                       "its work and why.")) -> None:
+                                       "its work and why."),
+          storage: str = typer.Option("dense", "--storage", help="How tables hold Z: dense, "
+                                      "sparse (large sparse tables: O(non-zeros) memory) or "
+                                      "auto (sparse from 2000 sectors under 5 % non-zeros).")
+          ) -> None:
     """链谱 lianpu — industrial-chain analytics on input-output tables."""
-    VERBOSE["on"] = verbose
+    if storage not in ("auto", "dense", "sparse"):
+        raise UserError(f"--storage: found {storage!r}, expected 'dense', 'sparse' or 'auto'")
+    RUN.update(verbose=verbose, storage=storage)
 
 
 # ------------------------------------------------------------------------ argument → flag
@@ -151,7 +157,7 @@ def _usage_line(exc) -> str:
 def main(argv=None) -> int:
     """Console-script entry point: run the app; lianpu and usage errors → exit code 2."""
     usage_error, click_exception = _usage_classes()
-    VERBOSE.update(on=False, tables=[])
+    RUN.update(verbose=False, tables=[], storage="dense")
     try:
         rv = _run(argv)
     except LianpuError as exc:
@@ -181,10 +187,10 @@ def _run(argv):
     try:
         return app(args=argv, standalone_mode=False, prog_name="lianpu")
     finally:
-        if VERBOSE["on"]:
-            for line in solver_report(VERBOSE["tables"]):
+        if RUN["verbose"]:
+            for line in solver_report(RUN["tables"]):
                 err.print(line, soft_wrap=True, markup=False)
-            VERBOSE.update(on=False, tables=[])
+        RUN.update(verbose=False, tables=[], storage="dense")
 
 
 def run() -> None:  # pragma: no cover - used by `python -m lianpu`

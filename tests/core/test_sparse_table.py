@@ -220,3 +220,16 @@ def test_builders_accept_a_sparse_table(shared_data, tmp_path):
     assert s.to_pymrio().Z.shape == (42, 42)
     export_table(s, tmp_path / "s.xlsx")
     same(t, lianpu.load(tmp_path / "s.xlsx"))
+
+
+def test_load_storage_for_any_format(shared_data):
+    """lianpu.load(id, storage=…): an NBS CSV (a reader without a sparse path) is converted
+    after reading; the multipliers are the dense table's."""
+    dense = lianpu.load("cn-nbs-2020-42", data_dir=shared_data)
+    sparse = lianpu.load("cn-nbs-2020-42", data_dir=shared_data, storage="sparse")
+    assert dense.storage == "dense" and sparse.storage == "sparse"
+    np.testing.assert_allclose(lianpu.multipliers(sparse).to_numpy(),
+                               lianpu.multipliers(dense).to_numpy(), rtol=1e-12)
+    assert lianpu.load("cn-nbs-2020-42", data_dir=shared_data, storage="auto").storage == "dense"
+    with pytest.raises(lianpu.core.errors.ArgumentError, match="argument 'storage'"):
+        lianpu.load("cn-nbs-2020-42", data_dir=shared_data, storage="coo")

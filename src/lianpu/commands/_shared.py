@@ -54,16 +54,18 @@ def emit(obj) -> None:
     sys.stdout.write(dumps(obj) + "\n")
 
 
-#: ``lianpu --verbose``: the tables this run loaded, for :func:`solver_report`
-VERBOSE: dict = {"on": False, "tables": []}
+#: the run's global options (``lianpu --verbose --storage S COMMAND``): ``verbose`` and the
+#: tables loaded (for :func:`solver_report`), ``storage`` for :func:`load`
+RUN: dict = {"verbose": False, "tables": [], "storage": "dense"}
 
 
 def load(source: str, data_dir: Optional[Path], fmt: Optional[str] = None):
-    """A table from a dataset id or a file (``--format`` forces the reader)."""
+    """A table from a dataset id or a file (``--format`` forces the reader), its Z held as
+    ``lianpu --storage`` asks (dense by default)."""
     from ..io import load as _load
-    t = _load(source, format=fmt, data_dir=data_dir)
-    if VERBOSE["on"]:
-        VERBOSE["tables"].append(t)
+    t = _load(source, format=fmt, data_dir=data_dir, storage=RUN["storage"])
+    if RUN["verbose"]:
+        RUN["tables"].append(t)
     return t
 
 

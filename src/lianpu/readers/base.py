@@ -18,6 +18,7 @@ import contextlib
 import copy
 import csv
 import errno
+import inspect
 import io
 import warnings
 from dataclasses import dataclass
@@ -412,12 +413,34 @@ def rdata_errors() -> tuple[type[BaseException], ...]:
                                IndexError, struct.error, OSError)
 
 
+def _accepts(fn, name: str) -> bool:
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):  # a builtin or C callable: no signature to read
+        return False
+
+
 def open_table(path, format: str | None = None, **kwargs):
-    """Open a table file with the named reader, or auto-detect the format."""
+    """Open a table file with the named reader, or auto-detect the format.
+
+    ``storage`` ("dense", "sparse", "auto"; :class:`lianpu.IOTable`) goes to a reader whose
+    ``open`` takes it (Parquet, OECD ICIO, EXIOBASE build a sparse Z straight from the file);
+    any other reader's table is converted after reading."""
     path = Path(path)
     if not path.exists():
         raise FormatError(f"{path}: file not found")
     reader = get_reader(format) if format else detect(path)
+    storage = None
+    if "storage" in kwargs and not _accepts(reader.open, "storage"):
+        storage = kwargs.pop("storage")
+    table = _open(reader, path, kwargs)
+    if storage is not None:
+        from .native import with_storage  # the one storage rule
+        table = with_storage(table, storage)
+    return table
+
+
+def _open(reader, path: Path, kwargs: dict):
     try:
         return reader.open(path, **kwargs)
     except LianpuError as exc:
