@@ -398,7 +398,7 @@ def load_dataset(id: str, data_dir=None, **kwargs):
     if ds.format in BUILT:  # built from other cached datasets (and cached) on first use
         storage = kwargs.pop("storage", "dense")
         table = _builder(ds.format)(ds.year, data_dir=data_dir, **kwargs)
-        from ..readers.native import with_storage
+        from ..table_storage import with_storage
         return with_storage(table, storage)
     if ds.format not in IO_FORMATS + BIG_FORMATS:
         raise DatasetError(f"dataset {ds.id!r} is not an IO table (format {ds.format!r}: "

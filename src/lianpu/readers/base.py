@@ -435,7 +435,7 @@ def open_table(path, format: str | None = None, **kwargs):
         storage = kwargs.pop("storage")
     table = _open(reader, path, kwargs)
     if storage is not None:
-        from .native import with_storage  # the one storage rule
+        from ..table_storage import with_storage  # the one storage rule
         table = with_storage(table, storage)
     return table
 

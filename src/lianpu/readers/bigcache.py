@@ -45,7 +45,8 @@ def cached(reader: str, path: Path, options: dict, version: int, parse: Callable
     ``parse()`` and (with ``use_cache``) store the result for the next load. ``storage``
     ("dense", "sparse", "auto": :func:`lianpu.readers.native.load`) is how Z is held; the
     cache file is the same for all three (it stores the non-zero entries)."""
-    from .native import load, save, with_storage  # native imports the table module: on use
+    from ..table_storage import with_storage
+    from .native import load, save  # native imports the table module: only when needed
     if not use_cache:
         return with_storage(parse(), storage)
     target = cache_path(reader, path, options, version, data_dir)

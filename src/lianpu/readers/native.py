@@ -33,6 +33,7 @@ import scipy.sparse as sp
 from ..core.errors import FormatError, TableError, check_choice, message
 from ..core.notes import pair
 from ..table import IOTable, Satellite
+from ..table_storage import STORAGES, sparse_wanted, with_storage  # noqa: F401 (re-exported)
 from .base import Reader
 # the writer half (re-exported: ``lianpu.readers.native.save`` is the documented entry)
 from .native_write import ARRAYS, KEY, VERSION, _positions, save  # noqa: F401
@@ -106,27 +107,6 @@ def _shapes(meta: dict, fname: str) -> dict[str, tuple]:
             raise bad(f"block {b!r} does not match the labels", found=out.get(b),
                       expected=f"shape {s} ({n} sectors, {k} final-demand, {m} primary)")
     return out
-
-
-#: "auto" storage keeps Z sparse below this share of non-zeros (and from SPARSE_MIN_N sectors)
-SPARSE_DENSITY = 0.05
-SPARSE_MIN_N = 2000
-STORAGES = ("auto", "dense", "sparse")
-
-
-def sparse_wanted(storage: str, n: int, nnz: int) -> bool:
-    """Whether Z is to be held sparse: asked ("sparse"), or "auto" on a large, sparse Z."""
-    return storage == "sparse" or (storage == "auto" and n >= SPARSE_MIN_N
-                                   and nnz < SPARSE_DENSITY * n * n)
-
-
-def with_storage(table, storage: str):
-    """``table`` with Z held as ``storage`` asks (a dense table converted to CSR, or as is)."""
-    check_choice(storage, STORAGES, argument="storage")
-    if table.storage == "sparse" or not sparse_wanted(storage, table.n,
-                                                       int(np.count_nonzero(table.Z_))):
-        return table
-    return table.evolve(Z_=sp.csr_array(table.Z_))
 
 
 def load(path, *, name: str | None = None, storage: str = "dense") -> IOTable:
