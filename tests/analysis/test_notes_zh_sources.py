@@ -401,3 +401,11 @@ def test_cbam_notes(shared_data):
     r = cbam.exposure(t42, price_gap=80.0, eur_cny=7.8, eu_share=1.0)
     assert r.notes[-1] == cbam.ESTIMATE_EN and r.notes[-1].zh == cbam.ESTIMATE_ZH
     check_result(r)
+
+
+def test_weaklinks_notes(shared_data):
+    """The ranking notes of the weak-link lists (national: the LP cut; with an exclusion list)."""
+    t = lianpu.load("cn-nbs-2020-42", data_dir=shared_data)
+    w = lianpu.weaklinks(t, "future_manufacturing")
+    check_result(w)
+    assert any("cut_loss" in n and "LP" in zh(n) for n in w.notes)

@@ -181,7 +181,8 @@ def to_pymrio(table, *, region: str | None = None):
     if t.discrepancy_ is not None:  # pymrio's x = Z·1 + Y·1: the ERR column is part of f
         Y = np.column_stack([Y, t.discrepancy_])
         fdl = fdl.append(pd.MultiIndex.from_tuples([disc_col], names=fdl.names))
-        notes += ("the table's discrepancy (ERR) is a column of Y",)
+        notes += (Note("the table's discrepancy (ERR) is a column of Y",
+                       "表中的统计误差（ERR）作为 Y 的一列"),)
     fdl = fdl.set_names(["region", "category"])
     unit = pd.DataFrame({"unit": [t.unit] * t.n}, index=idx)
     io = pymrio.IOSystem(Z=pd.DataFrame(np.array(t.Z_), index=idx, columns=idx),

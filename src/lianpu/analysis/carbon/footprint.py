@@ -41,6 +41,7 @@ import pandas as pd
 from ...core import leontief as leo
 from ...core import roles as R
 from ...core.errors import ArgumentError, TableError, message
+from ...core.notes import Note
 from ...satellites.attach import notes_zh as table_notes_zh
 from ...satellites.co2.satellite import CO2_EN, CO2_ZH, co2_satellite, match_year  # noqa: F401
 from .._result import Result
@@ -156,9 +157,10 @@ def domestic_view(table):
     tb, _ = resolve_basis(table)
     if getattr(tb, "Zr_", None) is not None:
         return tb.evolve(Zm_=tb.Zm_ + tb.Zr_, Ym_=tb.Ym_ + tb.Yr_, Zr_=None, Yr_=None,
-                         notes=tuple(tb.notes) + (
+                         notes=tuple(tb.notes) + (Note(
                              "carbon (province): imports from abroad and inflows from other "
-                             "provinces together as supply from outside the province (DTA)",))
+                             "provinces together as supply from outside the province (DTA)",
+                             "碳核算（省级）：境外进口与外省调入合并为省外供给（国内技术假设 DTA）"),))
     if tb.Zm_ is None:  # published: a closed table, nothing to split off
         return tb.evolve(Zm_=np.zeros_like(tb.Z_), Ym_=np.zeros_like(tb.Y_), satellites={})
     return tb

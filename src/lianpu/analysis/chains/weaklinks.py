@@ -52,6 +52,7 @@ import pandas as pd
 from ...core import coefficients as coef
 from ...core import leontief as leo
 from ...core.errors import TableError, message
+from ...core.notes import Note
 from .._common import (
     cached,
     diag_G,
@@ -175,15 +176,22 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
     notes = []
     if mrio:
         links["cut_loss"] = np.nan
-        notes.append("风险清单 ranked by the Ghosh import-stop indicator (multi-regional table: the "
-                     "disruption LP cuts imports from abroad only, not flows between regions)")
+        notes.append(Note("风险清单 ranked by the Ghosh import-stop indicator (multi-regional "
+                          "table: the disruption LP cuts imports from abroad only, not flows "
+                          "between regions)",
+                          "风险清单按 Ghosh 断供指标排序（多区域表：供应中断线性规划（LP）只削减境外进口，"
+                          "不削减区域间流量）"))
     else:
         links["cut_loss"] = _cut_losses(tb, S, links, top, risk_cut, critical)
-        notes.append(f"风险清单 ranked by cut_loss: share of the track's output lost when the "
-                     f"input's imports are cut by {100 * risk_cut:g} % (supply-disruption LP: fixed "
-                     f"proportions in inputs ≥ {critical:g} of output, proportional rationing, no "
-                     "substitution); ghosh_cut_loss is the Ghosh indicator for the same cut, "
-                     "usually lower (no fixed technology), not an upper bound")
+        notes.append(Note(
+            f"风险清单 ranked by cut_loss: share of the track's output lost when the "
+            f"input's imports are cut by {100 * risk_cut:g} % (supply-disruption LP: fixed "
+            f"proportions in inputs ≥ {critical:g} of output, proportional rationing, no "
+            "substitution); ghosh_cut_loss is the Ghosh indicator for the same cut, "
+            "usually lower (no fixed technology), not an upper bound",
+            f"风险清单按 cut_loss 排序：该投入的进口削减 {100 * risk_cut:g} % 时赛道产出损失的比例"
+            f"（供应中断线性规划 LP：占产出 ≥ {critical:g} 的投入按固定比例，按比例配给，不可替代）；"
+            "ghosh_cut_loss 为同一削减下的 Ghosh 指标，通常更低（技术不固定），并非上限"))
     choke = _chokepoints(tb, S, GS, LS, xS)
     strengths = _strengths(tb, S)
     provincial = "chain_inflow" in links
@@ -206,9 +214,11 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
                        inflow_content=in_total / float(f.sum()),
                        inflow_share=in_total / float(links["chain_total"].sum()),
                        outside_share=(imp_total + in_total) / float(links["chain_total"].sum()))
-        notes.append("provincial local view: 短板清单 and 招商清单 rank inputs bought outside the "
-                     "province (imports from abroad + inflows from other provinces, shown apart); "
-                     "风险清单 cuts imports from abroad only")
+        notes.append(Note("provincial local view: 短板清单 and 招商清单 rank inputs bought outside "
+                          "the province (imports from abroad + inflows from other provinces, "
+                          "shown apart); 风险清单 cuts imports from abroad only",
+                          "省级本地视角：短板清单和招商清单按省外购入的投入排序（境外进口 + 外省调入，"
+                          "分别列示）；风险清单只削减境外进口"))
     mat = links[links["requirement_share"] >= material]
     short = mat[mat[short_by] >= min_import_share].sort_values(
         short_by, ascending=False).head(top)
@@ -226,10 +236,14 @@ def weaklinks(table, track_or_sectors, *, region: str | None = None, tracks=None
     excluded["reason_zh"] = [excl[str(z).strip()][1] for z in gone["name_zh"]]
     excluded["reason_en"] = [excl[str(z).strip()][2] for z in gone["name_zh"]]
     if len(excluded):
-        notes.append("招商清单 leaves out products that cannot be attracted: "
-                     + "; ".join(f"{c} {r.name_en} ({r.category})"
-                                 for c, r in excluded.iterrows())
-                     + " (lianpu/data/attraction_exclusions.csv)")
+        notes.append(Note("招商清单 leaves out products that cannot be attracted: "
+                          + "; ".join(f"{c} {r.name_en} ({r.category})"
+                                      for c, r in excluded.iterrows())
+                          + " (lianpu/data/attraction_exclusions.csv)",
+                          "招商清单不含无法招商的产品："
+                          + "；".join(f"{c} {r.name_zh}（{r.category}）"
+                                     for c, r in excluded.iterrows())
+                          + "（lianpu/data/attraction_exclusions.csv）"))
     cols = {"shortboard": ["import_share", "requirement_share", "chain_imported",
                            "supply_chokepoint"],
             "risk": ["cut_loss", "ghosh_cut_loss", "ghosh_stop_risk", "import_share",
