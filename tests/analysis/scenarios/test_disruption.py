@@ -111,16 +111,9 @@ def test_free_rationing_beats_proportional_and_final_use_objective(t20):
 
 
 # ------------------------------------------------------------------- two sectors by hand
-@pytest.fixture()
-def toy():
-    """x = [100, 200]; Z = [[10, 80], [20, 10]]; f = [10, 170]; sector 1 buys 30 of imported
-    product 1. A = [[0.1, 0.4], [0.2, 0.05]]; value added [40, 110] → ratios [0.4, 0.55]."""
-    Z = np.array([[10.0, 80.0], [20.0, 10.0]])
-    Zm = np.array([[30.0, 0.0], [0.0, 0.0]])
-    x = np.array([100.0, 200.0])
-    V = (x - Z.sum(axis=0) - Zm.sum(axis=0))[None, :]
-    return lianpu.IOTable.from_arrays(Z, [[10.0], [170.0]], V, x, Zm_=Zm, Ym_=np.zeros((2, 1)),
-                                      name="toy", unit="万元")
+# the toy (conftest.py): x = [100, 200]; Z = [[10, 80], [20, 10]]; f = [10, 170]; sector 1 buys
+# 30 of imported product 1. A = [[0.1, 0.4], [0.2, 0.05]]; value added [40, 110] → ratios
+# [0.4, 0.55].
 
 
 def test_capacity_cut_by_hand(toy):

@@ -64,17 +64,9 @@ def test_ghosh_against_explicit_inverse_and_caveat(t2017):
 
 
 # ----------------------------------------------------------------------------- import cut-off
-@pytest.fixture()
-def toy():
-    """Two sectors, non-competitive. Sector 1 buys imported product 1 (30 per 100 of output) and
-    sells most of its output to sector 2; sector 2 buys no imports.
-    x = [100, 200]; Z = [[10, 80], [20, 10]]; f = [10, 170]; Zm = [[30, 0], [0, 0]]."""
-    Z = np.array([[10.0, 80.0], [20.0, 10.0]])
-    Zm = np.array([[30.0, 0.0], [0.0, 0.0]])
-    x = np.array([100.0, 200.0])
-    V = (x - Z.sum(axis=0) - Zm.sum(axis=0))[None, :]
-    return lianpu.IOTable.from_arrays(Z, [[10.0], [170.0]], V, x, Zm_=Zm, Ym_=np.zeros((2, 1)),
-                                      name="toy", unit="万元")
+# the toy (conftest.py): two sectors, non-competitive; sector 1 buys imported product 1 (30 per
+# 100 of output) and sells most of its output to sector 2; sector 2 buys no imports.
+# x = [100, 200]; Z = [[10, 80], [20, 10]]; f = [10, 170]; Zm = [[30, 0], [0, 0]].
 
 
 def test_import_cut_by_hand(toy):
