@@ -314,9 +314,8 @@ class IOTable:
         return "sparse" if sp.issparse(self.Z_) else "dense"
 
     def dense(self) -> "IOTable":
-        """This table with Z stored densely (itself when it already is), made once per table.
-        The analyses that need dense blocks (chains, scenarios beyond the Leontief solve,
-        regions …) call it on a sparse table; multipliers and footprints do not need it."""
+        """This table with Z stored densely (itself when it already is), made once per table:
+        what the analyses that read dense blocks work on (through ``resolve_basis``)."""
         if self.storage == "dense":
             return self
         return self._memo(("dense",), lambda: self.evolve(Z_=self.Z_.toarray()))
@@ -467,6 +466,14 @@ class IOTable:
             if carry:
                 self.__dict__.setdefault(_CARRY, set()).add(key)
         return memo[key]
+
+    def solvers_made(self) -> list:
+        """(label, table) for this table and its views made so far (domestic, local, dense)
+        whose solver exists (``lianpu --verbose``); makes nothing."""
+        views = [(self.name, self)] + [(f"{self.name}, {k[0]} view", v) for k, v in
+                                       dict(self.__dict__.get(_MEMO, {})).items()
+                                       if isinstance(v, IOTable)]
+        return [(lab, t) for lab, t in views if "factor" in t.__dict__]
 
     def _inheritance(self, changes: dict) -> dict:
         """What a table evolved with ``changes`` inherits: the A-derived entries already made,

@@ -73,24 +73,16 @@ def solver_report(tables) -> list[str]:
     """One line per solver a run made (a table's own, and those of its views: domestic,
     local, dense): method, backend, right-hand sides, passes over A and the reason — what
     ``--verbose`` prints on stderr (issue 17: the choice and its reason visible)."""
-    from ..table import IOTable
     lines, seen = [], set()
-
-    def one(t, label):
-        f = t.__dict__.get("factor")
-        if f is None or id(f) in seen:
-            return
-        seen.add(id(f))
-        lines.append(f"solver 求解器 [{label}]: {getattr(f, 'method', '?')} "
-                     f"({getattr(f, 'backend', '?')}), n = {t.n}, storage {t.storage}, "
-                     f"{getattr(f, 'rhs_solved', '?')} right-hand sides, "
-                     f"{getattr(f, 'passes', 0)} passes over A — {getattr(f, 'reason', '')}")
-
     for t in tables:
-        one(t, t.name)
-        for key, v in dict(t.__dict__.get("_lianpu_cache", {})).items():
-            if isinstance(v, IOTable):
-                one(v, f"{t.name}, {key[0]} view")
+        for label, v in t.solvers_made():
+            f = v.factor
+            if id(f) in seen:  # a view that inherited its parent's solver
+                continue
+            seen.add(id(f))
+            lines.append(f"solver 求解器 [{label}]: {f.method} ({f.backend}), n = {v.n}, "
+                         f"storage {v.storage}, {f.rhs_solved} right-hand sides, "
+                         f"{f.passes} passes over A — {f.reason}")
     return lines
 
 
