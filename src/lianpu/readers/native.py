@@ -166,23 +166,23 @@ def _load(path: Path, meta: dict, name, storage: str = "dense") -> IOTable:
         sel = bcodes == i
         if not sel.any():
             continue
-        if b == "Z" and sparse_z:
-            arrays["Z"] = _sparse_block(fname, rows[sel], cols[sel], vals[sel], shapes["Z"])
-            continue
-        if b not in arrays:
+        if b not in shapes:
             raise FormatError(message(fname, "data block not described in the metadata",
-                                      found=repr(b), expected=f"one of {sorted(arrays)}"))
-        a = arrays[b] if arrays[b].ndim == 2 else arrays[b][:, None]
-        r, c = rows[sel], cols[sel]
-        if r.min() < 0 or c.min() < 0 or r.max() >= a.shape[0] or c.max() >= a.shape[1]:
+                                      found=repr(b), expected=f"one of {sorted(shapes)}"))
+        shape = tuple(shapes[b]) if len(shapes[b]) == 2 else (shapes[b][0], 1)
+        r, c, v = rows[sel], cols[sel], vals[sel]
+        if r.min() < 0 or c.min() < 0 or r.max() >= shape[0] or c.max() >= shape[1]:
             raise FormatError(message(fname, f"block {b!r} has an entry outside its shape",
                                       found=f"row {r.max()}, col {c.max()}",
                                       expected=f"shape {shapes[b]}"))
-        v = vals[sel]
         if b in ARRAYS and not np.isfinite(v).all():
             raise FormatError(message(fname, f"block {b!r} holds a value that is not finite",
                                       found=repr(float(v[~np.isfinite(v)][0])),
                                       expected="finite numbers"))
+        if b == "Z" and sparse_z:  # CSR straight from the entries, never an n×n array
+            arrays["Z"] = sp.csr_array((v, (r, c)), shape=shape)
+            continue
+        a = arrays[b] if arrays[b].ndim == 2 else arrays[b][:, None]
         a[r, c] = v
 
     if "Z" not in arrays:  # a table whose Z has no entry at all
@@ -208,19 +208,6 @@ def _load(path: Path, meta: dict, name, storage: str = "dense") -> IOTable:
         allow_negative_flows=meta["allow_negative_flows"], notes=_notes(meta, fname),
         province=meta.get("province"),
     )
-
-
-def _sparse_block(fname, r, c, v, shape):
-    """Z as a CSR array from the file's (row, col, value) entries, checked like a dense block."""
-    n, m = shape
-    if r.min() < 0 or c.min() < 0 or r.max() >= n or c.max() >= m:
-        raise FormatError(message(fname, "block 'Z' has an entry outside its shape",
-                                  found=f"row {r.max()}, col {c.max()}", expected=f"shape {shape}"))
-    if not np.isfinite(v).all():
-        raise FormatError(message(fname, "block 'Z' holds a value that is not finite",
-                                  found=repr(float(v[~np.isfinite(v)][0])),
-                                  expected="finite numbers"))
-    return sp.csr_array((v, (r, c)), shape=(n, m))
 
 
 def _notes(meta: dict, fname: str) -> tuple:
